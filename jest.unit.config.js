@@ -1,0 +1,7 @@
+/** Unit tests: `*.spec.ts` beside the code, no infrastructure. */
+module.exports = {
+  ...require('./jest.preset'),
+  displayName: 'unit',
+  roots: ['<rootDir>/apps', '<rootDir>/libs'],
+  testMatch: ['**/*.spec.ts'],
+};

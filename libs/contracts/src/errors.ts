@@ -1,0 +1,35 @@
+/**
+ * Error codes shared by every service. Domain code throws a DomainError with one of these; the HTTP
+ * edge maps each code to a status in one exhaustive switch, workers and consumers map it to an outcome.
+ */
+export enum ErrorCode {
+  ValidationFailed = 'validation_failed',
+  Unauthenticated = 'unauthenticated',
+  Forbidden = 'forbidden',
+  NotFound = 'not_found',
+  Conflict = 'conflict',
+  BookingOverlap = 'booking_overlap',
+  EmailTaken = 'email_taken',
+  InvalidCredentials = 'invalid_credentials',
+  NotPayable = 'not_payable',
+  InvalidSignature = 'invalid_signature',
+  PayloadTooLarge = 'payload_too_large',
+  UnsupportedMediaType = 'unsupported_media_type',
+  UpstreamUnavailable = 'upstream_unavailable',
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+/** The body of every error response of the public API. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown>; requestId?: string };
+}

@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { EventValidationError, parseEnvelope } from './events';
+
+const confirmed = () => ({
+  id: randomUUID(),
+  type: 'booking.confirmed',
+  version: 1,
+  occurredAt: new Date().toISOString(),
+  aggregateId: randomUUID(),
+  data: {
+    bookingId: randomUUID(),
+    propertyId: randomUUID(),
+    propertyTitle: 'Canal house',
+    guestId: randomUUID(),
+    guestEmail: 'guest@example.com',
+    guestName: 'Ada',
+    checkIn: '2027-01-10',
+    checkOut: '2027-01-12',
+    totalAmount: 24000,
+    currency: 'EUR',
+  },
+});
+
+describe('parseEnvelope', () => {
+  it('accepts a valid event and applies payload defaults', () => {
+    const event = parseEnvelope(confirmed());
+    expect(event.type).toBe('booking.confirmed');
+    expect(event.data).toMatchObject({ totalAmount: 24000, locale: 'en' });
+  });
+
+  it('rejects an unknown type', () => {
+    expect(() => parseEnvelope({ ...confirmed(), type: 'booking.teleported' })).toThrow(/unknown event type/);
+  });
+
+  it('rejects an unsupported version', () => {
+    expect(() => parseEnvelope({ ...confirmed(), version: 7 })).toThrow(EventValidationError);
+  });
+
+  it('names the invalid field of a payload', () => {
+    const bad = confirmed();
+    bad.data.currency = 'euro';
+    expect(() => parseEnvelope(bad)).toThrow(/currency/);
+  });
+
+  it('rejects something that is not an envelope', () => {
+    expect(() => parseEnvelope('hello')).toThrow(/invalid envelope/);
+  });
+});

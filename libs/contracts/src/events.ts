@@ -1,0 +1,146 @@
+import { z } from 'zod';
+
+/** Kafka topics, one per aggregate, keyed by aggregate id. */
+export const Topics = {
+  booking: 'rentals.booking.v1',
+  property: 'rentals.property.v1',
+  application: 'rentals.application.v1',
+  payment: 'payments.payment.v1',
+  refund: 'payments.refund.v1',
+  delivery: 'notifications.delivery.v1',
+} as const;
+export type Topic = (typeof Topics)[keyof typeof Topics];
+
+/** The dead-letter topic of one consumer group for one source topic. */
+export const dlqTopic = (topic: string, consumer: string): string => `${topic}.dlq.${consumer}`;
+
+const isoDate = z.iso.date();
+const money = { amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) };
+
+/** Payload schemas by event type. Adding an event means adding it here, and only here. */
+export const eventCatalog = {
+  'booking.held': {
+    topic: Topics.booking,
+    version: 1,
+    data: z.object({
+      bookingId: z.uuid(),
+      propertyId: z.uuid(),
+      hostId: z.uuid(),
+      guestId: z.uuid(),
+      guestEmail: z.email(),
+      checkIn: isoDate,
+      checkOut: isoDate,
+      totalAmount: money.amount,
+      currency: money.currency,
+      expiresAt: z.iso.datetime({ offset: true }),
+    }),
+  },
+  'booking.confirmed': {
+    topic: Topics.booking,
+    version: 1,
+    data: z.object({
+      bookingId: z.uuid(),
+      propertyId: z.uuid(),
+      propertyTitle: z.string(),
+      guestId: z.uuid(),
+      guestEmail: z.email(),
+      guestName: z.string(),
+      checkIn: isoDate,
+      checkOut: isoDate,
+      totalAmount: money.amount,
+      currency: money.currency,
+      locale: z.enum(['en', 'nl']).default('en'),
+    }),
+  },
+  'booking.expired': {
+    topic: Topics.booking,
+    version: 1,
+    data: z.object({ bookingId: z.uuid(), propertyId: z.uuid() }),
+  },
+  'payment.succeeded': {
+    topic: Topics.payment,
+    version: 1,
+    data: z.object({
+      paymentId: z.uuid(),
+      bookingId: z.uuid(),
+      provider: z.enum(['stripe', 'mollie']),
+      providerPaymentId: z.string(),
+      amount: money.amount,
+      currency: money.currency,
+    }),
+  },
+  'payment.failed': {
+    topic: Topics.payment,
+    version: 1,
+    data: z.object({
+      paymentId: z.uuid(),
+      bookingId: z.uuid(),
+      provider: z.enum(['stripe', 'mollie']),
+      reason: z.string(),
+    }),
+  },
+  'application.screened': {
+    topic: Topics.application,
+    version: 1,
+    data: z.object({
+      applicationId: z.uuid(),
+      propertyId: z.uuid(),
+      guestId: z.uuid(),
+      outcome: z.enum(['approved', 'declined', 'review']),
+    }),
+  },
+} as const;
+
+export type EventType = keyof typeof eventCatalog;
+export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['data']>;
+
+export const envelopeSchema = z.object({
+  id: z.uuid(),
+  type: z.string().min(1),
+  version: z.number().int().positive(),
+  occurredAt: z.iso.datetime({ offset: true }),
+  aggregateId: z.string().min(1),
+  data: z.unknown(),
+});
+
+/** What travels on Kafka: one fact, already committed by the service that owns it. */
+export interface EventEnvelope<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  version: number;
+  occurredAt: string;
+  aggregateId: string;
+  data: EventData<T>;
+}
+
+export class EventValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventValidationError';
+  }
+}
+
+export function isEventType(type: string): type is EventType {
+  return Object.prototype.hasOwnProperty.call(eventCatalog, type);
+}
+
+/** Parses a raw message value into a typed envelope, or throws EventValidationError saying why. */
+export function parseEnvelope(raw: unknown): EventEnvelope {
+  const envelope = envelopeSchema.safeParse(raw);
+  if (!envelope.success) {
+    throw new EventValidationError(`invalid envelope: ${z.prettifyError(envelope.error)}`);
+  }
+  const { type } = envelope.data;
+  if (!isEventType(type)) {
+    throw new EventValidationError(`unknown event type "${type}"`);
+  }
+  const entry = eventCatalog[type];
+  if (envelope.data.version !== entry.version) {
+    throw new EventValidationError(`unsupported version ${envelope.data.version} of "${type}"`);
+  }
+  const data = entry.data.safeParse(envelope.data.data);
+  if (!data.success) {
+    throw new EventValidationError(`invalid "${type}" payload: ${z.prettifyError(data.error)}`);
+  }
+  return { ...envelope.data, type, data: data.data } as EventEnvelope;
+}
