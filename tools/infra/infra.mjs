@@ -133,7 +133,7 @@ function toList(value) {
 async function ensurePostgres({ databaseUrl, extraDatabases }) {
   const target = new URL(databaseUrl);
   const databases = [...new Set([databaseName(target), ...extraDatabases])];
-  const admin = await connectPostgres(withDatabase(target, 'postgres'));
+  const admin = await connectPostgres(withDatabase(target, 'postgres'), target);
   try {
     await admin.query('SELECT pg_advisory_lock($1)', [PG_LOCK_KEY]);
     for (const name of databases) {
@@ -166,7 +166,7 @@ async function postgresStatus({ databaseUrl, extraDatabases }) {
   const target = new URL(databaseUrl);
   const wanted = [...new Set([databaseName(target), ...extraDatabases])];
   try {
-    const admin = await connectPostgres(withDatabase(target, 'postgres'));
+    const admin = await connectPostgres(withDatabase(target, 'postgres'), target);
     try {
       const { rows } = await admin.query('SELECT datname FROM pg_database WHERE datname = ANY($1)', [wanted]);
       const present = new Set(rows.map((row) => row.datname));
@@ -181,7 +181,8 @@ async function postgresStatus({ databaseUrl, extraDatabases }) {
   }
 }
 
-async function connectPostgres(url) {
+// `shown` is the URL the user configured, even when connecting to the maintenance database.
+async function connectPostgres(url, shown = url) {
   const client = new pg.Client({ connectionString: url.href, connectionTimeoutMillis: 5000 });
   client.on('error', () => {}); // a dropped idle connection must not crash the process; queries still reject
   try {
@@ -190,7 +191,7 @@ async function connectPostgres(url) {
   } catch (err) {
     throw new InfraError(
       isUnreachable(err)
-        ? `PostgreSQL is not reachable at ${redact(url)} (${describe(err)}). Start it (e.g. ` +
+        ? `PostgreSQL is not reachable at ${redact(shown)} (${describe(err)}). Start it (e.g. ` +
           '`sudo service postgresql start` or `pg_ctlcluster <version> main start`) or set DATABASE_URL.'
         : `PostgreSQL at ${redact(url)} refused the connection: ${describe(err)}`,
     );
@@ -263,14 +264,16 @@ async function connectRedis(redisUrl) {
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  redis.on('error', () => {}); // surfaced by connect() below
+  // connect() only says "Connection is closed."; the cause arrives as an 'error' event.
+  let cause;
+  redis.on('error', (err) => { cause ??= err; });
   try {
     await redis.connect();
     return redis;
   } catch (err) {
     redis.disconnect();
     throw new InfraError(
-      `Redis is not reachable at ${redact(new URL(redisUrl))} (${describe(err)}). Start it (e.g. ` +
+      `Redis is not reachable at ${redact(new URL(redisUrl))} (${describe(cause ?? err)}). Start it (e.g. ` +
         '`sudo service redis-server start` or `redis-server --daemonize yes`) or set REDIS_URL.',
     );
   }
@@ -284,16 +287,18 @@ async function ensureKafka({ kafkaBrokers, logger }) {
   // Parallel `up` runs (e.g. several jest projects) must not format and start two brokers.
   return withFileLock(FILES.lock, async () => {
     const address = kafkaBrokers.join(',');
+    let broker;
     let state;
     if (await kafkaAnswers(kafkaBrokers)) {
       const pid = readPid();
-      state = pid && isOurBroker(pid) ? `already running, pid ${pid}` : 'already running';
+      broker = { pid: pid && isOurBroker(pid) ? pid : null, started: false };
+      state = broker.pid ? `already running, pid ${broker.pid}` : 'already running';
     } else {
-      const { pid, started } = await startBroker(kafkaBrokers, logger);
-      state = started ? `started, pid ${pid}` : `was starting, pid ${pid}`;
+      broker = await startBroker(kafkaBrokers, logger);
+      state = broker.started ? `started, pid ${broker.pid}` : `was starting, pid ${broker.pid}`;
     }
-    await ensureTopics(kafkaBrokers);
-    return { brokers: kafkaBrokers, summary: `kafka ready at ${address} (${state})` };
+    await prepareBroker(kafkaBrokers);
+    return { brokers: kafkaBrokers, ...broker, summary: `kafka ready at ${address} (${state})` };
   });
 }
 
@@ -305,7 +310,7 @@ async function kafkaStatus({ kafkaBrokers }) {
     return { up: true, line: `kafka up at ${address} (${ours ? `started by infra, pid ${pid}` : 'not started by infra'})` };
   }
   const jars = fs.existsSync(path.join(FILES.libs, expectedKafkaJar())) ? 'jars cached' : 'jars not fetched yet';
-  const note = ours ? `pid ${pid} alive but not answering; see ${FILES.brokerLog}` : jars;
+  const note = ours ? `infra's broker, pid ${pid}, is running but not answering here; see ${FILES.brokerLog}` : jars;
   return { up: false, line: `kafka DOWN at ${address} (${note})` };
 }
 
@@ -313,6 +318,10 @@ async function startBroker(brokers, logger) {
   const { host, port } = localBrokerAddress(brokers);
   const existing = readPid();
   if (existing && isOurBroker(existing)) {
+    const running = runningBrokerAddress();
+    if (running !== `${host}:${port}`) {
+      throw new InfraError(`infra's broker (pid ${existing}) listens on ${running}, not ${host}:${port}: run \`down\` first or set KAFKA_BROKERS=${running}.`);
+    }
     // Ours, alive but not answering: an earlier `up` was interrupted while the broker was starting.
     await waitForKafka(brokers, { pid: existing });
     return { pid: existing, started: false };
@@ -335,6 +344,11 @@ function localBrokerAddress(brokers) {
     throw new InfraError(`Kafka is not reachable at ${brokers.join(',')}, and infra only starts a broker for a single 127.0.0.1:<port> address.`);
   }
   return { host: '127.0.0.1', port: Number(match[2]) };
+}
+
+function runningBrokerAddress() {
+  const properties = fs.readFileSync(FILES.serverProperties, 'utf8');
+  return /^listeners=PLAINTEXT:\/\/([^,\s]+)/m.exec(properties)?.[1] ?? 'an unknown address';
 }
 
 async function assertPortsFree(host, ports) {
@@ -495,15 +509,29 @@ async function kafkaAnswers(brokers) {
 // Created explicitly, and waited for, because the first produce to an auto-created topic meets
 // LEADER_NOT_AVAILABLE retries. Only missing topics are requested: kafkajs skips waiting for
 // leaders when any requested topic already exists.
-async function ensureTopics(brokers) {
-  const admin = new Kafka({ clientId: 'rentguy-infra', brokers, logLevel: logLevel.ERROR }).admin();
-  await admin.connect();
+async function ensureTopics(admin) {
+  const existing = new Set(await admin.listTopics());
+  const missing = topicSpecs().filter(({ topic }) => !existing.has(topic));
+  if (missing.length) await admin.createTopics({ topics: missing, waitForLeaders: true });
+}
+
+// The broker creates __consumer_offsets on the first coordinator lookup; doing that here keeps the
+// first consumer-group join of every test run fast and free of "group coordinator is not available".
+async function warmGroupCoordinator(admin) {
+  await admin.describeGroups(['rentguy-infra-warmup']);
+}
+
+async function prepareBroker(brokers) {
+  // Silent: kafkajs logs retried (and then successful) requests as errors; real failures still throw.
+  const admin = new Kafka({ clientId: 'rentguy-infra', brokers, logLevel: logLevel.NOTHING }).admin();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topicSpecs().filter(({ topic }) => !existing.has(topic));
-    if (missing.length) await admin.createTopics({ topics: missing, waitForLeaders: true });
+    await admin.connect();
+    await ensureTopics(admin);
+    await warmGroupCoordinator(admin);
+  } catch (err) {
+    throw new InfraError(`Kafka at ${brokers.join(',')} answers, but preparing topics failed: ${err.message}`);
   } finally {
-    await admin.disconnect();
+    await admin.disconnect().catch(() => {});
   }
 }
 
@@ -667,4 +695,18 @@ function isMainModule() {
   }
 }
 
-if (isMainModule()) process.exitCode = await main(process.argv.slice(2));
+// kafkajs 2.2.4 hands setTimeout a negative delay (tulios/kafkajs#1751); Node 24 then warns on every
+// connection although the clamped 1 ms delay is what kafkajs means. Only the CLI hides that one
+// warning: a process that imports this module keeps its own warning handling.
+function hideKafkajsTimeoutWarning() {
+  const printers = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name !== 'TimeoutNegativeWarning') for (const print of printers) print(warning);
+  });
+}
+
+if (isMainModule()) {
+  hideKafkajsTimeoutWarning();
+  process.exitCode = await main(process.argv.slice(2));
+}

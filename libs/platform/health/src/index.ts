@@ -1,0 +1,4 @@
+export * from './readiness.registry';
+export * from './ops.server';
+export * from './health.module';
+export * from './lifecycle';

@@ -1,0 +1,88 @@
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, ErrorCode, type ErrorBody } from '@rentguy/contracts';
+
+/** The one place where error codes become HTTP statuses. */
+export function statusOf(code: ErrorCode): number {
+  switch (code) {
+    case ErrorCode.ValidationFailed:
+      return 400;
+    case ErrorCode.InvalidSignature:
+      return 400;
+    case ErrorCode.Unauthenticated:
+    case ErrorCode.InvalidCredentials:
+      return 401;
+    case ErrorCode.Forbidden:
+      return 403;
+    case ErrorCode.NotFound:
+      return 404;
+    case ErrorCode.Conflict:
+    case ErrorCode.BookingOverlap:
+    case ErrorCode.EmailTaken:
+    case ErrorCode.NotPayable:
+      return 409;
+    case ErrorCode.PayloadTooLarge:
+      return 413;
+    case ErrorCode.UnsupportedMediaType:
+      return 415;
+    case ErrorCode.UpstreamUnavailable:
+      return 503;
+  }
+}
+
+function codeOfStatus(status: number): ErrorCode {
+  if (status === 401) {
+    return ErrorCode.Unauthenticated;
+  }
+  if (status === 403) {
+    return ErrorCode.Forbidden;
+  }
+  if (status === 404) {
+    return ErrorCode.NotFound;
+  }
+  if (status === 409) {
+    return ErrorCode.Conflict;
+  }
+  if (status === 413) {
+    return ErrorCode.PayloadTooLarge;
+  }
+  if (status === 415) {
+    return ErrorCode.UnsupportedMediaType;
+  }
+  return ErrorCode.ValidationFailed;
+}
+
+/** Renders every error as `{ error: { code, message, details, requestId } }`; hides internals on 5xx. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const requestId = String(request.id ?? '');
+    let status: number;
+    let body: ErrorBody;
+    if (exception instanceof DomainError) {
+      status = statusOf(exception.code);
+      body = { error: { code: exception.code, message: exception.message, details: exception.details, requestId } };
+    } else if (exception instanceof HttpException && exception.getStatus() < 500) {
+      status = exception.getStatus();
+      body = { error: { code: codeOfStatus(status), message: exception.message, requestId } };
+    } else if (isFastifyClientError(exception)) {
+      status = exception.statusCode;
+      body = { error: { code: codeOfStatus(status), message: exception.message, requestId } };
+    } else {
+      status = exception instanceof HttpException ? exception.getStatus() : 500;
+      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      body = { error: { code: ErrorCode.UpstreamUnavailable, message: 'internal error', requestId } };
+    }
+    void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+  }
+}
+
+function isFastifyClientError(e: unknown): e is { statusCode: number; message: string } {
+  const status = (e as { statusCode?: unknown } | null)?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}

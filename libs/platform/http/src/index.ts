@@ -1,0 +1,5 @@
+export * from './error.filter';
+export * from './zod-validation.pipe';
+export * from './auth';
+export * from './bootstrap';
+export * from './service-runner';

@@ -1,0 +1,16 @@
+import { ConfigError } from '@rentguy/platform/config';
+
+/**
+ * Runs an app's boot function and turns a failure into a clear message and exit code 1; a config
+ * error prints every invalid key at once.
+ */
+export function runService(name: string, boot: () => Promise<unknown>): void {
+  boot().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${name}: ${error.message}\n`);
+    } else {
+      process.stderr.write(`${name}: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    }
+    process.exit(1);
+  });
+}

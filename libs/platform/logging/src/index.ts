@@ -1,0 +1,2 @@
+export * from './logging.module';
+export { Logger, PinoLogger, InjectPinoLogger } from 'nestjs-pino';
