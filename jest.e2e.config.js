@@ -4,5 +4,6 @@ module.exports = {
   displayName: 'e2e',
   roots: ['<rootDir>/e2e'],
   testMatch: ['**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/tools/test/e2e-setup.js',
   testTimeout: 120000,
 };

@@ -1,0 +1,26 @@
+# syntax=docker/dockerfile:1.7
+# One image for all six apps (they share libs and dependencies); the command picks the app:
+#   docker run rentguy node dist/apps/gateway/src/main.js
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.base.json .swcrc ./
+COPY libs ./libs
+COPY apps ./apps
+RUN npx swc apps libs -d dist --config-file .swcrc --ignore "**/*.spec.ts,**/*.int-spec.ts" --quiet \
+ && npm prune --omit=dev --no-audit --no-fund
+
+FROM node:24-bookworm-slim AS runtime
+ENV NODE_ENV=production HOST=0.0.0.0
+WORKDIR /app
+COPY --from=build --chown=node:node /app/package.json ./
+COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/dist ./dist
+RUN mkdir -p /app/.data/blobs && chown -R node:node /app/.data
+USER node
+EXPOSE 3000 9100
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.OPS_PORT||9100)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+CMD ["node", "dist/apps/gateway/src/main.js"]

@@ -1,0 +1,276 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { startFakeStripe, type FakeStripe } from '@rentguy/payments/stripe-fake';
+import {
+  APP_NAMES,
+  migrateAll,
+  shiftedPorts,
+  startMailCatcher,
+  startPlatform,
+  type MailCatcher,
+  type RunningPlatform,
+} from '@rentguy/platform/testing';
+import { ApiClient, eventually } from './client';
+
+/**
+ * The whole platform as processes, driven through the gateway like a web client: register, list a
+ * property, book it, pay with Stripe (the project's fake of Stripe's HTTP API, webhooks signed by
+ * the SDK's helper), watch the confirmation email arrive once, upload an image and screen a tenant.
+ */
+const root = join(__dirname, '..');
+const ports = shiftedPorts(10_000);
+const webhookSecret = 'whsec_e2e_secret_for_tests_only';
+const apiKey = 'sk_test_e2e';
+
+let platform: RunningPlatform;
+let stripe: FakeStripe;
+let mail: MailCatcher;
+let api: ApiClient;
+const exitCodes: Record<string, number | null> = {};
+
+type Json = Record<string, unknown>;
+
+beforeAll(async () => {
+  mail = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
+  stripe = await startFakeStripe({
+    port: 0,
+    webhookUrl: `http://127.0.0.1:${ports.gateway.port}/v1/webhooks/stripe`,
+    webhookSecret,
+  });
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rentguy_e2e',
+    REDIS_URL: 'redis://127.0.0.1:6379/5',
+    CACHE_REDIS_URL: 'redis://127.0.0.1:6379/6',
+    KAFKA_BROKERS: '127.0.0.1:9092',
+    JWT_KEYS: 'e2e-1:e2e-signing-secret-with-at-least-32-chars',
+    STRIPE_SECRET_KEY: apiKey,
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_API_BASE_URL: stripe.url,
+    SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}`,
+    BLOB_STORAGE_DIR: join(root, '.cache', 'e2e-blobs', String(Date.now())),
+    SHUTDOWN_DRAIN_DELAY_MS: '200',
+  };
+  await migrateAll(root, env);
+  platform = await startPlatform({ root, env, ports });
+  api = new ApiClient(`http://127.0.0.1:${ports.gateway.port}`);
+}, 180_000);
+
+afterAll(async () => {
+  if (platform) {
+    Object.assign(exitCodes, await platform.stop());
+  }
+  await stripe?.close();
+  await mail?.close();
+});
+
+const unique = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
+const hostEmail = `host-${unique}@example.com`;
+const guestEmail = `guest-${unique}@example.com`;
+const otherEmail = `other-${unique}@example.com`;
+const password = 'correct horse battery staple';
+const tokens: Record<'host' | 'guest' | 'other', string> = { host: '', guest: '', other: '' };
+let propertyId = '';
+let bookingId = '';
+
+function isoDay(offsetDays: number): string {
+  return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+}
+
+describe('RentGuy through the gateway', () => {
+  it('1. registers a host and a guest, logs in, rejects duplicates and bad passwords', async () => {
+    const host = await api.post<Json>('/v1/auth/register', { email: hostEmail, password, name: 'Hanna Host', role: 'host' });
+    expect(host.status).toBe(201);
+    expect(host.body.user).toMatchObject({ email: hostEmail, role: 'host' });
+    tokens.host = String(host.body.accessToken);
+
+    const guest = await api.post<Json>('/v1/auth/register', { email: guestEmail, password, name: 'Gus Guest', role: 'guest' });
+    expect(guest.status).toBe(201);
+    const other = await api.post<Json>('/v1/auth/register', { email: otherEmail, password, name: 'Olga Other', role: 'guest' });
+    expect(other.status).toBe(201);
+    tokens.other = String(other.body.accessToken);
+
+    const duplicate = await api.post('/v1/auth/register', { email: guestEmail, password, name: 'Again', role: 'guest' });
+    expect(duplicate.status).toBe(409);
+
+    const wrong = await api.post('/v1/auth/login', { email: guestEmail, password: 'not the password at all' });
+    expect(wrong.status).toBe(401);
+    const login = await api.post<Json>('/v1/auth/login', { email: guestEmail, password });
+    expect(login.status).toBe(200);
+    tokens.guest = String(login.body.accessToken);
+    expect(tokens.guest.split('.')).toHaveLength(3);
+  });
+
+  it('2. lets a host list a property that anyone can read, and forbids guests to list', async () => {
+    const listing = {
+      title: 'Canal house with a view',
+      description: 'Bright rooms on the Prinsengracht',
+      city: 'Amsterdam',
+      country: 'NL',
+      nightlyPrice: 12000,
+      currency: 'EUR',
+      maxGuests: 4,
+    };
+    const created = await api.post<Json>('/v1/properties', listing, tokens.host);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject(listing);
+    propertyId = String(created.body.id);
+
+    const read = await api.get<Json>(`/v1/properties/${propertyId}`);
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ id: propertyId, title: listing.title, nightlyPrice: 12000 });
+
+    const byGuest = await api.post('/v1/properties', listing, tokens.guest);
+    expect(byGuest.status).toBe(403);
+    const anonymous = await api.post('/v1/properties', listing);
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('3. holds a booking priced by the server, rejects an overlap, hides it from strangers', async () => {
+    const checkIn = isoDay(30);
+    const checkOut = isoDay(33);
+    const held = await api.post<Json>('/v1/bookings', { propertyId, checkIn, checkOut, guests: 2 }, tokens.guest);
+    expect(held.status).toBe(201);
+    expect(held.body).toMatchObject({ status: 'held', totalAmount: 3 * 12000, currency: 'EUR' });
+    expect(Date.parse(String(held.body.expiresAt))).toBeGreaterThan(Date.now());
+    bookingId = String(held.body.id);
+
+    const overlap = await api.post<Json>(
+      '/v1/bookings',
+      { propertyId, checkIn: isoDay(32), checkOut: isoDay(35), guests: 1 },
+      tokens.other,
+    );
+    expect(overlap.status).toBe(409);
+
+    expect((await api.get(`/v1/bookings/${bookingId}`, tokens.guest)).status).toBe(200);
+    expect((await api.get(`/v1/bookings/${bookingId}`, tokens.host)).status).toBe(200);
+    expect((await api.get(`/v1/bookings/${bookingId}`, tokens.other)).status).toBe(404);
+  });
+
+  let paymentIntentId = '';
+
+  it('4. creates a Stripe PaymentIntent with our payment id as idempotency key', async () => {
+    const payment = await eventually(
+      () => api.post<Json>(`/v1/bookings/${bookingId}/payments`, { provider: 'stripe' }, tokens.guest),
+      (r) => r.status !== 404,
+      'the booking to become payable',
+    );
+    expect(payment.status).toBe(201);
+    expect(payment.body).toMatchObject({ provider: 'stripe', status: 'pending' });
+    expect(String(payment.body.clientSecret)).toMatch(/^pi_.+_secret_/);
+    paymentIntentId = String(payment.body.providerPaymentId);
+    const intents = stripe.paymentIntents();
+    expect(intents.find((pi) => pi.id === paymentIntentId)).toMatchObject({ amount: 36000, currency: 'eur' });
+    const creation = stripe.requests.find((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
+    expect(creation?.idempotencyKey).toBe(payment.body.id);
+  });
+
+  it('5. rejects a webhook with a bad signature and applies a duplicated event once', async () => {
+    const forged = await api.request('POST', '/v1/webhooks/stripe', {
+      body: JSON.stringify({ id: 'evt_forged', type: 'payment_intent.succeeded', data: { object: { id: paymentIntentId } } }),
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=deadbeef' },
+    });
+    expect(forged.status).toBe(400);
+
+    const eventId = await stripe.succeed(paymentIntentId);
+    // The same event delivered again, twice at once: one effect.
+    await Promise.all([stripe.redeliver(eventId), stripe.redeliver(eventId)]);
+    const deliveries = stripe.deliveries.filter((d) => d.eventId === eventId);
+    expect(deliveries.length).toBeGreaterThanOrEqual(3);
+    expect(deliveries.every((d) => d.status === 200)).toBe(true);
+  });
+
+  it('6. confirms the booking once the payment succeeded', async () => {
+    const booking = await eventually(
+      () => api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest),
+      (r) => r.body.status === 'confirmed',
+      'the booking to be confirmed',
+    );
+    expect(booking.body).toMatchObject({ id: bookingId, status: 'confirmed' });
+  });
+
+  it('7. emails the guest exactly once', async () => {
+    const [email] = await mail.waitFor((m) => m.to.includes(guestEmail), 30_000);
+    expect(email.subject).toMatch(/confirm/i);
+    expect(email.text).toContain('Canal house with a view');
+    expect(email.text).toContain('360.00');
+    // Give a duplicate every chance to show up before counting.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(mail.messages().filter((m) => m.to.includes(guestEmail))).toHaveLength(1);
+  });
+
+  it('8. turns an uploaded photo into metadata-free variants served by the gateway', async () => {
+    const photo = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .withExif({ IFD0: { Copyright: 'secret camera owner', Artist: 'GPS should vanish' } })
+      .toBuffer();
+    expect((await sharp(photo).metadata()).exif).toBeDefined();
+
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+    const upload = await api.request<Json>('POST', `/v1/properties/${propertyId}/images`, { body: form, token: tokens.host });
+    expect(upload.status).toBe(202);
+    expect(upload.body).toMatchObject({ status: 'processing' });
+    const byGuest = new FormData();
+    byGuest.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+    expect((await api.request('POST', `/v1/properties/${propertyId}/images`, { body: byGuest, token: tokens.guest })).status).toBe(403);
+
+    const property = await eventually(
+      () => api.get<{ images: { id: string; status: string; variants: { url: string; width: number }[] }[] }>(`/v1/properties/${propertyId}`),
+      (r) => r.body.images?.some((i) => i.id === upload.body.id && i.status === 'ready'),
+      'the image to be processed',
+    );
+    const image = property.body.images.find((i) => i.id === upload.body.id);
+    expect(image?.variants.length).toBeGreaterThanOrEqual(2);
+    for (const variant of image?.variants ?? []) {
+      const response = await fetch(variant.url);
+      expect(response.status).toBe(200);
+      const bytes = Buffer.from(await response.arrayBuffer());
+      const meta = await sharp(bytes).metadata();
+      expect(meta.width).toBeLessThanOrEqual(variant.width);
+      expect(meta.exif).toBeUndefined();
+    }
+  });
+
+  it('9. screens a tenant application that has consent, and refuses one without', async () => {
+    const applicant = { fullName: 'Gus Guest', dateOfBirth: '1990-04-01' };
+    const noConsent = await api.post('/v1/applications', { propertyId, consent: false, applicant }, tokens.guest);
+    expect(noConsent.status).toBe(400);
+
+    const created = await api.post<Json>('/v1/applications', { propertyId, consent: true, applicant }, tokens.guest);
+    expect(created.status).toBe(202);
+    expect(created.body).toMatchObject({ status: 'screening' });
+    const decided = await eventually(
+      () => api.get<Json>(`/v1/applications/${String(created.body.id)}`, tokens.guest),
+      (r) => r.body.status !== 'screening',
+      'the screening decision',
+    );
+    expect(['approved', 'declined', 'review']).toContain(decided.body.status);
+    expect(JSON.stringify(decided.body)).not.toContain('1990-04-01');
+    expect((await api.get(`/v1/applications/${String(created.body.id)}`, tokens.other)).status).toBe(404);
+  });
+
+  it('serves readiness and Prometheus metrics on every ops port, and nothing of it publicly', async () => {
+    for (const app of APP_NAMES) {
+      const ops = `http://127.0.0.1:${ports[app].opsPort}`;
+      const ready = await fetch(`${ops}/health/ready`);
+      expect({ app, status: ready.status }).toEqual({ app, status: 200 });
+      const metrics = await fetch(`${ops}/metrics`);
+      expect(metrics.headers.get('content-type')).toContain('text/plain');
+      const text = await metrics.text();
+      expect(text).toMatch(/^# HELP process_cpu_user_seconds_total/m);
+      expect(text).toMatch(/^# TYPE \w+ (counter|gauge|histogram)$/m);
+    }
+    const gatewayMetrics = await (await fetch(`http://127.0.0.1:${ports.gateway.opsPort}/metrics`)).text();
+    expect(gatewayMetrics).toMatch(/http_requests_total\{method="POST",route="\/v1\/auth\/register",status_code="201"\}/);
+    expect((await api.get('/metrics')).status).toBe(404);
+  });
+});
+
+describe('shutdown', () => {
+  it('stops every app on SIGTERM with exit code 0', async () => {
+    Object.assign(exitCodes, await platform.stop());
+    expect(exitCodes).toEqual(Object.fromEntries(APP_NAMES.map((name) => [name, 0])));
+  });
+});

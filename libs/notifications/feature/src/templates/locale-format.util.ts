@@ -1,0 +1,41 @@
+import type { Locale } from './email-template.model';
+
+// en-GB rather than en-US: day-month dates and "US$" for dollars read unambiguously to a European audience.
+const INTL_LOCALE: Readonly<Record<Locale, string>> = { en: 'en-GB', nl: 'nl-NL' };
+
+/**
+ * Formats integer minor units (cents) as a currency amount, e.g. 24000 EUR → "€240.00" (en) or
+ * "€ 240,00" (nl). The decimal is built as a string so large amounts never pass through a float.
+ */
+export function formatMoney(amountMinor: number, currency: string, locale: Locale): string {
+  if (!Number.isSafeInteger(amountMinor)) {
+    throw new RangeError(`amount must be an integer number of minor units, got ${amountMinor}`);
+  }
+  const format = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency });
+  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
+  const sign = amountMinor < 0 ? '-' : '';
+  const units = Math.abs(amountMinor).toString().padStart(digits + 1, '0');
+  const decimal = digits === 0 ? units : `${units.slice(0, -digits)}.${units.slice(-digits)}`;
+  // Intl formats decimal strings exactly (no binary rounding on the way).
+  return format.format(`${sign}${decimal}` as Intl.StringNumericLiteral);
+}
+
+/** Formats an ISO calendar date (YYYY-MM-DD) without shifting it through the server's time zone. */
+export function formatDate(isoDate: string, locale: Locale): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) {
+    throw new RangeError(`not an ISO date: ${isoDate}`);
+  }
+  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(date);
+}
+
+/** Number of nights between two ISO dates (check-out exclusive). */
+export function nightsBetween(checkIn: string, checkOut: string): number {
+  return Math.round((Date.parse(`${checkOut}T00:00:00Z`) - Date.parse(`${checkIn}T00:00:00Z`)) / 86_400_000);
+}

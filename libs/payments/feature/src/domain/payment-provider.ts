@@ -1,0 +1,62 @@
+import type { PaymentProviderName, PaymentStatus } from './payment-status';
+
+export interface CreateProviderPayment {
+  /** Our payment id: also the idempotency key, so a retried create never charges twice. */
+  paymentId: string;
+  bookingId: string;
+  amount: number;
+  currency: string;
+}
+
+/** A provider's view of one payment, in our vocabulary. */
+export interface ProviderPayment {
+  providerPaymentId: string;
+  status: PaymentStatus;
+  /** What the frontend needs to complete the payment; never stored. */
+  clientSecret: string | null;
+  failureReason: string | null;
+}
+
+export interface CreateProviderRefund {
+  /** Our refund id: also the idempotency key. */
+  refundId: string;
+  providerPaymentId: string;
+  /** Minor units; the whole payment when omitted. */
+  amount?: number;
+}
+
+export interface ProviderRefund {
+  providerRefundId: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+}
+
+/** A verified webhook delivery, as stored in the webhook inbox. */
+export interface WebhookDelivery {
+  eventId: string;
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+/** What a webhook event says about one of our payments. */
+export interface PaymentUpdate {
+  providerPaymentId: string;
+  /** Our payment id when the provider echoes it back (metadata), which may arrive before we stored the provider id. */
+  paymentId: string | null;
+  status: PaymentStatus;
+  failureReason: string | null;
+}
+
+/**
+ * One payment provider (Stripe now, Mollie next). Every method that makes the provider do
+ * something carries an idempotency key derived from our own ids.
+ */
+export interface PaymentProvider {
+  readonly name: PaymentProviderName;
+  create(request: CreateProviderPayment): Promise<ProviderPayment>;
+  fetchStatus(providerPaymentId: string): Promise<ProviderPayment>;
+  refund(request: CreateProviderRefund): Promise<ProviderRefund>;
+  /** Verifies a delivery before anything is stored; throws DomainError(InvalidSignature) when it is not genuine. */
+  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): WebhookDelivery;
+  /** The payment news in a stored event, or null when the event type is not one we act on. */
+  paymentUpdateOf(event: WebhookDelivery): Promise<PaymentUpdate | null>;
+}

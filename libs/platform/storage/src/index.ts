@@ -1,0 +1,4 @@
+export * from './blob-storage';
+export * from './blob-key';
+export * from './filesystem-blob.storage';
+export * from './storage.module';

@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Server as NetServer } from 'node:net';
+
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+
+import type { CaughtMail } from './caught-mail.model';
+import { inboxContentSecurityPolicy, renderInboxPage, renderMessagePage } from './mail-inbox.page';
+import { parseMailMessage } from './mail-message.parser';
+
+export interface MailCatcherOptions {
+  /** SMTP port, 0 (a free port) by default. */
+  smtpPort?: number;
+  /** Web inbox port, 0 (a free port) by default. */
+  httpPort?: number;
+  /** Interface both servers listen on, 127.0.0.1 by default. */
+  host?: string;
+  /** Oldest messages are dropped past this many, so a long local session does not grow without bound. 1000 by default. */
+  maxMessages?: number;
+}
+
+export interface MailCatcher {
+  readonly smtpPort: number;
+  readonly httpPort: number;
+  /** Base URL of the web inbox, e.g. `http://127.0.0.1:8025`. */
+  readonly url: string;
+  /** What to give the app as its SMTP URL, e.g. `smtp://127.0.0.1:1025`. */
+  readonly smtpUrl: string;
+  /** Messages caught so far, oldest first. */
+  messages(): CaughtMail[];
+  /**
+   * Resolves with every caught message matching `predicate` as soon as there is at least one;
+   * rejects after `timeoutMs` (5000 by default) with a list of what was caught instead.
+   */
+  waitFor(predicate: (message: CaughtMail) => boolean, timeoutMs?: number, description?: string): Promise<CaughtMail[]>;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+interface Inbox {
+  messages(): CaughtMail[];
+  clear(): void;
+}
+
+interface Waiter {
+  check(): void;
+  fail(error: Error): void;
+}
+
+const maxMessageBytes = 25 * 1024 * 1024;
+
+/**
+ * Starts an SMTP server that accepts any message without authentication or TLS and keeps it in
+ * memory, plus an HTTP server with a web inbox and a JSON API over the same messages.
+ */
+export async function startMailCatcher(options: MailCatcherOptions = {}): Promise<MailCatcher> {
+  const host = options.host ?? '127.0.0.1';
+  const maxMessages = options.maxMessages ?? 1000;
+  const caught: CaughtMail[] = [];
+  const waiters = new Set<Waiter>();
+
+  async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<CaughtMail> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) {
+      chunks.push(chunk as Buffer);
+    }
+    if (stream.sizeExceeded) {
+      throw Object.assign(new Error(`Message exceeds ${maxMessageBytes} bytes`), { responseCode: 552 });
+    }
+    const raw = Buffer.concat(chunks);
+    const envelope = {
+      from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+      to: session.envelope.rcptTo.map((recipient) => recipient.address),
+    };
+    const parsed = await parseMailMessage(raw, envelope);
+    const message: CaughtMail = {
+      id: randomUUID(),
+      ...parsed,
+      envelope,
+      receivedAt: new Date(),
+      raw: raw.toString('utf8'),
+    };
+    caught.push(message);
+    if (caught.length > maxMessages) {
+      caught.splice(0, caught.length - maxMessages);
+    }
+    for (const waiter of waiters) {
+      waiter.check();
+    }
+    return message;
+  }
+
+  const smtp = new SMTPServer({
+    authOptional: true,
+    // The app may be configured with SMTP credentials; any are accepted, over plain text too.
+    allowInsecureAuth: true,
+    disabledCommands: ['STARTTLS'],
+    // Reverse DNS of 127.0.0.1 can stall for seconds on machines without a resolver.
+    disableReverseLookup: true,
+    size: maxMessageBytes,
+    logger: false,
+    // Pooled clients keep connections open; the default 30 s grace period would stall test teardown.
+    closeTimeout: 500,
+    onAuth(auth, _session, callback) {
+      callback(null, { user: auth.username ?? 'anonymous' });
+    },
+    onData(stream, session, callback) {
+      receive(stream, session).then(
+        (message) => callback(null, `Message queued as ${message.id}`),
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+    },
+  });
+  // smtp-server reports client-side socket errors (resets, timeouts) on the server emitter; without
+  // a listener they would crash the test process, and a catcher has nothing to do about them.
+  smtp.on('error', () => undefined);
+
+  const smtpPort = await listen(
+    (port, onListening) => smtp.listen(port, host, onListening),
+    smtp.server,
+    options.smtpPort ?? 0,
+  );
+
+  const inbox: Inbox = {
+    messages: () => [...caught],
+    clear: () => {
+      caught.length = 0;
+    },
+  };
+  const http: Server = createServer((request, response) => {
+    try {
+      route(request, response, inbox);
+    } catch (error) {
+      sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
+    }
+  });
+  let httpPort: number;
+  try {
+    httpPort = await listen((port, onListening) => http.listen(port, host, onListening), http, options.httpPort ?? 0);
+  } catch (error) {
+    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    throw error;
+  }
+
+  return {
+    smtpPort,
+    httpPort,
+    url: `http://${hostForUrl(host)}:${httpPort}`,
+    smtpUrl: `smtp://${hostForUrl(host)}:${smtpPort}`,
+    messages: inbox.messages,
+    clear: inbox.clear,
+    waitFor: (predicate, timeoutMs = 5000, description) =>
+      new Promise<CaughtMail[]>((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined;
+        const waiter: Waiter = {
+          check() {
+            let matches: CaughtMail[];
+            try {
+              matches = caught.filter(predicate);
+            } catch (error) {
+              waiter.fail(error instanceof Error ? error : new Error(String(error)));
+              return;
+            }
+            if (matches.length > 0) {
+              waiters.delete(waiter);
+              clearTimeout(timer);
+              resolve(matches);
+            }
+          },
+          fail(error) {
+            waiters.delete(waiter);
+            clearTimeout(timer);
+            reject(error);
+          },
+        };
+        waiters.add(waiter);
+        timer = setTimeout(
+          () => waiter.fail(new Error(timeoutMessage(timeoutMs, description ?? describePredicate(predicate), caught))),
+          timeoutMs,
+        );
+        waiter.check();
+      }),
+    close: async () => {
+      for (const waiter of waiters) {
+        waiter.fail(new Error('Mail catcher closed while waiting for mail'));
+      }
+      http.closeAllConnections();
+      await Promise.all([
+        new Promise<void>((resolve) => smtp.close(() => resolve())),
+        new Promise<void>((resolve) => http.close(() => resolve())),
+      ]);
+    },
+  };
+}
+
+function route(request: IncomingMessage, response: ServerResponse, inbox: Inbox): void {
+  const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+  const method = request.method ?? 'GET';
+  const segments = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const find = (id: string | undefined): CaughtMail | undefined =>
+    inbox.messages().find((message) => message.id === id);
+
+  if (segments.length === 0 && method === 'GET') {
+    sendHtml(response, 200, renderInboxPage(inbox.messages()));
+    return;
+  }
+  if (segments[0] === 'messages') {
+    if (segments.length === 2 && segments[1] === 'clear' && method === 'POST') {
+      inbox.clear();
+      response.writeHead(303, { location: '/' }).end();
+      return;
+    }
+    const message = find(segments[1]);
+    if (segments.length === 2 && method === 'GET') {
+      if (message) {
+        sendHtml(response, 200, renderMessagePage(message));
+      } else {
+        sendHtml(response, 404, '<!doctype html><p>No such message. <a href="/">Back to the inbox</a></p>');
+      }
+      return;
+    }
+    if (segments.length === 3 && segments[2] === 'raw' && method === 'GET') {
+      if (message) {
+        response.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(message.raw);
+      } else {
+        response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('No such message');
+      }
+      return;
+    }
+  }
+  if (segments[0] === 'api' && segments[1] === 'messages') {
+    if (segments.length === 2 && method === 'GET') {
+      sendJson(response, 200, inbox.messages());
+      return;
+    }
+    if (segments.length === 2 && method === 'DELETE') {
+      inbox.clear();
+      response.writeHead(204).end();
+      return;
+    }
+    if (segments.length === 3 && method === 'GET') {
+      const message = find(segments[2]);
+      sendJson(response, message ? 200 : 404, message ?? { error: `No message with id ${segments[2]}` });
+      return;
+    }
+  }
+  sendJson(response, 404, { error: `No route for ${method} ${pathname}` });
+}
+
+function sendHtml(response: ServerResponse, status: number, html: string): void {
+  response
+    .writeHead(status, {
+      'content-type': 'text/html; charset=utf-8',
+      'content-security-policy': inboxContentSecurityPolicy,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    })
+    .end(html);
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response
+    .writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+    .end(JSON.stringify(body));
+}
+
+/** Listens and resolves with the bound port, or rejects with the listen error (e.g. EADDRINUSE). */
+function listen(
+  start: (port: number, onListening: () => void) => void,
+  server: NetServer,
+  port: number,
+): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    start(port, () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function describePredicate(predicate: (message: CaughtMail) => boolean): string {
+  const source = predicate.toString().replace(/\s+/g, ' ');
+  return `a mail matching ${source.length > 200 ? `${source.slice(0, 200)}…` : source}`;
+}
+
+function timeoutMessage(timeoutMs: number, description: string, caught: readonly CaughtMail[]): string {
+  const summary =
+    caught.length === 0
+      ? 'no mail was caught at all'
+      : `caught ${caught.length} other message${caught.length === 1 ? '' : 's'}:\n${caught
+          .map((message) => `  - "${message.subject}" from ${message.from} to ${message.to.join(', ')}`)
+          .join('\n')}`;
+  return `Timed out after ${timeoutMs} ms waiting for ${description}; ${summary}`;
+}

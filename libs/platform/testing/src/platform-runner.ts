@@ -1,0 +1,171 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+/** The six deployables, in start order (producers before the consumers that wait on them). */
+export const APP_NAMES = ['gateway', 'rentals', 'payments', 'notifications', 'image-worker', 'screening-worker'] as const;
+export type AppName = (typeof APP_NAMES)[number];
+
+/** Services with their own schema and an explicit `migrate` command. */
+export const MIGRATING_APPS = ['gateway', 'rentals', 'payments', 'notifications'] as const;
+
+export interface AppPorts {
+  port?: number;
+  opsPort: number;
+}
+
+export const DEFAULT_PORTS: Record<AppName, AppPorts> = {
+  gateway: { port: 3000, opsPort: 9100 },
+  rentals: { port: 3001, opsPort: 9101 },
+  payments: { port: 3002, opsPort: 9102 },
+  notifications: { port: 3003, opsPort: 9103 },
+  'image-worker': { opsPort: 9104 },
+  'screening-worker': { opsPort: 9105 },
+};
+
+/** Ports shifted by `offset`, so tests can run beside a developer's `npm start`. */
+export function shiftedPorts(offset: number): Record<AppName, AppPorts> {
+  return Object.fromEntries(
+    APP_NAMES.map((name) => {
+      const { port, opsPort } = DEFAULT_PORTS[name];
+      return [name, { port: port === undefined ? undefined : port + offset, opsPort: opsPort + offset }];
+    }),
+  ) as Record<AppName, AppPorts>;
+}
+
+/** Environment that points every app at its siblings on the given ports. */
+export function wiringEnv(ports: Record<AppName, AppPorts>): Record<string, string> {
+  return {
+    RENTALS_URL: `http://127.0.0.1:${ports.rentals.port}`,
+    PAYMENTS_URL: `http://127.0.0.1:${ports.payments.port}`,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${ports.gateway.port}`,
+  };
+}
+
+export interface RunningApp {
+  name: AppName;
+  process: ChildProcess;
+  ports: AppPorts;
+  output: string[];
+  exited: Promise<number | null>;
+}
+
+export interface PlatformOptions {
+  /** Repository root; apps run from `dist/apps/<app>/src/main.js` (run the build first). */
+  root: string;
+  env: Record<string, string>;
+  ports?: Record<AppName, AppPorts>;
+  /** Receives every output line of every app. */
+  onLine?: (app: AppName, line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningPlatform {
+  apps: RunningApp[];
+  ports: Record<AppName, AppPorts>;
+  /** SIGTERM to every app; resolves with each app's exit code once all have exited. */
+  stop(timeoutMs?: number): Promise<Record<AppName, number | null>>;
+}
+
+function spawnNode(root: string, script: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [join(root, script)], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+function collectLines(child: ChildProcess, sink: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffer = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      lines.forEach(sink);
+    });
+  }
+}
+
+/** Runs each service's `migrate` command in turn; rejects with the output of the one that failed. */
+export async function migrateAll(root: string, env: Record<string, string>): Promise<void> {
+  for (const app of MIGRATING_APPS) {
+    const child = spawnNode(root, `dist/apps/${app}/src/migrate.js`, env);
+    const output: string[] = [];
+    collectLines(child, (line) => output.push(line));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    if (code !== 0) {
+      throw new Error(`migrations of ${app} failed (exit ${code}):\n${output.slice(-30).join('\n')}`);
+    }
+  }
+}
+
+async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  void app.exited.then((code) => (exitCode = code));
+  let last = '';
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) {
+      throw new Error(`${app.name} exited with ${exitCode} before it was ready:\n${app.output.slice(-30).join('\n')}`);
+    }
+    try {
+      const response = await fetch(`http://127.0.0.1:${app.ports.opsPort}/health/ready`);
+      last = `${response.status} ${await response.text()}`;
+      if (response.status === 200) {
+        return;
+      }
+    } catch (error) {
+      last = error instanceof Error ? error.message : String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${app.name} not ready after ${timeoutMs} ms (last: ${last}):\n${app.output.slice(-30).join('\n')}`);
+}
+
+/** Starts all six apps as processes and resolves once every ops port answers `/health/ready` 200. */
+export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
+  const ports = options.ports ?? DEFAULT_PORTS;
+  const apps: RunningApp[] = APP_NAMES.map((name) => {
+    const env: Record<string, string> = {
+      ...wiringEnv(ports),
+      ...options.env,
+      OPS_PORT: String(ports[name].opsPort),
+    };
+    if (ports[name].port !== undefined) {
+      env.PORT = String(ports[name].port);
+    }
+    const child = spawnNode(options.root, `dist/apps/${name}/src/main.js`, env);
+    const output: string[] = [];
+    collectLines(child, (line) => {
+      output.push(line);
+      if (output.length > 500) {
+        output.shift();
+      }
+      options.onLine?.(name, line);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { name, process: child, ports: ports[name], output, exited };
+  });
+  const stop = async (timeoutMs = 30_000): Promise<Record<AppName, number | null>> => {
+    const codes = await Promise.all(
+      apps.map(async (app) => {
+        if (app.process.exitCode === null && app.process.signalCode === null) {
+          app.process.kill('SIGTERM');
+        }
+        const timer = setTimeout(() => app.process.kill('SIGKILL'), timeoutMs);
+        const code = await app.exited;
+        clearTimeout(timer);
+        return [app.name, code] as const;
+      }),
+    );
+    return Object.fromEntries(codes) as Record<AppName, number | null>;
+  };
+  try {
+    await Promise.all(apps.map((app) => waitReady(app, options.readyTimeoutMs ?? 90_000)));
+  } catch (error) {
+    await stop(5000);
+    throw error;
+  }
+  return { apps, ports, stop };
+}

@@ -1,0 +1,4 @@
+export * from './rentals.types';
+export * from './pricing.policy';
+export * from './stay.policy';
+export * from './booking-status.machine';

@@ -1,0 +1,31 @@
+/** Booking lifecycle (ARCHITECTURE §4). Only `held` and `confirmed` occupy dates. */
+export const BOOKING_STATUSES = ['held', 'confirmed', 'completed', 'expired', 'cancelled'] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
+
+export const IMAGE_STATUSES = ['processing', 'ready', 'failed'] as const;
+export type ImageStatus = (typeof IMAGE_STATUSES)[number];
+
+export const IMAGE_FORMATS = ['webp', 'jpeg'] as const;
+export type ImageFormat = (typeof IMAGE_FORMATS)[number];
+
+/** One resized rendition of a property image, stored in blob storage under `key`. */
+export interface ImageVariant {
+  width: number;
+  format: ImageFormat;
+  key: string;
+}
+
+export const SCREENING_OUTCOMES = ['approved', 'declined', 'review'] as const;
+export type ScreeningOutcome = (typeof SCREENING_OUTCOMES)[number];
+
+export const APPLICATION_STATUSES = ['screening', ...SCREENING_OUTCOMES] as const;
+export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
+
+/** What the screening decided, kept after the applicant's personal data is purged. */
+export interface ScreeningDecision {
+  outcome: ScreeningOutcome;
+  /** Provider's reference for the check, for support questions. */
+  reference?: string;
+  /** Human-readable reasons, free of personal data. */
+  reasons?: string[];
+}
