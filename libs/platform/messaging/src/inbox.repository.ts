@@ -18,14 +18,6 @@ export class InboxRepository {
       `INSERT INTO ${this.table} (consumer, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING event_id`,
       [consumer, eventId],
     )) as unknown[];
-    return insertedRows(result) > 0;
+    return result.length > 0;
   }
-}
-
-// TypeORM's postgres driver returns `[rows, affected]` for some DML and plain rows for others.
-function insertedRows(result: unknown[]): number {
-  if (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
-    return result[1];
-  }
-  return result.length;
 }

@@ -115,24 +115,16 @@ export class OutboxRepository {
 
   /** Deletes up to `limit` rows published more than `days` days ago; returns how many went. */
   async deletePublishedBefore(manager: EntityManager, days: number, limit: number): Promise<number> {
-    const rows = (await manager.query(
+    const result = (await manager.query(
       `DELETE FROM ${this.table}
         WHERE id IN (
           SELECT id FROM ${this.table}
            WHERE published_at IS NOT NULL AND published_at < now() - make_interval(days => $1)
            ORDER BY published_at
-           LIMIT $2)
-        RETURNING id`,
+           LIMIT $2)`,
       [days, limit],
-    )) as [unknown[], number] | unknown[];
-    return countRows(rows);
-  }
-}
-
-// TypeORM's postgres driver returns `[rows, affected]` for DELETE … RETURNING and plain rows otherwise.
-function countRows(result: [unknown[], number] | unknown[]): number {
-  if (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    )) as [unknown[], number];
+    // TypeORM's postgres driver answers DELETE with [rows, affected].
     return result[1];
   }
-  return result.length;
 }

@@ -1,0 +1,81 @@
+import type { BackoffOptions } from './backoff';
+
+/** Injection token of the resolved messaging options. */
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+/** What messaging reads from the app's validated config (`kafkaConfig` and `databaseConfig`). */
+export interface MessagingConfig {
+  KAFKA_BROKERS: string[];
+  DATABASE_URL: string;
+}
+
+export interface OutboxRelayOptions {
+  /** Rows per round, published in one `sendBatch`. */
+  batchSize: number;
+  /** Polling fallback when no NOTIFY arrives (a dropped LISTEN connection, a disabled trigger). */
+  pollIntervalMs: number;
+  /** Delay after a failed round (Kafka or PostgreSQL down), growing up to `maxMs`. */
+  backoff: BackoffOptions;
+  /** Published rows older than this many days are deleted; `false` keeps them forever. */
+  retentionDays: number | false;
+  /** How often retention runs. */
+  retentionIntervalMs: number;
+}
+
+export interface ConsumerRetryOptions {
+  /** Handler attempts per message before it is dead-lettered. */
+  maxAttempts: number;
+  /** Delay between handler attempts. */
+  backoff: BackoffOptions;
+  /** Delay while PostgreSQL or Kafka themselves fail (the message is retried until they return). */
+  infrastructureBackoff: BackoffOptions;
+}
+
+export interface MessagingModuleOptions {
+  /** Kafka client id, usually the app name. */
+  clientId: string;
+  /** The service's PostgreSQL schema that holds its `outbox` and `inbox` tables. */
+  schema: string;
+  /** Whether this process runs the outbox relay (a CLI or a worker that only writes events does not). */
+  relay: boolean;
+  /**
+   * Prefix of every physical topic this app produces to and consumes from (including DLQs), to share
+   * one cluster between environments or test runs. Empty by default.
+   */
+  topicPrefix?: string;
+  relayOptions?: Partial<OutboxRelayOptions>;
+  consumerRetry?: Partial<ConsumerRetryOptions>;
+}
+
+export interface ResolvedMessagingOptions {
+  clientId: string;
+  schema: string;
+  relay: boolean;
+  topicPrefix: string;
+  databaseUrl: string;
+  relayOptions: OutboxRelayOptions;
+  consumerRetry: ConsumerRetryOptions;
+}
+
+export const DEFAULT_RELAY_OPTIONS: OutboxRelayOptions = {
+  batchSize: 200,
+  pollIntervalMs: 1_000,
+  backoff: { initialMs: 500, maxMs: 10_000 },
+  retentionDays: 7,
+  retentionIntervalMs: 3_600_000,
+};
+
+export const DEFAULT_CONSUMER_RETRY: ConsumerRetryOptions = {
+  maxAttempts: 3,
+  backoff: { initialMs: 200, maxMs: 1_000, factor: 5 },
+  infrastructureBackoff: { initialMs: 500, maxMs: 5_000 },
+};
+
+const TOPIC_PREFIX = /^[A-Za-z0-9._-]*$/;
+
+export function assertTopicPrefix(prefix: string): string {
+  if (!TOPIC_PREFIX.test(prefix)) {
+    throw new Error(`invalid topic prefix "${prefix}": expected ${TOPIC_PREFIX}`);
+  }
+  return prefix;
+}
