@@ -62,13 +62,18 @@ export class InfraError extends Error {}
 
 /**
  * Brings local infrastructure up (idempotent) and waits until it is ready.
- * Options override the environment: databaseUrl, extraDatabases, redisUrl, kafkaBrokers, logger.
+ * Options override the environment: databaseUrl, extraDatabases, redisUrl, kafkaBrokers; and
+ * logger ({ log, warn }, either may be left out).
  */
 export async function up(options = {}) {
   const config = resolveConfig(options);
   const names = ['postgres', 'redis', 'kafka'];
   // In parallel: the Kafka start dominates, and every problem gets reported in one run.
-  const results = await Promise.allSettled([ensurePostgres(config), ensureRedis(config), ensureKafka(config)]);
+  const results = await Promise.allSettled([
+    ensurePostgres(config),
+    ensureRedis(config),
+    ensureKafka(config),
+  ]);
   const failures = [];
   const summary = {};
   results.forEach((result, i) => {
@@ -118,13 +123,17 @@ function resolveConfig(options) {
     extraDatabases: toList(options.extraDatabases ?? env.INFRA_EXTRA_DATABASES),
     redisUrl: options.redisUrl ?? (env.REDIS_URL || DEFAULTS.redisUrl),
     kafkaBrokers: toList(options.kafkaBrokers ?? (env.KAFKA_BROKERS || DEFAULTS.kafkaBrokers)),
-    logger: options.logger ?? console,
+    // A caller may silence progress (`{ log() {} }`); warnings still reach stderr unless it overrides them.
+    logger: { log: (line) => console.log(line), warn: (line) => console.warn(line), ...options.logger },
   };
 }
 
 function toList(value) {
   if (Array.isArray(value)) return value;
-  return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,8 +164,10 @@ async function createDatabaseIfMissing(admin, name) {
 async function prepareDatabase(url) {
   const client = await connectPostgres(url);
   try {
-    for (const ext of PG_EXTENSIONS) await client.query(`CREATE EXTENSION IF NOT EXISTS ${client.escapeIdentifier(ext)}`);
-    for (const schema of PG_SCHEMAS) await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(schema)}`);
+    for (const ext of PG_EXTENSIONS)
+      await client.query(`CREATE EXTENSION IF NOT EXISTS ${client.escapeIdentifier(ext)}`);
+    for (const schema of PG_SCHEMAS)
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${client.escapeIdentifier(schema)}`);
   } finally {
     await client.end();
   }
@@ -192,7 +203,7 @@ async function connectPostgres(url, shown = url) {
     throw new InfraError(
       isUnreachable(err)
         ? `PostgreSQL is not reachable at ${redact(shown)} (${describe(err)}). Start it (e.g. ` +
-          '`sudo service postgresql start` or `pg_ctlcluster <version> main start`) or set DATABASE_URL.'
+            '`sudo service postgresql start` or `pg_ctlcluster <version> main start`) or set DATABASE_URL.'
         : `PostgreSQL at ${redact(url)} refused the connection: ${describe(err)}`,
     );
   }
@@ -245,7 +256,8 @@ async function redisStatus({ redisUrl }) {
     try {
       await redis.ping();
       const [, policy] = await redis.config('GET', 'maxmemory-policy').catch(() => []);
-      const note = policy === 'noeviction' ? '' : ` (maxmemory-policy ${policy ?? 'unknown'}, BullMQ needs noeviction)`;
+      const note =
+        policy === 'noeviction' ? '' : ` (maxmemory-policy ${policy ?? 'unknown'}, BullMQ needs noeviction)`;
       return { up: true, line: `redis up at ${url}${note}` };
     } finally {
       redis.disconnect();
@@ -266,7 +278,9 @@ async function connectRedis(redisUrl) {
   });
   // connect() only says "Connection is closed."; the cause arrives as an 'error' event.
   let cause;
-  redis.on('error', (err) => { cause ??= err; });
+  redis.on('error', (err) => {
+    cause ??= err;
+  });
   try {
     await redis.connect();
     return redis;
@@ -307,10 +321,17 @@ async function kafkaStatus({ kafkaBrokers }) {
   const pid = readPid();
   const ours = pid && isOurBroker(pid);
   if (await kafkaAnswers(kafkaBrokers)) {
-    return { up: true, line: `kafka up at ${address} (${ours ? `started by infra, pid ${pid}` : 'not started by infra'})` };
+    return {
+      up: true,
+      line: `kafka up at ${address} (${ours ? `started by infra, pid ${pid}` : 'not started by infra'})`,
+    };
   }
-  const jars = fs.existsSync(path.join(FILES.libs, expectedKafkaJar())) ? 'jars cached' : 'jars not fetched yet';
-  const note = ours ? `infra's broker, pid ${pid}, is running but not answering here; see ${FILES.brokerLog}` : jars;
+  const jars = fs.existsSync(path.join(FILES.libs, expectedKafkaJar()))
+    ? 'jars cached'
+    : 'jars not fetched yet';
+  const note = ours
+    ? `infra's broker, pid ${pid}, is running but not answering here; see ${FILES.brokerLog}`
+    : jars;
   return { up: false, line: `kafka DOWN at ${address} (${note})` };
 }
 
@@ -320,7 +341,9 @@ async function startBroker(brokers, logger) {
   if (existing && isOurBroker(existing)) {
     const running = runningBrokerAddress();
     if (running !== `${host}:${port}`) {
-      throw new InfraError(`infra's broker (pid ${existing}) listens on ${running}, not ${host}:${port}: run \`down\` first or set KAFKA_BROKERS=${running}.`);
+      throw new InfraError(
+        `infra's broker (pid ${existing}) listens on ${running}, not ${host}:${port}: run \`down\` first or set KAFKA_BROKERS=${running}.`,
+      );
     }
     // Ours, alive but not answering: an earlier `up` was interrupted while the broker was starting.
     await waitForKafka(brokers, { pid: existing });
@@ -341,7 +364,9 @@ async function startBroker(brokers, logger) {
 function localBrokerAddress(brokers) {
   const match = brokers.length === 1 && /^(127\.0\.0\.1|localhost):(\d+)$/.exec(brokers[0]);
   if (!match) {
-    throw new InfraError(`Kafka is not reachable at ${brokers.join(',')}, and infra only starts a broker for a single 127.0.0.1:<port> address.`);
+    throw new InfraError(
+      `Kafka is not reachable at ${brokers.join(',')}, and infra only starts a broker for a single 127.0.0.1:<port> address.`,
+    );
   }
   return { host: '127.0.0.1', port: Number(match[2]) };
 }
@@ -354,26 +379,45 @@ function runningBrokerAddress() {
 async function assertPortsFree(host, ports) {
   for (const port of ports) {
     if (await portOpen(host, port)) {
-      throw new InfraError(`Cannot start Kafka: ${host}:${port} is taken by something that is not a Kafka broker answering on ${host}:${ports[0]}.`);
+      throw new InfraError(
+        `Cannot start Kafka: ${host}:${port} is taken by something that is not a Kafka broker answering on ${host}:${ports[0]}.`,
+      );
     }
   }
 }
 
 async function checkJava() {
-  const { stderr } = await runTool(JAVA, ['-version'], 'Java 17 is needed to run the local Kafka broker (e.g. `sudo apt-get install openjdk-17-jre-headless`), or point KAFKA_BROKERS at a running broker.');
+  const { stderr } = await runTool(
+    JAVA,
+    ['-version'],
+    'Java 17 is needed to run the local Kafka broker (e.g. `sudo apt-get install openjdk-17-jre-headless`), or point KAFKA_BROKERS at a running broker.',
+  );
   const [, first, second] = /version "(\d+)(?:\.(\d+))?/.exec(stderr) ?? [];
   const major = Number(first) === 1 ? Number(second) : Number(first);
-  if (major && major < 11) throw new InfraError(`Kafka needs Java 11 or newer (17 recommended); found ${stderr.split('\n')[0]}.`);
+  if (major && major < 11)
+    throw new InfraError(`Kafka needs Java 11 or newer (17 recommended); found ${stderr.split('\n')[0]}.`);
 }
 
 // Downloaded once into the cache; staged and renamed so an interrupted download never looks complete.
 async function fetchJars(logger) {
   if (fs.existsSync(path.join(FILES.libs, expectedKafkaJar()))) return;
-  await runTool('mvn', ['-v'], 'Maven is needed once to fetch the Kafka jars from Maven Central (e.g. `sudo apt-get install maven`).');
+  await runTool(
+    'mvn',
+    ['-v'],
+    'Maven is needed once to fetch the Kafka jars from Maven Central (e.g. `sudo apt-get install maven`).',
+  );
   logger.log('kafka: fetching broker jars from Maven Central (first run only)…');
   const staging = `${FILES.libs}.partial`;
   fs.rmSync(staging, { recursive: true, force: true });
-  await run('mvn', ['-B', '-q', '-f', POM, DEPENDENCY_PLUGIN, '-DincludeScope=runtime', `-DoutputDirectory=${staging}`]);
+  await run('mvn', [
+    '-B',
+    '-q',
+    '-f',
+    POM,
+    DEPENDENCY_PLUGIN,
+    '-DincludeScope=runtime',
+    `-DoutputDirectory=${staging}`,
+  ]);
   fs.rmSync(FILES.libs, { recursive: true, force: true });
   fs.renameSync(staging, FILES.libs);
 }
@@ -437,7 +481,9 @@ function log4jProperties() {
 
 // Java properties treat backslashes as escapes, so paths are written with forward slashes.
 function propertiesText(entries) {
-  const lines = Object.entries(entries).map(([key, value]) => `${key}=${String(value).replaceAll('\\', '/')}`);
+  const lines = Object.entries(entries).map(
+    ([key, value]) => `${key}=${String(value).replaceAll('\\', '/')}`,
+  );
   return `# Written by tools/infra/infra.mjs on every broker start; edits are overwritten.\n${lines.join('\n')}\n`;
 }
 
@@ -445,8 +491,14 @@ async function formatStorage() {
   await run(JAVA, [
     ...TOOL_JVM_FLAGS,
     `-Dlog4j.configuration=${pathToFileURL(FILES.log4jProperties).href}`,
-    '-cp', path.join(FILES.libs, '*'),
-    'kafka.tools.StorageTool', 'format', '-t', KAFKA_CLUSTER_ID, '-c', FILES.serverProperties,
+    '-cp',
+    path.join(FILES.libs, '*'),
+    'kafka.tools.StorageTool',
+    'format',
+    '-t',
+    KAFKA_CLUSTER_ID,
+    '-c',
+    FILES.serverProperties,
   ]);
 }
 
@@ -454,12 +506,18 @@ async function formatStorage() {
 function launchBroker() {
   const out = fs.openSync(FILES.consoleLog, 'a');
   try {
-    const child = spawn(JAVA, [
-      ...BROKER_JVM_FLAGS,
-      `-Dlog4j.configuration=${pathToFileURL(FILES.log4jProperties).href}`,
-      '-cp', path.join(FILES.libs, '*'),
-      'kafka.Kafka', FILES.serverProperties,
-    ], { cwd: CACHE_DIR, detached: true, stdio: ['ignore', out, out] });
+    const child = spawn(
+      JAVA,
+      [
+        ...BROKER_JVM_FLAGS,
+        `-Dlog4j.configuration=${pathToFileURL(FILES.log4jProperties).href}`,
+        '-cp',
+        path.join(FILES.libs, '*'),
+        'kafka.Kafka',
+        FILES.serverProperties,
+      ],
+      { cwd: CACHE_DIR, detached: true, stdio: ['ignore', out, out] },
+    );
     child.on('error', () => {}); // spawn failures show up as an exit while waiting for readiness
     child.unref();
     return child;
@@ -470,20 +528,26 @@ function launchBroker() {
 
 async function waitForKafka(brokers, { pid, child }) {
   let exitCode = null;
-  child?.once('exit', (code, signal) => { exitCode = code ?? signal; });
+  child?.once('exit', (code, signal) => {
+    exitCode = code ?? signal;
+  });
   const deadline = Date.now() + KAFKA_READY_TIMEOUT_MS;
   while (Date.now() < deadline) {
     if (await kafkaAnswers(brokers)) return;
     if (exitCode !== null || !isOurBroker(pid)) {
       fs.rmSync(FILES.pid, { force: true });
-      throw new InfraError(`Kafka broker (pid ${pid}) exited${exitCode !== null ? ` with ${exitCode}` : ''} before it was ready.\n${brokerLogTail()}`);
+      throw new InfraError(
+        `Kafka broker (pid ${pid}) exited${exitCode !== null ? ` with ${exitCode}` : ''} before it was ready.\n${brokerLogTail()}`,
+      );
     }
     await sleep(500);
   }
   // Half-started brokers are of no use and would hold the ports for the next attempt.
   await stopProcess(pid);
   fs.rmSync(FILES.pid, { force: true });
-  throw new InfraError(`Kafka broker (pid ${pid}) did not answer within ${KAFKA_READY_TIMEOUT_MS / 1000} s; stopped it.\n${brokerLogTail()}`);
+  throw new InfraError(
+    `Kafka broker (pid ${pid}) did not answer within ${KAFKA_READY_TIMEOUT_MS / 1000} s; stopped it.\n${brokerLogTail()}`,
+  );
 }
 
 async function kafkaAnswers(brokers) {
@@ -529,17 +593,24 @@ async function prepareBroker(brokers) {
     await ensureTopics(admin);
     await warmGroupCoordinator(admin);
   } catch (err) {
-    throw new InfraError(`Kafka at ${brokers.join(',')} answers, but preparing topics failed: ${err.message}`);
+    throw new InfraError(
+      `Kafka at ${brokers.join(',')} answers, but preparing topics failed: ${err.message}`,
+    );
   } finally {
     await admin.disconnect().catch(() => {});
   }
 }
 
 function brokerLogTail(lines = 40) {
-  return [FILES.brokerLog, FILES.consoleLog]
-    .filter((file) => fs.existsSync(file) && fs.statSync(file).size > 0)
-    .map((file) => `--- last lines of ${file}\n${fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`)
-    .join('\n') || '(the broker wrote no log)';
+  return (
+    [FILES.brokerLog, FILES.consoleLog]
+      .filter((file) => fs.existsSync(file) && fs.statSync(file).size > 0)
+      .map(
+        (file) =>
+          `--- last lines of ${file}\n${fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n')}`,
+      )
+      .join('\n') || '(the broker wrote no log)'
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,7 +685,8 @@ async function withFileLock(file, fn) {
         fs.rmSync(file, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new InfraError(`Timed out waiting for another infra run (pid ${owner}) holding ${file}`);
+      if (Date.now() > deadline)
+        throw new InfraError(`Timed out waiting for another infra run (pid ${owner}) holding ${file}`);
       await sleep(250);
     }
   }
@@ -629,8 +701,14 @@ function portOpen(host, port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     socket.setTimeout(1000);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
-    socket.once('timeout', () => { socket.destroy(); resolve(false); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -649,12 +727,19 @@ async function runTool(command, args, installHint) {
   try {
     return await promisify(execFile)(command, args, { cwd: REPO_ROOT });
   } catch (err) {
-    throw new InfraError(err.code === 'ENOENT' ? `\`${command}\` not found. ${installHint}` : `\`${command} ${args.join(' ')}\` failed: ${err.message}`);
+    throw new InfraError(
+      err.code === 'ENOENT'
+        ? `\`${command}\` not found. ${installHint}`
+        : `\`${command} ${args.join(' ')}\` failed: ${err.message}`,
+    );
   }
 }
 
 function isUnreachable(err) {
-  return ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'].includes(err.code) || /timeout/i.test(err.message);
+  return (
+    ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'EAI_AGAIN'].includes(err.code) ||
+    /timeout/i.test(err.message)
+  );
 }
 
 // Node reports a refused connection to several addresses as an AggregateError with no message.
