@@ -14,7 +14,13 @@ import {
   readStringArray,
   requireString,
 } from './request-params.reader';
-import { invalidRequest, resourceMissing, stateError, StripeApiError, unsupportedByFake } from './stripe-api.error';
+import {
+  invalidRequest,
+  resourceMissing,
+  stateError,
+  StripeApiError,
+  unsupportedByFake,
+} from './stripe-api.error';
 import { clientSecretFor, stripeId } from './stripe-id.util';
 
 /** How a failed payment is described in `last_payment_error`. */
@@ -41,7 +47,15 @@ const cancelableStatuses: readonly Stripe.PaymentIntent.Status[] = [...payableSt
  * Stripe's minimum charge amounts for the currencies RentGuy is likely to use; other currencies
  * only need a positive amount here (Stripe's real minimums depend on conversion to the account's currency).
  */
-const minimumAmounts: Readonly<Record<string, number>> = { eur: 50, usd: 50, gbp: 30, chf: 50, cad: 50, aud: 50, jpy: 50 };
+const minimumAmounts: Readonly<Record<string, number>> = {
+  eur: 50,
+  usd: 50,
+  gbp: 30,
+  chf: 50,
+  cad: 50,
+  aud: 50,
+  jpy: 50,
+};
 const maximumAmount = 99_999_999;
 
 const paymentIntentCreateParams = [
@@ -97,7 +111,11 @@ export class FakeStripeStore {
     }
     const currency = requireString(params, 'currency').toLowerCase();
     if (!/^[a-z]{3}$/.test(currency)) {
-      throw invalidRequest(`Invalid currency: ${currency}. Use a three-letter ISO currency code.`, 'currency', 'parameter_invalid_string');
+      throw invalidRequest(
+        `Invalid currency: ${currency}. Use a three-letter ISO currency code.`,
+        'currency',
+        'parameter_invalid_string',
+      );
     }
     validateAmount(amount, currency);
     const customer = readString(params, 'customer');
@@ -126,7 +144,11 @@ export class FakeStripeStore {
       assertKnownParams(automaticHash, ['enabled', 'allow_redirects']);
       const enabled = readBoolean(automaticHash, 'enabled', 'automatic_payment_methods[enabled]');
       if (enabled === undefined) {
-        throw invalidRequest('Missing required param: automatic_payment_methods[enabled].', 'automatic_payment_methods[enabled]', 'parameter_missing');
+        throw invalidRequest(
+          'Missing required param: automatic_payment_methods[enabled].',
+          'automatic_payment_methods[enabled]',
+          'parameter_missing',
+        );
       }
       const allowRedirects = readEnum(automaticHash, 'allow_redirects', ['always', 'never']);
       automaticPaymentMethods = { enabled, ...(allowRedirects ? { allow_redirects: allowRedirects } : {}) };
@@ -135,7 +157,11 @@ export class FakeStripeStore {
       automaticPaymentMethods = { enabled: true };
     }
     if (automaticPaymentMethods && !automaticPaymentMethods.enabled && !paymentMethodTypes) {
-      throw invalidRequest('Missing required param: payment_method_types.', 'payment_method_types', 'parameter_missing');
+      throw invalidRequest(
+        'Missing required param: payment_method_types.',
+        'payment_method_types',
+        'parameter_missing',
+      );
     }
 
     const id = stripeId('pi');
@@ -188,8 +214,17 @@ export class FakeStripeStore {
     return structuredClone(this.paymentIntent(id, param));
   }
 
-  listPaymentIntents(params: FormParams): { object: 'list'; data: Stripe.PaymentIntent[]; has_more: boolean; url: string } {
-    assertKnownParams(params, ['limit', 'starting_after'], ['customer', 'created', 'ending_before', 'expand']);
+  listPaymentIntents(params: FormParams): {
+    object: 'list';
+    data: Stripe.PaymentIntent[];
+    has_more: boolean;
+    url: string;
+  } {
+    assertKnownParams(
+      params,
+      ['limit', 'starting_after'],
+      ['customer', 'created', 'ending_before', 'expand'],
+    );
     const limit = readInteger(params, 'limit') ?? 10;
     if (limit < 1 || limit > 100) {
       throw invalidRequest('Invalid limit: must be between 1 and 100', 'limit');
@@ -214,7 +249,12 @@ export class FakeStripeStore {
   cancelPaymentIntent(id: string, params: FormParams): Stripe.PaymentIntent {
     assertKnownParams(params, ['cancellation_reason'], ['expand']);
     const paymentIntent = this.paymentIntent(id);
-    const reason = readEnum(params, 'cancellation_reason', ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned']);
+    const reason = readEnum(params, 'cancellation_reason', [
+      'duplicate',
+      'fraudulent',
+      'requested_by_customer',
+      'abandoned',
+    ]);
     if (!cancelableStatuses.includes(paymentIntent.status)) {
       throw stateError(
         `You cannot cancel this PaymentIntent because it has a status of ${paymentIntent.status}. Only a PaymentIntent with one of the following statuses may be canceled: ${cancelableStatuses.join(', ')}.`,
@@ -286,7 +326,11 @@ export class FakeStripeStore {
     const paymentIntentId = readString(params, 'payment_intent');
     const chargeId = readString(params, 'charge');
     if (!paymentIntentId && !chargeId) {
-      throw invalidRequest('One of the following params should be provided for this request: payment_intent or charge.', 'payment_intent', 'parameter_missing');
+      throw invalidRequest(
+        'One of the following params should be provided for this request: payment_intent or charge.',
+        'payment_intent',
+        'parameter_missing',
+      );
     }
     const amountParam = readInteger(params, 'amount');
     if (amountParam !== undefined && amountParam < 1) {
@@ -298,12 +342,22 @@ export class FakeStripeStore {
     let charge: FakeCharge | undefined;
     if (paymentIntentId) {
       const paymentIntent = this.paymentIntent(paymentIntentId, 'payment_intent');
-      charge = typeof paymentIntent.latest_charge === 'string' ? this.charges.get(paymentIntent.latest_charge) : undefined;
+      charge =
+        typeof paymentIntent.latest_charge === 'string'
+          ? this.charges.get(paymentIntent.latest_charge)
+          : undefined;
       if (!charge) {
-        throw stateError(`This PaymentIntent (${paymentIntentId}) does not have a successful charge to refund.`, 'charge_not_refundable', 'payment_intent');
+        throw stateError(
+          `This PaymentIntent (${paymentIntentId}) does not have a successful charge to refund.`,
+          'charge_not_refundable',
+          'payment_intent',
+        );
       }
       if (chargeId && chargeId !== charge.id) {
-        throw invalidRequest(`The charge ${chargeId} does not belong to PaymentIntent ${paymentIntentId}.`, 'charge');
+        throw invalidRequest(
+          `The charge ${chargeId} does not belong to PaymentIntent ${paymentIntentId}.`,
+          'charge',
+        );
       }
     } else if (chargeId) {
       charge = this.charges.get(chargeId);
@@ -400,13 +454,19 @@ function validateAmount(amount: number, currency: string): void {
   const minimum = minimumAmounts[currency] ?? 1;
   if (amount < minimum) {
     throw invalidRequest(
-      minimum > 1 ? `Amount must be at least ${formatAmount(minimum, currency)} ${currency}` : 'This value must be greater than or equal to 1.',
+      minimum > 1
+        ? `Amount must be at least ${formatAmount(minimum, currency)} ${currency}`
+        : 'This value must be greater than or equal to 1.',
       'amount',
       'amount_too_small',
     );
   }
   if (amount > maximumAmount) {
-    throw invalidRequest(`Amount must be no more than ${formatAmount(maximumAmount, currency)}`, 'amount', 'amount_too_large');
+    throw invalidRequest(
+      `Amount must be no more than ${formatAmount(maximumAmount, currency)}`,
+      'amount',
+      'amount_too_large',
+    );
   }
 }
 

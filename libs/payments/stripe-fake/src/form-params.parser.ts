@@ -73,5 +73,11 @@ function appendIndex(node: FormParams, segment: string): string {
 }
 
 function displayName(path: string[]): string {
-  return path[0] + path.slice(1).map((segment) => `[${segment}]`).join('');
+  return (
+    path[0] +
+    path
+      .slice(1)
+      .map((segment) => `[${segment}]`)
+      .join('')
+  );
 }

@@ -5,7 +5,11 @@ import { invalidRequest, unsupportedByFake } from './stripe-api.error';
  * Rejects parameters the endpoint does not take, as Stripe does ("Received unknown parameter"),
  * and parameters Stripe takes but the fake does not model, with a message that says so.
  */
-export function assertKnownParams(params: FormParams, supported: readonly string[], unsupported: readonly string[] = []): void {
+export function assertKnownParams(
+  params: FormParams,
+  supported: readonly string[],
+  unsupported: readonly string[] = [],
+): void {
   for (const name of Object.keys(params)) {
     if (unsupported.includes(name)) {
       throw unsupportedByFake(name);
@@ -57,7 +61,11 @@ export function readBoolean(params: FormParams, name: string, param = name): boo
   return value === 'true';
 }
 
-export function readEnum<T extends string>(params: FormParams, name: string, allowed: readonly T[]): T | undefined {
+export function readEnum<T extends string>(
+  params: FormParams,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
   const value = readString(params, name);
   if (value === undefined || value === '') {
     return undefined;

@@ -22,12 +22,19 @@ export class StripeApiError extends Error {
     readonly saveForIdempotency = false,
   ) {
     super(body.message);
-    this.body = body.code ? { ...body, doc_url: `https://stripe.com/docs/error-codes/${body.code.replace(/_/g, '-')}` } : body;
+    this.body = body.code
+      ? { ...body, doc_url: `https://stripe.com/docs/error-codes/${body.code.replace(/_/g, '-')}` }
+      : body;
   }
 }
 
 export function invalidRequest(message: string, param?: string, code?: string): StripeApiError {
-  return new StripeApiError(400, { type: 'invalid_request_error', message, ...(param ? { param } : {}), ...(code ? { code } : {}) });
+  return new StripeApiError(400, {
+    type: 'invalid_request_error',
+    message,
+    ...(param ? { param } : {}),
+    ...(code ? { code } : {}),
+  });
 }
 
 export function resourceMissing(resource: string, id: string, param: string): StripeApiError {

@@ -40,6 +40,8 @@ export class WebhookDispatcher {
   private readonly backoffMs: number;
   private readonly timeoutMs: number;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Tries started per event, counted when a try starts so that concurrent redeliveries number apart. */
+  private readonly triesByEvent = new Map<string, number>();
   private readonly abort = new AbortController();
 
   constructor(options: WebhookDispatcherOptions) {
@@ -55,7 +57,11 @@ export class WebhookDispatcher {
    * Records a new event and delivers it. Resolves, with the event, once delivery succeeded or the
    * retries ran out (see `deliveries`); never rejects, as Stripe's own delivery never fails the API call.
    */
-  async publish<T extends object>(type: string, object: T, source?: EventSource): Promise<FakeStripeEvent<T>> {
+  async publish<T extends object>(
+    type: string,
+    object: T,
+    source?: EventSource,
+  ): Promise<FakeStripeEvent<T>> {
     const event: FakeStripeEvent<T> = {
       id: stripeId('evt'),
       object: 'event',
@@ -100,6 +106,7 @@ export class WebhookDispatcher {
   reset(): void {
     this.events.length = 0;
     this.deliveries.length = 0;
+    this.triesByEvent.clear();
   }
 
   private async track<T>(work: Promise<T>): Promise<T> {
@@ -118,7 +125,6 @@ export class WebhookDispatcher {
       return attempts;
     }
     const payload = JSON.stringify(event, null, 2);
-    const previousTries = this.deliveries.filter((delivery) => delivery.eventId === event.id).length;
     for (let i = 0; i < this.attempts && !this.abort.signal.aborted; i += 1) {
       if (i > 0) {
         await sleep(this.backoffMs * 2 ** (i - 1), this.abort.signal);
@@ -126,7 +132,9 @@ export class WebhookDispatcher {
           break;
         }
       }
-      const delivery = await this.tryOnce(url, event, payload, previousTries + i + 1, redelivery);
+      const attempt = (this.triesByEvent.get(event.id) ?? 0) + 1;
+      this.triesByEvent.set(event.id, attempt);
+      const delivery = await this.tryOnce(url, event, payload, attempt, redelivery);
       this.deliveries.push(delivery);
       attempts.push(delivery);
       if (delivery.ok) {
@@ -185,15 +193,25 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** fetch wraps the useful part (ECONNREFUSED, timeout) in `cause`. */
+/**
+ * fetch wraps the useful part (ECONNREFUSED, timeout) in `cause`. Checked by shape, not
+ * `instanceof Error`: under jest, fetch's errors come from another realm.
+ */
 function describeFetchError(error: unknown): string {
-  if (!(error instanceof Error)) {
+  if (!isErrorLike(error)) {
     return String(error);
   }
   const cause = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    return `${error.message}: ${code ? `${code} ` : ''}${cause.message}`;
+  if (isErrorLike(cause)) {
+    return `${error.message}: ${cause.code ? `${cause.code} ` : ''}${cause.message}`;
   }
   return error.message;
+}
+
+function isErrorLike(value: unknown): value is { message: string; code?: string; cause?: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
 }

@@ -1,4 +1,18 @@
 export type { CaughtAttachment, CaughtMail, MailEnvelope } from './caught-mail.model';
 export { freePort } from './free-port.util';
 export { startMailCatcher, type MailCatcher, type MailCatcherOptions } from './mail-catcher.server';
+export {
+  APP_NAMES,
+  DEFAULT_PORTS,
+  MIGRATING_APPS,
+  migrateAll,
+  shiftedPorts,
+  startPlatform,
+  wiringEnv,
+  type AppName,
+  type AppPorts,
+  type PlatformOptions,
+  type RunningApp,
+  type RunningPlatform,
+} from './platform-runner';
 export { waitUntil, type WaitUntilOptions } from './wait-until.util';

@@ -71,7 +71,12 @@ describe('startMailCatcher', () => {
       auth: { user: 'app', pass: 'secret' },
     });
     try {
-      await authenticated.sendMail({ from: 'a@rentguy.test', to: 'b@example.test', subject: 'Hi', text: 'x' });
+      await authenticated.sendMail({
+        from: 'a@rentguy.test',
+        to: 'b@example.test',
+        subject: 'Hi',
+        text: 'x',
+      });
     } finally {
       authenticated.close();
     }
@@ -85,12 +90,21 @@ describe('startMailCatcher', () => {
   });
 
   it('waitFor rejects after the timeout, saying what it was waiting for and what it had', async () => {
-    await transport.sendMail({ from: 'a@rentguy.test', to: 'other@example.test', subject: 'Welkom', text: 'x' });
+    await transport.sendMail({
+      from: 'a@rentguy.test',
+      to: 'other@example.test',
+      subject: 'Welkom',
+      text: 'x',
+    });
 
     const waiting = catcher.waitFor((mail) => mail.to.includes('nobody@example.test'), 150);
 
-    await expect(waiting).rejects.toThrow(/Timed out after 150 ms waiting for a mail matching .*nobody@example\.test/);
-    await expect(waiting).rejects.toThrow(/caught 1 other message:\n {2}- "Welkom" from a@rentguy\.test to other@example\.test/);
+    await expect(waiting).rejects.toThrow(
+      /Timed out after 150 ms waiting for a mail matching .*nobody@example\.test/,
+    );
+    await expect(waiting).rejects.toThrow(
+      /caught 1 other message:\n {2}- "Welkom" from a@rentguy\.test to other@example\.test/,
+    );
   });
 
   it('waitFor with nothing caught says so', async () => {

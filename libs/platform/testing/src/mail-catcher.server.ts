@@ -32,7 +32,11 @@ export interface MailCatcher {
    * Resolves with every caught message matching `predicate` as soon as there is at least one;
    * rejects after `timeoutMs` (5000 by default) with a list of what was caught instead.
    */
-  waitFor(predicate: (message: CaughtMail) => boolean, timeoutMs?: number, description?: string): Promise<CaughtMail[]>;
+  waitFor(
+    predicate: (message: CaughtMail) => boolean,
+    timeoutMs?: number,
+    description?: string,
+  ): Promise<CaughtMail[]>;
   clear(): void;
   close(): Promise<void>;
 }
@@ -136,7 +140,11 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   });
   let httpPort: number;
   try {
-    httpPort = await listen((port, onListening) => http.listen(port, host, onListening), http, options.httpPort ?? 0);
+    httpPort = await listen(
+      (port, onListening) => http.listen(port, host, onListening),
+      http,
+      options.httpPort ?? 0,
+    );
   } catch (error) {
     await new Promise<void>((resolve) => smtp.close(() => resolve()));
     throw error;
@@ -151,7 +159,6 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     clear: inbox.clear,
     waitFor: (predicate, timeoutMs = 5000, description) =>
       new Promise<CaughtMail[]>((resolve, reject) => {
-        let timer: NodeJS.Timeout | undefined;
         const waiter: Waiter = {
           check() {
             let matches: CaughtMail[];
@@ -173,11 +180,15 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
             reject(error);
           },
         };
-        waiters.add(waiter);
-        timer = setTimeout(
-          () => waiter.fail(new Error(timeoutMessage(timeoutMs, description ?? describePredicate(predicate), caught))),
+        // Declared after the waiter, whose methods only run once it is set.
+        const timer = setTimeout(
+          () =>
+            waiter.fail(
+              new Error(timeoutMessage(timeoutMs, description ?? describePredicate(predicate), caught)),
+            ),
           timeoutMs,
         );
+        waiters.add(waiter);
         waiter.check();
       }),
     close: async () => {

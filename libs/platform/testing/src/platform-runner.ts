@@ -2,7 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
 /** The six deployables, in start order (producers before the consumers that wait on them). */
-export const APP_NAMES = ['gateway', 'rentals', 'payments', 'notifications', 'image-worker', 'screening-worker'] as const;
+export const APP_NAMES = [
+  'gateway',
+  'rentals',
+  'payments',
+  'notifications',
+  'image-worker',
+  'screening-worker',
+] as const;
 export type AppName = (typeof APP_NAMES)[number];
 
 /** Services with their own schema and an explicit `migrate` command. */
@@ -107,7 +114,9 @@ async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
   let last = '';
   while (Date.now() < deadline) {
     if (exitCode !== undefined) {
-      throw new Error(`${app.name} exited with ${exitCode} before it was ready:\n${app.output.slice(-30).join('\n')}`);
+      throw new Error(
+        `${app.name} exited with ${exitCode} before it was ready:\n${app.output.slice(-30).join('\n')}`,
+      );
     }
     try {
       const response = await fetch(`http://127.0.0.1:${app.ports.opsPort}/health/ready`);
@@ -120,7 +129,9 @@ async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${app.name} not ready after ${timeoutMs} ms (last: ${last}):\n${app.output.slice(-30).join('\n')}`);
+  throw new Error(
+    `${app.name} not ready after ${timeoutMs} ms (last: ${last}):\n${app.output.slice(-30).join('\n')}`,
+  );
 }
 
 /** Starts all six apps as processes and resolves once every ops port answers `/health/ready` 200. */

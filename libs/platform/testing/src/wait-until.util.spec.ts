@@ -3,10 +3,13 @@ import { waitUntil } from './wait-until.util';
 describe('waitUntil', () => {
   it('resolves with the first truthy value', async () => {
     let calls = 0;
-    const value = await waitUntil(() => {
-      calls += 1;
-      return calls >= 3 ? { calls } : undefined;
-    }, { intervalMs: 5 });
+    const value = await waitUntil(
+      () => {
+        calls += 1;
+        return calls >= 3 ? { calls } : undefined;
+      },
+      { intervalMs: 5 },
+    );
     expect(value).toEqual({ calls: 3 });
   });
 
@@ -19,12 +22,16 @@ describe('waitUntil', () => {
       },
       { timeoutMs: 100, intervalMs: 10, description: 'the booking to be confirmed' },
     );
-    await expect(waiting).rejects.toThrow(/^Timed out after 100 ms waiting for the booking to be confirmed \(\d+ attempts; last error: not ready \(\d+\)\)$/);
+    await expect(waiting).rejects.toThrow(
+      /^Timed out after 100 ms waiting for the booking to be confirmed \(\d+ attempts; last error: not ready \(\d+\)\)$/,
+    );
     expect(calls).toBeGreaterThan(1);
   });
 
   it('reports the last falsy value when the check never errored', async () => {
-    await expect(waitUntil(() => 0, { timeoutMs: 30, intervalMs: 5 })).rejects.toThrow(/waiting for condition .*last value: 0/);
+    await expect(waitUntil(() => 0, { timeoutMs: 30, intervalMs: 5 })).rejects.toThrow(
+      /waiting for condition .*last value: 0/,
+    );
   });
 
   it('does not wait past the deadline for a check that hangs', async () => {
