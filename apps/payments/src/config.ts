@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { baseConfig, databaseConfig, httpConfig, jwtConfig, kafkaConfig } from '@rentguy/platform/config';
+import { paymentsFeatureConfig } from '@rentguy/payments/feature';
+
+/** The service's own PostgreSQL schema. */
+export const PAYMENTS_SCHEMA = 'payments';
+
+export const paymentsConfigSchema = z.object({
+  ...baseConfig,
+  ...httpConfig(3002, 9102),
+  ...databaseConfig,
+  ...kafkaConfig,
+  ...jwtConfig,
+  ...paymentsFeatureConfig,
+});
+
+export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;
+
+/** What `migrate` needs: only the database. */
+export const paymentsMigrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });

@@ -1,0 +1,22 @@
+import { loadConfig } from '@rentguy/platform/config';
+import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { runService } from '@rentguy/platform/http';
+import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/feature';
+import { PAYMENTS_SCHEMA, paymentsMigrateConfigSchema } from './config';
+
+runService('payments-migrate', async () => {
+  const config = loadConfig(paymentsMigrateConfigSchema);
+  const applied = await runMigrations(
+    serviceDataSourceOptions({
+      url: config.DATABASE_URL,
+      schema: PAYMENTS_SCHEMA,
+      poolSize: 1,
+      slowQueryMs: config.DATABASE_SLOW_QUERY_MS,
+      applicationName: 'payments-migrate',
+      entities: paymentsEntities,
+      migrations: paymentsMigrations,
+    }),
+  );
+  process.stdout.write(applied.length > 0 ? `payments: applied ${applied.join(', ')}\n` : 'payments: schema up to date\n');
+  process.exit(0);
+});

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BookingProjectionEntity, type ProjectedBookingStatus } from './booking-projection.entity';
+import { qualifiedTable, type Tx } from './transaction.runner';
+
+interface ProjectionRow {
+  booking_id: string;
+  guest_id: string;
+  amount: number;
+  currency: string;
+  expires_at: Date;
+  status: ProjectedBookingStatus;
+  updated_at: Date;
+}
+
+export type BookingProjection = BookingProjectionEntity;
+
+export interface HeldBooking {
+  bookingId: string;
+  guestId: string;
+  amount: number;
+  currency: string;
+  expiresAt: Date;
+}
+
+const COLUMNS = 'booking_id, guest_id, amount, currency, expires_at, status, updated_at';
+
+function projectionOf(row: ProjectionRow): BookingProjection {
+  return {
+    bookingId: row.booking_id,
+    guestId: row.guest_id,
+    amount: row.amount,
+    currency: row.currency,
+    expiresAt: row.expires_at,
+    status: row.status,
+    updatedAt: row.updated_at,
+  };
+}
+
+/** All SQL on `booking_projection`. */
+@Injectable()
+export class BookingProjectionRepository {
+  private readonly table: string;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.table = qualifiedTable(dataSource, BookingProjectionEntity);
+  }
+
+  async find(bookingId: string): Promise<BookingProjection | null> {
+    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE booking_id = $1`, [
+      bookingId,
+    ])) as ProjectionRow[];
+    return rows[0] ? projectionOf(rows[0]) : null;
+  }
+
+  /** Row-locks the booking so that concurrent payment requests for it run one after the other. */
+  async lock(tx: Tx, bookingId: string): Promise<BookingProjection | null> {
+    const rows = (await tx.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE booking_id = $1 FOR UPDATE`, [
+      bookingId,
+    ])) as ProjectionRow[];
+    return rows[0] ? projectionOf(rows[0]) : null;
+  }
+
+  /** A held booking; a booking that has moved on (confirmed, expired) is never made held again. */
+  async upsertHeld(tx: Tx, booking: HeldBooking): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.table} AS p (booking_id, guest_id, amount, currency, expires_at, status)
+       VALUES ($1, $2, $3, $4, $5, 'held')
+       ON CONFLICT (booking_id) DO UPDATE
+          SET guest_id = EXCLUDED.guest_id, amount = EXCLUDED.amount, currency = EXCLUDED.currency,
+              expires_at = EXCLUDED.expires_at, updated_at = now()
+        WHERE p.status = 'held'`,
+      [booking.bookingId, booking.guestId, booking.amount, booking.currency, booking.expiresAt],
+    );
+  }
+
+  async markExpired(tx: Tx, bookingId: string): Promise<void> {
+    await tx.query(`UPDATE ${this.table} SET status = 'expired', updated_at = now() WHERE booking_id = $1 AND status = 'held'`, [
+      bookingId,
+    ]);
+  }
+
+  /** Confirmed wins over anything (a paid expired hold is re-held and confirmed by rentals). */
+  async markConfirmed(tx: Tx, booking: Omit<HeldBooking, 'expiresAt'> & { confirmedAt: Date }): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.table} AS p (booking_id, guest_id, amount, currency, expires_at, status)
+       VALUES ($1, $2, $3, $4, $5, 'confirmed')
+       ON CONFLICT (booking_id) DO UPDATE SET status = 'confirmed', updated_at = now()`,
+      [booking.bookingId, booking.guestId, booking.amount, booking.currency, booking.confirmedAt],
+    );
+  }
+}

@@ -1,0 +1,27 @@
+import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { bookingIdSchema, createPaymentSchema, type CreatePayment } from './create-payment.dto';
+import { PaymentService, type PaymentView } from './payment.service';
+
+@Controller('v1/bookings/:id/payments')
+export class PaymentController {
+  constructor(private readonly payments: PaymentService) {}
+
+  /** 201 with a new payment; 200 with the payment already in flight for the booking. */
+  @Post()
+  @HttpCode(201)
+  @Roles('guest')
+  async create(
+    @CurrentUser() user: Principal,
+    @Param('id', validate(bookingIdSchema)) bookingId: string,
+    @Body(validate(createPaymentSchema)) body: CreatePayment,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PaymentView> {
+    const { payment, created } = await this.payments.startPayment(user.id, bookingId, body.provider);
+    if (!created) {
+      void reply.status(200);
+    }
+    return payment;
+  }
+}

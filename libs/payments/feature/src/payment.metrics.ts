@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import type { Counter } from 'prom-client';
+import { MetricsRegistry } from '@rentguy/platform/metrics';
+import type { PaymentProviderName, PaymentStatus } from './domain/payment-status';
+
+export type WebhookOutcome =
+  | 'invalid_signature'
+  | 'received'
+  | 'duplicate'
+  | 'applied'
+  | 'stale'
+  | 'ignored'
+  | 'unmatched'
+  | 'error';
+
+/** Business and webhook counters of the payments service. */
+@Injectable()
+export class PaymentMetrics {
+  private readonly webhookEvents: Counter<'provider' | 'type' | 'outcome'>;
+  private readonly payments: Counter<'provider' | 'status'>;
+  private readonly revenue: Counter<'currency'>;
+
+  constructor(metrics: MetricsRegistry) {
+    this.webhookEvents = metrics.counter({
+      name: 'webhook_events_total',
+      help: 'Provider webhook events by provider, event type and outcome',
+      labelNames: ['provider', 'type', 'outcome'],
+    });
+    this.payments = metrics.counter({
+      name: 'payments_total',
+      help: 'Payments entering a status, by provider and status',
+      labelNames: ['provider', 'status'],
+    });
+    this.revenue = metrics.counter({
+      name: 'payments_revenue_minor_total',
+      help: 'Amount of succeeded payments in minor units, by currency',
+      labelNames: ['currency'],
+    });
+  }
+
+  webhookEvent(provider: PaymentProviderName, type: string, outcome: WebhookOutcome): void {
+    this.webhookEvents.inc({ provider, type, outcome });
+  }
+
+  paymentEntered(provider: PaymentProviderName, status: PaymentStatus, amount: number, currency: string): void {
+    this.payments.inc({ provider, status });
+    if (status === 'succeeded') {
+      this.revenue.inc({ currency }, amount);
+    }
+  }
+}

@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { APP_CONFIG } from '@rentguy/platform/config';
+import { BookingProjectionRepository, type BookingProjection } from './data-access/booking-projection.repository';
+import { PaymentRepository, type Payment } from './data-access/payment.repository';
+import { TransactionRunner } from './data-access/transaction.runner';
+import { IN_FLIGHT_STATUSES, PAID_STATUSES, type PaymentProviderName, type PaymentStatus } from './domain/payment-status';
+import { PaymentMetrics } from './payment.metrics';
+import { PaymentProviderRegistry } from './payment-provider.registry';
+import type { PaymentsFeatureConfig } from './payments.config';
+
+const PROJECTION_POLL_MS = 100;
+
+/** What the guest's frontend needs to complete the payment with the provider. */
+export interface PaymentView {
+  id: string;
+  provider: PaymentProviderName;
+  status: PaymentStatus;
+  providerPaymentId: string | null;
+  clientSecret: string | null;
+  amount: number;
+  currency: string;
+}
+
+export interface StartedPayment {
+  payment: PaymentView;
+  /** False when an in-flight payment of the booking was returned instead of a new one. */
+  created: boolean;
+}
+
+@Injectable()
+export class PaymentService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: PaymentsFeatureConfig,
+    private readonly projections: BookingProjectionRepository,
+    private readonly payments: PaymentRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly providers: PaymentProviderRegistry,
+    private readonly metrics: PaymentMetrics,
+  ) {}
+
+  /**
+   * Starts paying a held booking of `guestId`, or returns the payment already in flight for it.
+   * The provider is called outside any transaction, with our payment id as idempotency key: when
+   * it is down the payment stays `created`, and the retry reuses the key, so nobody pays twice.
+   */
+  async startPayment(guestId: string, bookingId: string, providerName: PaymentProviderName): Promise<StartedPayment> {
+    const provider = this.providers.get(providerName);
+    await this.awaitOwnedBooking(bookingId, guestId);
+
+    const { payment, created } = await this.transactions.run(async (tx) => {
+      // Serialises concurrent requests for one booking: the second one finds the first one's payment.
+      const booking = await this.projections.lock(tx, bookingId);
+      if (!booking || booking.guestId !== guestId) {
+        throw bookingNotFound(bookingId);
+      }
+      const paid = await this.payments.findLatestForBooking(tx, bookingId, PAID_STATUSES);
+      if (paid) {
+        throw new DomainError(ErrorCode.NotPayable, 'the booking is already paid', { bookingId, paymentId: paid.id });
+      }
+      assertPayable(booking);
+      const inFlight = await this.payments.findLatestForBooking(tx, bookingId, IN_FLIGHT_STATUSES);
+      if (inFlight) {
+        if (inFlight.provider !== providerName) {
+          throw new DomainError(ErrorCode.Conflict, `a ${inFlight.provider} payment of this booking is in progress`, {
+            paymentId: inFlight.id,
+            provider: inFlight.provider,
+          });
+        }
+        return { payment: inFlight, created: false };
+      }
+      const fresh = await this.payments.insert(tx, {
+        id: randomUUID(),
+        bookingId,
+        guestId,
+        provider: providerName,
+        amount: booking.amount,
+        currency: booking.currency,
+      });
+      return { payment: fresh, created: true };
+    });
+    if (created) {
+      this.metrics.paymentEntered(payment.provider, payment.status, payment.amount, payment.currency);
+    }
+
+    if (payment.status === 'created' || payment.providerPaymentId === null) {
+      const remote = await provider.create({
+        paymentId: payment.id,
+        bookingId,
+        amount: payment.amount,
+        currency: payment.currency,
+      });
+      const stored = await this.payments.attachProviderPayment(payment.id, remote.providerPaymentId);
+      if (payment.status === 'created' && stored.status === 'pending') {
+        this.metrics.paymentEntered(stored.provider, stored.status, stored.amount, stored.currency);
+      }
+      return { payment: viewOf(stored, remote.clientSecret), created };
+    }
+    // The client secret is never stored: ask the provider for it again.
+    const remote = await provider.fetchStatus(payment.providerPaymentId);
+    return { payment: viewOf(payment, remote.clientSecret), created };
+  }
+
+  /**
+   * The booking must be known and the caller's. `booking.held` reaches us through Kafka a moment
+   * after rentals answered the guest, so an unknown booking is waited for briefly before 404.
+   */
+  private async awaitOwnedBooking(bookingId: string, guestId: string): Promise<BookingProjection> {
+    const deadline = Date.now() + this.config.PAYMENT_BOOKING_WAIT_MS;
+    for (;;) {
+      const booking = await this.projections.find(bookingId);
+      if (booking) {
+        // Someone else's booking is indistinguishable from a missing one (no id probing).
+        if (booking.guestId !== guestId) {
+          throw bookingNotFound(bookingId);
+        }
+        return booking;
+      }
+      if (Date.now() + PROJECTION_POLL_MS > deadline) {
+        throw bookingNotFound(bookingId);
+      }
+      await sleep(PROJECTION_POLL_MS);
+    }
+  }
+}
+
+function assertPayable(booking: BookingProjection): void {
+  if (booking.status !== 'held') {
+    throw new DomainError(ErrorCode.NotPayable, `the booking is ${booking.status}`, { bookingId: booking.bookingId, status: booking.status });
+  }
+  if (booking.expiresAt.getTime() <= Date.now()) {
+    throw new DomainError(ErrorCode.NotPayable, 'the booking hold has expired', {
+      bookingId: booking.bookingId,
+      status: 'expired',
+      expiresAt: booking.expiresAt.toISOString(),
+    });
+  }
+}
+
+function bookingNotFound(bookingId: string): DomainError {
+  return new DomainError(ErrorCode.NotFound, 'booking not found', { bookingId });
+}
+
+function viewOf(payment: Payment, clientSecret: string | null): PaymentView {
+  return {
+    id: payment.id,
+    provider: payment.provider,
+    status: payment.status,
+    providerPaymentId: payment.providerPaymentId,
+    clientSecret,
+    amount: payment.amount,
+    currency: payment.currency,
+  };
+}

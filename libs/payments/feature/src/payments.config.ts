@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { stripeConfig } from '@rentguy/platform/config';
+
+const ms = z.coerce.number().int().positive();
+const count = z.coerce.number().int().positive();
+
+/** The payments feature's own settings; the app spreads this into its config schema. */
+export const paymentsFeatureConfig = {
+  ...stripeConfig,
+  /** Per-request timeout of provider API calls. */
+  STRIPE_TIMEOUT_MS: ms.default(10_000),
+  /** How long a payment request waits for `booking.held` to reach the projection before answering 404. */
+  PAYMENT_BOOKING_WAIT_MS: ms.default(5_000),
+  /** Fallback for webhook events whose in-process processing failed or never ran (crash, restart). */
+  WEBHOOK_SWEEP_INTERVAL_MS: ms.default(5_000),
+  /** A webhook event that failed this many times is left for a human (it stays in the inbox with its error). */
+  WEBHOOK_MAX_ATTEMPTS: count.default(20),
+  RECONCILE_INTERVAL_MS: ms.default(60_000),
+  /** A payment pending for longer than this is asked about at the provider (its webhook may be lost). */
+  RECONCILE_PENDING_AFTER_MS: ms.default(5 * 60_000),
+};
+
+export type PaymentsFeatureConfig = z.infer<z.ZodObject<typeof paymentsFeatureConfig>>;

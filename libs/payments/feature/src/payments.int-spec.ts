@@ -1,0 +1,513 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SignJWT } from 'jose';
+import { Client } from 'pg';
+import Stripe from 'stripe';
+import { z } from 'zod';
+import { Topics, type EventData } from '@rentguy/contracts';
+import { ConfigModule, baseConfig, databaseConfig, httpConfig, jwtConfig, kafkaConfig, loadConfig } from '@rentguy/platform/config';
+import { DatabaseModule, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { HealthModule } from '@rentguy/platform/health';
+import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
+import { KafkaClient, MessagingModule } from '@rentguy/platform/messaging';
+import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
+import { waitUntil } from '@rentguy/platform/testing';
+import { startFakeStripe, type FakeStripe } from '@rentguy/payments/stripe-fake';
+import { paymentsEntities } from './data-access/entities';
+import { paymentsMigrations } from './data-access/migrations';
+import { PaymentReconciliationService } from './payment-reconciliation.service';
+import { paymentsFeatureConfig } from './payments.config';
+import { PaymentsModule } from './payments.module';
+import { keepRawJsonBody } from './raw-body.parser';
+import { STRIPE_WEBHOOK_PATH } from './stripe-webhook.controller';
+import { WebhookInboxService } from './webhook-inbox.service';
+
+// Real PostgreSQL (rentguy_test, real migrations in a schema of this run), real Kafka (topics under
+// a prefix of this run), Stripe faked at its HTTP API and driven through the official SDK.
+const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
+const KAFKA_BROKERS = '127.0.0.1:9092';
+const WEBHOOK_SECRET = 'whsec_payments_int_test_secret';
+const JWT_KID = 'it';
+const JWT_SECRET = 'payments-integration-test-secret-0123456789';
+
+const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
+const SCHEMA = `payments_it_${letters(10)}`;
+const TOPIC_PREFIX = `test.${letters(10)}.`;
+
+const testConfigSchema = z.object({
+  ...baseConfig,
+  ...httpConfig(0, 0),
+  ...databaseConfig,
+  ...kafkaConfig,
+  ...jwtConfig,
+  ...paymentsFeatureConfig,
+});
+
+interface PaymentBody {
+  id: string;
+  provider: string;
+  status: string;
+  providerPaymentId: string | null;
+  clientSecret: string | null;
+  amount: number;
+  currency: string;
+}
+
+interface ErrorResponse {
+  error: { code: string; message: string };
+}
+
+let fake: FakeStripe;
+let app: NestFastifyApplication;
+let baseUrl: string;
+let db: Client;
+let kafka: KafkaClient;
+let producer: ReturnType<KafkaClient['producer']>;
+
+function testModule(stripeBaseUrl: string): DynamicModule {
+  const config = loadConfig(testConfigSchema, {
+    envFile: false,
+    env: {
+      LOG_LEVEL: 'silent',
+      DATABASE_URL,
+      DATABASE_POOL_SIZE: '10',
+      KAFKA_BROKERS,
+      JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
+      STRIPE_SECRET_KEY: 'sk_test_payments_int',
+      STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
+      STRIPE_API_BASE_URL: stripeBaseUrl,
+      STRIPE_TIMEOUT_MS: '2000',
+      PAYMENT_BOOKING_WAIT_MS: '1500',
+      WEBHOOK_SWEEP_INTERVAL_MS: '500',
+      // Reconciliation is driven by the test itself.
+      RECONCILE_INTERVAL_MS: '3600000',
+    },
+  });
+  @Module({})
+  class TestPaymentsAppModule {}
+  return {
+    module: TestPaymentsAppModule,
+    imports: [
+      ConfigModule.forRoot(config),
+      MetricsModule,
+      HealthModule,
+      DatabaseModule.forRoot({ schema: SCHEMA, entities: paymentsEntities, migrations: paymentsMigrations, applicationName: 'payments-int-test' }),
+      MessagingModule.forRoot({ clientId: 'payments-int-test', schema: SCHEMA, relay: true, topicPrefix: TOPIC_PREFIX }),
+      PaymentsModule,
+    ],
+    providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+  };
+}
+
+async function startApp(stripeBaseUrl: string): Promise<void> {
+  app = await NestFactory.create<NestFastifyApplication>(testModule(stripeBaseUrl), new FastifyAdapter(), {
+    logger: process.env['PAYMENTS_TEST_LOGS'] ? ['error', 'warn', 'log'] : false,
+  });
+  app.useGlobalFilters(new ErrorFilter());
+  await keepRawJsonBody(app, [STRIPE_WEBHOOK_PATH]);
+  await app.listen(0, '127.0.0.1');
+  baseUrl = await app.getUrl();
+  baseUrl = baseUrl.replace('[::1]', '127.0.0.1');
+}
+
+async function tokenFor(userId: string, role: 'guest' | 'host' = 'guest'): Promise<string> {
+  return new SignJWT({ role, email: `${userId.slice(0, 8)}@example.com`, name: 'Ada' })
+    .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
+    .setSubject(userId)
+    .setIssuer('rentguy')
+    .setIssuedAt()
+    .setExpirationTime('10m')
+    .sign(new TextEncoder().encode(JWT_SECRET));
+}
+
+async function requestPayment(
+  guestId: string,
+  bookingId: string,
+  body: unknown = { provider: 'stripe' },
+): Promise<{ status: number; body: PaymentBody & ErrorResponse }> {
+  const response = await fetch(`${baseUrl}/v1/bookings/${bookingId}/payments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await tokenFor(guestId)}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as PaymentBody & ErrorResponse };
+}
+
+async function postWebhook(rawBody: string, signature?: string): Promise<{ status: number; body: unknown }> {
+  const response = await fetch(`${baseUrl}${STRIPE_WEBHOOK_PATH}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(signature !== undefined && { 'stripe-signature': signature }) },
+    body: rawBody,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+async function publishBookingEvent<T extends 'booking.held' | 'booking.expired' | 'booking.confirmed'>(
+  type: T,
+  data: EventData<T>,
+): Promise<void> {
+  const envelope = { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), aggregateId: data.bookingId, data };
+  await producer.send({
+    topic: `${TOPIC_PREFIX}${Topics.booking}`,
+    messages: [{ key: data.bookingId, value: JSON.stringify(envelope), headers: { type } }],
+  });
+}
+
+function heldEvent(guestId: string, overrides: Partial<EventData<'booking.held'>> = {}): EventData<'booking.held'> {
+  return {
+    bookingId: randomUUID(),
+    propertyId: randomUUID(),
+    hostId: randomUUID(),
+    guestId,
+    guestEmail: 'guest@example.com',
+    checkIn: '2027-03-01',
+    checkOut: '2027-03-04',
+    totalAmount: 36_000,
+    currency: 'EUR',
+    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+    ...overrides,
+  };
+}
+
+async function projectionStatus(bookingId: string): Promise<string | undefined> {
+  const { rows } = await db.query<{ status: string }>(`SELECT status FROM "${SCHEMA}".booking_projection WHERE booking_id = $1`, [bookingId]);
+  return rows[0]?.status;
+}
+
+/** A held booking of `guestId` that has reached the payments projection through Kafka. */
+async function holdBooking(guestId: string, overrides: Partial<EventData<'booking.held'>> = {}): Promise<EventData<'booking.held'>> {
+  const held = heldEvent(guestId, overrides);
+  await publishBookingEvent('booking.held', held);
+  await waitUntil(() => projectionStatus(held.bookingId), { timeoutMs: 30_000, description: 'booking.held in the projection' });
+  return held;
+}
+
+async function paymentRow(id: string): Promise<{ status: string; provider_payment_id: string | null; failure_reason: string | null }> {
+  const { rows } = await db.query<{ status: string; provider_payment_id: string | null; failure_reason: string | null }>(
+    `SELECT status, provider_payment_id, failure_reason FROM "${SCHEMA}".payments WHERE id = $1`,
+    [id],
+  );
+  if (!rows[0]) {
+    throw new Error(`payment ${id} not found`);
+  }
+  return rows[0];
+}
+
+async function outboxEvents(paymentId: string): Promise<{ type: string; data: Record<string, unknown>; published: boolean }[]> {
+  const { rows } = await db.query<{ type: string; payload: { data: Record<string, unknown> }; published_at: Date | null }>(
+    `SELECT type, payload, published_at FROM "${SCHEMA}".outbox WHERE payload->>'aggregateId' = $1 ORDER BY id`,
+    [paymentId],
+  );
+  return rows.map((r) => ({ type: r.type, data: r.payload.data, published: r.published_at !== null }));
+}
+
+async function webhookRows(eventId: string): Promise<{ processed: boolean; type: string }[]> {
+  const { rows } = await db.query<{ processed_at: Date | null; type: string }>(
+    `SELECT processed_at, type FROM "${SCHEMA}".webhook_events WHERE provider = 'stripe' AND event_id = $1`,
+    [eventId],
+  );
+  return rows.map((r) => ({ processed: r.processed_at !== null, type: r.type }));
+}
+
+async function counterValue(name: string, labels: Record<string, string>): Promise<number> {
+  const metric = await app.get(MetricsRegistry).registry.getSingleMetric(name)?.get();
+  const value = metric?.values.find((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l));
+  return value?.value ?? 0;
+}
+
+/** A pending payment of a fresh held booking. */
+async function pendingPayment(): Promise<{ guestId: string; booking: EventData<'booking.held'>; payment: PaymentBody }> {
+  const guestId = randomUUID();
+  const booking = await holdBooking(guestId);
+  const { status, body } = await requestPayment(guestId, booking.bookingId);
+  expect(status).toBe(201);
+  return { guestId, booking, payment: body };
+}
+
+beforeAll(async () => {
+  db = new Client({ connectionString: DATABASE_URL });
+  await db.connect();
+  await runMigrations(
+    serviceDataSourceOptions({
+      url: DATABASE_URL,
+      schema: SCHEMA,
+      poolSize: 1,
+      slowQueryMs: 5_000,
+      applicationName: 'payments-int-test-migrate',
+      entities: paymentsEntities,
+      migrations: paymentsMigrations,
+    }),
+  );
+  kafka = new KafkaClient({ clientId: 'payments-int-test-admin', brokers: [KAFKA_BROKERS] });
+  await kafka.ensureTopics(
+    [Topics.booking, Topics.payment].map((topic) => ({ topic: `${TOPIC_PREFIX}${topic}`, numPartitions: 3, replicationFactor: 1 })),
+  );
+  producer = kafka.producer();
+  await producer.connect();
+  fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
+  await startApp(fake.url);
+  fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await fake?.close();
+  await producer?.disconnect();
+  await kafka?.close();
+  await db?.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
+  await db?.end();
+}, 60_000);
+
+describe('POST /v1/bookings/:id/payments', () => {
+  it('creates one PaymentIntent at Stripe, keyed by our payment id, and returns its client secret', async () => {
+    const guestId = randomUUID();
+    const booking = await holdBooking(guestId);
+
+    const first = await requestPayment(guestId, booking.bookingId);
+
+    expect(first.status).toBe(201);
+    expect(first.body).toEqual({
+      id: expect.any(String),
+      provider: 'stripe',
+      status: 'pending',
+      providerPaymentId: expect.stringMatching(/^pi_/),
+      clientSecret: expect.stringMatching(/^pi_.+_secret_/),
+      amount: 36_000,
+      currency: 'EUR',
+    });
+    const intent = fake.paymentIntents().find((pi) => pi.id === first.body.providerPaymentId);
+    expect(intent).toMatchObject({
+      amount: 36_000,
+      currency: 'eur',
+      metadata: { paymentId: first.body.id, bookingId: booking.bookingId },
+      automatic_payment_methods: { enabled: true },
+    });
+    const creates = fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
+    expect(creates.filter((r) => r.idempotencyKey === first.body.id)).toHaveLength(1);
+    expect(await paymentRow(first.body.id)).toMatchObject({ status: 'pending', provider_payment_id: first.body.providerPaymentId });
+
+    const again = await requestPayment(guestId, booking.bookingId);
+
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(1);
+  });
+
+  it('answers concurrent requests for one booking with one payment', async () => {
+    const guestId = randomUUID();
+    const booking = await holdBooking(guestId);
+
+    const answers = await Promise.all(Array.from({ length: 5 }, () => requestPayment(guestId, booking.bookingId)));
+
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(1);
+  });
+
+  it('waits briefly for a booking that is still on its way through Kafka', async () => {
+    const guestId = randomUUID();
+    const held = heldEvent(guestId);
+
+    const answer = requestPayment(guestId, held.bookingId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await publishBookingEvent('booking.held', held);
+
+    expect((await answer).status).toBe(201);
+  });
+
+  it("answers 404 for someone else's booking and for an unknown one", async () => {
+    const owner = randomUUID();
+    const booking = await holdBooking(owner);
+
+    const stranger = await requestPayment(randomUUID(), booking.bookingId);
+    const unknown = await requestPayment(owner, randomUUID());
+
+    expect(stranger.status).toBe(404);
+    expect(stranger.body.error.code).toBe('not_found');
+    expect(unknown.status).toBe(404);
+    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(0);
+  });
+
+  it('refuses unknown fields and providers', async () => {
+    const guestId = randomUUID();
+    const booking = await holdBooking(guestId);
+
+    const extra = await requestPayment(guestId, booking.bookingId, { provider: 'stripe', amount: 1 });
+    const paypal = await requestPayment(guestId, booking.bookingId, { provider: 'paypal' });
+
+    expect(extra.status).toBe(400);
+    expect(paypal.status).toBe(400);
+    expect(extra.body.error.code).toBe('validation_failed');
+  });
+
+  it('answers 409 not_payable once the hold has expired or the booking is confirmed', async () => {
+    const guestId = randomUUID();
+    const lapsed = await holdBooking(guestId, { expiresAt: new Date(Date.now() - 1000).toISOString() });
+    const expired = await holdBooking(guestId);
+    const confirmed = await holdBooking(guestId);
+    await publishBookingEvent('booking.expired', { bookingId: expired.bookingId, propertyId: expired.propertyId });
+    await publishBookingEvent('booking.confirmed', {
+      ...confirmed,
+      propertyTitle: 'Canal house',
+      guestName: 'Ada',
+      locale: 'en',
+    });
+    await waitUntil(async () => (await projectionStatus(expired.bookingId)) === 'expired', { timeoutMs: 20_000 });
+    await waitUntil(async () => (await projectionStatus(confirmed.bookingId)) === 'confirmed', { timeoutMs: 20_000 });
+
+    for (const booking of [lapsed, expired, confirmed]) {
+      const answer = await requestPayment(guestId, booking.bookingId);
+      expect(answer.status).toBe(409);
+      expect(answer.body.error.code).toBe('not_payable');
+    }
+  });
+});
+
+describe('POST /v1/webhooks/stripe', () => {
+  it('refuses a delivery whose signature does not verify, and stores nothing', async () => {
+    const eventId = `evt_forged_${letters(8)}`;
+    const payload = JSON.stringify({ id: eventId, object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_x' } } });
+    const forged = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_someone_else' });
+
+    const wrongSecret = await postWebhook(payload, forged);
+    const noHeader = await postWebhook(payload);
+
+    expect(wrongSecret).toEqual({ status: 400, body: { error: expect.objectContaining({ code: 'invalid_signature' }) } });
+    expect(noHeader.status).toBe(400);
+    expect(await webhookRows(eventId)).toEqual([]);
+  });
+
+  it('marks the payment succeeded and emits exactly one payment.succeeded', async () => {
+    const { booking, payment } = await pendingPayment();
+
+    const eventId = await fake.succeed(payment.providerPaymentId as string);
+
+    expect(fake.deliveries.filter((d) => d.eventId === eventId).map((d) => d.status)).toEqual([200]);
+    await waitUntil(async () => (await paymentRow(payment.id)).status === 'succeeded', { description: 'payment succeeded' });
+    await waitUntil(async () => (await outboxEvents(payment.id)).every((e) => e.published), { timeoutMs: 20_000, description: 'outbox relayed' });
+    expect(await outboxEvents(payment.id)).toEqual([
+      {
+        type: 'payment.succeeded',
+        published: true,
+        data: {
+          paymentId: payment.id,
+          bookingId: booking.bookingId,
+          provider: 'stripe',
+          providerPaymentId: payment.providerPaymentId,
+          amount: 36_000,
+          currency: 'EUR',
+        },
+      },
+    ]);
+    expect(await webhookRows(eventId)).toEqual([{ processed: true, type: 'payment_intent.succeeded' }]);
+  });
+
+  it('applies an event delivered twice, and ten times at once, only once', async () => {
+    const { payment } = await pendingPayment();
+    const succeededBefore = await counterValue('payments_total', { provider: 'stripe', status: 'succeeded' });
+    fake.setWebhookUrl(undefined);
+    const eventId = await fake.succeed(payment.providerPaymentId as string);
+    fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
+
+    await fake.redeliver(eventId);
+    await fake.redeliver(eventId);
+    const burst = (await Promise.all(Array.from({ length: 10 }, () => fake.redeliver(eventId)))).flat();
+
+    expect(burst.map((d) => d.status)).toEqual(Array(10).fill(200));
+    await waitUntil(async () => (await webhookRows(eventId))[0]?.processed, { description: 'event processed' });
+    await app.get(WebhookInboxService).whenIdle();
+    expect(await webhookRows(eventId)).toHaveLength(1);
+    expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
+    expect(await counterValue('payments_total', { provider: 'stripe', status: 'succeeded' })).toBe(succeededBefore + 1);
+  });
+
+  it('keeps a succeeded payment succeeded when a payment_failed arrives late', async () => {
+    const { payment } = await pendingPayment();
+    await fake.succeed(payment.providerPaymentId as string);
+    await waitUntil(async () => (await paymentRow(payment.id)).status === 'succeeded');
+    const intent = fake.paymentIntents().find((pi) => pi.id === payment.providerPaymentId);
+
+    const late = await fake.sendEvent('payment_intent.payment_failed', {
+      ...intent,
+      status: 'requires_payment_method',
+      last_payment_error: { type: 'card_error', code: 'card_declined', message: 'Your card was declined.' },
+    });
+
+    await waitUntil(async () => (await webhookRows(late))[0]?.processed, { description: 'late event processed' });
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded', failure_reason: null });
+    expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+  });
+
+  it('marks a declined payment failed, emits payment.failed, and lets the guest try again', async () => {
+    const { guestId, booking, payment } = await pendingPayment();
+
+    await fake.fail(payment.providerPaymentId as string);
+
+    await waitUntil(async () => (await paymentRow(payment.id)).status === 'failed', { description: 'payment failed' });
+    expect(await paymentRow(payment.id)).toMatchObject({ failure_reason: 'Your card was declined.' });
+    expect(await outboxEvents(payment.id)).toEqual([
+      expect.objectContaining({
+        type: 'payment.failed',
+        data: { paymentId: payment.id, bookingId: booking.bookingId, provider: 'stripe', reason: 'Your card was declined.' },
+      }),
+    ]);
+    const retry = await requestPayment(guestId, booking.bookingId);
+    expect(retry.status).toBe(201);
+    expect(retry.body.id).not.toBe(payment.id);
+  });
+
+  it('stores and ignores event types it does not act on', async () => {
+    const eventId = await fake.sendEvent('customer.created', { id: `cus_${letters(10)}`, object: 'customer' });
+
+    expect(fake.deliveries.filter((d) => d.eventId === eventId).map((d) => d.status)).toEqual([200]);
+    await waitUntil(async () => (await webhookRows(eventId))[0]?.processed, { description: 'ignored event processed' });
+    expect(await webhookRows(eventId)).toEqual([{ processed: true, type: 'customer.created' }]);
+  });
+});
+
+describe('reconciliation', () => {
+  it('repairs a pending payment whose success webhook was lost', async () => {
+    const { payment } = await pendingPayment();
+    fake.setWebhookUrl(undefined);
+    await fake.succeed(payment.providerPaymentId as string);
+    fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'pending' });
+
+    await app.get(PaymentReconciliationService).reconcile(0);
+
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
+    expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+
+    await app.get(PaymentReconciliationService).reconcile(0);
+    expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+  });
+});
+
+describe('when Stripe is down', () => {
+  it('answers 503, keeps the payment created, and retries with the same idempotency key', async () => {
+    const guestId = randomUUID();
+    const booking = await holdBooking(guestId);
+    const port = fake.port;
+    await fake.close();
+
+    const down = await requestPayment(guestId, booking.bookingId);
+
+    expect(down.status).toBe(503);
+    expect(down.body.error.code).toBe('upstream_unavailable');
+    const { rows } = await db.query<{ id: string; status: string; provider_payment_id: string | null }>(
+      `SELECT id, status, provider_payment_id FROM "${SCHEMA}".payments WHERE booking_id = $1`,
+      [booking.bookingId],
+    );
+    expect(rows).toEqual([{ id: expect.any(String), status: 'created', provider_payment_id: null }]);
+
+    fake = await startFakeStripe({ port, webhookSecret: WEBHOOK_SECRET, webhookUrl: `${baseUrl}${STRIPE_WEBHOOK_PATH}` });
+    const retry = await requestPayment(guestId, booking.bookingId);
+
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ id: rows[0]?.id, status: 'pending', providerPaymentId: expect.stringMatching(/^pi_/) });
+    expect(fake.requests.filter((r) => r.path === '/v1/payment_intents').map((r) => r.idempotencyKey)).toEqual([rows[0]?.id]);
+  });
+});

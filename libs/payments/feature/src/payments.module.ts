@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { BookingEventsConsumer } from './booking-events.consumer';
+import { BookingProjectionRepository } from './data-access/booking-projection.repository';
+import { PaymentRepository } from './data-access/payment.repository';
+import { StripePaymentProvider } from './data-access/stripe-payment.provider';
+import { TransactionRunner } from './data-access/transaction.runner';
+import { WebhookEventRepository } from './data-access/webhook-event.repository';
+import { PaymentController } from './payment.controller';
+import { PaymentMetrics } from './payment.metrics';
+import { PaymentProviderRegistry } from './payment-provider.registry';
+import { PaymentReconciliationService } from './payment-reconciliation.service';
+import { PaymentService } from './payment.service';
+import { PaymentTransitionService } from './payment-transition.service';
+import { StripeWebhookController } from './stripe-webhook.controller';
+import { WebhookInboxService } from './webhook-inbox.service';
+
+/**
+ * Payments: payment requests, provider webhooks, reconciliation and the booking projection.
+ * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsEntities`,
+ * MessagingModule, MetricsModule and HealthModule from the app.
+ */
+@Module({
+  controllers: [PaymentController, StripeWebhookController],
+  providers: [
+    TransactionRunner,
+    PaymentRepository,
+    BookingProjectionRepository,
+    WebhookEventRepository,
+    StripePaymentProvider,
+    PaymentProviderRegistry,
+    PaymentMetrics,
+    PaymentTransitionService,
+    PaymentService,
+    WebhookInboxService,
+    PaymentReconciliationService,
+    BookingEventsConsumer,
+  ],
+  exports: [PaymentReconciliationService, WebhookInboxService],
+})
+export class PaymentsModule {}

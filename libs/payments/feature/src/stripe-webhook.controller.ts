@@ -1,0 +1,27 @@
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { Public } from '@rentguy/platform/http';
+import { WebhookInboxService } from './webhook-inbox.service';
+
+/** The route whose JSON body reaches the handler as raw bytes (see `keepRawJsonBody`). */
+export const STRIPE_WEBHOOK_PATH = '/v1/webhooks/stripe';
+
+@Controller()
+export class StripeWebhookController {
+  constructor(private readonly inbox: WebhookInboxService) {}
+
+  /** Stripe retries anything but 2xx, so the answer comes as soon as the event is safely stored. */
+  @Post(STRIPE_WEBHOOK_PATH.slice(1))
+  @Public()
+  @HttpCode(200)
+  async receive(
+    @Body() body: unknown,
+    @Headers() headers: Record<string, string | string[] | undefined>,
+  ): Promise<{ received: true }> {
+    if (!Buffer.isBuffer(body)) {
+      throw new DomainError(ErrorCode.InvalidSignature, 'webhook body must be the raw JSON bytes Stripe signed');
+    }
+    await this.inbox.receive('stripe', body, headers);
+    return { received: true };
+  }
+}

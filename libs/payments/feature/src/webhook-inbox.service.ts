@@ -1,0 +1,143 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { APP_CONFIG } from '@rentguy/platform/config';
+import { TransactionRunner } from './data-access/transaction.runner';
+import { WebhookEventRepository, type StoredWebhookEvent } from './data-access/webhook-event.repository';
+import type { PaymentProviderName } from './domain/payment-status';
+import { PaymentMetrics, type WebhookOutcome } from './payment.metrics';
+import { PaymentProviderRegistry } from './payment-provider.registry';
+import { PaymentTransitionService } from './payment-transition.service';
+import type { PaymentsFeatureConfig } from './payments.config';
+
+const SWEEP_BATCH = 100;
+
+/**
+ * Provider webhooks: verify, store once in the inbox, answer at once, then process asynchronously
+ * (right away in-process, and by a periodic sweep for whatever that missed). Processing locks the
+ * inbox row with SKIP LOCKED, so concurrent deliveries and replicas apply an event exactly once.
+ */
+@Injectable()
+export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookInboxService.name);
+  private readonly inFlight = new Set<Promise<void>>();
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping = false;
+  private stopping = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: PaymentsFeatureConfig,
+    private readonly events: WebhookEventRepository,
+    private readonly transactions: TransactionRunner,
+    private readonly providers: PaymentProviderRegistry,
+    private readonly transitions: PaymentTransitionService,
+    private readonly metrics: PaymentMetrics,
+  ) {}
+
+  /** Verifies and stores a delivery; processing happens after the caller has been answered. */
+  async receive(providerName: PaymentProviderName, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<void> {
+    const provider = this.providers.get(providerName);
+    let delivery;
+    try {
+      delivery = provider.parseWebhook(rawBody, headers);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.InvalidSignature) {
+        this.metrics.webhookEvent(providerName, 'unknown', 'invalid_signature');
+      }
+      throw error;
+    }
+    const stored = await this.events.insertIfNew(providerName, delivery);
+    this.metrics.webhookEvent(providerName, delivery.type, stored ? 'received' : 'duplicate');
+    // A duplicate of an event whose processing failed earlier gets another chance right away.
+    this.track(this.processById(providerName, delivery.eventId));
+  }
+
+  onApplicationBootstrap(): void {
+    this.sweepTimer = setInterval(() => this.track(this.sweep()), this.config.WEBHOOK_SWEEP_INTERVAL_MS);
+    this.sweepTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.sweepTimer);
+    await this.whenIdle();
+  }
+
+  /** Resolves once no processing started so far is still running. */
+  async whenIdle(): Promise<void> {
+    while (this.inFlight.size > 0) {
+      await Promise.allSettled([...this.inFlight]);
+    }
+  }
+
+  /** Processes inbox events that are still unprocessed, oldest first. */
+  async sweep(): Promise<void> {
+    if (this.sweeping) {
+      return;
+    }
+    this.sweeping = true;
+    try {
+      const batch = await this.events.findUnprocessedBatch(this.config.WEBHOOK_MAX_ATTEMPTS, SWEEP_BATCH);
+      for (const event of batch) {
+        if (this.stopping) {
+          return;
+        }
+        await this.process(event);
+      }
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async processById(provider: PaymentProviderName, eventId: string): Promise<void> {
+    const event = await this.events.findUnprocessed(provider, eventId);
+    if (event) {
+      await this.process(event);
+    }
+  }
+
+  private async process(event: StoredWebhookEvent): Promise<void> {
+    let outcome: WebhookOutcome | 'skipped';
+    try {
+      // Worked out before the transaction: a provider may need a network call for it (Mollie).
+      const update = await this.providers.get(event.provider).paymentUpdateOf(event);
+      let committed: Awaited<ReturnType<PaymentTransitionService['apply']>> | undefined;
+      outcome = await this.transactions.run(async (tx) => {
+        if (!(await this.events.claim(tx, event.id))) {
+          return 'skipped';
+        }
+        let result: WebhookOutcome = 'ignored';
+        if (update) {
+          committed = await this.transitions.apply(tx, event.provider, update);
+          result = committed.outcome;
+        }
+        await this.events.markProcessed(tx, event.id);
+        return result;
+      });
+      if (committed) {
+        this.transitions.recordCommitted(committed);
+      }
+      if (outcome === 'unmatched') {
+        this.logger.warn(`${event.provider} event ${event.eventId} (${event.type}) names no payment of ours`);
+      }
+    } catch (error) {
+      outcome = 'error';
+      const message = error instanceof Error ? error.message : String(error);
+      this.logger.error(`${event.provider} event ${event.eventId} (${event.type}) failed: ${message}`);
+      await this.events.recordFailure(event.id, message).catch((e: unknown) => this.logger.error(e));
+    }
+    if (outcome !== 'skipped') {
+      this.metrics.webhookEvent(event.provider, event.type, outcome);
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) => this.logger.error(error)).finally(() => this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+  }
+}
