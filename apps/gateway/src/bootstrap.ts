@@ -1,7 +1,45 @@
+import cors from '@fastify/cors';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { installEdgeBodyParsers } from '@rentguy/gateway/edge';
 import { bootstrapHttpService } from '@rentguy/platform/http';
 import { AppModule } from './app.module';
 import type { GatewayConfig } from './config';
 
-export async function bootstrap(config: GatewayConfig): Promise<void> {
-  await bootstrapHttpService(AppModule.register(config), config);
+export async function bootstrap(config: GatewayConfig): Promise<NestFastifyApplication> {
+  return bootstrapHttpService(AppModule.register(config), config, (app) => configureGateway(app, config));
+}
+
+/** What the public edge adds to the common HTTP bootstrap: pass-through bodies, CORS, OpenAPI. */
+export async function configureGateway(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
+  installEdgeBodyParsers(app, config.BODY_LIMIT_BYTES);
+  const openApi = new DocumentBuilder()
+    .setTitle('RentGuy gateway')
+    .setDescription("The gateway's own routes; proxied routes are documented by their services.")
+    .setVersion('1')
+    .addBearerAuth()
+    .build();
+  // The OpenAPI document itself at /docs: the Swagger UI would need @fastify/static for its assets.
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
+    ui: false,
+    raw: ['json'],
+    jsonDocumentUrl: 'docs',
+  });
+  // An allow-list only: with no origins configured, browsers get no CORS headers at all.
+  if (config.CORS_ORIGINS.length > 0) {
+    await app.register(cors, {
+      origin: config.CORS_ORIGINS,
+      methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'authorization',
+        'content-type',
+        'if-none-match',
+        'if-match',
+        'idempotency-key',
+        'x-request-id',
+      ],
+      exposedHeaders: ['etag', 'location', 'retry-after', 'x-request-id'],
+      maxAge: 600,
+    });
+  }
 }

@@ -121,27 +121,33 @@ export class KafkaClient implements OnApplicationShutdown {
 
   /** Creates the topics that do not exist yet and waits for their leaders; safe to call concurrently. */
   async ensureTopics(topics: ITopicConfig[]): Promise<void> {
-    const admin = await this.sharedAdmin();
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter(({ topic }) => !existing.has(topic));
-    // One at a time: kafkajs skips waiting for leaders when any topic in a request already exists.
-    for (const topic of missing) {
-      await admin.createTopics({ topics: [topic], waitForLeaders: true });
-    }
+    await this.withAdmin(async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter(({ topic }) => !existing.has(topic));
+      // One at a time: kafkajs skips waiting for leaders when any topic in a request already exists.
+      for (const topic of missing) {
+        await admin.createTopics({ topics: [topic], waitForLeaders: true });
+      }
+    });
+  }
+
+  listTopics(): Promise<string[]> {
+    return this.withAdmin((admin) => admin.listTopics());
   }
 
   /** Low and high watermark of each partition of a topic. */
-  async topicOffsets(topic: string): Promise<{ partition: number; low: string; high: string }[]> {
-    const admin = await this.sharedAdmin();
-    const offsets = await admin.fetchTopicOffsets(topic);
-    return offsets.map(({ partition, low, high }) => ({ partition, low, high }));
+  topicOffsets(topic: string): Promise<{ partition: number; low: string; high: string }[]> {
+    return this.withAdmin(async (admin) =>
+      (await admin.fetchTopicOffsets(topic)).map(({ partition, low, high }) => ({ partition, low, high })),
+    );
   }
 
   /** The offsets a consumer group has committed on a topic ("-1" where it has none). */
-  async groupOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]> {
-    const admin = await this.sharedAdmin();
-    const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (result?.partitions ?? []).map(({ partition, offset }) => ({ partition, offset }));
+  groupOffsets(groupId: string, topic: string): Promise<{ partition: number; offset: string }[]> {
+    return this.withAdmin(async (admin) => {
+      const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return (result?.partitions ?? []).map(({ partition, offset }) => ({ partition, offset }));
+    });
   }
 
   /**
@@ -173,15 +179,18 @@ export class KafkaClient implements OnApplicationShutdown {
     await Promise.all(admins.map((admin) => admin?.then((a) => a.disconnect()).catch(() => undefined)));
   }
 
-  private sharedAdmin(): Promise<Admin> {
-    const admin = (this.admin ??= this.connectAdmin(REQUEST_RETRY));
-    // A failed connect is not cached: the next caller tries again.
-    admin.catch(() => {
-      if (this.admin === admin) {
+  /** Runs `fn` on the shared admin; a failure drops the connection so the next call starts clean. */
+  private async withAdmin<T>(fn: (admin: Admin) => Promise<T>): Promise<T> {
+    const pending = (this.admin ??= this.connectAdmin(REQUEST_RETRY));
+    try {
+      return await fn(await pending);
+    } catch (error) {
+      if (this.admin === pending) {
         this.admin = undefined;
+        void pending.then((admin) => admin.disconnect()).catch(() => undefined);
       }
-    });
-    return admin;
+      throw error;
+    }
   }
 
   private async connectAdmin(retry: RetryOptions): Promise<Admin> {

@@ -33,6 +33,10 @@ export class OutboxWriter {
    * aggregate's events stay ordered) with the active trace context in its headers, and inserts it
    * with `manager`, which must belong to an open transaction. Returns the envelope.
    *
+   * Events are published in outbox-id order, so one aggregate's events keep the order of the
+   * transactions that wrote them as long as those transactions serialise on the aggregate (lock its
+   * row before changing it, as any read-modify-write must).
+   *
    * @throws EventValidationError when `data` does not satisfy the catalog schema
    * @throws OutboxTransactionError when `manager` is not inside a transaction
    */

@@ -12,11 +12,14 @@ export class QueueInspector {
 
   /** The job with id `id` (see `jobId()` of the contracts), or undefined once it has been removed. */
   async getJob(queue: QueueName, id: string): Promise<JobSnapshot | undefined> {
-    const job = await this.registry.queue(queue).getJob(id);
+    const bullQueue = this.registry.queue(queue);
+    // State first: a job hash read afterwards is at least as recent, so a snapshot never shows
+    // `completed` without its finishedOn or `failed` without the attempt counted.
+    const state = await bullQueue.getJobState(id);
+    const job = await bullQueue.getJob(id);
     if (!job?.id) {
       return undefined;
     }
-    const state = await job.getState();
     return {
       id: job.id,
       name: job.name,

@@ -17,7 +17,7 @@ describe('resolveQueueOptions', () => {
   });
 
   it('lists every invalid option at once', () => {
-    const queues = ['images', 'images', 'thumbnails' as QueueName];
+    const queues = ['images', 'images', 'thumbnails'] as QueueName[];
     expect(() => resolveQueueOptions({ queues, prefix: 'a b' }, { REDIS_URL: '' })).toThrow(
       /"thumbnails" not in the catalog[\s\S]*images listed twice[\s\S]*prefix[\s\S]*REDIS_URL/,
     );

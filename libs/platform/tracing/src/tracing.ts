@@ -1,48 +1,54 @@
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export interface TracingOptions {
   service: string;
-  /** OTLP/HTTP endpoint (e.g. http://collector:4318); without it spans are created but not exported. */
+  /** OTLP/HTTP endpoint (e.g. http://collector:4318); without it spans are recorded but not exported. */
   otlpEndpoint?: string;
 }
 
-let sdk: NodeSDK | undefined;
+let provider: NodeTracerProvider | undefined;
 
 /**
  * Starts OpenTelemetry before Nest and the instrumented libraries load (call it first in main.ts,
- * then import the app): HTTP, undici, pg, ioredis and fastify are auto-instrumented, W3C trace
- * context is the propagator, and spans leave through a BatchSpanProcessor.
+ * then import the app). A tracer provider is always registered, so trace ids reach the logs and
+ * W3C context crosses HTTP, Kafka headers and BullMQ jobs even when nothing is exported; spans leave
+ * through a BatchSpanProcessor only when an OTLP endpoint is configured. Only traces are set up:
+ * metrics are Prometheus' job and logs go to stdout.
  */
 export function startTracing(options: TracingOptions): void {
-  if (sdk) {
+  if (provider) {
     return;
   }
   const spanProcessors: SpanProcessor[] = options.otlpEndpoint
     ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }))]
     : [];
-  sdk = new NodeSDK({
+  provider = new NodeTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.service }),
     spanProcessors,
+  });
+  // Registers the W3C trace-context propagator and the AsyncLocalStorage context manager.
+  provider.register();
+  registerInstrumentations({
+    tracerProvider: provider,
     instrumentations: [
-      getNodeAutoInstrumentations({
-        // File-system and DNS spans are noise at this level; kafkajs is traced by our messaging lib.
-        '@opentelemetry/instrumentation-fs': { enabled: false },
-        '@opentelemetry/instrumentation-dns': { enabled: false },
-        '@opentelemetry/instrumentation-net': { enabled: false },
-        '@opentelemetry/instrumentation-kafkajs': { enabled: false },
-      }),
+      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => (req.url ?? '').startsWith('/health/') }),
+      new UndiciInstrumentation(),
+      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+      new IORedisInstrumentation(),
     ],
   });
-  sdk.start();
 }
 
 /** Flushes pending spans; called on shutdown. */
 export async function stopTracing(): Promise<void> {
-  await sdk?.shutdown();
-  sdk = undefined;
+  await provider?.shutdown();
+  provider = undefined;
 }

@@ -2,3 +2,4 @@ export * from './rentals.types';
 export * from './pricing.policy';
 export * from './stay.policy';
 export * from './booking-status.machine';
+export * from './image-type.policy';

@@ -1,4 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { NotificationsConfig } from '../notifications.config';
@@ -26,6 +27,8 @@ export class MailRejectedError extends Error {
     this.name = 'MailRejectedError';
   }
 }
+
+const tracer = trace.getTracer('@rentguy/notifications/feature');
 
 /**
  * Pool and timeouts unless SMTP_URL sets them itself: a relay that accepts the connection and then
@@ -61,23 +64,30 @@ export class MailTransportRepository implements OnApplicationShutdown {
    * (connection refused, timeout, 4xx) is transient.
    */
   async send(email: OutgoingEmail): Promise<SentEmail> {
-    try {
-      const info = await this.transport.sendMail({
-        from: this.from,
-        to: email.to,
-        subject: email.subject,
-        text: email.text,
-        html: email.html,
-        messageId: email.messageId,
-        headers: email.headers,
-      });
-      return { messageId: info.messageId, response: info.response };
-    } catch (error) {
-      if (isPermanentRecipientRejection(error)) {
-        throw new MailRejectedError(error instanceof Error ? error.message : String(error));
+    // The last hop of the trace that started with the guest's request (nodemailer is not instrumented).
+    return tracer.startActiveSpan('smtp send', { kind: SpanKind.CLIENT }, async (span) => {
+      try {
+        const info = await this.transport.sendMail({
+          from: this.from,
+          to: email.to,
+          subject: email.subject,
+          text: email.text,
+          html: email.html,
+          messageId: email.messageId,
+          headers: email.headers,
+        });
+        return { messageId: info.messageId, response: info.response };
+      } catch (error) {
+        span.recordException(error instanceof Error ? error : new Error(String(error)));
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        if (isPermanentRecipientRejection(error)) {
+          throw new MailRejectedError(error instanceof Error ? error.message : String(error));
+        }
+        throw error;
+      } finally {
+        span.end();
       }
-      throw error;
-    }
+    });
   }
 
   onApplicationShutdown(): void {

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity';
+import { loadConfig } from '@rentguy/platform/config';
+import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { ErrorFilter } from '@rentguy/platform/http';
+import { AppModule } from './app.module';
+import { configureGateway } from './bootstrap';
+import { gatewayConfigSchema, type GatewayConfig } from './config';
+
+// The gateway as wired in production (AppModule + configureGateway), minus the ports and signal
+// handling of bootstrapHttpService. A tiny HTTP server stands in for rentals.
+
+let rentals: Server;
+const rentalsSaw: IncomingHttpHeaders[] = [];
+let app: NestFastifyApplication;
+let config: GatewayConfig;
+
+beforeAll(async () => {
+  rentals = createServer((req, res) => {
+    rentalsSaw.push(req.headers);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
+  });
+  await new Promise<void>((resolve) => rentals.listen(0, '127.0.0.1', resolve));
+  config = loadConfig(gatewayConfigSchema, {
+    envFile: false,
+    env: {
+      DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rentguy_test',
+      JWT_KEYS: 'gw-int:gateway-integration-secret-of-32-chars',
+      RENTALS_URL: `http://127.0.0.1:${(rentals.address() as AddressInfo).port}`,
+      CORS_ORIGINS: 'https://app.rentguy.test, https://admin.rentguy.test',
+      LOG_LEVEL: 'silent',
+    },
+  });
+  await runMigrations(
+    serviceDataSourceOptions({
+      url: config.DATABASE_URL,
+      schema: IDENTITY_SCHEMA,
+      poolSize: 1,
+      slowQueryMs: 500,
+      applicationName: 'gateway-int-spec-migrate',
+      entities: identityEntities,
+      migrations: identityMigrations,
+    }),
+  );
+  app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), new FastifyAdapter(), {
+    logger: false,
+  });
+  app.useGlobalFilters(new ErrorFilter());
+  await configureGateway(app, config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+});
+
+afterAll(async () => {
+  await app?.close();
+  await new Promise<void>((resolve) => (rentals ? rentals.close(() => resolve()) : resolve()));
+});
+
+it('issues a token at register that the proxied route forwards to the service', async () => {
+  const register = await app.inject({
+    method: 'POST',
+    url: '/v1/auth/register',
+    payload: {
+      email: `gw.${randomUUID().slice(0, 8)}@example.com`,
+      password: 'correct horse battery',
+      name: 'Gil',
+      role: 'host',
+    },
+  });
+  expect(register.statusCode).toBe(201);
+  const { accessToken } = register.json<{ accessToken: string }>();
+
+  const listing = await app.inject({
+    method: 'GET',
+    url: '/v1/properties?mine=true',
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+
+  expect(listing.statusCode).toBe(200);
+  expect(listing.body).toBe('[]');
+  expect(rentalsSaw.at(-1)?.authorization).toBe(`Bearer ${accessToken}`);
+});
+
+it('answers CORS for allow-listed origins only', async () => {
+  const allowed = await app.inject({
+    method: 'OPTIONS',
+    url: '/v1/auth/login',
+    headers: { origin: 'https://app.rentguy.test', 'access-control-request-method': 'POST' },
+  });
+  const other = await app.inject({
+    method: 'OPTIONS',
+    url: '/v1/auth/login',
+    headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+  });
+
+  expect(allowed.headers['access-control-allow-origin']).toBe('https://app.rentguy.test');
+  expect(other.headers['access-control-allow-origin']).toBeUndefined();
+});
+
+it("publishes the OpenAPI document of the gateway's own routes at /docs", async () => {
+  const response = await app.inject({ method: 'GET', url: '/docs' });
+  const document = response.json<{ paths: Record<string, unknown> }>();
+
+  expect(response.statusCode).toBe(200);
+  expect(Object.keys(document.paths).sort()).toEqual(['/v1/auth/login', '/v1/auth/register']);
+});

@@ -1,0 +1,37 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@rentguy/platform/config';
+import { DatabaseModule } from '@rentguy/platform/database';
+import { HealthModule } from '@rentguy/platform/health';
+import { LoggingModule } from '@rentguy/platform/logging';
+import { MetricsModule } from '@rentguy/platform/metrics';
+import { QueueModule } from '@rentguy/platform/queue';
+import { StorageModule } from '@rentguy/platform/storage';
+import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import { ImagesWorkerModule } from '@rentguy/rentals/images';
+import type { ImageWorkerConfig } from './config';
+
+/** Readiness: postgres and redis (the worker does not use Kafka). */
+@Module({})
+export class AppModule {
+  static register(config: ImageWorkerConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot({ service: 'image-worker', level: config.LOG_LEVEL }),
+        MetricsModule,
+        HealthModule,
+        // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
+        DatabaseModule.forRoot({
+          schema: 'rentals',
+          entities: rentalsEntities,
+          migrations: rentalsMigrations,
+          applicationName: 'image-worker',
+        }),
+        QueueModule.forRoot({ queues: ['images'] }),
+        StorageModule.forRoot(),
+        ImagesWorkerModule,
+      ],
+    };
+  }
+}

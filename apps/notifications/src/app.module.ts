@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import {
+  NOTIFICATIONS_SCHEMA,
+  NotificationsModule,
+  notificationsEntities,
+  notificationsMigrations,
+} from '@rentguy/notifications/feature';
+import { ConfigModule } from '@rentguy/platform/config';
+import { DatabaseModule } from '@rentguy/platform/database';
+import { HealthModule } from '@rentguy/platform/health';
+import { AccessTokenVerifier, AuthGuard } from '@rentguy/platform/http';
+import { LoggingModule } from '@rentguy/platform/logging';
+import { MessagingModule } from '@rentguy/platform/messaging';
+import { MetricsModule } from '@rentguy/platform/metrics';
+import { QueueModule } from '@rentguy/platform/queue';
+import type { NotificationsAppConfig } from './config';
+
+@Module({})
+export class AppModule {
+  static register(config: NotificationsAppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot({ service: 'notifications', level: config.LOG_LEVEL }),
+        MetricsModule,
+        HealthModule,
+        DatabaseModule.forRoot({
+          schema: NOTIFICATIONS_SCHEMA,
+          entities: notificationsEntities,
+          migrations: notificationsMigrations,
+          applicationName: 'notifications',
+        }),
+        // No relay yet: the service publishes no events until `notifications.delivery.v1` is specified.
+        MessagingModule.forRoot({ clientId: config.KAFKA_CLIENT_ID ?? 'notifications', schema: NOTIFICATIONS_SCHEMA, relay: false }),
+        QueueModule.forRoot({ queues: ['email'] }),
+        NotificationsModule,
+      ],
+      providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+    };
+  }
+}

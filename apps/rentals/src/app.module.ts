@@ -1,0 +1,40 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ConfigModule } from '@rentguy/platform/config';
+import { DatabaseModule } from '@rentguy/platform/database';
+import { HealthModule } from '@rentguy/platform/health';
+import { AccessTokenVerifier, AuthGuard } from '@rentguy/platform/http';
+import { LoggingModule } from '@rentguy/platform/logging';
+import { MessagingModule } from '@rentguy/platform/messaging';
+import { MetricsModule } from '@rentguy/platform/metrics';
+import { QueueModule } from '@rentguy/platform/queue';
+import { StorageModule } from '@rentguy/platform/storage';
+import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import { RentalsFeatureModule } from '@rentguy/rentals/feature';
+import type { RentalsConfig } from './config';
+
+@Module({})
+export class AppModule {
+  static register(config: RentalsConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot({ service: 'rentals', level: config.LOG_LEVEL }),
+        MetricsModule,
+        HealthModule,
+        DatabaseModule.forRoot({
+          schema: 'rentals',
+          entities: rentalsEntities,
+          migrations: rentalsMigrations,
+          applicationName: 'rentals',
+        }),
+        MessagingModule.forRoot({ clientId: config.KAFKA_CLIENT_ID ?? 'rentals', schema: 'rentals', relay: true }),
+        QueueModule.forRoot({ queues: ['images', 'screening'] }),
+        StorageModule.forRoot(),
+        RentalsFeatureModule,
+      ],
+      providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+    };
+  }
+}

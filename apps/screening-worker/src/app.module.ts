@@ -1,0 +1,41 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from '@rentguy/platform/config';
+import { DatabaseModule } from '@rentguy/platform/database';
+import { HealthModule } from '@rentguy/platform/health';
+import { LoggingModule } from '@rentguy/platform/logging';
+import { MessagingModule } from '@rentguy/platform/messaging';
+import { MetricsModule } from '@rentguy/platform/metrics';
+import { QueueModule } from '@rentguy/platform/queue';
+import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import { ScreeningWorkerModule } from '@rentguy/rentals/screening';
+import type { ScreeningWorkerAppConfig } from './config';
+
+@Module({})
+export class AppModule {
+  static register(config: ScreeningWorkerAppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule.forRoot({ service: 'screening-worker', level: config.LOG_LEVEL }),
+        MetricsModule,
+        HealthModule,
+        // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
+        DatabaseModule.forRoot({
+          schema: 'rentals',
+          entities: rentalsEntities,
+          migrations: rentalsMigrations,
+          applicationName: 'screening-worker',
+        }),
+        // Writes `application.screened` to the rentals outbox; the rentals app's relay publishes it.
+        MessagingModule.forRoot({
+          clientId: config.KAFKA_CLIENT_ID ?? 'screening-worker',
+          schema: 'rentals',
+          relay: false,
+        }),
+        QueueModule.forRoot({ queues: ['screening'] }),
+        ScreeningWorkerModule,
+      ],
+    };
+  }
+}

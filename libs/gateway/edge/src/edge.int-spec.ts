@@ -1,0 +1,517 @@
+import { randomBytes } from 'node:crypto';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Module } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { SignJWT } from 'jose';
+import { ConfigModule } from '@rentguy/platform/config';
+import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
+import { requestIdOf } from '@rentguy/platform/logging';
+import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
+import { freePort } from '@rentguy/platform/testing';
+import { installEdgeBodyParsers } from './edge-body.parsers';
+import { EdgeModule } from './edge.module';
+
+// Two tiny HTTP servers stand in for rentals and payments: this suite tests the gateway's
+// forwarding, not the services.
+
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+type Responder = (received: Received, res: ServerResponse) => void;
+
+interface FakeUpstream {
+  url: string;
+  received: Received[];
+  respondWith(responder: Responder): void;
+  close(): Promise<void>;
+}
+
+const echo: Responder = (received, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ url: received.url }));
+};
+
+async function startUpstream(): Promise<FakeUpstream> {
+  const received: Received[] = [];
+  let responder: Responder = echo;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const entry = {
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
+      received.push(entry);
+      responder(entry, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    respondWith: (next) => {
+      responder = next;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const JWT = { kid: 'edge-test', secret: 'edge-integration-test-secret-32-chars' };
+const BODY_LIMIT_BYTES = 64 * 1024;
+const UPLOAD_LIMIT_BYTES = 256 * 1024;
+
+interface Gateway {
+  url: URL;
+  app: NestFastifyApplication;
+}
+
+async function startGateway(
+  urls: { rentals: string; payments: string },
+  headersTimeoutMs = 10_000,
+): Promise<Gateway> {
+  const config = {
+    RENTALS_URL: urls.rentals,
+    PAYMENTS_URL: urls.payments,
+    UPSTREAM_CONNECTIONS: 8,
+    UPSTREAM_CONNECT_TIMEOUT_MS: 2000,
+    UPSTREAM_HEADERS_TIMEOUT_MS: headersTimeoutMs,
+    BODY_LIMIT_BYTES,
+    UPLOAD_LIMIT_BYTES,
+    JWT_KEYS: [JWT],
+    JWT_ISSUER: 'rentguy',
+  };
+  @Module({
+    imports: [ConfigModule.forRoot(config), MetricsModule, EdgeModule],
+    providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+  })
+  class EdgeTestModule {}
+
+  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf });
+  const app = await NestFactory.create<NestFastifyApplication>(EdgeTestModule, adapter, { logger: false });
+  app.useGlobalFilters(new ErrorFilter());
+  installEdgeBodyParsers(app, BODY_LIMIT_BYTES);
+  await app.listen(0, '127.0.0.1');
+  return { app, url: new URL(await app.getUrl()) };
+}
+
+interface Sent {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  elapsedMs: number;
+}
+
+/** A raw node:http client: fetch would refuse or rewrite the hop-by-hop headers under test. */
+function send(
+  path: string,
+  options: { method?: string; headers?: Record<string, string>; body?: Buffer; chunked?: boolean } = {},
+): Promise<Sent> {
+  const started = Date.now();
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body && !options.chunked) {
+    headers['content-length'] = String(options.body.length);
+  }
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: gateway.url.hostname,
+        port: gateway.url.port,
+        path,
+        method: options.method ?? 'GET',
+        headers,
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            elapsedMs: Date.now() - started,
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    if (options.body && options.chunked) {
+      // Several writes without a content-length: node sends Transfer-Encoding: chunked.
+      for (let offset = 0; offset < options.body.length; offset += 16 * 1024) {
+        req.write(options.body.subarray(offset, offset + 16 * 1024));
+      }
+      req.end();
+    } else {
+      req.end(options.body);
+    }
+  });
+}
+
+function multipart(file: Buffer): { body: Buffer; contentType: string } {
+  const boundary = `----rentguy${randomBytes(8).toString('hex')}`;
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="loft.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+    ),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+function tokenFor(role: 'guest' | 'host'): Promise<string> {
+  return new SignJWT({ role, email: 'ann@example.com', name: 'Ann' })
+    .setProtectedHeader({ alg: 'HS256', kid: JWT.kid })
+    .setSubject('8d1f0a53-5e0c-4a9b-8d5f-2f4b1c0e9a77')
+    .setIssuer('rentguy')
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(JWT.secret));
+}
+
+let rentals: FakeUpstream;
+let payments: FakeUpstream;
+let gateway: Gateway;
+
+beforeAll(async () => {
+  [rentals, payments] = await Promise.all([startUpstream(), startUpstream()]);
+  gateway = await startGateway({ rentals: rentals.url, payments: payments.url });
+});
+
+beforeEach(() => {
+  rentals.received.length = 0;
+  payments.received.length = 0;
+  rentals.respondWith(echo);
+  payments.respondWith(echo);
+});
+
+afterAll(async () => {
+  await gateway?.app.close();
+  await Promise.all([rentals?.close(), payments?.close()]);
+});
+
+describe('routing', () => {
+  it.each([
+    ['GET', '/v1/properties', 'rentals'],
+    ['GET', '/v1/properties/p1/availability?from=2026-07-01', 'rentals'],
+    ['POST', '/v1/bookings', 'rentals'],
+    ['GET', '/v1/bookings/b1', 'rentals'],
+    ['POST', '/v1/applications', 'rentals'],
+    ['GET', '/v1/images/p1/i1/w640.webp', 'rentals'],
+    ['POST', '/v1/bookings/b1/payments', 'payments'],
+    ['POST', '/v1/webhooks/stripe', 'payments'],
+  ])('%s %s goes to %s', async (method, path, upstream) => {
+    const body = method === 'POST' ? Buffer.from('{}') : undefined;
+    const response = await send(path, {
+      method,
+      body,
+      headers: body ? { 'content-type': 'application/json' } : {},
+    });
+
+    expect(response.status).toBe(200);
+    const [target, other] = upstream === 'rentals' ? [rentals, payments] : [payments, rentals];
+    expect(target.received.map((r) => `${r.method} ${r.url}`)).toEqual([`${method} ${path}`]);
+    expect(other.received).toEqual([]);
+  });
+
+  it('leaves unknown paths to the gateway (404, nothing forwarded)', async () => {
+    const response = await send('/v1/internal/admin');
+
+    expect(response.status).toBe(404);
+    expect(rentals.received).toEqual([]);
+  });
+
+  it('does not let a dot-segment climb out of a proxied prefix', async () => {
+    const response = await send('/v1/properties/%2e%2e/%2e%2e/internal');
+
+    expect(response.status).toBe(404);
+    expect(rentals.received).toEqual([]);
+  });
+});
+
+describe('forwarding', () => {
+  it('passes path, query and the end-to-end headers, with our request id', async () => {
+    const token = await tokenFor('guest');
+    rentals.respondWith((_, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json; charset=utf-8',
+        etag: '"p1-v3"',
+        'cache-control': 'public, max-age=60',
+        location: '/v1/properties/p1',
+      });
+      res.end('{"id":"p1"}');
+    });
+
+    const response = await send('/v1/properties/p1?include=images&q=caf%C3%A9%20loft&q=2', {
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        'if-none-match': '"p1-v2"',
+        'x-request-id': 'req-edge-42',
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        tracestate: 'vendor=1',
+        cookie: 'session=secret',
+        'x-debug-user': 'admin',
+      },
+    });
+
+    expect(response.status).toBe(200);
+    expect(response.body.toString()).toBe('{"id":"p1"}');
+    expect(response.headers).toMatchObject({
+      'content-type': 'application/json; charset=utf-8',
+      etag: '"p1-v3"',
+      'cache-control': 'public, max-age=60',
+      location: '/v1/properties/p1',
+    });
+    const [received] = rentals.received;
+    expect(received?.url).toBe('/v1/properties/p1?include=images&q=caf%C3%A9%20loft&q=2');
+    expect(received?.headers).toMatchObject({
+      authorization: `Bearer ${token}`,
+      accept: 'application/json',
+      'if-none-match': '"p1-v2"',
+      'x-request-id': 'req-edge-42',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+      tracestate: 'vendor=1',
+    });
+    expect(received?.headers).not.toHaveProperty('cookie');
+    expect(received?.headers).not.toHaveProperty('x-debug-user');
+  });
+
+  it('delivers the Stripe webhook body byte-for-byte, with its signature', async () => {
+    // Odd whitespace, CRLF, a BOM-less multi-byte mix and escaped unicode: any re-serialisation shows.
+    const raw = Buffer.from(
+      '{\r\n  "id" : "evt_1",\t"type":"payment_intent.succeeded" ,\n "data":{"name":"Zoë 🏠 ünïcode","esc":"\\u00e9"}  }\n\n',
+      'utf8',
+    );
+
+    const response = await send('/v1/webhooks/stripe', {
+      method: 'POST',
+      body: raw,
+      headers: {
+        'content-type': 'application/json; charset=utf-8',
+        'stripe-signature': 't=1700000000,v1=abc123',
+      },
+    });
+
+    expect(response.status).toBe(200);
+    const [received] = payments.received;
+    expect(received?.body.equals(raw)).toBe(true);
+    expect(received?.headers['stripe-signature']).toBe('t=1700000000,v1=abc123');
+    expect(received?.headers['content-type']).toBe('application/json; charset=utf-8');
+  });
+
+  it('forwards stripe-signature on the webhook only', async () => {
+    await send('/v1/bookings', {
+      method: 'POST',
+      body: Buffer.from('{}'),
+      headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=x' },
+    });
+
+    expect(rentals.received[0]?.headers).not.toHaveProperty('stripe-signature');
+  });
+
+  it('streams a multipart image upload through unchanged', async () => {
+    const file = randomBytes(200 * 1024);
+    const { body, contentType } = multipart(file);
+
+    const response = await send('/v1/properties/p1/images', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': contentType, authorization: `Bearer ${await tokenFor('host')}` },
+    });
+
+    expect(response.status).toBe(200);
+    const [received] = rentals.received;
+    expect(received?.headers['content-type']).toBe(contentType);
+    expect(received?.headers['content-length']).toBe(String(body.length));
+    expect(received?.body.equals(body)).toBe(true);
+  });
+
+  it('refuses an upload over the limit with 413 before contacting the service', async () => {
+    const { body, contentType } = multipart(randomBytes(UPLOAD_LIMIT_BYTES + 1));
+
+    const response = await send('/v1/properties/p1/images', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': contentType },
+    });
+
+    expect(response.status).toBe(413);
+    expect(JSON.parse(response.body.toString())).toMatchObject({ error: { code: 'payload_too_large' } });
+    expect(rentals.received).toEqual([]);
+  });
+
+  it('cuts a chunked upload off at the limit with 413', async () => {
+    const { body, contentType } = multipart(randomBytes(UPLOAD_LIMIT_BYTES + 64 * 1024));
+
+    const response = await send('/v1/properties/p1/images', {
+      method: 'POST',
+      body,
+      chunked: true,
+      headers: { 'content-type': contentType },
+    });
+
+    expect(response.status).toBe(413);
+    expect(rentals.received.every((r) => r.body.length <= UPLOAD_LIMIT_BYTES)).toBe(true);
+  });
+
+  it('passes service errors through: status, error body and content type', async () => {
+    rentals.respondWith((received, res) => {
+      const [status, code] = received.url.endsWith('missing') ? [404, 'not_found'] : [409, 'booking_overlap'];
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(
+        JSON.stringify({
+          error: { code, message: `from rentals: ${code}`, requestId: received.headers['x-request-id'] },
+        }),
+      );
+    });
+
+    const missing = await send('/v1/properties/missing', { headers: { 'x-request-id': 'req-404' } });
+    const overlap = await send('/v1/bookings', {
+      method: 'POST',
+      body: Buffer.from('{"propertyId":"p1"}'),
+      headers: { 'content-type': 'application/json', 'x-request-id': 'req-409' },
+    });
+
+    expect([missing.status, overlap.status]).toEqual([404, 409]);
+    expect(missing.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(JSON.parse(missing.body.toString())).toEqual({
+      error: { code: 'not_found', message: 'from rentals: not_found', requestId: 'req-404' },
+    });
+    expect(JSON.parse(overlap.body.toString())).toEqual({
+      error: { code: 'booking_overlap', message: 'from rentals: booking_overlap', requestId: 'req-409' },
+    });
+  });
+
+  it('strips hop-by-hop headers in both directions', async () => {
+    rentals.respondWith((_, res) => {
+      res.writeHead(200, {
+        'content-type': 'application/json',
+        connection: 'keep-alive, x-rentals-hop',
+        'keep-alive': 'timeout=1234',
+        'x-rentals-hop': 'secret',
+        'proxy-authenticate': 'Basic realm="rentals"',
+        'x-powered-by': 'rentals',
+      });
+      res.end('{}');
+    });
+
+    const response = await send('/v1/properties', {
+      headers: {
+        connection: 'keep-alive, x-client-hop, if-none-match',
+        'keep-alive': 'timeout=5',
+        'x-client-hop': 'secret',
+        'if-none-match': '"listed-in-connection"',
+        'proxy-authorization': 'Basic dXNlcjpwYXNz',
+        te: 'trailers',
+        accept: 'application/json',
+      },
+    });
+
+    expect(response.status).toBe(200);
+    const forwarded = rentals.received[0]?.headers ?? {};
+    for (const name of ['x-client-hop', 'if-none-match', 'proxy-authorization', 'te']) {
+      expect(forwarded).not.toHaveProperty(name);
+    }
+    expect(forwarded['keep-alive']).toBeUndefined();
+    expect(forwarded.accept).toBe('application/json');
+    for (const name of ['x-rentals-hop', 'proxy-authenticate', 'x-powered-by']) {
+      expect(response.headers).not.toHaveProperty(name);
+    }
+    expect(response.headers['keep-alive']).not.toContain('1234');
+  });
+
+  it('stops a forged token at the gateway', async () => {
+    const response = await send('/v1/bookings', { headers: { authorization: 'Bearer not.a.token' } });
+
+    expect(response.status).toBe(401);
+    expect(rentals.received).toEqual([]);
+  });
+
+  it('counts forwarded requests by service and status', async () => {
+    rentals.respondWith((_, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{}');
+    });
+    await send('/v1/properties/nope');
+
+    const metrics = await gateway.app.get(MetricsRegistry).render();
+    expect(metrics).toMatch(/gateway_upstream_requests_total\{upstream="rentals",status_code="404"\} [1-9]/);
+    expect(metrics).toMatch(
+      /gateway_upstream_request_duration_seconds_count\{upstream="rentals",status_code="404"\} [1-9]/,
+    );
+  });
+});
+
+describe('a service that is down', () => {
+  it('answers 503 upstream_unavailable at once when the connection is refused', async () => {
+    const down = await startGateway({
+      rentals: rentals.url,
+      payments: `http://127.0.0.1:${await freePort()}`,
+    });
+    try {
+      const response = await sendTo(down, '/v1/bookings/b1/payments', 'req-down');
+
+      expect(response.status).toBe(503);
+      expect(response.body).toEqual({
+        error: {
+          code: 'upstream_unavailable',
+          message: 'payments is unavailable, try again shortly',
+          requestId: 'req-down',
+        },
+      });
+      expect(response.elapsedMs).toBeLessThan(2000);
+    } finally {
+      await down.app.close();
+    }
+  });
+
+  it('answers 503 when a service accepts the connection but never answers', async () => {
+    const silent = await startUpstream();
+    silent.respondWith(() => undefined);
+    const hung = await startGateway({ rentals: rentals.url, payments: silent.url }, 500);
+    try {
+      const response = await sendTo(hung, '/v1/webhooks/stripe', 'req-hung');
+
+      expect(response.status).toBe(503);
+      expect(response.body).toMatchObject({ error: { code: 'upstream_unavailable', requestId: 'req-hung' } });
+      expect(silent.received).toHaveLength(1);
+      expect(response.elapsedMs).toBeLessThan(2000);
+    } finally {
+      await hung.app.close();
+      await silent.close();
+    }
+  });
+});
+
+async function sendTo(
+  target: Gateway,
+  path: string,
+  requestId: string,
+): Promise<{ status: number; body: unknown; elapsedMs: number }> {
+  const started = Date.now();
+  const response = await fetch(new URL(path, target.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    body: '{}',
+  });
+  return { status: response.status, body: await response.json(), elapsedMs: Date.now() - started };
+}

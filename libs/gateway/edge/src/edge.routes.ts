@@ -1,0 +1,25 @@
+/**
+ * The public paths the gateway forwards (TEAM.md routing table), as Fastify route templates. One
+ * list drives both the controller's routes and which bodies pass through unparsed.
+ */
+export const EDGE_ROUTES = {
+  /** Everything under these prefixes goes to rentals, any method. */
+  rentals: [
+    '/v1/properties',
+    '/v1/properties/*',
+    '/v1/bookings',
+    '/v1/bookings/*',
+    '/v1/applications',
+    '/v1/applications/*',
+  ],
+  /** Multipart image upload to rentals: its own, larger body limit. */
+  propertyImageUpload: '/v1/properties/:id/images',
+  /** Image variant files, public. */
+  images: '/v1/images/*',
+  /** A booking's payments belong to payments, although the prefix is rentals'. */
+  payments: ['/v1/bookings/:id/payments', '/v1/bookings/:id/payments/*'],
+  stripeWebhook: '/v1/webhooks/stripe',
+} as const;
+
+/** Route templates whose bodies reach the proxy unparsed. */
+export const PASS_THROUGH_ROUTES: ReadonlySet<string> = new Set(Object.values(EDGE_ROUTES).flat());

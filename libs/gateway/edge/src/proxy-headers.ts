@@ -1,0 +1,108 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+/**
+ * End-to-end request headers a service may need. An allow-list, not a block-list: hop-by-hop
+ * headers (RFC 9110 §7.6.1), cookies and anything a client invents never reach a service.
+ */
+const FORWARDED_REQUEST_HEADERS = [
+  'accept',
+  'accept-language',
+  'authorization',
+  'content-type',
+  'content-encoding',
+  'if-none-match',
+  'if-match',
+  'if-modified-since',
+  'idempotency-key',
+] as const;
+
+/** Response headers a client may need; hop-by-hop and service internals stay behind. */
+const FORWARDED_RESPONSE_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'content-language',
+  'content-disposition',
+  'etag',
+  'last-modified',
+  'cache-control',
+  'expires',
+  'vary',
+  'location',
+  'retry-after',
+] as const;
+
+type HeaderValue = string | string[] | undefined;
+
+/** Header names a sender listed in `Connection`: hop-by-hop by declaration, even if allow-listed. */
+export function connectionTokens(headers: Record<string, HeaderValue>): Set<string> {
+  const value = headers['connection'];
+  const joined = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return new Set(
+    joined
+      .split(',')
+      .map((token) => token.trim().toLowerCase())
+      .filter(Boolean),
+  );
+}
+
+function pick(
+  headers: Record<string, HeaderValue>,
+  names: readonly string[],
+  into: Record<string, string>,
+  hopByHop: Set<string>,
+): void {
+  for (const name of names) {
+    const value = headers[name];
+    if (value === undefined || hopByHop.has(name)) {
+      continue;
+    }
+    into[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+}
+
+export interface UpstreamRequestHeaderOptions {
+  requestId: string;
+  /** The caller's address, appended to `x-forwarded-for`. */
+  clientAddress?: string;
+  protocol: string;
+  /** Forward the body's `content-length` (streamed bodies; a Buffer body gets its own). */
+  withContentLength: boolean;
+  /** Route-specific headers, e.g. `stripe-signature` on the Stripe webhook. */
+  extra?: readonly string[];
+  /** Forward the caller's `traceparent`/`tracestate` unchanged (only when we do not trace ourselves). */
+  withTraceContext: boolean;
+}
+
+/** The headers sent to a service for one proxied request. */
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  options: UpstreamRequestHeaderOptions,
+): Record<string, string> {
+  const hopByHop = connectionTokens(incoming);
+  const headers: Record<string, string> = {};
+  pick(incoming, FORWARDED_REQUEST_HEADERS, headers, hopByHop);
+  if (options.withContentLength) {
+    pick(incoming, ['content-length'], headers, hopByHop);
+  }
+  if (options.extra) {
+    pick(incoming, options.extra, headers, hopByHop);
+  }
+  if (options.withTraceContext) {
+    pick(incoming, ['traceparent', 'tracestate'], headers, hopByHop);
+  }
+  headers['x-request-id'] = options.requestId;
+  if (options.clientAddress) {
+    const prior = incoming['x-forwarded-for'];
+    headers['x-forwarded-for'] = prior ? `${String(prior)}, ${options.clientAddress}` : options.clientAddress;
+  }
+  headers['x-forwarded-proto'] = options.protocol;
+  return headers;
+}
+
+/** The headers of a service's response that are passed on to the caller. */
+export function downstreamResponseHeaders(upstream: Record<string, HeaderValue>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  pick(upstream, FORWARDED_RESPONSE_HEADERS, headers, connectionTokens(upstream));
+  return headers;
+}

@@ -1,0 +1,158 @@
+import { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { context, propagation } from '@opentelemetry/api';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Counter, Histogram } from 'prom-client';
+import type { Dispatcher } from 'undici';
+import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { MetricsRegistry } from '@rentguy/platform/metrics';
+import { BodyTooLargeError, ByteLimitTransform } from './byte-limit.transform';
+import type { Upstream } from './edge.config';
+import { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
+import { UpstreamClient } from './upstream.client';
+
+export interface ProxyOptions {
+  /** Largest body accepted for this route, in bytes. */
+  bodyLimit: number;
+  /** Route-specific request headers to forward, e.g. `stripe-signature`. */
+  extraHeaders?: readonly string[];
+}
+
+/** `.` and `..` segments, also percent-encoded: a proxied path must not climb out of its prefix. */
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|\?|$)/i;
+
+@Injectable()
+export class ProxyService {
+  private readonly logger = new Logger(ProxyService.name);
+  private readonly requests: Counter<'upstream' | 'status_code'>;
+  private readonly duration: Histogram<'upstream' | 'status_code'>;
+
+  constructor(
+    private readonly upstreams: UpstreamClient,
+    metrics: MetricsRegistry,
+  ) {
+    this.requests = metrics.counter({
+      name: 'gateway_upstream_requests_total',
+      help: 'Requests the gateway forwarded, by service and status code ("error" when none came back)',
+      labelNames: ['upstream', 'status_code'],
+    });
+    this.duration = metrics.histogram({
+      name: 'gateway_upstream_request_duration_seconds',
+      help: 'Time until a service answered with response headers, by service and status code',
+      labelNames: ['upstream', 'status_code'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    });
+  }
+
+  /**
+   * Forwards the request to `upstream` and streams its answer back: status, body and the
+   * end-to-end headers. A service that is down or too slow becomes 503 `upstream_unavailable`.
+   */
+  async forward(
+    upstream: Upstream,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: ProxyOptions,
+  ): Promise<void> {
+    const path = request.url;
+    if (DOT_SEGMENT.test(path)) {
+      throw new DomainError(ErrorCode.NotFound, 'not found');
+    }
+    const declaredLength = Number(request.headers['content-length'] ?? 0);
+    if (declaredLength > options.bodyLimit) {
+      throw tooLarge(reply, options.bodyLimit);
+    }
+    const body = this.bodyOf(request, options.bodyLimit);
+    const headers = upstreamRequestHeaders(request.headers, {
+      requestId: String(request.id),
+      clientAddress: request.socket.remoteAddress,
+      protocol: request.protocol,
+      withContentLength: body instanceof Readable,
+      extra: options.extraHeaders,
+      withTraceContext: !isTracing(),
+    });
+
+    const started = process.hrtime.bigint();
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.upstreams.request(upstream, {
+        method: request.method as Dispatcher.HttpMethod,
+        path,
+        headers,
+        body,
+      });
+    } catch (error) {
+      this.observe(upstream, 'error', started);
+      if (
+        error instanceof BodyTooLargeError ||
+        (error as { cause?: unknown }).cause instanceof BodyTooLargeError
+      ) {
+        throw tooLarge(reply, options.bodyLimit);
+      }
+      this.logger.warn(`${upstream} unavailable for ${request.method} ${path}: ${describe(error)}`);
+      throw new DomainError(ErrorCode.UpstreamUnavailable, `${upstream} is unavailable, try again shortly`);
+    }
+    this.observe(upstream, String(response.statusCode), started);
+
+    void reply.status(response.statusCode).headers(downstreamResponseHeaders(response.headers));
+    if (request.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304) {
+      // No body may follow; release the connection back to the pool.
+      await response.body.dump();
+      await reply.send();
+      return;
+    }
+    await reply.send(response.body);
+  }
+
+  private bodyOf(request: FastifyRequest, limit: number): Buffer | Readable | undefined {
+    const body = request.body;
+    if (Buffer.isBuffer(body)) {
+      return body;
+    }
+    if (body instanceof Readable) {
+      // Streamed through as it arrives (uploads), failing once it grows past the limit. `pipe`, not
+      // `pipeline`: on overflow the request stream must stay open so the caller still gets our 413.
+      const limited = new ByteLimitTransform(limit);
+      body.once('error', (error) => limited.destroy(error));
+      body.pipe(limited);
+      return limited;
+    }
+    if (body !== undefined) {
+      throw new Error(
+        `${request.routeOptions.url ?? request.url} is proxied but its body was parsed: list it in EDGE_ROUTES`,
+      );
+    }
+    return undefined;
+  }
+
+  private observe(upstream: Upstream, statusCode: string, started: bigint): void {
+    const labels = { upstream, status_code: statusCode };
+    this.requests.inc(labels);
+    this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+}
+
+/** A 413 that also ends the connection: the rest of an oversized upload is not worth reading. */
+function tooLarge(reply: FastifyReply, limit: number): DomainError {
+  void reply.header('connection', 'close');
+  return new DomainError(ErrorCode.PayloadTooLarge, `request body exceeds ${limit} bytes`);
+}
+
+/**
+ * With tracing on, OpenTelemetry's undici instrumentation injects `traceparent` for its own client
+ * span; forwarding the caller's as well would send two. Without it, the caller's context is passed
+ * on unchanged so the services still join the caller's trace.
+ */
+function isTracing(): boolean {
+  const probe: Record<string, string> = {};
+  propagation.inject(context.active(), probe);
+  return 'traceparent' in probe;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code} ${error.message}` : error.message;
+  }
+  return String(error);
+}

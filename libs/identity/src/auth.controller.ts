@@ -1,0 +1,63 @@
+import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { z } from 'zod';
+import { Public, validate } from '@rentguy/platform/http';
+import { AuthService } from './auth.service';
+import { loginSchema, type LoginDto, type LoginResponse } from './login.dto';
+import { registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
+
+/** The zod schema that validates a body, as its OpenAPI description: one source of truth. */
+const openApi = (schema: z.ZodType): SchemaObject =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0' }) as SchemaObject;
+
+const errorBody: SchemaObject = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'object' },
+        requestId: { type: 'string' },
+      },
+      required: ['code', 'message'],
+    },
+  },
+};
+
+@ApiTags('auth')
+@Controller('v1/auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Public()
+  @Post('register')
+  @HttpCode(201)
+  // Responses carry a bearer token: no cache may keep them.
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Create a guest or host account and get an access token' })
+  @ApiBody({ schema: openApi(registerSchema) })
+  @ApiResponse({ status: 201, description: '`{ user: { id, email, role }, accessToken }`' })
+  @ApiResponse({ status: 400, description: 'validation_failed (unknown fields included)', schema: errorBody })
+  @ApiResponse({ status: 409, description: 'email_taken (emails are case-insensitive)', schema: errorBody })
+  register(@Body(validate(registerSchema)) dto: RegisterDto): Promise<RegisterResponse> {
+    return this.auth.register(dto);
+  }
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Exchange email and password for a short-lived access token' })
+  @ApiBody({ schema: openApi(loginSchema) })
+  @ApiResponse({ status: 200, description: '`{ accessToken, tokenType: "Bearer", expiresIn }` (seconds)' })
+  @ApiResponse({
+    status: 401,
+    description: 'invalid_credentials (same answer for unknown email and wrong password)',
+    schema: errorBody,
+  })
+  login(@Body(validate(loginSchema)) dto: LoginDto): Promise<LoginResponse> {
+    return this.auth.login(dto);
+  }
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenIssuer } from './access-token.issuer';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { PasswordHasher } from './password.hasher';
+import { User } from './user.entity';
+import { UserRepository } from './user.repository';
+
+/** Registration and login (`/v1/auth/*`). Needs `DatabaseModule.forRoot` with the identity schema. */
+@Module({
+  imports: [TypeOrmModule.forFeature([User])],
+  controllers: [AuthController],
+  providers: [AuthService, UserRepository, PasswordHasher, AccessTokenIssuer],
+  exports: [AccessTokenIssuer],
+})
+export class IdentityModule {}

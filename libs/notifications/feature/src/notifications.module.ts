@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { BookingConfirmedConsumer } from './consumers/booking-confirmed.consumer';
+import { NotificationsSubscription } from './consumers/notifications.subscription';
+import { DeliveryRepository } from './deliveries/delivery.repository';
+import { DeliveryService } from './deliveries/delivery.service';
+import { EmailSendProcessor } from './jobs/email-send.processor';
+import { PendingDeliverySweeper } from './jobs/pending-delivery.sweeper';
+import { MailTransportRepository } from './mail/mail-transport.repository';
+import { AfterCommitHooks } from './transactions/after-commit.hooks';
+
+/**
+ * Domain events in, emails out: the `notifications` consumer group, the delivery ledger, the
+ * `email` queue's worker and the pending-delivery sweep. Needs the app's ConfigModule (with
+ * `NotificationsConfig`), MetricsModule, DatabaseModule (schema `notifications`), MessagingModule
+ * and QueueModule (with the `email` queue).
+ */
+@Module({
+  providers: [
+    AfterCommitHooks,
+    DeliveryRepository,
+    MailTransportRepository,
+    DeliveryService,
+    BookingConfirmedConsumer,
+    NotificationsSubscription,
+    EmailSendProcessor,
+    PendingDeliverySweeper,
+  ],
+  exports: [DeliveryService],
+})
+export class NotificationsModule {}

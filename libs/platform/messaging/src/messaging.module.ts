@@ -1,0 +1,84 @@
+import { Injectable, Module, type DynamicModule, type OnModuleInit, type Provider } from '@nestjs/common';
+import { APP_CONFIG } from '@rentguy/platform/config';
+import { ReadinessRegistry } from '@rentguy/platform/health';
+import { ConsumerHost } from './consumer.host';
+import { KafkaClient } from './kafka.client';
+import {
+  DEFAULT_CONSUMER_RETRY,
+  DEFAULT_RELAY_OPTIONS,
+  MESSAGING_OPTIONS,
+  assertTopicPrefix,
+  type MessagingConfig,
+  type MessagingModuleOptions,
+  type ResolvedMessagingOptions,
+} from './messaging.options';
+import { assertSchemaName } from './outbox.migration';
+import { OutboxRelay } from './outbox.relay';
+import { OutboxWriter } from './outbox.writer';
+
+const KAFKA_READINESS_TIMEOUT_MS = 2_000;
+
+/** Adds `kafka` to the app's readiness checks. */
+@Injectable()
+class KafkaReadiness implements OnModuleInit {
+  constructor(
+    private readonly kafka: KafkaClient,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.readiness.register('kafka', () => this.kafka.ping(KAFKA_READINESS_TIMEOUT_MS));
+  }
+}
+
+function resolveOptions(options: MessagingModuleOptions, config: Partial<MessagingConfig>): ResolvedMessagingOptions {
+  const missing = (['KAFKA_BROKERS', 'DATABASE_URL'] as const).filter((key) => !config[key]);
+  if (missing.length > 0) {
+    throw new Error(`MessagingModule needs ${missing.join(' and ')} in the app config (kafkaConfig, databaseConfig)`);
+  }
+  return {
+    clientId: options.clientId,
+    schema: assertSchemaName(options.schema),
+    relay: options.relay,
+    topicPrefix: assertTopicPrefix(options.topicPrefix ?? ''),
+    databaseUrl: config.DATABASE_URL as string,
+    relayOptions: { ...DEFAULT_RELAY_OPTIONS, ...options.relayOptions },
+    consumerRetry: { ...DEFAULT_CONSUMER_RETRY, ...options.consumerRetry },
+  };
+}
+
+/**
+ * Kafka for one service: the transactional outbox (`OutboxWriter`, plus the relay when `relay` is
+ * true), idempotent consumers (`ConsumerHost`) and the `kafka` readiness check. Reads `KAFKA_BROKERS`
+ * and `DATABASE_URL` from `APP_CONFIG`; needs the app's TypeORM `DataSource`, `ReadinessRegistry`
+ * and `MetricsRegistry` (DatabaseModule, HealthModule, MetricsModule).
+ */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    assertSchemaName(options.schema);
+    assertTopicPrefix(options.topicPrefix ?? '');
+    const providers: Provider[] = [
+      {
+        provide: MESSAGING_OPTIONS,
+        inject: [APP_CONFIG],
+        useFactory: (config: Partial<MessagingConfig>) => resolveOptions(options, config),
+      },
+      {
+        provide: KafkaClient,
+        inject: [APP_CONFIG],
+        useFactory: (config: MessagingConfig) => new KafkaClient({ clientId: options.clientId, brokers: config.KAFKA_BROKERS }),
+      },
+      KafkaReadiness,
+      OutboxWriter,
+      ConsumerHost,
+      ...(options.relay ? [OutboxRelay] : []),
+    ];
+    return {
+      module: MessagingModule,
+      global: true,
+      providers,
+      exports: [KafkaClient, OutboxWriter, ConsumerHost],
+    };
+  }
+}

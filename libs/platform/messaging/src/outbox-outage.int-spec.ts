@@ -1,0 +1,154 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Topics, type EventEnvelope } from '@rentguy/contracts';
+import { acquireKafkaExclusive, type Release } from './testing/kafka-outage.lock';
+import {
+  Cleanup,
+  TopicReader,
+  createTestSchema,
+  metricValue,
+  paymentSucceeded,
+  randomName,
+  startMessagingApp,
+  testKafka,
+  testLogLevels,
+  testTopicPrefix,
+  topicMessageCount,
+  waitFor,
+  type TestApp,
+} from './testing/messaging-test-kit';
+
+// Stops the shared local broker (tools/infra) and starts it again; holds the Kafka lock exclusively
+// so the other messaging test files never run against a stopped broker. The broker is left running.
+
+const REPO_ROOT = path.resolve(__dirname, '../../../..');
+const INFRA = path.join(REPO_ROOT, 'tools/infra/infra.mjs');
+const logLevels = testLogLevels(process.env.MESSAGING_TEST_LOGS);
+const cleanup = new Cleanup();
+let release: Release | undefined;
+let brokerStopped = false;
+
+// Through the CLI (which calls the exported up()/down()): jest's module system cannot import an
+// ES module with top-level await.
+async function infra(command: 'up' | 'down'): Promise<void> {
+  await promisify(execFile)(process.execPath, [INFRA, command], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, INFRA_EXTRA_DATABASES: 'rentguy_test' },
+  });
+}
+
+beforeAll(async () => {
+  release = await acquireKafkaExclusive();
+}, 310_000);
+
+afterAll(async () => {
+  try {
+    await cleanup.run();
+  } finally {
+    if (brokerStopped) {
+      await infra('up'); // a failed test must not leave the other suites without a broker
+    }
+    await release?.();
+  }
+}, 180_000);
+
+function kafkaReady(app: TestApp): Promise<unknown> | undefined {
+  return app.readiness.entries().find(([name]) => name === 'kafka')?.[1]();
+}
+
+describe('outbox during a Kafka outage', () => {
+  it('keeps committed events while the broker is down and publishes each exactly once when it returns', async () => {
+    const schema = await createTestSchema((s) => [`CREATE TABLE "${s}".effects (event_id uuid NOT NULL)`]);
+    cleanup.add(() => schema.drop());
+    const prefix = testTopicPrefix();
+    const topic = `${prefix}${Topics.payment}`;
+    const setupKafka = testKafka();
+    cleanup.add(() => setupKafka.close());
+    await setupKafka.ensureTopics([{ topic, numPartitions: 3 }]);
+
+    const app = await startMessagingApp({
+      schema: schema.name,
+      relay: true,
+      topicPrefix: prefix,
+      relayOptions: { pollIntervalMs: 200, backoff: { initialMs: 200, maxMs: 2_000 } },
+      logLevels,
+    });
+    cleanup.add(() => app.close());
+    // A consumer in the same app rides out the outage too.
+    const subscription = app.consumers.subscribe({
+      group: `rentals-${randomName(6)}`,
+      topics: [Topics.payment],
+      handlers: {
+        'payment.succeeded': async (event, manager) => {
+          await manager.query(`INSERT INTO "${schema.name}".effects (event_id) VALUES ($1)`, [event.id]);
+        },
+      },
+    });
+    await subscription.ready();
+    const effects = async (): Promise<string[]> =>
+      (await schema.query<{ event_id: string }>(`SELECT event_id FROM "${schema.name}".effects`)).map((r) => r.event_id);
+    const commit = (count: number): Promise<EventEnvelope[]> =>
+      app.dataSource.transaction(async (manager) => {
+        const written: EventEnvelope[] = [];
+        for (let i = 0; i < count; i += 1) {
+          const data = paymentSucceeded();
+          written.push(await app.writer.add(manager, 'payment.succeeded', `key-${i % 4}`, data));
+        }
+        return written;
+      });
+
+    const before = await commit(5);
+    await waitFor(async () => (await effects()).length === 5, { what: 'the events before the outage' });
+
+    await infra('down');
+    brokerStopped = true;
+    await expect(kafkaReady(app)).rejects.toThrow();
+
+    const during = [...(await commit(10)), ...(await commit(10))];
+    const duringIds = during.map((e) => e.id);
+    // The relay has tried, failed and recorded why; nothing is marked published.
+    await waitFor(
+      async () => {
+        const rows = await schema.query<{ attempts: number; last_error: string | null }>(
+          `SELECT attempts, last_error FROM "${schema.name}".outbox WHERE event_id = ANY($1::uuid[])`,
+          [duringIds],
+        );
+        return rows.length === 20 && rows.every((r) => r.attempts >= 1 && r.last_error !== null);
+      },
+      { timeoutMs: 60_000, intervalMs: 200, what: 'failed publish attempts to be recorded' },
+    );
+    const published = await schema.query(
+      `SELECT 1 FROM "${schema.name}".outbox WHERE event_id = ANY($1::uuid[]) AND published_at IS NOT NULL`,
+      [duringIds],
+    );
+    expect(published).toEqual([]);
+    expect(await metricValue(app.metrics, 'outbox_publish_failures_total')).toBeGreaterThan(0);
+    expect(await metricValue(app.metrics, 'outbox_backlog')).toBe(20);
+
+    await infra('up');
+    brokerStopped = false;
+    // The local broker starts from an empty log dir: the test topic must be created again.
+    const afterKafka = testKafka();
+    cleanup.add(() => afterKafka.close());
+    await afterKafka.ensureTopics([{ topic, numPartitions: 3 }]);
+    const reader = await TopicReader.start(afterKafka, [topic]);
+    cleanup.add(() => reader.stop());
+
+    await waitFor(
+      async () =>
+        (await schema.query(`SELECT 1 FROM "${schema.name}".outbox WHERE published_at IS NULL`)).length === 0,
+      { timeoutMs: 90_000, intervalMs: 200, what: 'the backlog to be published' },
+    );
+    // Nothing publishes a row twice once it is marked, so the topic's content is final now.
+    expect(await topicMessageCount(afterKafka, topic)).toBe(20);
+    await waitFor(() => reader.messages.length === 20, { what: '20 messages on the topic' });
+    expect([...reader.eventIds()].sort()).toEqual([...duringIds].sort());
+
+    // The consumer came back as well and applied every event exactly once.
+    const allIds = [...before, ...during].map((e) => e.id);
+    await waitFor(async () => (await effects()).length >= allIds.length, { timeoutMs: 90_000, what: 'the consumer to catch up' });
+    expect((await effects()).sort()).toEqual([...allIds].sort());
+    await expect(kafkaReady(app)).resolves.toBeUndefined();
+  }, 300_000);
+});

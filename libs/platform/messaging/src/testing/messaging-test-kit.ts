@@ -1,0 +1,263 @@
+import { randomInt, randomUUID } from 'node:crypto';
+import { Module, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import type { EventData } from '@rentguy/contracts';
+import { ConfigModule } from '@rentguy/platform/config';
+import { DatabaseModule } from '@rentguy/platform/database';
+import { HealthModule, ReadinessRegistry } from '@rentguy/platform/health';
+import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
+import { ConsumerHost } from '../consumer.host';
+import { decodeHeaders } from '../event-headers';
+import { KafkaClient, type KafkaConsumer, type KafkaProducer } from '../kafka.client';
+import type { ConsumerRetryOptions, OutboxRelayOptions } from '../messaging.options';
+import { MessagingModule } from '../messaging.module';
+import { outboxMigrationSql } from '../outbox.migration';
+import { OutboxRelay } from '../outbox.relay';
+import { OutboxWriter } from '../outbox.writer';
+
+// Integration tests only (never exported from the library): real PostgreSQL and Kafka, started by
+// the jest globalSetup (tools/test/integration-setup.js).
+export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
+export const TEST_BROKERS = ['127.0.0.1:9092'];
+
+/** Nest log levels for test apps: none, unless the spec's debug flag (MESSAGING_TEST_LOGS=1) is set. */
+export function testLogLevels(flag: string | undefined): LogLevel[] | false {
+  return flag === '1' ? ['error', 'warn', 'log'] : false;
+}
+
+/** Lowercase letters only, so it fits schema names (/^[a-z_]+$/) and topic names alike. */
+export function randomName(length = 10): string {
+  return Array.from({ length }, () => String.fromCharCode(97 + randomInt(26))).join('');
+}
+
+/** A topic prefix unique to one test, so tests never see each other's messages. */
+export function testTopicPrefix(): string {
+  return `test.${randomName()}.`;
+}
+
+/** Polls `probe` until it returns something other than undefined/false; fails after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 20_000, intervalMs = 50, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined && value !== false) {
+        return value;
+      }
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Cleanups run in reverse order of registration, each even if an earlier one failed. */
+export class Cleanup {
+  private readonly tasks: (() => Promise<unknown>)[] = [];
+
+  add(task: () => Promise<unknown>): void {
+    this.tasks.push(task);
+  }
+
+  async run(): Promise<void> {
+    const errors: unknown[] = [];
+    while (this.tasks.length > 0) {
+      const task = this.tasks.pop() as () => Promise<unknown>;
+      await task().catch((error: unknown) => errors.push(error));
+    }
+    if (errors.length > 0) {
+      throw new AggregateError(errors, 'cleanup failed');
+    }
+  }
+}
+
+export interface TestSchema {
+  name: string;
+  query<R = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  drop(): Promise<void>;
+}
+
+/** A throwaway schema `msg_test_<random>` with the outbox migration applied. */
+export async function createTestSchema(extraDdl: (schema: string) => string[] = () => []): Promise<TestSchema> {
+  const name = `msg_test_${randomName()}`;
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  client.on('error', () => undefined);
+  await client.connect();
+  await client.query(`CREATE SCHEMA "${name}"`);
+  for (const sql of [...outboxMigrationSql(name).up, ...extraDdl(name)]) {
+    await client.query(sql);
+  }
+  return {
+    name,
+    query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
+    drop: async () => {
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+export interface TestAppOptions {
+  schema: string;
+  relay: boolean;
+  topicPrefix: string;
+  clientId?: string;
+  relayOptions?: Partial<OutboxRelayOptions>;
+  consumerRetry?: Partial<ConsumerRetryOptions>;
+  /** Nest log levels to print (default none; set MESSAGING_TEST_LOGS=1 in the spec to debug). */
+  logLevels?: LogLevel[] | false;
+}
+
+export interface TestApp {
+  app: INestApplicationContext;
+  writer: OutboxWriter;
+  consumers: ConsumerHost;
+  kafka: KafkaClient;
+  dataSource: DataSource;
+  metrics: MetricsRegistry;
+  readiness: ReadinessRegistry;
+  relay?: OutboxRelay;
+  close(): Promise<void>;
+}
+
+/** Boots the messaging module the way an app does: config, metrics, health, database, messaging. */
+export async function startMessagingApp(options: TestAppOptions): Promise<TestApp> {
+  const config = {
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_POOL_SIZE: 5,
+    DATABASE_SLOW_QUERY_MS: 5_000,
+    KAFKA_BROKERS: TEST_BROKERS,
+  };
+
+  @Module({
+    imports: [
+      ConfigModule.forRoot(config),
+      MetricsModule,
+      HealthModule,
+      DatabaseModule.forRoot({ schema: options.schema, entities: [], migrations: [], applicationName: 'messaging-int-test' }),
+      MessagingModule.forRoot({
+        clientId: options.clientId ?? 'messaging-int-test',
+        schema: options.schema,
+        relay: options.relay,
+        topicPrefix: options.topicPrefix,
+        relayOptions: options.relayOptions,
+        consumerRetry: options.consumerRetry,
+      }),
+    ],
+  })
+  class MessagingTestAppModule {}
+
+  const app = await NestFactory.createApplicationContext(MessagingTestAppModule, {
+    logger: options.logLevels ?? false,
+    abortOnError: false,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    app,
+    writer: app.get(OutboxWriter),
+    consumers: app.get(ConsumerHost),
+    kafka: app.get(KafkaClient),
+    dataSource: app.get(DataSource),
+    metrics: app.get(MetricsRegistry),
+    readiness: app.get(ReadinessRegistry),
+    relay: options.relay ? app.get(OutboxRelay) : undefined,
+    close: () => (closing ??= app.close()),
+  };
+}
+
+export function testKafka(): KafkaClient {
+  return new KafkaClient({ clientId: `messaging-int-test-${randomName(4)}`, brokers: TEST_BROKERS });
+}
+
+export interface ReceivedMessage {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+/** Reads topics from the beginning with a fresh group and keeps every message it sees. */
+export class TopicReader {
+  readonly messages: ReceivedMessage[] = [];
+
+  private constructor(private readonly consumer: KafkaConsumer) {}
+
+  static async start(kafka: KafkaClient, topics: string[]): Promise<TopicReader> {
+    const consumer = kafka.consumer({ groupId: `test-reader-${randomUUID()}`, maxWaitTimeInMs: 100 });
+    const reader = new TopicReader(consumer);
+    await consumer.connect();
+    await consumer.subscribe({ topics, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic, partition, message }) => {
+        reader.messages.push({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? null,
+          headers: decodeHeaders(message.headers),
+        });
+      },
+    });
+    return reader;
+  }
+
+  /** Event ids of the envelopes read so far, in arrival order. */
+  eventIds(): string[] {
+    return this.messages.map((m) => (JSON.parse(m.value ?? '{}') as { id?: string }).id ?? '');
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.disconnect();
+  }
+}
+
+/** A connected plain producer for sending raw messages (duplicates, poison) in tests. */
+export async function rawProducer(kafka: KafkaClient): Promise<KafkaProducer> {
+  const producer = kafka.producer();
+  await producer.connect();
+  return producer;
+}
+
+/** Sum of the messages currently stored in a topic (high minus low watermark over partitions). */
+export async function topicMessageCount(kafka: KafkaClient, topic: string): Promise<number> {
+  const offsets = await kafka.topicOffsets(topic);
+  return offsets.reduce((sum, { low, high }) => sum + Number(high) - Number(low), 0);
+}
+
+export function paymentSucceeded(overrides: Partial<EventData<'payment.succeeded'>> = {}): EventData<'payment.succeeded'> {
+  return {
+    paymentId: randomUUID(),
+    bookingId: randomUUID(),
+    provider: 'stripe',
+    providerPaymentId: `pi_${randomName(8)}`,
+    amount: 12_500,
+    currency: 'EUR',
+    ...overrides,
+  };
+}
+
+/** The value of one sample of a metric in the app's registry (undefined when absent). */
+export async function metricValue(metrics: MetricsRegistry, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+  const metric = metrics.registry.getSingleMetric(name);
+  if (!metric) {
+    return undefined;
+  }
+  const { values } = await metric.get();
+  const sample = values.find((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want));
+  return sample?.value;
+}

@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { Test, type TestingModule } from '@nestjs/testing';
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { ConfigModule } from '@rentguy/platform/config';
+import { HealthModule } from '@rentguy/platform/health';
+import { MetricsModule } from '@rentguy/platform/metrics';
+import { JobQueue, QueueModule, WorkerHost, queueTesting } from './index';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+describe('trace context through jobs', () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  let app: TestingModule;
+
+  beforeAll(async () => {
+    // What startTracing() (NodeSDK) sets up in the apps: a context manager and the W3C propagator.
+    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    trace.setGlobalTracerProvider(provider);
+    app = await Test.createTestingModule({
+      imports: [
+        ConfigModule.forRoot({ REDIS_URL }),
+        HealthModule,
+        MetricsModule,
+        QueueModule.forRoot({ queues: ['images'], prefix: queueTesting.randomPrefix() }),
+      ],
+    }).compile();
+    await app.init();
+  });
+
+  afterAll(async () => {
+    await queueTesting.obliterateQueues(app);
+    await app.close();
+    await provider.shutdown();
+    trace.disable();
+    propagation.disable();
+    context.disable();
+  });
+
+  it('processes a job inside the trace of the span that enqueued it', async () => {
+    const seen = new Map<string, string | undefined>();
+    await app.get(WorkerHost).start('images', {
+      'image.process': async (data) => {
+        seen.set(data.imageId, trace.getActiveSpan()?.spanContext().traceId);
+        return { status: 'done' };
+      },
+    });
+    const jobs = app.get(JobQueue);
+    const traced = { imageId: randomUUID(), propertyId: randomUUID(), originalKey: 'originals/c.jpg' };
+    const untraced = { ...traced, imageId: randomUUID() };
+
+    const tracer = trace.getTracer('test');
+    const { traceId, jobId } = await tracer.startActiveSpan('POST /v1/images', async (span) => {
+      const id = await jobs.enqueue('images', 'image.process', traced, { entityId: traced.imageId });
+      span.end();
+      return { traceId: span.spanContext().traceId, jobId: id };
+    });
+    const otherId = await jobs.enqueue('images', 'image.process', untraced, { entityId: untraced.imageId });
+    await queueTesting.waitForJobState(app, 'images', jobId, ['completed']);
+    await queueTesting.waitForJobState(app, 'images', otherId, ['completed']);
+
+    expect(seen.get(traced.imageId)).toBe(traceId);
+    expect(seen.get(untraced.imageId)).toBeDefined();
+    expect(seen.get(untraced.imageId)).not.toBe(traceId);
+    const consumer = exporter
+      .getFinishedSpans()
+      .find((s) => s.kind === SpanKind.CONSUMER && s.spanContext().traceId === traceId);
+    expect(consumer?.name).toBe('process images');
+  });
+});

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BookingEntity } from './booking.entity';
+import { EXCLUSION_VIOLATION, returnedRows, sqlStateOf } from './sql-result.util';
+import type { Tx } from './transaction.runner';
+
+export type NewBooking = Omit<BookingEntity, 'createdAt' | 'confirmedAt'>;
+
+/** Thrown when the exclusion constraint refuses a stay: the dates overlap a held or confirmed booking. */
+export class StayOverlapError extends Error {
+  constructor(readonly propertyId: string) {
+    super(`the stay overlaps another booking of property ${propertyId}`);
+    this.name = 'StayOverlapError';
+  }
+}
+
+export interface OccupiedStay {
+  id: string;
+  checkIn: string;
+  checkOut: string;
+}
+
+export interface ExpiredHold {
+  id: string;
+  propertyId: string;
+}
+
+@Injectable()
+export class BookingRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** @throws StayOverlapError when the dates are taken (after which `tx` is aborted). */
+  async insert(booking: NewBooking, tx: Tx): Promise<BookingEntity> {
+    const repository = tx.getRepository(BookingEntity);
+    try {
+      await repository.insert(repository.create(booking));
+    } catch (error) {
+      throw sqlStateOf(error) === EXCLUSION_VIOLATION ? new StayOverlapError(booking.propertyId) : error;
+    }
+    return repository.findOneByOrFail({ id: booking.id });
+  }
+
+  findById(id: string, tx: Tx = this.dataSource.manager): Promise<BookingEntity | null> {
+    return tx.getRepository(BookingEntity).findOneBy({ id });
+  }
+
+  /** The booking, row-locked until `tx` ends, so concurrent payments and the expiry sweep queue up. */
+  findByIdForUpdate(id: string, tx: Tx): Promise<BookingEntity | null> {
+    return tx.getRepository(BookingEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  /** A held or confirmed booking of the property whose stay overlaps `[checkIn, checkOut)`. */
+  async findOccupying(propertyId: string, checkIn: string, checkOut: string): Promise<OccupiedStay | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, check_in::text AS "checkIn", check_out::text AS "checkOut"
+         FROM rentals.bookings
+        WHERE property_id = $1
+          AND status IN ('held', 'confirmed')
+          AND stay && daterange($2::date, $3::date, '[)')
+        ORDER BY check_in
+        LIMIT 1`,
+      [propertyId, checkIn, checkOut],
+    )) as OccupiedStay[];
+    return rows[0] ?? null;
+  }
+
+  async markConfirmed(id: string, confirmedAt: Date, tx: Tx): Promise<void> {
+    await tx.query(`UPDATE rentals.bookings SET status = 'confirmed', confirmed_at = $2 WHERE id = $1`, [
+      id,
+      confirmedAt,
+    ]);
+  }
+
+  /**
+   * Takes the dates of an expired hold again and confirms it, if the exclusion constraint allows.
+   * Runs in a savepoint so that a refusal leaves `tx` usable. False when the dates are taken.
+   */
+  async reholdAndConfirm(id: string, confirmedAt: Date, tx: Tx): Promise<boolean> {
+    try {
+      await tx.transaction((savepoint) =>
+        savepoint.query(
+          `UPDATE rentals.bookings SET status = 'confirmed', confirmed_at = $2 WHERE id = $1 AND status = 'expired'`,
+          [id, confirmedAt],
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (sqlStateOf(error) === EXCLUSION_VIOLATION) {
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Marks up to `limit` holds past their expiry as expired and returns them. Rows locked by a
+   * concurrent payment confirmation are skipped (SKIP LOCKED) and looked at again next sweep.
+   */
+  async expireDue(now: Date, limit: number, tx: Tx): Promise<ExpiredHold[]> {
+    const result: unknown = await tx.query(
+      `UPDATE rentals.bookings b
+          SET status = 'expired'
+         FROM (SELECT id FROM rentals.bookings
+                WHERE status = 'held' AND expires_at <= $1
+                ORDER BY expires_at
+                LIMIT $2
+                FOR UPDATE SKIP LOCKED) due
+        WHERE b.id = due.id
+        RETURNING b.id, b.property_id AS "propertyId"`,
+      [now, limit],
+    );
+    return returnedRows<ExpiredHold>(result);
+  }
+}

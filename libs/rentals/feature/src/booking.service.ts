@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { APP_CONFIG } from '@rentguy/platform/config';
+import type { Principal } from '@rentguy/platform/http';
+import { OutboxWriter } from '@rentguy/platform/messaging';
+import {
+  BookingRepository,
+  PropertyRepository,
+  StayOverlapError,
+  TransactionRunner,
+  type BookingEntity,
+} from '@rentguy/rentals/data-access';
+import { quoteStay, validateStay } from '@rentguy/rentals/domain';
+import type { CreateBookingDto } from './create-booking.dto';
+import { isEntityId } from './entity-id';
+import type { RentalsFeatureConfig } from './rentals.config';
+import { RentalsMetrics } from './rentals.metrics';
+import { toBookingView, type BookingView } from './rentals.views';
+
+@Injectable()
+export class BookingService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly properties: PropertyRepository,
+    private readonly bookings: BookingRepository,
+    private readonly outbox: OutboxWriter,
+    private readonly metrics: RentalsMetrics,
+    @Inject(APP_CONFIG) private readonly config: RentalsFeatureConfig,
+  ) {}
+
+  /**
+   * Holds the dates for the guest and publishes `booking.held` in the same transaction. Whether the
+   * dates are free is decided by the exclusion constraint at insert time, never by a prior read,
+   * so concurrent requests for the same dates cannot both win.
+   */
+  async create(guest: Principal, dto: CreateBookingDto, now: Date = new Date()): Promise<BookingView> {
+    const property = await this.properties.findById(dto.propertyId);
+    if (!property) {
+      throw new DomainError(ErrorCode.NotFound, 'property not found', { field: 'propertyId' });
+    }
+    const nights = validateStay(dto, property, now.toISOString().slice(0, 10));
+    const price = quoteStay(property, nights);
+    const expiresAt = new Date(now.getTime() + this.config.BOOKING_HOLD_MINUTES * 60_000);
+    let booking: BookingEntity;
+    try {
+      booking = await this.transactions.run(async (tx) => {
+        const held = await this.bookings.insert(
+          {
+            id: randomUUID(),
+            propertyId: property.id,
+            guestId: guest.id,
+            guestEmail: guest.email,
+            guestName: guest.name,
+            checkIn: dto.checkIn,
+            checkOut: dto.checkOut,
+            guests: dto.guests,
+            status: 'held',
+            totalAmount: price.total,
+            currency: price.currency,
+            priceBreakdown: price,
+            expiresAt,
+          },
+          tx,
+        );
+        await this.outbox.add(tx, 'booking.held', held.id, {
+          bookingId: held.id,
+          propertyId: property.id,
+          hostId: property.hostId,
+          guestId: guest.id,
+          guestEmail: guest.email,
+          checkIn: held.checkIn,
+          checkOut: held.checkOut,
+          totalAmount: held.totalAmount,
+          currency: held.currency,
+          expiresAt: held.expiresAt.toISOString(),
+        });
+        return held;
+      });
+    } catch (error) {
+      if (error instanceof StayOverlapError) {
+        this.metrics.bookingConflicts.inc();
+        throw await this.overlapError(dto);
+      }
+      throw error;
+    }
+    this.metrics.bookingsCreated.inc();
+    return toBookingView(booking);
+  }
+
+  /** Visible to the guest who booked and to the property's host; to anyone else it does not exist. */
+  async get(user: Principal, id: string): Promise<BookingView> {
+    const booking = isEntityId(id) ? await this.bookings.findById(id) : null;
+    if (booking && booking.guestId === user.id) {
+      return toBookingView(booking);
+    }
+    const property = booking ? await this.properties.findById(booking.propertyId) : null;
+    if (!booking || property?.hostId !== user.id) {
+      throw new DomainError(ErrorCode.NotFound, 'booking not found');
+    }
+    return toBookingView(booking);
+  }
+
+  /** Names the booking in the way, read after the refused insert (it may be gone by now). */
+  private async overlapError(dto: CreateBookingDto): Promise<DomainError> {
+    const conflict = await this.bookings.findOccupying(dto.propertyId, dto.checkIn, dto.checkOut);
+    return new DomainError(
+      ErrorCode.BookingOverlap,
+      'the property is not available for these dates',
+      conflict ? { checkIn: conflict.checkIn, checkOut: conflict.checkOut } : undefined,
+    );
+  }
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@rentguy/contracts';
+import type { Principal } from '@rentguy/platform/http';
+import { JobQueue } from '@rentguy/platform/queue';
+import { BLOB_STORAGE, isValidBlobKey, type BlobStorage, type StoredBlob } from '@rentguy/platform/storage';
+import { ImageRepository, PropertyRepository } from '@rentguy/rentals/data-access';
+import { detectImageType, IMAGE_SIGNATURE_BYTES, type ImageStatus } from '@rentguy/rentals/domain';
+import { isEntityId } from './entity-id';
+import { peek, type Upload } from './upload.stream';
+
+/** Blob key of an uploaded original; variants live next to it, under the same image prefix. */
+export const originalImageKey = (propertyId: string, imageId: string): string =>
+  `properties/${propertyId}/images/${imageId}/original`;
+
+// Originals keep the uploader's EXIF (GPS included) until the worker strips it into variants, so
+// only variants are ever served.
+const SERVABLE_KEY = /^properties\/[0-9a-f-]{36}\/images\/[0-9a-f-]{36}\/(?!original$)[^/]+$/;
+
+@Injectable()
+export class ImageService {
+  private readonly logger = new Logger(ImageService.name);
+
+  constructor(
+    private readonly properties: PropertyRepository,
+    private readonly images: ImageRepository,
+    private readonly jobs: JobQueue,
+    @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
+  ) {}
+
+  /**
+   * Stores an image for the property's host and queues its processing. The upload is only read
+   * once the caller is known to own the property. The job is enqueued after the row is committed;
+   * if that fails, the pending-jobs sweep enqueues it later.
+   */
+  async upload(
+    host: Principal,
+    propertyId: string,
+    openUpload: () => Promise<Upload>,
+  ): Promise<{ id: string; status: ImageStatus }> {
+    const property = isEntityId(propertyId) ? await this.properties.findById(propertyId) : null;
+    if (!property) {
+      throw new DomainError(ErrorCode.NotFound, 'property not found');
+    }
+    if (property.hostId !== host.id) {
+      throw new DomainError(ErrorCode.Forbidden, 'only the host of this property can add images');
+    }
+    const upload = await openUpload();
+    const { head, stream } = await peek(upload.stream, IMAGE_SIGNATURE_BYTES);
+    const contentType = detectImageType(head);
+    if (!contentType) {
+      stream.destroy();
+      throw new DomainError(ErrorCode.UnsupportedMediaType, 'only JPEG, PNG and WebP images are accepted');
+    }
+    const imageId = randomUUID();
+    const originalKey = originalImageKey(property.id, imageId);
+    await this.storage.put(originalKey, stream, contentType);
+    try {
+      await this.images.insert({ id: imageId, propertyId: property.id, originalKey, contentType });
+    } catch (error) {
+      await this.storage.delete(originalKey);
+      throw error;
+    }
+    await this.enqueueProcessing(imageId, property.id, originalKey);
+    return { id: imageId, status: 'processing' };
+  }
+
+  /** Queues `image.process`; the deterministic job id makes a repeat a no-op. */
+  async enqueueProcessing(imageId: string, propertyId: string, originalKey: string): Promise<void> {
+    try {
+      await this.jobs.enqueue('images', 'image.process', { imageId, propertyId, originalKey }, { entityId: imageId });
+    } catch (error) {
+      this.logger.warn(
+        `image ${imageId} stored but not queued, the pending-jobs sweep will retry: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  }
+
+  /** A public image variant; anything else, originals included, does not exist for the public. */
+  async openVariant(key: string): Promise<StoredBlob> {
+    const blob = isValidBlobKey(key) && SERVABLE_KEY.test(key) ? await this.storage.get(key) : null;
+    if (!blob) {
+      throw new DomainError(ErrorCode.NotFound, 'image not found');
+    }
+    return blob;
+  }
+}

@@ -1,0 +1,11 @@
+export * from './rentals-feature.module';
+export * from './rentals.config';
+export * from './rentals.views';
+export { BookingService } from './booking.service';
+export { BookingSettlementService, type SettlementOutcome } from './booking-settlement.service';
+export { HoldExpirySweep } from './hold-expiry.sweep';
+export { PendingJobsSweep } from './pending-jobs.sweep';
+export { PropertyService } from './property.service';
+export { ImageService, originalImageKey } from './image.service';
+export { ApplicationService } from './application.service';
+export { PaymentSucceededConsumer } from './payment-succeeded.consumer';

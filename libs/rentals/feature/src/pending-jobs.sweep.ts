@@ -1,0 +1,53 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { APP_CONFIG } from '@rentguy/platform/config';
+import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
+import { ApplicationService } from './application.service';
+import { ImageService } from './image.service';
+import { PeriodicTask } from './periodic.task';
+import type { RentalsFeatureConfig } from './rentals.config';
+
+const BATCH_SIZE = 500;
+
+/**
+ * Jobs are enqueued after commit, so a crash (or a Redis outage) in between would leave an image
+ * `processing` or an application `screening` forever. This sweep enqueues the jobs of such work
+ * again; deterministic job ids make it a no-op for jobs that are still queued or were kept after
+ * running.
+ */
+@Injectable()
+export class PendingJobsSweep implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(PendingJobsSweep.name);
+  private readonly task: PeriodicTask;
+
+  constructor(
+    private readonly images: ImageRepository,
+    private readonly applications: ApplicationRepository,
+    private readonly imageService: ImageService,
+    private readonly applicationService: ApplicationService,
+    @Inject(APP_CONFIG) private readonly config: RentalsFeatureConfig,
+  ) {
+    this.task = new PeriodicTask('pending-jobs sweep', config.PENDING_JOBS_SWEEP_MS, () => this.requeue(), this.logger);
+  }
+
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.task.stop();
+  }
+
+  /** Enqueues again the jobs of work older than the minimum age; returns how many were looked at. */
+  async requeue(now: Date = new Date()): Promise<{ images: number; applications: number }> {
+    const before = new Date(now.getTime() - this.config.PENDING_JOBS_MIN_AGE_MS);
+    const images = await this.images.findProcessingBefore(before, BATCH_SIZE);
+    for (const image of images) {
+      await this.imageService.enqueueProcessing(image.id, image.propertyId, image.originalKey);
+    }
+    const applications = await this.applications.findScreeningBefore(before, BATCH_SIZE);
+    for (const application of applications) {
+      await this.applicationService.enqueueScreening(application.id);
+    }
+    return { images: images.length, applications: applications.length };
+  }
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { RentalsDataAccessModule } from '@rentguy/rentals/data-access';
+import { ApplicationController } from './application.controller';
+import { ApplicationService } from './application.service';
+import { BookingController } from './booking.controller';
+import { BookingSettlementService } from './booking-settlement.service';
+import { BookingService } from './booking.service';
+import { HoldExpirySweep } from './hold-expiry.sweep';
+import { ImageController } from './image.controller';
+import { ImageService } from './image.service';
+import { PaymentSucceededConsumer } from './payment-succeeded.consumer';
+import { PendingJobsSweep } from './pending-jobs.sweep';
+import { PropertyController } from './property.controller';
+import { PropertyService } from './property.service';
+import { RentalsMetrics } from './rentals.metrics';
+
+/**
+ * Properties, bookings, images and applications over HTTP, the `payment.succeeded` consumer and the
+ * periodic sweeps. Expects from the app: ConfigModule (with `rentalsFeatureConfig`, publicUrl),
+ * MetricsModule, DatabaseModule (rentals), MessagingModule, QueueModule (images, screening) and
+ * StorageModule.
+ */
+@Module({
+  imports: [RentalsDataAccessModule],
+  controllers: [PropertyController, BookingController, ImageController, ApplicationController],
+  providers: [
+    RentalsMetrics,
+    PropertyService,
+    BookingService,
+    BookingSettlementService,
+    ImageService,
+    ApplicationService,
+    PaymentSucceededConsumer,
+    HoldExpirySweep,
+    PendingJobsSweep,
+  ],
+})
+export class RentalsFeatureModule {}

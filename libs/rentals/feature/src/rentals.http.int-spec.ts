@@ -1,0 +1,392 @@
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { jobId } from '@rentguy/contracts';
+import { OutboxWriter } from '@rentguy/platform/messaging';
+import { QueueInspector } from '@rentguy/platform/queue';
+import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
+import { ApplicationRepository, ImageRepository, TransactionRunner } from '@rentguy/rentals/data-access';
+import sharp from 'sharp';
+import { PendingJobsSweep } from './pending-jobs.sweep';
+import {
+  daysFromToday,
+  startRentalsTestApp,
+  testUser,
+  type RentalsTestApp,
+  type TestUser,
+} from './testing/rentals-test.harness';
+
+interface Reply {
+  statusCode: number;
+  headers: Record<string, string | string[] | number | undefined>;
+  body: string;
+  rawPayload: Buffer;
+  json<T = Record<string, unknown>>(): T;
+}
+
+function multipart(field: string, filename: string, contentType: string, data: Buffer) {
+  const boundary = `----rentguy${randomUUID()}`;
+  const payload = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: ${contentType}\r\n\r\n`,
+    ),
+    data,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+describe('rentals HTTP API', () => {
+  let t: RentalsTestApp;
+  const host = testUser('host', 'Harriet Host');
+  const otherHost = testUser('host');
+  const guest = testUser('guest', 'Gus Guest');
+  const otherGuest = testUser('guest');
+  let png: Buffer;
+
+  beforeAll(async () => {
+    t = await startRentalsTestApp();
+    png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#336699' } }).png().toBuffer();
+  });
+
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  async function call(
+    method: 'GET' | 'POST',
+    url: string,
+    options: { as?: TestUser; json?: unknown; payload?: Buffer; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.as) {
+      headers['authorization'] = `Bearer ${await t.tokenFor(options.as)}`;
+    }
+    const reply = await t.http.inject({
+      method,
+      url,
+      headers,
+      ...(options.json !== undefined ? { payload: options.json as object } : {}),
+      ...(options.payload ? { payload: options.payload } : {}),
+    });
+    return reply as unknown as Reply;
+  }
+
+  const listing = {
+    title: 'Canal house',
+    description: 'Three floors on the Herengracht',
+    city: 'Amsterdam',
+    country: 'NL',
+    nightlyPrice: 15_000,
+    currency: 'EUR',
+    maxGuests: 4,
+  };
+
+  async function createProperty(owner: TestUser = host): Promise<string> {
+    const reply = await call('POST', '/v1/properties', { as: owner, json: listing });
+    expect(reply.statusCode).toBe(201);
+    return reply.json<{ id: string }>().id;
+  }
+
+  describe('properties', () => {
+    it('lets a host create a listing and anyone read it', async () => {
+      const created = await call('POST', '/v1/properties', { as: host, json: listing });
+
+      expect(created.statusCode).toBe(201);
+      const property = created.json<{ id: string }>();
+      expect(property).toMatchObject({ ...listing, hostId: host.id, cleaningFee: 0, images: [] });
+      const read = await call('GET', `/v1/properties/${property.id}`);
+      expect(read.statusCode).toBe(200);
+      expect(read.json()).toEqual(property);
+    });
+
+    it('refuses guests, anonymous callers, unknown fields and made-up countries', async () => {
+      expect((await call('POST', '/v1/properties', { as: guest, json: listing })).statusCode).toBe(403);
+      expect((await call('POST', '/v1/properties', { json: listing })).statusCode).toBe(401);
+      const extra = await call('POST', '/v1/properties', { as: host, json: { ...listing, rating: 5 } });
+      expect(extra.statusCode).toBe(400);
+      expect(extra.json()).toMatchObject({ error: { code: 'validation_failed' } });
+      expect((await call('POST', '/v1/properties', { as: host, json: { ...listing, country: 'XX' } })).statusCode).toBe(400);
+      expect((await call('POST', '/v1/properties', { as: host, json: { ...listing, currency: 'EURO' } })).statusCode).toBe(400);
+    });
+
+    it('answers 404 for an unknown or malformed id', async () => {
+      expect((await call('GET', `/v1/properties/${randomUUID()}`)).statusCode).toBe(404);
+      expect((await call('GET', '/v1/properties/not-a-uuid')).statusCode).toBe(404);
+    });
+  });
+
+  describe('bookings', () => {
+    it('holds a stay for a guest with a server-computed price', async () => {
+      const propertyId = await createProperty();
+      const stay = { propertyId, checkIn: daysFromToday(3), checkOut: daysFromToday(5), guests: 2 };
+
+      const reply = await call('POST', '/v1/bookings', { as: guest, json: stay });
+
+      expect(reply.statusCode).toBe(201);
+      const booking = reply.json<{ expiresAt: string }>();
+      expect(booking).toMatchObject({
+        ...stay,
+        status: 'held',
+        totalAmount: 30_000,
+        currency: 'EUR',
+        priceBreakdown: { nights: 2, nightlyPrice: 15_000, accommodation: 30_000, cleaningFee: 0, total: 30_000 },
+      });
+      const holdMs = Date.parse(booking.expiresAt) - Date.now();
+      expect(holdMs).toBeGreaterThan(14 * 60_000);
+      expect(holdMs).toBeLessThanOrEqual(15 * 60_000);
+    });
+
+    it('rejects a price sent by the client as an unknown field', async () => {
+      const propertyId = await createProperty();
+      const reply = await call('POST', '/v1/bookings', {
+        as: guest,
+        json: { propertyId, checkIn: daysFromToday(3), checkOut: daysFromToday(4), guests: 1, totalAmount: 1 },
+      });
+
+      expect(reply.statusCode).toBe(400);
+      expect(JSON.stringify(reply.json())).toContain('totalAmount');
+      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.bookings WHERE property_id = $1`, [propertyId])) as unknown[];
+      expect(rows).toHaveLength(0);
+    });
+
+    it('answers 409 booking_overlap with the dates in the way', async () => {
+      const propertyId = await createProperty();
+      await call('POST', '/v1/bookings', {
+        as: guest,
+        json: { propertyId, checkIn: daysFromToday(10), checkOut: daysFromToday(14), guests: 1 },
+      });
+
+      const reply = await call('POST', '/v1/bookings', {
+        as: otherGuest,
+        json: { propertyId, checkIn: daysFromToday(12), checkOut: daysFromToday(16), guests: 1 },
+      });
+
+      expect(reply.statusCode).toBe(409);
+      expect(reply.json()).toMatchObject({
+        error: { code: 'booking_overlap', details: { checkIn: daysFromToday(10), checkOut: daysFromToday(14) } },
+      });
+    });
+
+    it('refuses stays in the past, too many guests, and hosts as bookers', async () => {
+      const propertyId = await createProperty();
+      const past = await call('POST', '/v1/bookings', {
+        as: guest,
+        json: { propertyId, checkIn: daysFromToday(-1), checkOut: daysFromToday(2), guests: 1 },
+      });
+      expect(past.statusCode).toBe(400);
+      const crowd = await call('POST', '/v1/bookings', {
+        as: guest,
+        json: { propertyId, checkIn: daysFromToday(1), checkOut: daysFromToday(2), guests: 5 },
+      });
+      expect(crowd.statusCode).toBe(400);
+      const byHost = await call('POST', '/v1/bookings', {
+        as: host,
+        json: { propertyId, checkIn: daysFromToday(1), checkOut: daysFromToday(2), guests: 1 },
+      });
+      expect(byHost.statusCode).toBe(403);
+      const nowhere = await call('POST', '/v1/bookings', {
+        as: guest,
+        json: { propertyId: randomUUID(), checkIn: daysFromToday(1), checkOut: daysFromToday(2), guests: 1 },
+      });
+      expect(nowhere.statusCode).toBe(404);
+    });
+
+    it('shows a booking to its guest and its host, and to nobody else', async () => {
+      const propertyId = await createProperty();
+      const created = await call('POST', '/v1/bookings', {
+        as: guest,
+        json: { propertyId, checkIn: daysFromToday(20), checkOut: daysFromToday(21), guests: 1 },
+      });
+      const { id } = created.json<{ id: string }>();
+
+      expect((await call('GET', `/v1/bookings/${id}`, { as: guest })).json()).toEqual(created.json());
+      expect((await call('GET', `/v1/bookings/${id}`, { as: host })).statusCode).toBe(200);
+      for (const stranger of [otherGuest, otherHost]) {
+        const reply = await call('GET', `/v1/bookings/${id}`, { as: stranger });
+        expect(reply.statusCode).toBe(404);
+        expect(reply.json()).toMatchObject({ error: { code: 'not_found' } });
+      }
+      expect((await call('GET', `/v1/bookings/${id}`)).statusCode).toBe(401);
+      expect((await call('GET', `/v1/bookings/${randomUUID()}`, { as: guest })).statusCode).toBe(404);
+    });
+  });
+
+  describe('images', () => {
+    it('stores an upload, queues its processing and lists it as processing', async () => {
+      const propertyId = await createProperty();
+
+      const reply = await call('POST', `/v1/properties/${propertyId}/images`, {
+        as: host,
+        ...multipart('file', 'photo.png', 'image/png', png),
+      });
+
+      expect(reply.statusCode).toBe(202);
+      const image = reply.json<{ id: string; status: string }>();
+      expect(image).toEqual({ id: expect.any(String), status: 'processing' });
+      const originalKey = `properties/${propertyId}/images/${image.id}/original`;
+      const stored = await readFile(join(t.config.BLOB_STORAGE_DIR, originalKey));
+      expect(stored.equals(png)).toBe(true);
+      const job = await t.app.get(QueueInspector).getJob('images', jobId(image.id, 'image.process'));
+      expect(job).toMatchObject({ name: 'image.process', data: { imageId: image.id, propertyId, originalKey } });
+      const property = await call('GET', `/v1/properties/${propertyId}`);
+      expect(property.json()).toMatchObject({ images: [{ id: image.id, status: 'processing', variants: [] }] });
+    });
+
+    it('sniffs the content: a text file named .png is refused with 415', async () => {
+      const propertyId = await createProperty();
+
+      const reply = await call('POST', `/v1/properties/${propertyId}/images`, {
+        as: host,
+        ...multipart('file', 'photo.png', 'image/png', Buffer.from('definitely not an image, just text')),
+      });
+
+      expect(reply.statusCode).toBe(415);
+      expect(reply.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
+      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.images WHERE property_id = $1`, [propertyId])) as unknown[];
+      expect(rows).toHaveLength(0);
+    });
+
+    it('refuses an upload over the size limit with 413 and keeps nothing', async () => {
+      const propertyId = await createProperty();
+      const huge = Buffer.concat([png.subarray(0, 16), Buffer.alloc(t.config.UPLOAD_LIMIT_BYTES + 1024, 1)]);
+
+      const reply = await call('POST', `/v1/properties/${propertyId}/images`, {
+        as: host,
+        ...multipart('file', 'huge.png', 'image/png', huge),
+      });
+
+      expect(reply.statusCode).toBe(413);
+      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.images WHERE property_id = $1`, [propertyId])) as unknown[];
+      expect(rows).toHaveLength(0);
+      const left = await readdir(join(t.config.BLOB_STORAGE_DIR, 'properties', propertyId), { recursive: true, withFileTypes: true }).catch(
+        () => [],
+      );
+      expect(left.filter((entry) => entry.isFile())).toEqual([]);
+    });
+
+    it('lets only the property host upload', async () => {
+      const propertyId = await createProperty();
+      const upload = () => multipart('file', 'photo.png', 'image/png', png);
+
+      expect((await call('POST', `/v1/properties/${propertyId}/images`, { as: otherHost, ...upload() })).statusCode).toBe(403);
+      expect((await call('POST', `/v1/properties/${propertyId}/images`, { as: guest, ...upload() })).statusCode).toBe(403);
+      expect((await call('POST', `/v1/properties/${randomUUID()}/images`, { as: host, ...upload() })).statusCode).toBe(404);
+      const wrongField = await call('POST', `/v1/properties/${propertyId}/images`, {
+        as: host,
+        ...multipart('picture', 'photo.png', 'image/png', png),
+      });
+      expect(wrongField.statusCode).toBe(400);
+      const notMultipart = await call('POST', `/v1/properties/${propertyId}/images`, { as: host, json: { file: 'x' } });
+      expect(notMultipart.statusCode).toBe(415);
+    });
+
+    it('serves ready variants publicly with immutable caching, and never originals', async () => {
+      const propertyId = await createProperty();
+      const upload = await call('POST', `/v1/properties/${propertyId}/images`, {
+        as: host,
+        ...multipart('file', 'photo.png', 'image/png', png),
+      });
+      const imageId = upload.json<{ id: string }>().id;
+      // What the image worker does once it has rendered a variant.
+      const variantKey = `properties/${propertyId}/images/${imageId}/w320.webp`;
+      const webp = await sharp(png).webp().toBuffer();
+      await t.app.get<BlobStorage>(BLOB_STORAGE).put(variantKey, webp, 'image/webp');
+      await t.app.get(ImageRepository).markReady(imageId, [{ width: 320, format: 'webp', key: variantKey }]);
+
+      const property = await call('GET', `/v1/properties/${propertyId}`);
+      const variantUrl = `http://gateway.test/v1/images/${variantKey}`;
+      expect(property.json()).toMatchObject({
+        images: [{ id: imageId, status: 'ready', variants: [{ width: 320, format: 'webp', url: variantUrl }] }],
+      });
+      const served = await call('GET', `/v1/images/${variantKey}`);
+      expect(served.statusCode).toBe(200);
+      expect(served.headers['content-type']).toBe('image/webp');
+      expect(served.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(served.rawPayload.equals(webp)).toBe(true);
+
+      for (const path of [
+        `properties/${propertyId}/images/${imageId}/original`,
+        `properties/${propertyId}/images/${imageId}/w9999.webp`,
+        `properties/${propertyId}/images/${imageId}/../../../../etc/passwd`,
+        'elsewhere/secret.webp',
+      ]) {
+        const missing = await call('GET', `/v1/images/${path}`);
+        expect(missing.statusCode).toBe(404);
+        expect(String(missing.headers['cache-control'] ?? '')).not.toContain('immutable');
+      }
+    });
+  });
+
+  describe('applications', () => {
+    const applicant = { fullName: 'Gus Guest', dateOfBirth: '1990-04-01' };
+
+    it('requires consent', async () => {
+      const propertyId = await createProperty();
+      for (const body of [{ propertyId, applicant }, { propertyId, consent: false, applicant }]) {
+        const reply = await call('POST', '/v1/applications', { as: guest, json: body });
+        expect(reply.statusCode).toBe(400);
+      }
+    });
+
+    it('queues screening and shows the application to the applicant and host without personal data', async () => {
+      const propertyId = await createProperty();
+
+      const reply = await call('POST', '/v1/applications', { as: guest, json: { propertyId, consent: true, applicant } });
+
+      expect(reply.statusCode).toBe(202);
+      const { id } = reply.json<{ id: string }>();
+      expect(reply.json()).toEqual({ id, status: 'screening' });
+      const job = await t.app.get(QueueInspector).getJob('screening', jobId(id, 'application.screen'));
+      expect(job).toMatchObject({ name: 'application.screen', data: { applicationId: id } });
+      const seen = await call('GET', `/v1/applications/${id}`, { as: guest });
+      expect(seen.json()).toEqual({ id, propertyId, status: 'screening' });
+      expect((await call('GET', `/v1/applications/${id}`, { as: host })).statusCode).toBe(200);
+      expect((await call('GET', `/v1/applications/${id}`, { as: otherGuest })).statusCode).toBe(404);
+      expect((await call('GET', `/v1/applications/${id}`, { as: otherHost })).statusCode).toBe(404);
+
+      // What the screening worker does: decide, purge, publish — in one transaction.
+      await t.app.get(TransactionRunner).run(async (tx) => {
+        const decided = await t.app
+          .get(ApplicationRepository)
+          .recordDecision(id, { outcome: 'approved', reasons: ['identity verified'] }, new Date(), tx);
+        await t.app.get(OutboxWriter).add(tx, 'application.screened', id, {
+          applicationId: id,
+          propertyId: decided?.propertyId ?? '',
+          guestId: decided?.guestId ?? '',
+          outcome: 'approved',
+        });
+      });
+      const decided = await call('GET', `/v1/applications/${id}`, { as: guest });
+      expect(decided.json()).toEqual({
+        id,
+        propertyId,
+        status: 'approved',
+        outcome: { outcome: 'approved', reasons: ['identity verified'] },
+        decidedAt: expect.any(String),
+      });
+      expect(decided.body).not.toContain('1990-04-01');
+      const [row] = (await t.dataSource.query(
+        `SELECT applicant_date_of_birth FROM rentals.applications WHERE id = $1`,
+        [id],
+      )) as { applicant_date_of_birth: string | null }[];
+      expect(row?.applicant_date_of_birth).toBeNull();
+    });
+
+    it('enqueues screening again for an application whose job was lost', async () => {
+      const propertyId = await createProperty();
+      const id = randomUUID();
+      await t.dataSource.query(
+        `INSERT INTO rentals.applications (id, property_id, guest_id, status, consent_at, applicant_full_name, applicant_date_of_birth, created_at)
+         VALUES ($1, $2, $3, 'screening', now(), 'Lost Job', '1980-01-01', now() - interval '5 minutes')`,
+        [id, propertyId, guest.id],
+      );
+      const inspector = t.app.get(QueueInspector);
+      expect(await inspector.getJob('screening', jobId(id, 'application.screen'))).toBeUndefined();
+
+      await t.app.get(PendingJobsSweep).requeue();
+
+      expect(await inspector.getJob('screening', jobId(id, 'application.screen'))).toMatchObject({ data: { applicationId: id } });
+    });
+  });
+});

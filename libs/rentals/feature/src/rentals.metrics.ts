@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { MetricsRegistry } from '@rentguy/platform/metrics';
+import type { Counter } from 'prom-client';
+
+/** Business counters of the rentals service. */
+@Injectable()
+export class RentalsMetrics {
+  readonly bookingsCreated: Counter;
+  readonly bookingsConfirmed: Counter;
+  readonly bookingConflicts: Counter;
+  readonly bookingsExpired: Counter;
+
+  constructor(metrics: MetricsRegistry) {
+    this.bookingsCreated = metrics.counter({ name: 'bookings_created_total', help: 'Bookings held' });
+    this.bookingsConfirmed = metrics.counter({ name: 'bookings_confirmed_total', help: 'Bookings confirmed after payment' });
+    this.bookingConflicts = metrics.counter({
+      name: 'booking_conflicts_total',
+      help: 'Booking attempts refused because the dates overlap another booking',
+    });
+    this.bookingsExpired = metrics.counter({ name: 'bookings_expired_total', help: 'Holds expired unpaid' });
+  }
+}

@@ -1,0 +1,106 @@
+import type { ApplicationEntity, BookingEntity, ImageEntity, PropertyEntity } from '@rentguy/rentals/data-access';
+import type { ApplicationStatus, BookingStatus, ImageFormat, ImageStatus, PriceBreakdown, ScreeningDecision } from '@rentguy/rentals/domain';
+
+export interface ImageView {
+  id: string;
+  status: ImageStatus;
+  variants: { width: number; format: ImageFormat; url: string }[];
+}
+
+export interface PropertyView {
+  id: string;
+  hostId: string;
+  title: string;
+  description: string;
+  city: string;
+  country: string;
+  nightlyPrice: number;
+  currency: string;
+  maxGuests: number;
+  cleaningFee: number;
+  createdAt: string;
+  updatedAt: string;
+  images: ImageView[];
+}
+
+export interface BookingView {
+  id: string;
+  propertyId: string;
+  status: BookingStatus;
+  checkIn: string;
+  checkOut: string;
+  guests: number;
+  totalAmount: number;
+  currency: string;
+  priceBreakdown: PriceBreakdown;
+  expiresAt: string;
+  confirmedAt: string | null;
+  createdAt: string;
+}
+
+/** Never carries the applicant's personal data. */
+export interface ApplicationView {
+  id: string;
+  propertyId: string;
+  status: ApplicationStatus;
+  outcome?: ScreeningDecision;
+  decidedAt?: string;
+}
+
+/** Public URL of a blob, served by `GET /v1/images/*` through the gateway. */
+export function blobUrl(publicBaseUrl: string, key: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/v1/images/${key}`;
+}
+
+export function toImageView(image: ImageEntity, publicBaseUrl: string): ImageView {
+  return {
+    id: image.id,
+    status: image.status,
+    variants: image.variants.map((v) => ({ width: v.width, format: v.format, url: blobUrl(publicBaseUrl, v.key) })),
+  };
+}
+
+export function toPropertyView(property: PropertyEntity, images: ImageView[]): PropertyView {
+  return {
+    id: property.id,
+    hostId: property.hostId,
+    title: property.title,
+    description: property.description,
+    city: property.city,
+    country: property.country,
+    nightlyPrice: property.nightlyPrice,
+    currency: property.currency,
+    maxGuests: property.maxGuests,
+    cleaningFee: property.cleaningFee,
+    createdAt: property.createdAt.toISOString(),
+    updatedAt: property.updatedAt.toISOString(),
+    images,
+  };
+}
+
+export function toBookingView(booking: BookingEntity): BookingView {
+  return {
+    id: booking.id,
+    propertyId: booking.propertyId,
+    status: booking.status,
+    checkIn: booking.checkIn,
+    checkOut: booking.checkOut,
+    guests: booking.guests,
+    totalAmount: booking.totalAmount,
+    currency: booking.currency,
+    priceBreakdown: booking.priceBreakdown,
+    expiresAt: booking.expiresAt.toISOString(),
+    confirmedAt: booking.confirmedAt?.toISOString() ?? null,
+    createdAt: booking.createdAt.toISOString(),
+  };
+}
+
+export function toApplicationView(application: ApplicationEntity): ApplicationView {
+  return {
+    id: application.id,
+    propertyId: application.propertyId,
+    status: application.status,
+    ...(application.outcome ? { outcome: application.outcome } : {}),
+    ...(application.decidedAt ? { decidedAt: application.decidedAt.toISOString() } : {}),
+  };
+}

@@ -1,0 +1,229 @@
+// Integration-test harness of the rentals feature (never exported from the library): the feature
+// module wired like apps/rentals wires it, against the real rentguy_test database, Redis and Kafka.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import multipart from '@fastify/multipart';
+import { Module, type LogLevel } from '@nestjs/common';
+import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Topics } from '@rentguy/contracts';
+import {
+  baseConfig,
+  ConfigModule,
+  databaseConfig,
+  jwtConfig,
+  kafkaConfig,
+  loadConfig,
+  publicUrlConfig,
+  redisConfig,
+  storageConfig,
+} from '@rentguy/platform/config';
+import { DatabaseModule } from '@rentguy/platform/database';
+import { HealthModule } from '@rentguy/platform/health';
+import { AccessTokenVerifier, AuthGuard, ErrorFilter, type Role } from '@rentguy/platform/http';
+import { KafkaClient, MessagingModule } from '@rentguy/platform/messaging';
+import { MetricsModule } from '@rentguy/platform/metrics';
+import { QueueModule, queueTesting } from '@rentguy/platform/queue';
+import { StorageModule } from '@rentguy/platform/storage';
+import { migrateRentals, rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import type { FastifyInstance } from 'fastify';
+import { SignJWT } from 'jose';
+import { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { PaymentSucceededConsumer } from '../payment-succeeded.consumer';
+import { RentalsFeatureModule } from '../rentals-feature.module';
+import { rentalsFeatureConfig } from '../rentals.config';
+
+export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
+const JWT_KID = 'rentals-test';
+const JWT_SECRET = 'rentals-integration-test-secret-0123456789';
+
+const testConfigSchema = z.object({
+  ...baseConfig,
+  ...databaseConfig,
+  ...redisConfig,
+  ...kafkaConfig,
+  ...jwtConfig,
+  ...publicUrlConfig,
+  ...storageConfig,
+  ...rentalsFeatureConfig,
+});
+export type RentalsTestConfig = z.infer<typeof testConfigSchema>;
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+}
+
+export function testUser(role: Role, name = `${role} ${randomUUID().slice(0, 4)}`): TestUser {
+  const id = randomUUID();
+  return { id, role, name, email: `${role}-${id.slice(0, 8)}@example.test` };
+}
+
+export interface RentalsTestApp {
+  app: NestFastifyApplication;
+  http: FastifyInstance;
+  config: RentalsTestConfig;
+  dataSource: DataSource;
+  /** Prefix of every Kafka topic this app consumes. */
+  topicPrefix: string;
+  /** A bearer token the app accepts for `user`. */
+  tokenFor(user: TestUser): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface RentalsTestAppOptions {
+  env?: Record<string, string>;
+  logger?: LogLevel[] | false;
+}
+
+let migrated: Promise<string[]> | undefined;
+
+/** Applies the real rentals migrations to rentguy_test once per test file. */
+export function migrateTestDatabase(): Promise<string[]> {
+  migrated ??= migrateRentals({ url: TEST_DATABASE_URL, applicationName: 'rentals-int-test' });
+  return migrated;
+}
+
+/**
+ * Boots the rentals feature with its own Kafka topic prefix and consumer group, BullMQ prefix and
+ * blob directory, so test files never see each other's messages, jobs or files. Sweeps do not run
+ * on timers here: tests call them.
+ */
+export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): Promise<RentalsTestApp> {
+  await migrateTestDatabase();
+  const storageDir = await mkdtemp(join(tmpdir(), 'rentals-int-'));
+  const suffix = randomUUID().slice(0, 8);
+  const topicPrefix = `test.rentals.${suffix}.`;
+  const queuePrefix = queueTesting.randomPrefix();
+  const config = loadConfig(testConfigSchema, {
+    env: {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_POOL_SIZE: '10',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      KAFKA_BROKERS: '127.0.0.1:9092',
+      JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
+      PUBLIC_BASE_URL: 'http://gateway.test',
+      BLOB_STORAGE_DIR: storageDir,
+      HOLD_EXPIRY_SWEEP_MS: '0',
+      PENDING_JOBS_SWEEP_MS: '0',
+      RENTALS_CONSUMER_GROUP: `rentals-test-${suffix}`,
+      UPLOAD_LIMIT_BYTES: String(256 * 1024),
+      ...options.env,
+    },
+  });
+
+  const kafka = new KafkaClient({ clientId: `rentals-int-test-${suffix}`, brokers: config.KAFKA_BROKERS });
+  try {
+    await kafka.ensureTopics(
+      Object.values(Topics).map((topic) => ({ topic: `${topicPrefix}${topic}`, numPartitions: 1, replicationFactor: 1 })),
+    );
+  } finally {
+    await kafka.close();
+  }
+
+  @Module({
+    imports: [
+      ConfigModule.forRoot(config),
+      MetricsModule,
+      HealthModule,
+      DatabaseModule.forRoot({
+        schema: 'rentals',
+        entities: rentalsEntities,
+        migrations: rentalsMigrations,
+        applicationName: 'rentals-int-test',
+      }),
+      // No relay: other test files share the rentals outbox table and publish their own events.
+      MessagingModule.forRoot({ clientId: `rentals-int-test-${suffix}`, schema: 'rentals', relay: false, topicPrefix }),
+      QueueModule.forRoot({ queues: ['images', 'screening'], prefix: queuePrefix }),
+      StorageModule.forRoot(),
+      RentalsFeatureModule,
+    ],
+    providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+  })
+  class RentalsTestModule {}
+
+  const app = await NestFactory.create<NestFastifyApplication>(RentalsTestModule, new FastifyAdapter(), {
+    logger: options.logger ?? false,
+    abortOnError: false,
+  });
+  app.useGlobalFilters(new ErrorFilter());
+  await app.register(multipart, { limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 10, parts: 11 } });
+  await app.init();
+  const http = app.getHttpAdapter().getInstance();
+  await http.ready();
+  await app.get(PaymentSucceededConsumer).ready();
+
+  const key = new TextEncoder().encode(JWT_SECRET);
+  return {
+    app,
+    http,
+    config,
+    dataSource: app.get(DataSource),
+    topicPrefix,
+    tokenFor: (user) =>
+      new SignJWT({ role: user.role, email: user.email, name: user.name })
+        .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
+        .setSubject(user.id)
+        .setIssuer(config.JWT_ISSUER)
+        .setIssuedAt()
+        .setExpirationTime('10m')
+        .sign(key),
+    close: async () => {
+      try {
+        await queueTesting.obliterateQueues(app);
+      } finally {
+        await app.close();
+        await rm(storageDir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** A property row straight through the repository, for tests that are not about creating one. */
+export async function insertTestProperty(
+  dataSource: DataSource,
+  overrides: Partial<{ hostId: string; nightlyPrice: number; cleaningFee: number; maxGuests: number; title: string }> = {},
+): Promise<{ id: string; hostId: string; title: string }> {
+  const property = {
+    id: randomUUID(),
+    hostId: overrides.hostId ?? randomUUID(),
+    title: overrides.title ?? 'Canal house',
+    nightlyPrice: overrides.nightlyPrice ?? 10_000,
+    cleaningFee: overrides.cleaningFee ?? 0,
+    maxGuests: overrides.maxGuests ?? 4,
+  };
+  await dataSource.query(
+    `INSERT INTO rentals.properties (id, host_id, title, description, city, country, nightly_price, currency, max_guests, cleaning_fee)
+     VALUES ($1, $2, $3, 'A test property', 'Amsterdam', 'NL', $4, 'EUR', $5, $6)`,
+    [property.id, property.hostId, property.title, property.nightlyPrice, property.maxGuests, property.cleaningFee],
+  );
+  return property;
+}
+
+/** ISO date `days` days from today (UTC). */
+export function daysFromToday(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** The principal the AuthGuard would derive from `user`'s token. */
+export const principalOf = (user: TestUser) => ({ id: user.id, email: user.email, name: user.name, role: user.role });
+
+/** Outbox rows of one aggregate and type, oldest first, with their envelopes parsed. */
+export async function outboxEvents(
+  dataSource: DataSource,
+  type: string,
+  aggregateId: string,
+): Promise<{ id: string; type: string; aggregateId: string; data: Record<string, unknown> }[]> {
+  const rows = (await dataSource.query(
+    `SELECT payload FROM rentals.outbox WHERE type = $1 AND key = $2 ORDER BY id`,
+    [type, aggregateId],
+  )) as { payload: { id: string; type: string; aggregateId: string; data: Record<string, unknown> } }[];
+  return rows.map((r) => r.payload);
+}

@@ -1,0 +1,11 @@
+export { ScreeningWorkerModule } from './screening-worker.module';
+export { screeningWorkerConfig, type ScreeningWorkerConfig } from './screening-worker.config';
+export { ScreeningService, type RecordedDecision } from './screening.service';
+export {
+  SCREENING_PROVIDER,
+  type Applicant,
+  type ScreeningProvider,
+  type ScreeningRequest,
+  type ScreeningResult,
+} from './screening.provider';
+export { SandboxScreeningProvider } from './sandbox-screening.provider';
