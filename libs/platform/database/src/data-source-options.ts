@@ -1,4 +1,5 @@
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { RedactingTypeOrmLogger } from './redacting-typeorm.logger';
 
 export interface ServiceDataSourceOptions {
   url: string;
@@ -31,7 +32,7 @@ export function serviceDataSourceOptions(options: ServiceDataSourceOptions): Dat
     poolSize: options.poolSize,
     applicationName: options.applicationName,
     maxQueryExecutionTime: options.slowQueryMs,
-    logging: ['error', 'warn', 'migration'],
+    logger: new RedactingTypeOrmLogger(),
     extra: {
       options: `-c search_path=${options.schema},public`,
       connectionTimeoutMillis: 5000,

@@ -1,3 +1,4 @@
 export * from './data-source-options';
 export * from './migrate';
 export * from './database.module';
+export * from './redacting-typeorm.logger';

@@ -94,6 +94,11 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
     return consumer;
   }
 
+  /** Whether this app consumes anything (so Kafka is one of its readiness dependencies). */
+  get hasSubscriptions(): boolean {
+    return this.groups.size > 0;
+  }
+
   onApplicationBootstrap(): void {
     this.started = true;
     for (const consumer of this.groups.values()) {

@@ -1,4 +1,4 @@
-import { Injectable, Module, type DynamicModule, type OnModuleInit, type Provider } from '@nestjs/common';
+import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { ConsumerHost } from './consumer.host';
@@ -18,16 +18,24 @@ import { OutboxWriter } from './outbox.writer';
 
 const KAFKA_READINESS_TIMEOUT_MS = 2_000;
 
-/** Adds `kafka` to the app's readiness checks. */
+/**
+ * Adds `kafka` to the app's readiness checks when the app really talks to Kafka: it relays its
+ * outbox or consumes. An app that only writes outbox rows (a worker) depends on Postgres alone.
+ * Runs at bootstrap, after every module has subscribed its consumers.
+ */
 @Injectable()
-class KafkaReadiness implements OnModuleInit {
+class KafkaReadiness implements OnApplicationBootstrap {
   constructor(
     private readonly kafka: KafkaClient,
     private readonly readiness: ReadinessRegistry,
+    private readonly consumers: ConsumerHost,
+    @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
   ) {}
 
-  onModuleInit(): void {
-    this.readiness.register('kafka', () => this.kafka.ping(KAFKA_READINESS_TIMEOUT_MS));
+  onApplicationBootstrap(): void {
+    if (this.options.relay || this.consumers.hasSubscriptions) {
+      this.readiness.register('kafka', () => this.kafka.ping(KAFKA_READINESS_TIMEOUT_MS));
+    }
   }
 }
 
