@@ -29,7 +29,11 @@ export class AppModule {
           migrations: rentalsMigrations,
           applicationName: 'rentals',
         }),
-        MessagingModule.forRoot({ clientId: config.KAFKA_CLIENT_ID ?? 'rentals', schema: 'rentals', relay: true }),
+        MessagingModule.forRoot({
+          clientId: config.KAFKA_CLIENT_ID ?? 'rentals',
+          schema: 'rentals',
+          relay: true,
+        }),
         QueueModule.forRoot({ queues: ['images', 'screening'] }),
         StorageModule.forRoot(),
         RentalsFeatureModule,

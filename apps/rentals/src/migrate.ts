@@ -8,8 +8,13 @@ const migrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });
 /** `node dist/apps/rentals/src/migrate.js`: applies pending migrations of the `rentals` schema. */
 async function migrate(): Promise<void> {
   const config = loadConfig(migrateConfigSchema);
-  const applied = await migrateRentals({ url: config.DATABASE_URL, slowQueryMs: config.DATABASE_SLOW_QUERY_MS });
-  process.stdout.write(applied.length > 0 ? `rentals: applied ${applied.join(', ')}\n` : 'rentals: no pending migrations\n');
+  const applied = await migrateRentals({
+    url: config.DATABASE_URL,
+    slowQueryMs: config.DATABASE_SLOW_QUERY_MS,
+  });
+  process.stdout.write(
+    applied.length > 0 ? `rentals: applied ${applied.join(', ')}\n` : 'rentals: no pending migrations\n',
+  );
 }
 
 migrate().then(

@@ -258,9 +258,15 @@ describe('transactional outbox', () => {
     expect(left.map((r) => r.event_id).sort()).toEqual([recent.event_id, unpublished.event_id].sort());
   });
 
-  it('reports kafka readiness', async () => {
-    const { app } = await setup({ relay: false });
+  it('reports kafka readiness for an app that relays its outbox', async () => {
+    const { app } = await setup({ relay: true });
     const kafkaCheck = app.readiness.entries().find(([name]) => name === 'kafka')?.[1];
+    expect(kafkaCheck).toBeDefined();
     await expect(kafkaCheck?.()).resolves.toBeUndefined();
+  });
+
+  it('leaves kafka out of readiness for an app that only writes outbox rows', async () => {
+    const { app } = await setup({ relay: false });
+    expect(app.readiness.entries().map(([name]) => name)).not.toContain('kafka');
   });
 });

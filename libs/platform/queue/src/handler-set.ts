@@ -2,7 +2,11 @@
  * Problems that keep a worker from starting: every job the catalog declares for its queue needs
  * exactly one handler, and a handler for a job the catalog does not declare would never run.
  */
-export function findHandlerSetProblems(queue: string, declared: readonly string[], registered: readonly string[]): string[] {
+export function findHandlerSetProblems(
+  queue: string,
+  declared: readonly string[],
+  registered: readonly string[],
+): string[] {
   const problems: string[] = [];
   const counts = new Map<string, number>();
   for (const job of registered) {

@@ -1,8 +1,20 @@
 export { QueueModule } from './queue.module';
 export { DEFAULT_QUEUE_PREFIX, type QueueConfig, type QueueModuleOptions } from './queue.options';
-export type { JobContext, JobHandler, JobHandlers, JobOutcome, JobSnapshot, JobStateName } from './queue.types';
+export type {
+  JobContext,
+  JobHandler,
+  JobHandlers,
+  JobOutcome,
+  JobSnapshot,
+  JobStateName,
+} from './queue.types';
 export { JobPayloadError, WorkerBootError } from './queue.errors';
-export { queueJobDefaults, type EnqueueOptions, type QueueJobDefaults, type QueueJobDefaultsOverrides } from './job-options';
+export {
+  queueJobDefaults,
+  type EnqueueOptions,
+  type QueueJobDefaults,
+  type QueueJobDefaultsOverrides,
+} from './job-options';
 export { JobQueue } from './job-queue';
 export { WorkerHost, type WorkerStartOptions } from './worker-host';
 export { QueueInspector, type JobCounts } from './queue-inspector';

@@ -4,7 +4,9 @@ describe('buildJobOptions', () => {
   const defaults = resolveJobDefaults('images');
 
   it('uses the deterministic job id and the queue retries and retention', () => {
-    expect(buildJobOptions(defaults, 'image.process', { entityId: '0b6f2f5e-1c1d-4b7e-9d1a-3c9a2f1e8b7d' })).toEqual({
+    expect(
+      buildJobOptions(defaults, 'image.process', { entityId: '0b6f2f5e-1c1d-4b7e-9d1a-3c9a2f1e8b7d' }),
+    ).toEqual({
       jobId: '0b6f2f5e-1c1d-4b7e-9d1a-3c9a2f1e8b7d-image-process',
       attempts: 5,
       backoff: { type: 'exponential', delay: 2000 },
@@ -50,6 +52,8 @@ describe('resolveJobDefaults', () => {
   });
 
   it('rejects a non-positive number of attempts', () => {
-    expect(() => resolveJobDefaults('images', { images: { attempts: 0 } })).toThrow(/attempts must be a positive integer/);
+    expect(() => resolveJobDefaults('images', { images: { attempts: 0 } })).toThrow(
+      /attempts must be a positive integer/,
+    );
   });
 });

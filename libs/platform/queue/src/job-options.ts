@@ -42,7 +42,10 @@ export const queueJobDefaults: Readonly<Record<QueueName, QueueJobDefaults>> = {
 };
 
 /** The defaults of `queue` with the app's (or a test's) overrides applied. */
-export function resolveJobDefaults(queue: QueueName, overrides: QueueJobDefaultsOverrides = {}): QueueJobDefaults {
+export function resolveJobDefaults(
+  queue: QueueName,
+  overrides: QueueJobDefaultsOverrides = {},
+): QueueJobDefaults {
   const resolved = { ...queueJobDefaults[queue], ...overrides[queue] };
   const problems: string[] = [];
   if (!Number.isInteger(resolved.attempts) || resolved.attempts < 1) {
@@ -58,7 +61,11 @@ export function resolveJobDefaults(queue: QueueName, overrides: QueueJobDefaults
 }
 
 /** The BullMQ options of one enqueue: deterministic id, the queue's retries and retention, delay. */
-export function buildJobOptions(defaults: QueueJobDefaults, job: string, options: EnqueueOptions): JobsOptions & { jobId: string } {
+export function buildJobOptions(
+  defaults: QueueJobDefaults,
+  job: string,
+  options: EnqueueOptions,
+): JobsOptions & { jobId: string } {
   if (options.entityId.trim() === '') {
     throw new Error(`Cannot enqueue "${job}": entityId is empty`);
   }
@@ -67,7 +74,9 @@ export function buildJobOptions(defaults: QueueJobDefaults, job: string, options
     throw new Error(`Cannot enqueue "${job}": entityId "${options.entityId}" contains ':'`);
   }
   if (options.delayMs !== undefined && (!Number.isInteger(options.delayMs) || options.delayMs < 0)) {
-    throw new Error(`Cannot enqueue "${job}": delayMs must be a non-negative integer (got ${options.delayMs})`);
+    throw new Error(
+      `Cannot enqueue "${job}": delayMs must be a non-negative integer (got ${options.delayMs})`,
+    );
   }
   return {
     jobId: jobId(options.entityId, job),

@@ -3,7 +3,11 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { ConfigModule } from '@rentguy/platform/config';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';

@@ -34,7 +34,9 @@ export class QueueInspector {
   }
 
   async getJobCounts(queue: QueueName): Promise<JobCounts> {
-    const counts = await this.registry.queue(queue).getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
+    const counts = await this.registry
+      .queue(queue)
+      .getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed');
     return {
       waiting: counts.waiting ?? 0,
       active: counts.active ?? 0,

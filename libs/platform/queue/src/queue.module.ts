@@ -2,7 +2,12 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { JobQueue } from './job-queue';
 import { QueueInspector } from './queue-inspector';
-import { QUEUE_MODULE_OPTIONS, resolveQueueOptions, type QueueConfig, type QueueModuleOptions } from './queue.options';
+import {
+  QUEUE_MODULE_OPTIONS,
+  resolveQueueOptions,
+  type QueueConfig,
+  type QueueModuleOptions,
+} from './queue.options';
 import { QueueRegistry, RESOLVED_QUEUE_OPTIONS } from './queue.registry';
 import { WorkerHost } from './worker-host';
 
@@ -21,7 +26,8 @@ export class QueueModule {
         {
           provide: RESOLVED_QUEUE_OPTIONS,
           inject: [QUEUE_MODULE_OPTIONS, APP_CONFIG],
-          useFactory: (moduleOptions: QueueModuleOptions, config: QueueConfig) => resolveQueueOptions(moduleOptions, config),
+          useFactory: (moduleOptions: QueueModuleOptions, config: QueueConfig) =>
+            resolveQueueOptions(moduleOptions, config),
         },
         QueueRegistry,
         JobQueue,

@@ -2,7 +2,11 @@ import type { QueueName } from '@rentguy/contracts';
 import { resolveQueueOptions } from './queue.options';
 
 describe('resolveQueueOptions', () => {
-  const config = { REDIS_URL: 'redis://127.0.0.1:6379', SHUTDOWN_GRACE_MS: 25_000, SHUTDOWN_DRAIN_DELAY_MS: 2_000 };
+  const config = {
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    SHUTDOWN_GRACE_MS: 25_000,
+    SHUTDOWN_DRAIN_DELAY_MS: 2_000,
+  };
 
   it('defaults the prefix and derives the worker close budget from the grace period', () => {
     const resolved = resolveQueueOptions({ queues: ['images'] }, config);
@@ -13,7 +17,10 @@ describe('resolveQueueOptions', () => {
   });
 
   it('keeps a minimum close budget when the grace period is tiny', () => {
-    expect(resolveQueueOptions({ queues: ['images'] }, { ...config, SHUTDOWN_GRACE_MS: 1_000 }).workerCloseTimeoutMs).toBe(1_000);
+    expect(
+      resolveQueueOptions({ queues: ['images'] }, { ...config, SHUTDOWN_GRACE_MS: 1_000 })
+        .workerCloseTimeoutMs,
+    ).toBe(1_000);
   });
 
   it('lists every invalid option at once', () => {

@@ -49,7 +49,9 @@ export function resolveQueueOptions(options: QueueModuleOptions, config: QueueCo
   }
   const unknown = options.queues.filter((q) => !isCatalogQueue(q));
   if (unknown.length > 0) {
-    problems.push(`queues: ${unknown.map((q) => `"${q}"`).join(', ')} not in the catalog (${catalogQueueNames().join(', ')})`);
+    problems.push(
+      `queues: ${unknown.map((q) => `"${q}"`).join(', ')} not in the catalog (${catalogQueueNames().join(', ')})`,
+    );
   }
   const duplicates = options.queues.filter((q, i) => options.queues.indexOf(q) !== i);
   if (duplicates.length > 0) {

@@ -93,7 +93,10 @@ export class QueueRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 
   private createConnection(role: string, options: RedisOptions): Redis {
-    const connection = new Redis(this.options.redisUrl, { ...options, connectionName: `${this.options.prefix}:${role}` });
+    const connection = new Redis(this.options.redisUrl, {
+      ...options,
+      connectionName: `${this.options.prefix}:${role}`,
+    });
     // Without a listener ioredis prints every reconnect error as "Unhandled error event".
     connection.on('error', (error: Error) => this.logger.warn(`redis (${role}): ${error.message}`));
     return connection;
@@ -103,9 +106,17 @@ export class QueueRegistry implements OnModuleInit, OnApplicationShutdown {
   private async warnUnlessNoEviction(): Promise<void> {
     try {
       const queues = [...this.queues.values()];
-      await withTimeout(Promise.all(queues.map((q) => q.waitUntilReady())), EVICTION_CHECK_TIMEOUT_MS, 'redis connect');
+      await withTimeout(
+        Promise.all(queues.map((q) => q.waitUntilReady())),
+        EVICTION_CHECK_TIMEOUT_MS,
+        'redis connect',
+      );
       // INFO works where managed Redis disables CONFIG GET.
-      const info = await withTimeout(this.connection?.info('memory') ?? Promise.resolve(''), PING_TIMEOUT_MS, 'redis INFO');
+      const info = await withTimeout(
+        this.connection?.info('memory') ?? Promise.resolve(''),
+        PING_TIMEOUT_MS,
+        'redis INFO',
+      );
       const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
       if (policy && policy !== 'noeviction') {
         this.logger.warn(
@@ -113,7 +124,9 @@ export class QueueRegistry implements OnModuleInit, OnApplicationShutdown {
         );
       }
     } catch (error) {
-      this.logger.warn(`could not check Redis maxmemory-policy: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `could not check Redis maxmemory-policy: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 
@@ -127,7 +140,11 @@ export class QueueRegistry implements OnModuleInit, OnApplicationShutdown {
         await Promise.all(
           [...queues].map(async ([name, queue]) => {
             try {
-              const counts = await withTimeout(queue.getJobCounts(...DEPTH_STATES), DEPTH_TIMEOUT_MS, 'getJobCounts');
+              const counts = await withTimeout(
+                queue.getJobCounts(...DEPTH_STATES),
+                DEPTH_TIMEOUT_MS,
+                'getJobCounts',
+              );
               for (const state of DEPTH_STATES) {
                 this.set({ queue: name, state }, counts[state] ?? 0);
               }

@@ -31,7 +31,10 @@ export async function addRawJob(
   data: unknown,
   options: { jobId: string; attempts?: number },
 ): Promise<string> {
-  await app.get(QueueRegistry).queue(queue).add(name, data, { jobId: options.jobId, attempts: options.attempts ?? 5 });
+  await app
+    .get(QueueRegistry)
+    .queue(queue)
+    .add(name, data, { jobId: options.jobId, attempts: options.attempts ?? 5 });
   return options.jobId;
 }
 
@@ -53,5 +56,7 @@ export async function waitForJobState(
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new Error(`job ${id} on "${queue}" did not reach ${states.join('|')} in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+  throw new Error(
+    `job ${id} on "${queue}" did not reach ${states.join('|')} in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
+  );
 }

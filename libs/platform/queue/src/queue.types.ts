@@ -29,14 +29,7 @@ export type JobHandlers<Q extends QueueName> = { [J in JobName<Q>]: JobHandler<Q
 
 /** Where a job is in its life, as reported by the inspector. */
 export type JobStateName =
-  | 'waiting'
-  | 'prioritized'
-  | 'waiting-children'
-  | 'delayed'
-  | 'active'
-  | 'completed'
-  | 'failed'
-  | 'unknown';
+  'waiting' | 'prioritized' | 'waiting-children' | 'delayed' | 'active' | 'completed' | 'failed' | 'unknown';
 
 /** A read-only copy of a job, for tests and operational tooling. */
 export interface JobSnapshot {

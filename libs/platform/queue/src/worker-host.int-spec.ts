@@ -21,7 +21,11 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BACKOFF_MS = 50;
 
 type ImageJob = JobData<'images', 'image.process'>;
-const imageJob = (): ImageJob => ({ imageId: randomUUID(), propertyId: randomUUID(), originalKey: 'originals/a.jpg' });
+const imageJob = (): ImageJob => ({
+  imageId: randomUUID(),
+  propertyId: randomUUID(),
+  originalKey: 'originals/a.jpg',
+});
 
 describe('QueueModule with a real Redis', () => {
   const prefix = queueTesting.randomPrefix();
@@ -81,7 +85,9 @@ describe('QueueModule with a real Redis', () => {
 
     it('detects a registration that duplicates a handler given to start', async () => {
       workers.register('images', 'image.process', done);
-      await expect(workers.start('images', { 'image.process': done })).rejects.toThrow(/job "image.process" has 2 handlers/);
+      await expect(workers.start('images', { 'image.process': done })).rejects.toThrow(
+        /job "image.process" has 2 handlers/,
+      );
     });
 
     it('refuses to start with a handler for a job the queue does not declare', async () => {
@@ -125,14 +131,22 @@ describe('QueueModule with a real Redis', () => {
   it('rejects an invalid payload at enqueue and adds nothing', async () => {
     const entityId = randomUUID();
     const invalid = { ...imageJob(), imageId: 'not-a-uuid' };
-    await expect(jobs.enqueue('images', 'image.process', invalid, { entityId })).rejects.toThrow(JobPayloadError);
+    await expect(jobs.enqueue('images', 'image.process', invalid, { entityId })).rejects.toThrow(
+      JobPayloadError,
+    );
     await expect(jobs.enqueue('images', 'image.process', invalid, { entityId })).rejects.toThrow(/imageId/);
     expect(await inspector.getJobCounts('images')).toMatchObject({ waiting: 0, delayed: 0 });
   });
 
   it('fails a job with an invalid payload without retrying and without calling the handler', async () => {
     const handler = jest.fn(async (): Promise<JobOutcome> => ({ status: 'done' }));
-    const id = await queueTesting.addRawJob(app, 'images', 'image.process', { imageId: 42 }, { jobId: 'raw-1', attempts: 5 });
+    const id = await queueTesting.addRawJob(
+      app,
+      'images',
+      'image.process',
+      { imageId: 42 },
+      { jobId: 'raw-1', attempts: 5 },
+    );
     await workers.start('images', { 'image.process': handler });
 
     const failed = await queueTesting.waitForJobState(app, 'images', id, ['failed']);
@@ -190,7 +204,10 @@ describe('QueueModule with a real Redis', () => {
   it('counts a skipped outcome and reports queue depth and job duration in the metrics', async () => {
     const id = await jobs.enqueue('images', 'image.process', imageJob(), { entityId: randomUUID() });
     await jobs.enqueue('images', 'image.process', imageJob(), { entityId: randomUUID(), delayMs: 60_000 });
-    workers.register('images', 'image.process', async () => ({ status: 'skipped', reason: 'image was deleted' }));
+    workers.register('images', 'image.process', async () => ({
+      status: 'skipped',
+      reason: 'image was deleted',
+    }));
     await workers.startRegistered('images', { concurrency: 2 });
 
     const completed = await queueTesting.waitForJobState(app, 'images', id, ['completed']);

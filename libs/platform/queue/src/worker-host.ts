@@ -27,6 +27,29 @@ interface Registration {
 interface RunningWorker {
   worker: Worker<unknown, JobOutcome>;
   connection: Redis;
+  activeJobs: ActiveJobs;
+}
+
+/** Counts the jobs a worker is running, so shutdown can wait for them with a deadline. */
+class ActiveJobs {
+  private count = 0;
+  private waiters: (() => void)[] = [];
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    this.count += 1;
+    try {
+      return await work();
+    } finally {
+      this.count -= 1;
+      if (this.count === 0) {
+        this.waiters.splice(0).forEach((resolve) => resolve());
+      }
+    }
+  }
+
+  idle(): Promise<void> {
+    return this.count === 0 ? Promise.resolve() : new Promise((resolve) => this.waiters.push(resolve));
+  }
 }
 
 /**
@@ -75,7 +98,11 @@ export class WorkerHost implements BeforeApplicationShutdown {
    * Starts the worker of `queue` with one handler per job (plus any `register`ed ones).
    * @throws WorkerBootError listing every missing, duplicate or undeclared handler.
    */
-  async start<Q extends QueueName>(queue: Q, handlers: JobHandlers<Q>, options: WorkerStartOptions = {}): Promise<void> {
+  async start<Q extends QueueName>(
+    queue: Q,
+    handlers: JobHandlers<Q>,
+    options: WorkerStartOptions = {},
+  ): Promise<void> {
     for (const job of Object.keys(handlers) as JobName<Q>[]) {
       this.register(queue, job, handlers[job]);
     }
@@ -102,23 +129,36 @@ export class WorkerHost implements BeforeApplicationShutdown {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       problems.push(`concurrency must be a positive integer (got ${concurrency})`);
     }
-    problems.push(...findHandlerSetProblems(queue, catalogJobNames(queue), registrations.map((r) => r.job)));
+    problems.push(
+      ...findHandlerSetProblems(
+        queue,
+        catalogJobNames(queue),
+        registrations.map((r) => r.job),
+      ),
+    );
     if (problems.length > 0) {
       throw new WorkerBootError(queue, problems);
     }
 
     const handlers = new Map(registrations.map((r) => [r.job, r.handler]));
     const connection = this.registry.createWorkerConnection(queue);
-    const worker = new Worker<unknown, JobOutcome>(queue, (job) => this.process(queue, handlers, job), {
-      connection,
-      prefix: this.registry.options.prefix,
-      concurrency,
-      telemetry: this.registry.telemetry,
-    });
+    const activeJobs = new ActiveJobs();
+    const worker = new Worker<unknown, JobOutcome>(
+      queue,
+      (job) => activeJobs.run(() => this.process(queue, handlers, job)),
+      {
+        connection,
+        prefix: this.registry.options.prefix,
+        concurrency,
+        telemetry: this.registry.telemetry,
+      },
+    );
     worker.on('error', (error) => this.logger.error(`worker "${queue}": ${error.message}`));
-    this.running.set(queue, { worker, connection });
+    this.running.set(queue, { worker, connection, activeJobs });
     await worker.waitUntilReady();
-    this.logger.log(`worker "${queue}" started (concurrency ${concurrency}, jobs: ${[...handlers.keys()].join(', ')})`);
+    this.logger.log(
+      `worker "${queue}" started (concurrency ${concurrency}, jobs: ${[...handlers.keys()].join(', ')})`,
+    );
   }
 
   /**
@@ -129,24 +169,34 @@ export class WorkerHost implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     const timeoutMs = this.registry.options.workerCloseTimeoutMs;
     await Promise.all(
-      [...this.running].map(async ([queue, { worker, connection }]) => {
+      [...this.running].map(async ([queue, running]) => {
+        const { worker, connection } = running;
+        // Stop fetching, then wait for the active jobs ourselves: a pending worker.close() could not
+        // be turned into a forced one when the budget runs out.
+        await worker.pause(true);
         let timer: NodeJS.Timeout | undefined;
-        const forced = new Promise<'timeout'>((resolve) => {
-          timer = setTimeout(() => resolve('timeout'), timeoutMs);
+        const timeout = new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), timeoutMs);
         });
-        const result = await Promise.race([worker.close().then(() => 'closed' as const), forced]);
+        const drained = await Promise.race([running.activeJobs.idle().then(() => true), timeout]);
         clearTimeout(timer);
-        if (result === 'timeout') {
-          this.logger.warn(`worker "${queue}": active jobs still running after ${timeoutMs} ms, force-closing`);
-          await worker.close(true);
+        if (!drained) {
+          this.logger.warn(
+            `worker "${queue}": active jobs still running after ${timeoutMs} ms, force-closing`,
+          );
         }
+        await worker.close(!drained);
         await connection.quit().catch(() => connection.disconnect());
       }),
     );
     this.running.clear();
   }
 
-  private async process(queue: QueueName, handlers: Map<string, AnyJobHandler>, job: Job<unknown, JobOutcome>): Promise<JobOutcome> {
+  private async process(
+    queue: QueueName,
+    handlers: Map<string, AnyJobHandler>,
+    job: Job<unknown, JobOutcome>,
+  ): Promise<JobOutcome> {
     const labels = { queue, job: job.name };
     const handler = handlers.get(job.name);
     const schema = payloadSchema(queue, job.name);

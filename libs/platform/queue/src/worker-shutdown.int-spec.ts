@@ -8,8 +8,17 @@ import { JobQueue, QueueModule, WorkerHost, queueTesting, type QueueModuleOption
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Resolves once `promise` has settled, or after `ms`; tells which happened. */
-const settledWithin = (promise: Promise<unknown>, ms: number): Promise<boolean> =>
-  Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const deferred = (): { promise: Promise<void>; resolve: () => void } => {
   let resolve = (): void => undefined;
@@ -21,7 +30,7 @@ const deferred = (): { promise: Promise<void>; resolve: () => void } => {
 
 describe('WorkerHost shutdown', () => {
   const prefix = queueTesting.randomPrefix();
-  const apps: TestingModule[] = [];
+  const open = new Set<TestingModule>();
 
   const createApp = async (options: Partial<QueueModuleOptions> = {}): Promise<TestingModule> => {
     const app = await Test.createTestingModule({
@@ -33,16 +42,20 @@ describe('WorkerHost shutdown', () => {
       ],
     }).compile();
     await app.init();
-    apps.push(app);
+    open.add(app);
     return app;
+  };
+  const close = (app: TestingModule): Promise<void> => {
+    open.delete(app);
+    return app.close();
   };
 
   afterAll(async () => {
     // A fresh app to clean up: the ones under test have closed their connections.
     const cleaner = await createApp();
     await queueTesting.obliterateQueues(cleaner);
-    for (const app of apps) {
-      await app.close();
+    for (const app of [...open]) {
+      await close(app);
     }
   });
 
@@ -61,10 +74,12 @@ describe('WorkerHost shutdown', () => {
         return { status: 'done' };
       },
     });
-    const id = await app.get(JobQueue).enqueue('images', 'image.process', image(), { entityId: randomUUID() });
+    const id = await app
+      .get(JobQueue)
+      .enqueue('images', 'image.process', image(), { entityId: randomUUID() });
     await started.promise;
 
-    const closing = app.close();
+    const closing = close(app);
     expect(await settledWithin(closing, 300)).toBe(false);
     release.resolve();
     await closing;
@@ -87,14 +102,18 @@ describe('WorkerHost shutdown', () => {
         return { status: 'done' };
       },
     });
-    const id = await app.get(JobQueue).enqueue('images', 'image.process', image(), { entityId: randomUUID() });
+    const id = await app
+      .get(JobQueue)
+      .enqueue('images', 'image.process', image(), { entityId: randomUUID() });
     await started.promise;
 
-    expect(await settledWithin(app.close(), 5_000)).toBe(true);
+    expect(await settledWithin(close(app), 5_000)).toBe(true);
     release.resolve();
 
     // Not completed: its lock expires and the stalled-job check hands it to a live worker.
     const inspector = await createApp();
-    expect(await queueTesting.waitForJobState(inspector, 'images', id, ['active'], 1_000)).toMatchObject({ attemptsMade: 0 });
+    expect(await queueTesting.waitForJobState(inspector, 'images', id, ['active'], 1_000)).toMatchObject({
+      attemptsMade: 0,
+    });
   });
 });

@@ -13,7 +13,9 @@ const SEGMENT = /^[a-z0-9_-][a-z0-9._-]*$/;
 
 /** True for keys such as `properties/<id>/images/<id>/w320.webp`: relative, lower-case, no dot segments. */
 export function isValidBlobKey(key: string): boolean {
-  return key.length > 0 && key.length <= MAX_KEY_LENGTH && key.split('/').every((segment) => SEGMENT.test(segment));
+  return (
+    key.length > 0 && key.length <= MAX_KEY_LENGTH && key.split('/').every((segment) => SEGMENT.test(segment))
+  );
 }
 
 export function assertValidBlobKey(key: string): void {

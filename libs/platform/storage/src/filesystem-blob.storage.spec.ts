@@ -45,7 +45,11 @@ describe('FilesystemBlobStorage', () => {
 
   it('stores a stream', async () => {
     const data = Buffer.alloc(256 * 1024, 7);
-    await storage.put('a/b.bin', Readable.from([data.subarray(0, 1000), data.subarray(1000)]), 'application/x-test');
+    await storage.put(
+      'a/b.bin',
+      Readable.from([data.subarray(0, 1000), data.subarray(1000)]),
+      'application/x-test',
+    );
 
     const blob = (await storage.get('a/b.bin')) as StoredBlob;
 
@@ -105,7 +109,9 @@ describe('FilesystemBlobStorage', () => {
   });
 
   it.each(['../outside', '/etc/passwd', 'a/../../b', 'UPPER'])('refuses the key %j', async (key) => {
-    await expect(storage.put(key, Buffer.from('x'), 'text/plain')).rejects.toBeInstanceOf(InvalidBlobKeyError);
+    await expect(storage.put(key, Buffer.from('x'), 'text/plain')).rejects.toBeInstanceOf(
+      InvalidBlobKeyError,
+    );
     await expect(storage.get(key)).rejects.toBeInstanceOf(InvalidBlobKeyError);
     expect(await listRecursive(root)).toEqual([]);
   });

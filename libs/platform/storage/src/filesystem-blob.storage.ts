@@ -45,7 +45,10 @@ export class FilesystemBlobStorage implements BlobStorage {
     const tmpSidecar = this.tempOf(sidecar);
     try {
       // `flush` fsyncs before close, so the rename below never publishes bytes still in the page cache.
-      await pipeline(Buffer.isBuffer(data) ? Readable.from([data]) : data, createWriteStream(tmpData, { flush: true }));
+      await pipeline(
+        Buffer.isBuffer(data) ? Readable.from([data]) : data,
+        createWriteStream(tmpData, { flush: true }),
+      );
       await writeFile(tmpSidecar, JSON.stringify({ contentType } satisfies Sidecar), { flush: true });
       await rename(tmpSidecar, sidecar);
       await rename(tmpData, target);

@@ -46,7 +46,12 @@ export class ApplicationRepository {
    * Stores the decision and purges the date of birth in one statement. Returns null when the
    * application is gone or was decided before, so a redelivered job decides nothing twice.
    */
-  async recordDecision(id: string, decision: ScreeningDecision, decidedAt: Date, tx: Tx): Promise<DecidedApplication | null> {
+  async recordDecision(
+    id: string,
+    decision: ScreeningDecision,
+    decidedAt: Date,
+    tx: Tx,
+  ): Promise<DecidedApplication | null> {
     const result: unknown = await tx.query(
       `UPDATE rentals.applications
           SET status = $2, outcome = $3::jsonb, decided_at = $4, applicant_date_of_birth = NULL

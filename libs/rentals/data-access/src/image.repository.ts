@@ -24,7 +24,9 @@ export class ImageRepository {
 
   /** The property's images in upload order. */
   listByProperty(propertyId: string): Promise<ImageEntity[]> {
-    return this.dataSource.getRepository(ImageEntity).find({ where: { propertyId }, order: { createdAt: 'ASC', id: 'ASC' } });
+    return this.dataSource
+      .getRepository(ImageEntity)
+      .find({ where: { propertyId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
   /** Images still `processing` that were uploaded before `before`: their job may have been lost. */

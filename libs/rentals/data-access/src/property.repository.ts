@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import { PropertyEntity } from './property.entity';
 import type { Tx } from './transaction.runner';
 
-export type NewProperty = Omit<PropertyEntity, 'createdAt' | 'updatedAt' | 'cleaningFee'> & { cleaningFee?: number };
+export type NewProperty = Omit<PropertyEntity, 'createdAt' | 'updatedAt' | 'cleaningFee'> & {
+  cleaningFee?: number;
+};
 
 @Injectable()
 export class PropertyRepository {

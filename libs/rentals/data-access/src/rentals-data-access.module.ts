@@ -17,7 +17,13 @@ export const rentalsEntities = [PropertyEntity, BookingEntity, ImageEntity, Appl
  * with `schema: 'rentals'`, `rentalsEntities` and `rentalsMigrations`.
  */
 @Module({
-  providers: [TransactionRunner, PropertyRepository, BookingRepository, ImageRepository, ApplicationRepository],
+  providers: [
+    TransactionRunner,
+    PropertyRepository,
+    BookingRepository,
+    ImageRepository,
+    ApplicationRepository,
+  ],
   exports: [TransactionRunner, PropertyRepository, BookingRepository, ImageRepository, ApplicationRepository],
 })
 export class RentalsDataAccessModule {}

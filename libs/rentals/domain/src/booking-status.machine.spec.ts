@@ -20,7 +20,9 @@ describe('booking status machine', () => {
   });
 
   it('refuses going backwards with a conflict', () => {
-    expect(() => assertTransition('confirmed', 'held')).toThrow(expect.objectContaining({ code: ErrorCode.Conflict }));
+    expect(() => assertTransition('confirmed', 'held')).toThrow(
+      expect.objectContaining({ code: ErrorCode.Conflict }),
+    );
     expect(() => assertTransition('cancelled', 'confirmed')).toThrow();
   });
 

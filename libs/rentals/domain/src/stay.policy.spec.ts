@@ -15,7 +15,9 @@ function rejection(run: () => unknown): { code: ErrorCode; details?: Record<stri
 
 describe('validateStay', () => {
   it('returns the number of nights of a valid stay', () => {
-    expect(validateStay({ checkIn: '2027-03-10', checkOut: '2027-03-13', guests: 4 }, property, today)).toBe(3);
+    expect(validateStay({ checkIn: '2027-03-10', checkOut: '2027-03-13', guests: 4 }, property, today)).toBe(
+      3,
+    );
   });
 
   it('counts nights across a month end and a leap day', () => {
@@ -38,7 +40,9 @@ describe('validateStay', () => {
   });
 
   it('accepts exactly 365 nights', () => {
-    expect(validateStay({ checkIn: '2027-03-10', checkOut: '2028-03-09', guests: 1 }, property, today)).toBe(365);
+    expect(validateStay({ checkIn: '2027-03-10', checkOut: '2028-03-09', guests: 1 }, property, today)).toBe(
+      365,
+    );
   });
 
   it('uses the UTC date as today', () => {

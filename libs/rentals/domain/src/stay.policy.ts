@@ -35,10 +35,16 @@ export function nightsBetween(checkIn: string, checkOut: string): number {
  * Checks a requested stay against the calendar and the property; returns the number of nights.
  * Availability is not checked here: the database's exclusion constraint decides that.
  */
-export function validateStay(stay: StayRequest, property: { maxGuests: number }, today: string = utcToday()): number {
+export function validateStay(
+  stay: StayRequest,
+  property: { maxGuests: number },
+  today: string = utcToday(),
+): number {
   const nights = nightsBetween(stay.checkIn, stay.checkOut);
   if (nights < 1) {
-    throw new DomainError(ErrorCode.ValidationFailed, 'checkOut must be after checkIn', { field: 'checkOut' });
+    throw new DomainError(ErrorCode.ValidationFailed, 'checkOut must be after checkIn', {
+      field: 'checkOut',
+    });
   }
   if (nights > MAX_STAY_NIGHTS) {
     throw new DomainError(ErrorCode.ValidationFailed, `a stay lasts at most ${MAX_STAY_NIGHTS} nights`, {

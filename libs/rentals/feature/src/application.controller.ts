@@ -11,7 +11,10 @@ export class ApplicationController {
   @Post()
   @Roles('guest')
   @HttpCode(202)
-  create(@CurrentUser() guest: Principal, @Body(validate(createApplicationSchema)) dto: CreateApplicationDto) {
+  create(
+    @CurrentUser() guest: Principal,
+    @Body(validate(createApplicationSchema)) dto: CreateApplicationDto,
+  ) {
     return this.applications.create(guest, dto);
   }
 

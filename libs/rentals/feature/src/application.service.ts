@@ -57,7 +57,12 @@ export class ApplicationService {
   /** Queues `application.screen`; the deterministic job id makes a repeat a no-op. */
   async enqueueScreening(applicationId: string): Promise<void> {
     try {
-      await this.jobs.enqueue('screening', 'application.screen', { applicationId }, { entityId: applicationId });
+      await this.jobs.enqueue(
+        'screening',
+        'application.screen',
+        { applicationId },
+        { entityId: applicationId },
+      );
     } catch (error) {
       this.logger.warn(
         `application ${applicationId} stored but not queued, the pending-jobs sweep will retry: ${error instanceof Error ? error.message : String(error)}`,

@@ -33,7 +33,11 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
     await t?.close();
   });
 
-  function paymentSucceeded(booking: { id: string; totalAmount: number; currency: string }): EventEnvelope<'payment.succeeded'> {
+  function paymentSucceeded(booking: {
+    id: string;
+    totalAmount: number;
+    currency: string;
+  }): EventEnvelope<'payment.succeeded'> {
     const data: EventData<'payment.succeeded'> = {
       paymentId: randomUUID(),
       bookingId: booking.id,
@@ -42,7 +46,14 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
       amount: booking.totalAmount,
       currency: booking.currency,
     };
-    return { id: randomUUID(), type: 'payment.succeeded', version: 1, occurredAt: new Date().toISOString(), aggregateId: data.paymentId, data };
+    return {
+      id: randomUUID(),
+      type: 'payment.succeeded',
+      version: 1,
+      occurredAt: new Date().toISOString(),
+      aggregateId: data.paymentId,
+      data,
+    };
   }
 
   async function publish(event: EventEnvelope<'payment.succeeded'>): Promise<void> {
@@ -53,15 +64,17 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
   }
 
   const applied = async (eventId: string): Promise<boolean> => {
-    const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.inbox WHERE consumer = $1 AND event_id = $2`, [
-      t.config.RENTALS_CONSUMER_GROUP,
-      eventId,
-    ])) as unknown[];
+    const rows = (await t.dataSource.query(
+      `SELECT 1 FROM rentals.inbox WHERE consumer = $1 AND event_id = $2`,
+      [t.config.RENTALS_CONSUMER_GROUP, eventId],
+    )) as unknown[];
     return rows.length === 1;
   };
 
   const statusOf = async (bookingId: string): Promise<string | undefined> => {
-    const rows = (await t.dataSource.query(`SELECT status FROM rentals.bookings WHERE id = $1`, [bookingId])) as {
+    const rows = (await t.dataSource.query(`SELECT status FROM rentals.bookings WHERE id = $1`, [
+      bookingId,
+    ])) as {
       status: string;
     }[];
     return rows[0]?.status;
@@ -104,9 +117,14 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
     const second = paymentSucceeded(booking);
     await publish(payment);
     await publish(second);
-    await waitUntil(() => applied(second.id), { timeoutMs: 30_000, description: 'the second payment to be applied' });
+    await waitUntil(() => applied(second.id), {
+      timeoutMs: 30_000,
+      description: 'the second payment to be applied',
+    });
     expect(await outboxEvents(t.dataSource, 'booking.confirmed', booking.id)).toHaveLength(1);
-    const [row] = (await t.dataSource.query(`SELECT confirmed_at FROM rentals.bookings WHERE id = $1`, [booking.id])) as {
+    const [row] = (await t.dataSource.query(`SELECT confirmed_at FROM rentals.bookings WHERE id = $1`, [
+      booking.id,
+    ])) as {
       confirmed_at: Date;
     }[];
     expect(row?.confirmed_at).toBeInstanceOf(Date);
@@ -133,20 +151,35 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
 
   it('leaves an expired hold expired when someone else has taken its dates', async () => {
     const property = await insertTestProperty(t.dataSource);
-    const stay = { propertyId: property.id, checkIn: daysFromToday(11), checkOut: daysFromToday(13), guests: 1 };
-    const late = await bookings.create(principalOf(testUser('guest')), stay, new Date(Date.now() - 30 * 60_000));
+    const stay = {
+      propertyId: property.id,
+      checkIn: daysFromToday(11),
+      checkOut: daysFromToday(13),
+      guests: 1,
+    };
+    const late = await bookings.create(
+      principalOf(testUser('guest')),
+      stay,
+      new Date(Date.now() - 30 * 60_000),
+    );
     await t.app.get(HoldExpirySweep).expireDue();
     const other = await bookings.create(principalOf(testUser('guest')), stay);
     const payment = paymentSucceeded(late);
 
     await publish(payment);
 
-    await waitUntil(() => applied(payment.id), { timeoutMs: 30_000, description: 'the payment to be applied' });
+    await waitUntil(() => applied(payment.id), {
+      timeoutMs: 30_000,
+      description: 'the payment to be applied',
+    });
     expect(await statusOf(late.id)).toBe('expired');
     expect(await statusOf(other.id)).toBe('held');
     expect(await outboxEvents(t.dataSource, 'booking.confirmed', late.id)).toHaveLength(0);
     // Handled as an expected outcome, not as a failure that ends in the dead-letter topic.
-    const consumed = await t.app.get(MetricsRegistry).registry.getSingleMetric('kafka_messages_consumed_total')?.get();
+    const consumed = await t.app
+      .get(MetricsRegistry)
+      .registry.getSingleMetric('kafka_messages_consumed_total')
+      ?.get();
     const outcomes = (consumed?.values ?? []).filter((v) => v.value > 0).map((v) => v.labels['outcome']);
     expect(outcomes).toContain('processed');
     expect(outcomes).not.toContain('dlq');

@@ -1,11 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@rentguy/contracts';
 import { OutboxWriter } from '@rentguy/platform/messaging';
-import { BookingRepository, PropertyRepository, type BookingEntity, type Tx } from '@rentguy/rentals/data-access';
+import {
+  BookingRepository,
+  PropertyRepository,
+  type BookingEntity,
+  type Tx,
+} from '@rentguy/rentals/data-access';
 import { settlePayment } from '@rentguy/rentals/domain';
 import { RentalsMetrics } from './rentals.metrics';
 
-export type SettlementOutcome = 'confirmed' | 'reheld-and-confirmed' | 'already-confirmed' | 'dates-taken' | 'not-confirmable' | 'unknown-booking';
+export type SettlementOutcome =
+  | 'confirmed'
+  | 'reheld-and-confirmed'
+  | 'already-confirmed'
+  | 'dates-taken'
+  | 'not-confirmable'
+  | 'unknown-booking';
 
 /** Turns a successful payment into a confirmed booking (flow step 6). */
 @Injectable()
@@ -50,12 +61,16 @@ export class BookingSettlementService {
         }
         // Someone else holds the dates now. The guest is owed a refund (ARCHITECTURE §4), which a
         // refund flow in payments will issue; until then the booking stays expired.
-        this.logger.warn(`payment ${paymentId} arrived after hold ${bookingId} expired and its dates were taken`);
+        this.logger.warn(
+          `payment ${paymentId} arrived after hold ${bookingId} expired and its dates were taken`,
+        );
         return 'dates-taken';
       case 'already-confirmed':
         return 'already-confirmed';
       case 'unconfirmable':
-        this.logger.warn(`payment ${paymentId} succeeded for booking ${bookingId}, which is ${settlement.status}`);
+        this.logger.warn(
+          `payment ${paymentId} succeeded for booking ${bookingId}, which is ${settlement.status}`,
+        );
         return 'not-confirmable';
     }
   }

@@ -10,7 +10,10 @@ export class BookingController {
 
   @Post()
   @Roles('guest')
-  create(@CurrentUser() guest: Principal, @Body(validate(createBookingSchema)) dto: CreateBookingDto): Promise<BookingView> {
+  create(
+    @CurrentUser() guest: Principal,
+    @Body(validate(createBookingSchema)) dto: CreateBookingDto,
+  ): Promise<BookingView> {
     return this.bookings.create(guest, dto);
   }
 

@@ -8,9 +8,11 @@ export const createApplicationSchema = z
     applicant: z
       .object({
         fullName: z.string().trim().min(1).max(200),
-        dateOfBirth: z.iso.date().refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), {
-          message: 'dateOfBirth must be a past date',
-        }),
+        dateOfBirth: z.iso
+          .date()
+          .refine((d) => d >= '1900-01-01' && d < new Date().toISOString().slice(0, 10), {
+            message: 'dateOfBirth must be a past date',
+          }),
       })
       .strict(),
   })

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import { BookingRepository, TransactionRunner } from '@rentguy/rentals/data-access';
@@ -21,7 +27,12 @@ export class HoldExpirySweep implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly metrics: RentalsMetrics,
     @Inject(APP_CONFIG) config: RentalsFeatureConfig,
   ) {
-    this.task = new PeriodicTask('hold expiry sweep', config.HOLD_EXPIRY_SWEEP_MS, () => this.expireDue(), this.logger);
+    this.task = new PeriodicTask(
+      'hold expiry sweep',
+      config.HOLD_EXPIRY_SWEEP_MS,
+      () => this.expireDue(),
+      this.logger,
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -43,7 +54,10 @@ export class HoldExpirySweep implements OnApplicationBootstrap, OnModuleDestroy 
       const expired = await this.transactions.run(async (tx) => {
         const holds = await this.bookings.expireDue(now, BATCH_SIZE, tx);
         for (const hold of holds) {
-          await this.outbox.add(tx, 'booking.expired', hold.id, { bookingId: hold.id, propertyId: hold.propertyId });
+          await this.outbox.add(tx, 'booking.expired', hold.id, {
+            bookingId: hold.id,
+            propertyId: hold.propertyId,
+          });
         }
         return holds.length;
       });

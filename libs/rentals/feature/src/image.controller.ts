@@ -10,7 +10,10 @@ export class ImageController {
   /** Image variants by blob key. Keys never change content (new upload, new key): cache for a year. */
   @Get('*')
   @Public()
-  async get(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<StreamableFile> {
+  async get(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
     const key = (request.params as Record<string, string | undefined>)['*'] ?? '';
     const blob = await this.images.openVariant(key);
     // Set here, not with @Header(): those would also go out on a 404 and get it cached for a year.

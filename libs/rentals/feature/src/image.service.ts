@@ -68,7 +68,12 @@ export class ImageService {
   /** Queues `image.process`; the deterministic job id makes a repeat a no-op. */
   async enqueueProcessing(imageId: string, propertyId: string, originalKey: string): Promise<void> {
     try {
-      await this.jobs.enqueue('images', 'image.process', { imageId, propertyId, originalKey }, { entityId: imageId });
+      await this.jobs.enqueue(
+        'images',
+        'image.process',
+        { imageId, propertyId, originalKey },
+        { entityId: imageId },
+      );
     } catch (error) {
       this.logger.warn(
         `image ${imageId} stored but not queued, the pending-jobs sweep will retry: ${error instanceof Error ? error.message : String(error)}`,

@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
 import { ApplicationService } from './application.service';
@@ -26,7 +32,12 @@ export class PendingJobsSweep implements OnApplicationBootstrap, OnModuleDestroy
     private readonly applicationService: ApplicationService,
     @Inject(APP_CONFIG) private readonly config: RentalsFeatureConfig,
   ) {
-    this.task = new PeriodicTask('pending-jobs sweep', config.PENDING_JOBS_SWEEP_MS, () => this.requeue(), this.logger);
+    this.task = new PeriodicTask(
+      'pending-jobs sweep',
+      config.PENDING_JOBS_SWEEP_MS,
+      () => this.requeue(),
+      this.logger,
+    );
   }
 
   onApplicationBootstrap(): void {

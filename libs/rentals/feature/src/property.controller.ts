@@ -16,7 +16,10 @@ export class PropertyController {
 
   @Post()
   @Roles('host')
-  create(@CurrentUser() host: Principal, @Body(validate(createPropertySchema)) dto: CreatePropertyDto): Promise<PropertyView> {
+  create(
+    @CurrentUser() host: Principal,
+    @Body(validate(createPropertySchema)) dto: CreatePropertyDto,
+  ): Promise<PropertyView> {
     return this.properties.create(host, dto);
   }
 

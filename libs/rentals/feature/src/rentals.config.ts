@@ -3,7 +3,12 @@ import { z } from 'zod';
 /** Settings of the rentals feature, spread into the rentals app's config schema. */
 export const rentalsFeatureConfig = {
   /** How long a held booking blocks its dates while waiting for payment. */
-  BOOKING_HOLD_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  BOOKING_HOLD_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
   /** How often held bookings past their expiry are expired; 0 turns the sweep off. */
   HOLD_EXPIRY_SWEEP_MS: z.coerce.number().int().min(0).default(30_000),
   /** How often images and applications whose job may have been lost are enqueued again; 0 turns it off. */
@@ -11,9 +16,16 @@ export const rentalsFeatureConfig = {
   /** Work younger than this is left alone by the pending-jobs sweep: its job is most likely queued. */
   PENDING_JOBS_MIN_AGE_MS: z.coerce.number().int().min(0).default(60_000),
   /** Kafka consumer group of the rentals consumers; it also names their inbox rows and DLQ topics. */
-  RENTALS_CONSUMER_GROUP: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).default('rentals'),
+  RENTALS_CONSUMER_GROUP: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,100}$/)
+    .default('rentals'),
   /** Largest accepted image upload. */
-  UPLOAD_LIMIT_BYTES: z.coerce.number().int().positive().default(15 * 1024 * 1024),
+  UPLOAD_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(15 * 1024 * 1024),
 };
 
 /** What the rentals feature reads from `APP_CONFIG`. */

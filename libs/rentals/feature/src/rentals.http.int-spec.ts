@@ -46,7 +46,9 @@ describe('rentals HTTP API', () => {
 
   beforeAll(async () => {
     t = await startRentalsTestApp();
-    png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#336699' } }).png().toBuffer();
+    png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#336699' } })
+      .png()
+      .toBuffer();
   });
 
   afterAll(async () => {
@@ -106,8 +108,13 @@ describe('rentals HTTP API', () => {
       const extra = await call('POST', '/v1/properties', { as: host, json: { ...listing, rating: 5 } });
       expect(extra.statusCode).toBe(400);
       expect(extra.json()).toMatchObject({ error: { code: 'validation_failed' } });
-      expect((await call('POST', '/v1/properties', { as: host, json: { ...listing, country: 'XX' } })).statusCode).toBe(400);
-      expect((await call('POST', '/v1/properties', { as: host, json: { ...listing, currency: 'EURO' } })).statusCode).toBe(400);
+      expect(
+        (await call('POST', '/v1/properties', { as: host, json: { ...listing, country: 'XX' } })).statusCode,
+      ).toBe(400);
+      expect(
+        (await call('POST', '/v1/properties', { as: host, json: { ...listing, currency: 'EURO' } }))
+          .statusCode,
+      ).toBe(400);
     });
 
     it('answers 404 for an unknown or malformed id', async () => {
@@ -130,7 +137,13 @@ describe('rentals HTTP API', () => {
         status: 'held',
         totalAmount: 30_000,
         currency: 'EUR',
-        priceBreakdown: { nights: 2, nightlyPrice: 15_000, accommodation: 30_000, cleaningFee: 0, total: 30_000 },
+        priceBreakdown: {
+          nights: 2,
+          nightlyPrice: 15_000,
+          accommodation: 30_000,
+          cleaningFee: 0,
+          total: 30_000,
+        },
       });
       const holdMs = Date.parse(booking.expiresAt) - Date.now();
       expect(holdMs).toBeGreaterThan(14 * 60_000);
@@ -141,12 +154,20 @@ describe('rentals HTTP API', () => {
       const propertyId = await createProperty();
       const reply = await call('POST', '/v1/bookings', {
         as: guest,
-        json: { propertyId, checkIn: daysFromToday(3), checkOut: daysFromToday(4), guests: 1, totalAmount: 1 },
+        json: {
+          propertyId,
+          checkIn: daysFromToday(3),
+          checkOut: daysFromToday(4),
+          guests: 1,
+          totalAmount: 1,
+        },
       });
 
       expect(reply.statusCode).toBe(400);
       expect(JSON.stringify(reply.json())).toContain('totalAmount');
-      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.bookings WHERE property_id = $1`, [propertyId])) as unknown[];
+      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.bookings WHERE property_id = $1`, [
+        propertyId,
+      ])) as unknown[];
       expect(rows).toHaveLength(0);
     });
 
@@ -164,7 +185,10 @@ describe('rentals HTTP API', () => {
 
       expect(reply.statusCode).toBe(409);
       expect(reply.json()).toMatchObject({
-        error: { code: 'booking_overlap', details: { checkIn: daysFromToday(10), checkOut: daysFromToday(14) } },
+        error: {
+          code: 'booking_overlap',
+          details: { checkIn: daysFromToday(10), checkOut: daysFromToday(14) },
+        },
       });
     });
 
@@ -228,9 +252,14 @@ describe('rentals HTTP API', () => {
       const stored = await readFile(join(t.config.BLOB_STORAGE_DIR, originalKey));
       expect(stored.equals(png)).toBe(true);
       const job = await t.app.get(QueueInspector).getJob('images', jobId(image.id, 'image.process'));
-      expect(job).toMatchObject({ name: 'image.process', data: { imageId: image.id, propertyId, originalKey } });
+      expect(job).toMatchObject({
+        name: 'image.process',
+        data: { imageId: image.id, propertyId, originalKey },
+      });
       const property = await call('GET', `/v1/properties/${propertyId}`);
-      expect(property.json()).toMatchObject({ images: [{ id: image.id, status: 'processing', variants: [] }] });
+      expect(property.json()).toMatchObject({
+        images: [{ id: image.id, status: 'processing', variants: [] }],
+      });
     });
 
     it('sniffs the content: a text file named .png is refused with 415', async () => {
@@ -243,7 +272,9 @@ describe('rentals HTTP API', () => {
 
       expect(reply.statusCode).toBe(415);
       expect(reply.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
-      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.images WHERE property_id = $1`, [propertyId])) as unknown[];
+      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.images WHERE property_id = $1`, [
+        propertyId,
+      ])) as unknown[];
       expect(rows).toHaveLength(0);
     });
 
@@ -257,11 +288,14 @@ describe('rentals HTTP API', () => {
       });
 
       expect(reply.statusCode).toBe(413);
-      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.images WHERE property_id = $1`, [propertyId])) as unknown[];
+      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.images WHERE property_id = $1`, [
+        propertyId,
+      ])) as unknown[];
       expect(rows).toHaveLength(0);
-      const left = await readdir(join(t.config.BLOB_STORAGE_DIR, 'properties', propertyId), { recursive: true, withFileTypes: true }).catch(
-        () => [],
-      );
+      const left = await readdir(join(t.config.BLOB_STORAGE_DIR, 'properties', propertyId), {
+        recursive: true,
+        withFileTypes: true,
+      }).catch(() => []);
       expect(left.filter((entry) => entry.isFile())).toEqual([]);
     });
 
@@ -269,15 +303,25 @@ describe('rentals HTTP API', () => {
       const propertyId = await createProperty();
       const upload = () => multipart('file', 'photo.png', 'image/png', png);
 
-      expect((await call('POST', `/v1/properties/${propertyId}/images`, { as: otherHost, ...upload() })).statusCode).toBe(403);
-      expect((await call('POST', `/v1/properties/${propertyId}/images`, { as: guest, ...upload() })).statusCode).toBe(403);
-      expect((await call('POST', `/v1/properties/${randomUUID()}/images`, { as: host, ...upload() })).statusCode).toBe(404);
+      expect(
+        (await call('POST', `/v1/properties/${propertyId}/images`, { as: otherHost, ...upload() }))
+          .statusCode,
+      ).toBe(403);
+      expect(
+        (await call('POST', `/v1/properties/${propertyId}/images`, { as: guest, ...upload() })).statusCode,
+      ).toBe(403);
+      expect(
+        (await call('POST', `/v1/properties/${randomUUID()}/images`, { as: host, ...upload() })).statusCode,
+      ).toBe(404);
       const wrongField = await call('POST', `/v1/properties/${propertyId}/images`, {
         as: host,
         ...multipart('picture', 'photo.png', 'image/png', png),
       });
       expect(wrongField.statusCode).toBe(400);
-      const notMultipart = await call('POST', `/v1/properties/${propertyId}/images`, { as: host, json: { file: 'x' } });
+      const notMultipart = await call('POST', `/v1/properties/${propertyId}/images`, {
+        as: host,
+        json: { file: 'x' },
+      });
       expect(notMultipart.statusCode).toBe(415);
     });
 
@@ -297,7 +341,9 @@ describe('rentals HTTP API', () => {
       const property = await call('GET', `/v1/properties/${propertyId}`);
       const variantUrl = `http://gateway.test/v1/images/${variantKey}`;
       expect(property.json()).toMatchObject({
-        images: [{ id: imageId, status: 'ready', variants: [{ width: 320, format: 'webp', url: variantUrl }] }],
+        images: [
+          { id: imageId, status: 'ready', variants: [{ width: 320, format: 'webp', url: variantUrl }] },
+        ],
       });
       const served = await call('GET', `/v1/images/${variantKey}`);
       expect(served.statusCode).toBe(200);
@@ -323,7 +369,10 @@ describe('rentals HTTP API', () => {
 
     it('requires consent', async () => {
       const propertyId = await createProperty();
-      for (const body of [{ propertyId, applicant }, { propertyId, consent: false, applicant }]) {
+      for (const body of [
+        { propertyId, applicant },
+        { propertyId, consent: false, applicant },
+      ]) {
         const reply = await call('POST', '/v1/applications', { as: guest, json: body });
         expect(reply.statusCode).toBe(400);
       }
@@ -332,7 +381,10 @@ describe('rentals HTTP API', () => {
     it('queues screening and shows the application to the applicant and host without personal data', async () => {
       const propertyId = await createProperty();
 
-      const reply = await call('POST', '/v1/applications', { as: guest, json: { propertyId, consent: true, applicant } });
+      const reply = await call('POST', '/v1/applications', {
+        as: guest,
+        json: { propertyId, consent: true, applicant },
+      });
 
       expect(reply.statusCode).toBe(202);
       const { id } = reply.json<{ id: string }>();
@@ -386,7 +438,9 @@ describe('rentals HTTP API', () => {
 
       await t.app.get(PendingJobsSweep).requeue();
 
-      expect(await inspector.getJob('screening', jobId(id, 'application.screen'))).toMatchObject({ data: { applicationId: id } });
+      expect(await inspector.getJob('screening', jobId(id, 'application.screen'))).toMatchObject({
+        data: { applicationId: id },
+      });
     });
   });
 });

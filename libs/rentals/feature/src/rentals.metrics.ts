@@ -12,7 +12,10 @@ export class RentalsMetrics {
 
   constructor(metrics: MetricsRegistry) {
     this.bookingsCreated = metrics.counter({ name: 'bookings_created_total', help: 'Bookings held' });
-    this.bookingsConfirmed = metrics.counter({ name: 'bookings_confirmed_total', help: 'Bookings confirmed after payment' });
+    this.bookingsConfirmed = metrics.counter({
+      name: 'bookings_confirmed_total',
+      help: 'Bookings confirmed after payment',
+    });
     this.bookingConflicts = metrics.counter({
       name: 'booking_conflicts_total',
       help: 'Booking attempts refused because the dates overlap another booking',

@@ -1,5 +1,17 @@
-import type { ApplicationEntity, BookingEntity, ImageEntity, PropertyEntity } from '@rentguy/rentals/data-access';
-import type { ApplicationStatus, BookingStatus, ImageFormat, ImageStatus, PriceBreakdown, ScreeningDecision } from '@rentguy/rentals/domain';
+import type {
+  ApplicationEntity,
+  BookingEntity,
+  ImageEntity,
+  PropertyEntity,
+} from '@rentguy/rentals/data-access';
+import type {
+  ApplicationStatus,
+  BookingStatus,
+  ImageFormat,
+  ImageStatus,
+  PriceBreakdown,
+  ScreeningDecision,
+} from '@rentguy/rentals/domain';
 
 export interface ImageView {
   id: string;
@@ -56,7 +68,11 @@ export function toImageView(image: ImageEntity, publicBaseUrl: string): ImageVie
   return {
     id: image.id,
     status: image.status,
-    variants: image.variants.map((v) => ({ width: v.width, format: v.format, url: blobUrl(publicBaseUrl, v.key) })),
+    variants: image.variants.map((v) => ({
+      width: v.width,
+      format: v.format,
+      url: blobUrl(publicBaseUrl, v.key),
+    })),
   };
 }
 

@@ -45,10 +45,12 @@ describe('peek', () => {
   });
 
   it('releases the source when the result is destroyed unread', async () => {
-    const source = Readable.from((async function* () {
-      yield Buffer.from('0123456789abcdef');
-      yield Buffer.from('more');
-    })());
+    const source = Readable.from(
+      (async function* () {
+        yield Buffer.from('0123456789abcdef');
+        yield Buffer.from('more');
+      })(),
+    );
 
     const { stream } = await peek(source, 4);
     stream.destroy();

@@ -28,7 +28,9 @@ export async function readUpload(request: FastifyRequest, field: string): Promis
   }
   if (!file || file.fieldname !== field) {
     file?.file.resume();
-    throw new DomainError(ErrorCode.ValidationFailed, `expected a file in the multipart field "${field}"`, { field });
+    throw new DomainError(ErrorCode.ValidationFailed, `expected a file in the multipart field "${field}"`, {
+      field,
+    });
   }
   const source = file.file;
   const tooLarge = () => new DomainError(ErrorCode.PayloadTooLarge, 'the file is too large');
@@ -86,7 +88,10 @@ function uploadError(error: unknown): Error {
     return new DomainError(ErrorCode.PayloadTooLarge, 'the upload is too large');
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
-    return new DomainError(ErrorCode.ValidationFailed, error instanceof Error ? error.message : 'invalid upload');
+    return new DomainError(
+      ErrorCode.ValidationFailed,
+      error instanceof Error ? error.message : 'invalid upload',
+    );
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -38,6 +38,11 @@ export class DeliveryService {
   ) {
     this.sent = metrics.counter({ name: 'emails_sent_total', help: 'Emails accepted by the SMTP relay, by template', labelNames: ['template'] });
     this.failed = metrics.counter({ name: 'emails_failed_total', help: 'Emails given up on, by template', labelNames: ['template'] });
+    // Zero series from the start, so rate() and absence alerts work before the first email.
+    for (const template of Object.keys(templateCatalog)) {
+      this.sent.inc({ template }, 0);
+      this.failed.inc({ template }, 0);
+    }
   }
 
   /** Records the guest's booking confirmation, in the transaction that consumes the event. */

@@ -122,7 +122,11 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
   const kafka = new KafkaClient({ clientId: `rentals-int-test-${suffix}`, brokers: config.KAFKA_BROKERS });
   try {
     await kafka.ensureTopics(
-      Object.values(Topics).map((topic) => ({ topic: `${topicPrefix}${topic}`, numPartitions: 1, replicationFactor: 1 })),
+      Object.values(Topics).map((topic) => ({
+        topic: `${topicPrefix}${topic}`,
+        numPartitions: 1,
+        replicationFactor: 1,
+      })),
     );
   } finally {
     await kafka.close();
@@ -140,7 +144,12 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
         applicationName: 'rentals-int-test',
       }),
       // No relay: other test files share the rentals outbox table and publish their own events.
-      MessagingModule.forRoot({ clientId: `rentals-int-test-${suffix}`, schema: 'rentals', relay: false, topicPrefix }),
+      MessagingModule.forRoot({
+        clientId: `rentals-int-test-${suffix}`,
+        schema: 'rentals',
+        relay: false,
+        topicPrefix,
+      }),
       QueueModule.forRoot({ queues: ['images', 'screening'], prefix: queuePrefix }),
       StorageModule.forRoot(),
       RentalsFeatureModule,
@@ -154,7 +163,9 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
     abortOnError: false,
   });
   app.useGlobalFilters(new ErrorFilter());
-  await app.register(multipart, { limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 10, parts: 11 } });
+  await app.register(multipart, {
+    limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 10, parts: 11 },
+  });
   await app.init();
   const http = app.getHttpAdapter().getInstance();
   await http.ready();
@@ -189,7 +200,13 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
 /** A property row straight through the repository, for tests that are not about creating one. */
 export async function insertTestProperty(
   dataSource: DataSource,
-  overrides: Partial<{ hostId: string; nightlyPrice: number; cleaningFee: number; maxGuests: number; title: string }> = {},
+  overrides: Partial<{
+    hostId: string;
+    nightlyPrice: number;
+    cleaningFee: number;
+    maxGuests: number;
+    title: string;
+  }> = {},
 ): Promise<{ id: string; hostId: string; title: string }> {
   const property = {
     id: randomUUID(),
@@ -202,7 +219,14 @@ export async function insertTestProperty(
   await dataSource.query(
     `INSERT INTO rentals.properties (id, host_id, title, description, city, country, nightly_price, currency, max_guests, cleaning_fee)
      VALUES ($1, $2, $3, 'A test property', 'Amsterdam', 'NL', $4, 'EUR', $5, $6)`,
-    [property.id, property.hostId, property.title, property.nightlyPrice, property.maxGuests, property.cleaningFee],
+    [
+      property.id,
+      property.hostId,
+      property.title,
+      property.nightlyPrice,
+      property.maxGuests,
+      property.cleaningFee,
+    ],
   );
   return property;
 }
@@ -213,7 +237,12 @@ export function daysFromToday(days: number): string {
 }
 
 /** The principal the AuthGuard would derive from `user`'s token. */
-export const principalOf = (user: TestUser) => ({ id: user.id, email: user.email, name: user.name, role: user.role });
+export const principalOf = (user: TestUser) => ({
+  id: user.id,
+  email: user.email,
+  name: user.name,
+  role: user.role,
+});
 
 /** Outbox rows of one aggregate and type, oldest first, with their envelopes parsed. */
 export async function outboxEvents(
