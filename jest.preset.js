@@ -6,7 +6,11 @@ module.exports = {
     // jose ships ESM only; Node 24 can require() it but jest's module loader cannot, so swc converts it.
     '^.+/node_modules/jose/.+\\.js$': [
       '@swc/jest',
-      { swcrc: false, jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' }, module: { type: 'commonjs' } },
+      {
+        swcrc: false,
+        jsc: { parser: { syntax: 'ecmascript' }, target: 'es2023' },
+        module: { type: 'commonjs' },
+      },
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!jose/)'],

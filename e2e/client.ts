@@ -11,7 +11,12 @@ export class ApiClient {
   async request<T = Record<string, unknown>>(
     method: string,
     path: string,
-    options: { token?: string; json?: unknown; body?: RequestInit['body']; headers?: Record<string, string> } = {},
+    options: {
+      token?: string;
+      json?: unknown;
+      body?: RequestInit['body'];
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
     if (options.token) {

@@ -80,21 +80,44 @@ function isoDay(offsetDays: number): string {
 
 describe('RentGuy through the gateway', () => {
   it('1. registers a host and a guest, logs in, rejects duplicates and bad passwords', async () => {
-    const host = await api.post<Json>('/v1/auth/register', { email: hostEmail, password, name: 'Hanna Host', role: 'host' });
+    const host = await api.post<Json>('/v1/auth/register', {
+      email: hostEmail,
+      password,
+      name: 'Hanna Host',
+      role: 'host',
+    });
     expect(host.status).toBe(201);
     expect(host.body.user).toMatchObject({ email: hostEmail, role: 'host' });
     tokens.host = String(host.body.accessToken);
 
-    const guest = await api.post<Json>('/v1/auth/register', { email: guestEmail, password, name: 'Gus Guest', role: 'guest' });
+    const guest = await api.post<Json>('/v1/auth/register', {
+      email: guestEmail,
+      password,
+      name: 'Gus Guest',
+      role: 'guest',
+    });
     expect(guest.status).toBe(201);
-    const other = await api.post<Json>('/v1/auth/register', { email: otherEmail, password, name: 'Olga Other', role: 'guest' });
+    const other = await api.post<Json>('/v1/auth/register', {
+      email: otherEmail,
+      password,
+      name: 'Olga Other',
+      role: 'guest',
+    });
     expect(other.status).toBe(201);
     tokens.other = String(other.body.accessToken);
 
-    const duplicate = await api.post('/v1/auth/register', { email: guestEmail, password, name: 'Again', role: 'guest' });
+    const duplicate = await api.post('/v1/auth/register', {
+      email: guestEmail,
+      password,
+      name: 'Again',
+      role: 'guest',
+    });
     expect(duplicate.status).toBe(409);
 
-    const wrong = await api.post('/v1/auth/login', { email: guestEmail, password: 'not the password at all' });
+    const wrong = await api.post('/v1/auth/login', {
+      email: guestEmail,
+      password: 'not the password at all',
+    });
     expect(wrong.status).toBe(401);
     const login = await api.post<Json>('/v1/auth/login', { email: guestEmail, password });
     expect(login.status).toBe(200);
@@ -130,7 +153,11 @@ describe('RentGuy through the gateway', () => {
   it('3. holds a booking priced by the server, rejects an overlap, hides it from strangers', async () => {
     const checkIn = isoDay(30);
     const checkOut = isoDay(33);
-    const held = await api.post<Json>('/v1/bookings', { propertyId, checkIn, checkOut, guests: 2 }, tokens.guest);
+    const held = await api.post<Json>(
+      '/v1/bookings',
+      { propertyId, checkIn, checkOut, guests: 2 },
+      tokens.guest,
+    );
     expect(held.status).toBe(201);
     expect(held.body).toMatchObject({ status: 'held', totalAmount: 3 * 12000, currency: 'EUR' });
     expect(Date.parse(String(held.body.expiresAt))).toBeGreaterThan(Date.now());
@@ -168,7 +195,11 @@ describe('RentGuy through the gateway', () => {
 
   it('5. rejects a webhook with a bad signature and applies a duplicated event once', async () => {
     const forged = await api.request('POST', '/v1/webhooks/stripe', {
-      body: JSON.stringify({ id: 'evt_forged', type: 'payment_intent.succeeded', data: { object: { id: paymentIntentId } } }),
+      body: JSON.stringify({
+        id: 'evt_forged',
+        type: 'payment_intent.succeeded',
+        data: { object: { id: paymentIntentId } },
+      }),
       headers: { 'content-type': 'application/json', 'stripe-signature': 't=1,v1=deadbeef' },
     });
     expect(forged.status).toBe(400);
@@ -209,15 +240,28 @@ describe('RentGuy through the gateway', () => {
 
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
-    const upload = await api.request<Json>('POST', `/v1/properties/${propertyId}/images`, { body: form, token: tokens.host });
+    const upload = await api.request<Json>('POST', `/v1/properties/${propertyId}/images`, {
+      body: form,
+      token: tokens.host,
+    });
     expect(upload.status).toBe(202);
     expect(upload.body).toMatchObject({ status: 'processing' });
     const byGuest = new FormData();
     byGuest.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
-    expect((await api.request('POST', `/v1/properties/${propertyId}/images`, { body: byGuest, token: tokens.guest })).status).toBe(403);
+    expect(
+      (
+        await api.request('POST', `/v1/properties/${propertyId}/images`, {
+          body: byGuest,
+          token: tokens.guest,
+        })
+      ).status,
+    ).toBe(403);
 
     const property = await eventually(
-      () => api.get<{ images: { id: string; status: string; variants: { url: string; width: number }[] }[] }>(`/v1/properties/${propertyId}`),
+      () =>
+        api.get<{ images: { id: string; status: string; variants: { url: string; width: number }[] }[] }>(
+          `/v1/properties/${propertyId}`,
+        ),
       (r) => r.body.images?.some((i) => i.id === upload.body.id && i.status === 'ready'),
       'the image to be processed',
     );
@@ -235,10 +279,18 @@ describe('RentGuy through the gateway', () => {
 
   it('9. screens a tenant application that has consent, and refuses one without', async () => {
     const applicant = { fullName: 'Gus Guest', dateOfBirth: '1990-04-01' };
-    const noConsent = await api.post('/v1/applications', { propertyId, consent: false, applicant }, tokens.guest);
+    const noConsent = await api.post(
+      '/v1/applications',
+      { propertyId, consent: false, applicant },
+      tokens.guest,
+    );
     expect(noConsent.status).toBe(400);
 
-    const created = await api.post<Json>('/v1/applications', { propertyId, consent: true, applicant }, tokens.guest);
+    const created = await api.post<Json>(
+      '/v1/applications',
+      { propertyId, consent: true, applicant },
+      tokens.guest,
+    );
     expect(created.status).toBe(202);
     expect(created.body).toMatchObject({ status: 'screening' });
     const decided = await eventually(
@@ -263,7 +315,9 @@ describe('RentGuy through the gateway', () => {
       expect(text).toMatch(/^# TYPE \w+ (counter|gauge|histogram)$/m);
     }
     const gatewayMetrics = await (await fetch(`http://127.0.0.1:${ports.gateway.opsPort}/metrics`)).text();
-    expect(gatewayMetrics).toMatch(/http_requests_total\{method="POST",route="\/v1\/auth\/register",status_code="201"\}/);
+    expect(gatewayMetrics).toMatch(
+      /http_requests_total\{method="POST",route="\/v1\/auth\/register",status_code="201"\}/,
+    );
     expect((await api.get('/metrics')).status).toBe(404);
   });
 });

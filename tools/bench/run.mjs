@@ -94,12 +94,30 @@ try {
   const gateway = `http://127.0.0.1:${ports.gateway.port}`;
   const rentals = `http://127.0.0.1:${ports.rentals.port}`;
   const password = 'benchmark password 123';
-  const host = await json(`${gateway}/v1/auth/register`, 'POST', { email: `host-${Date.now()}@bench.test`, password, name: 'Bench Host', role: 'host' });
-  const guest = await json(`${gateway}/v1/auth/register`, 'POST', { email: `guest-${Date.now()}@bench.test`, password, name: 'Bench Guest', role: 'guest' });
+  const host = await json(`${gateway}/v1/auth/register`, 'POST', {
+    email: `host-${Date.now()}@bench.test`,
+    password,
+    name: 'Bench Host',
+    role: 'host',
+  });
+  const guest = await json(`${gateway}/v1/auth/register`, 'POST', {
+    email: `guest-${Date.now()}@bench.test`,
+    password,
+    name: 'Bench Guest',
+    role: 'guest',
+  });
   const property = await json(
     `${gateway}/v1/properties`,
     'POST',
-    { title: 'Bench house', description: 'For load', city: 'Utrecht', country: 'NL', nightlyPrice: 9900, currency: 'EUR', maxGuests: 2 },
+    {
+      title: 'Bench house',
+      description: 'For load',
+      city: 'Utrecht',
+      country: 'NL',
+      nightlyPrice: 9900,
+      currency: 'EUR',
+      maxGuests: 2,
+    },
     host.accessToken,
   );
   const path = `/v1/properties/${property.id}`;
@@ -123,7 +141,10 @@ try {
             const checkIn = new Date(base + day * 2 * 86_400_000).toISOString().slice(0, 10);
             const checkOut = new Date(base + (day * 2 + 1) * 86_400_000).toISOString().slice(0, 10);
             day += 1;
-            return { ...request, body: JSON.stringify({ propertyId: property.id, checkIn, checkOut, guests: 1 }) };
+            return {
+              ...request,
+              body: JSON.stringify({ propertyId: property.id, checkIn, checkOut, guests: 1 }),
+            };
           },
         },
       ],
@@ -131,8 +152,12 @@ try {
   );
 
   const [viaGateway, direct] = results;
-  process.stdout.write(`\nRentGuy benchmark — ${DURATION_S}s per scenario, ${CONNECTIONS} connections, one run\n\n`);
-  process.stdout.write(`${'scenario'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'requests'.padStart(9)} ${'non-2xx'.padStart(8)}\n`);
+  process.stdout.write(
+    `\nRentGuy benchmark — ${DURATION_S}s per scenario, ${CONNECTIONS} connections, one run\n\n`,
+  );
+  process.stdout.write(
+    `${'scenario'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'requests'.padStart(9)} ${'non-2xx'.padStart(8)}\n`,
+  );
   for (const r of results) {
     process.stdout.write(
       `${r.title.padEnd(34)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.total).padStart(9)} ${String(r.non2xx).padStart(8)}\n`,

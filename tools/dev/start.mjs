@@ -19,7 +19,9 @@ function printLine(app, line) {
   let text = line;
   try {
     const entry = JSON.parse(line);
-    const level = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }[entry.level] ?? entry.level;
+    const level =
+      { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' }[entry.level] ??
+      entry.level;
     const request = entry.req ? ` ${entry.req.method} ${entry.req.url} → ${entry.res?.statusCode ?? ''}` : '';
     text = `${level} ${entry.context ? `[${entry.context}] ` : ''}${entry.msg ?? ''}${request}${entry.err ? ` ${entry.err.stack ?? entry.err.message}` : ''}`;
   } catch {
@@ -86,7 +88,9 @@ try {
   for (const app of testing.APP_NAMES) {
     urls.push([`${app} ops`, `http://127.0.0.1:${platform.ports[app].opsPort}/health/ready`]);
   }
-  process.stdout.write(`\nRentGuy is running. Ctrl-C stops everything.\n${urls.map(([n, u]) => `  ${n.padEnd(38)} ${u}`).join('\n')}\n\n`);
+  process.stdout.write(
+    `\nRentGuy is running. Ctrl-C stops everything.\n${urls.map(([n, u]) => `  ${n.padEnd(38)} ${u}`).join('\n')}\n\n`,
+  );
   for (const app of platform.apps) {
     void app.exited.then((code) => {
       if (!stopping) {

@@ -33,7 +33,11 @@ export class AppModule {
           applicationName: 'notifications',
         }),
         // No relay yet: the service publishes no events until `notifications.delivery.v1` is specified.
-        MessagingModule.forRoot({ clientId: config.KAFKA_CLIENT_ID ?? 'notifications', schema: NOTIFICATIONS_SCHEMA, relay: false }),
+        MessagingModule.forRoot({
+          clientId: config.KAFKA_CLIENT_ID ?? 'notifications',
+          schema: NOTIFICATIONS_SCHEMA,
+          relay: false,
+        }),
         QueueModule.forRoot({ queues: ['email'] }),
         NotificationsModule,
       ],

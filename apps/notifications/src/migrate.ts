@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { baseConfig, databaseConfig, loadConfig } from '@rentguy/platform/config';
 import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import { runService } from '@rentguy/platform/http';
-import { NOTIFICATIONS_SCHEMA, notificationsEntities, notificationsMigrations } from '@rentguy/notifications/feature';
+import {
+  NOTIFICATIONS_SCHEMA,
+  notificationsEntities,
+  notificationsMigrations,
+} from '@rentguy/notifications/feature';
 
 // Only what migrating needs: a migration job must not fail on a missing SMTP or JWT setting.
 const migrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });
@@ -21,7 +25,9 @@ runService('notifications-migrate', async () => {
     }),
   );
   process.stdout.write(
-    applied.length > 0 ? `notifications: applied ${applied.join(', ')}\n` : 'notifications: schema is up to date\n',
+    applied.length > 0
+      ? `notifications: applied ${applied.join(', ')}\n`
+      : 'notifications: schema is up to date\n',
   );
   process.exit(0);
 });

@@ -26,7 +26,11 @@ export class AppModule {
           migrations: paymentsMigrations,
           applicationName: 'payments',
         }),
-        MessagingModule.forRoot({ clientId: config.KAFKA_CLIENT_ID ?? 'payments', schema: PAYMENTS_SCHEMA, relay: true }),
+        MessagingModule.forRoot({
+          clientId: config.KAFKA_CLIENT_ID ?? 'payments',
+          schema: PAYMENTS_SCHEMA,
+          relay: true,
+        }),
         PaymentsModule,
       ],
       providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],

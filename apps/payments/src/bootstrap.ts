@@ -5,5 +5,7 @@ import type { PaymentsConfig } from './config';
 
 export async function bootstrap(config: PaymentsConfig): Promise<void> {
   // Stripe signs the exact bytes it sends; the webhook route must see them unparsed.
-  await bootstrapHttpService(AppModule.register(config), config, (app) => keepRawJsonBody(app, [STRIPE_WEBHOOK_PATH]));
+  await bootstrapHttpService(AppModule.register(config), config, (app) =>
+    keepRawJsonBody(app, [STRIPE_WEBHOOK_PATH]),
+  );
 }

@@ -17,6 +17,8 @@ runService('payments-migrate', async () => {
       migrations: paymentsMigrations,
     }),
   );
-  process.stdout.write(applied.length > 0 ? `payments: applied ${applied.join(', ')}\n` : 'payments: schema up to date\n');
+  process.stdout.write(
+    applied.length > 0 ? `payments: applied ${applied.join(', ')}\n` : 'payments: schema up to date\n',
+  );
   process.exit(0);
 });

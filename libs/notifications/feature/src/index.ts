@@ -6,4 +6,9 @@ export { NOTIFICATIONS_GROUP } from './consumers/notifications.subscription';
 export { DeliveryService, DELIVERY_HEADER, type RecordedDelivery } from './deliveries/delivery.service';
 export { DeliveryEntity, type DeliveryStatus } from './deliveries/delivery.entity';
 export { LOCALES, DEFAULT_LOCALE, type Locale, type RenderedEmail } from './templates/email-template.model';
-export { templateCatalog, renderStoredEmail, type TemplateName, type TemplatePayload } from './templates/template-catalog';
+export {
+  templateCatalog,
+  renderStoredEmail,
+  type TemplateName,
+  type TemplatePayload,
+} from './templates/template-catalog';

@@ -9,7 +9,13 @@ import { HealthModule } from '@rentguy/platform/health';
 import { KafkaClient, MessagingModule, type KafkaClientOptions } from '@rentguy/platform/messaging';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import { QueueModule, queueTesting } from '@rentguy/platform/queue';
-import { freePort, startMailCatcher, waitUntil, type CaughtMail, type MailCatcher } from '@rentguy/platform/testing';
+import {
+  freePort,
+  startMailCatcher,
+  waitUntil,
+  type CaughtMail,
+  type MailCatcher,
+} from '@rentguy/platform/testing';
 import { DeliveryService, DELIVERY_HEADER } from './deliveries/delivery.service';
 import { NOTIFICATIONS_GROUP } from './consumers/notifications.subscription';
 import { notificationsMigrations } from './migrations/notifications.migrations';
@@ -49,7 +55,10 @@ describe('notifications: booking.confirmed → email', () => {
     await resetSchema();
     smtpPort = await freePort();
     catcher = await startMailCatcher({ smtpPort });
-    kafka = new KafkaClient({ clientId: 'notifications-int-test', brokers: BROKERS } satisfies KafkaClientOptions);
+    kafka = new KafkaClient({
+      clientId: 'notifications-int-test',
+      brokers: BROKERS,
+    } satisfies KafkaClientOptions);
     await kafka.ensureTopics([{ topic: bookingTopic, numPartitions: 3 }]);
     producer = kafka.producer();
     await producer.connect();
@@ -78,7 +87,12 @@ describe('notifications: booking.confirmed → email', () => {
           migrations: notificationsMigrations,
           applicationName: 'notifications-int-test',
         }),
-        MessagingModule.forRoot({ clientId: 'notifications-int-test', schema: NOTIFICATIONS_SCHEMA, relay: false, topicPrefix }),
+        MessagingModule.forRoot({
+          clientId: 'notifications-int-test',
+          schema: NOTIFICATIONS_SCHEMA,
+          relay: false,
+          topicPrefix,
+        }),
         QueueModule.forRoot({
           queues: ['email'],
           prefix: queueTesting.randomPrefix(),
@@ -89,7 +103,10 @@ describe('notifications: booking.confirmed → email', () => {
     })
     class NotificationsTestModule {}
 
-    app = await NestFactory.createApplicationContext(NotificationsTestModule, { logger: false, abortOnError: false });
+    app = await NestFactory.createApplicationContext(NotificationsTestModule, {
+      logger: false,
+      abortOnError: false,
+    });
     dataSource = app.get(DataSource);
     await waitForConsumerToJoin();
   });
@@ -117,7 +134,12 @@ describe('notifications: booking.confirmed → email', () => {
     expect(mail.text).toContain('Check-in: Fri, 5 June 2026');
     expect(mail.html).toContain('€240.00');
     const delivery = await settledDelivery(event.id);
-    expect(delivery).toMatchObject({ status: 'sent', attempts: 1, recipient: event.data.guestEmail, locale: 'en' });
+    expect(delivery).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      recipient: event.data.guestEmail,
+      locale: 'en',
+    });
     expect(mail.headers[DELIVERY_HEADER.toLowerCase()]).toBe(delivery.id);
     expect(mail.headers['message-id']).toBe(`<${delivery.id}@rentguy.test>`);
     expect(delivery.provider_message_id).toBe(`<${delivery.id}@rentguy.test>`);
@@ -136,7 +158,10 @@ describe('notifications: booking.confirmed → email', () => {
   });
 
   it('escapes what the guest and host typed in the HTML part', async () => {
-    const event = bookingConfirmed({ guestName: '<img src=x onerror=alert(1)>', propertyTitle: 'Loft & <b>view</b>' });
+    const event = bookingConfirmed({
+      guestName: '<img src=x onerror=alert(1)>',
+      propertyTitle: 'Loft & <b>view</b>',
+    });
 
     await publish(event);
 
@@ -166,16 +191,23 @@ describe('notifications: booking.confirmed → email', () => {
     await mailsTo(event.data.guestEmail, 1);
     const first = await settledDelivery(event.id);
     // As if the inbox row had been purged, or another consumer group had consumed the same event.
-    await dataSource.query(`DELETE FROM notifications.inbox WHERE consumer = $1 AND event_id = $2`, [NOTIFICATIONS_GROUP, event.id]);
+    await dataSource.query(`DELETE FROM notifications.inbox WHERE consumer = $1 AND event_id = $2`, [
+      NOTIFICATIONS_GROUP,
+      event.id,
+    ]);
 
     await publish(event);
 
     await waitUntil(
-      async () => (await dataSource.query(`SELECT 1 FROM notifications.inbox WHERE event_id = $1`, [event.id])).length > 0,
+      async () =>
+        (await dataSource.query(`SELECT 1 FROM notifications.inbox WHERE event_id = $1`, [event.id])).length >
+        0,
       { timeoutMs: 15_000, description: 'the redelivered event to pass the inbox' },
     );
     await consumerCaughtUp();
-    expect(await deliveriesOf(event.id)).toEqual([expect.objectContaining({ id: first.id, status: 'sent', attempts: 1 })]);
+    expect(await deliveriesOf(event.id)).toEqual([
+      expect.objectContaining({ id: first.id, status: 'sent', attempts: 1 }),
+    ]);
     // Even a job that runs again for the delivery (its job expired, a sweep re-enqueued it) sends nothing.
     await expect(app.get(DeliveryService).send(first.id, { isFinalAttempt: false })).resolves.toEqual({
       status: 'skipped',
@@ -264,7 +296,9 @@ describe('notifications: booking.confirmed → email', () => {
 
   // --- helpers ---
 
-  function bookingConfirmed(overrides: Partial<EventData<'booking.confirmed'>> = {}): EventEnvelope<'booking.confirmed'> {
+  function bookingConfirmed(
+    overrides: Partial<EventData<'booking.confirmed'>> = {},
+  ): EventEnvelope<'booking.confirmed'> {
     const bookingId = randomUUID();
     return {
       id: randomUUID(),
@@ -334,7 +368,10 @@ describe('notifications: booking.confirmed → email', () => {
   async function consumerCaughtUp(): Promise<void> {
     await waitUntil(
       async () => {
-        const [high, committed] = await Promise.all([kafka.topicOffsets(bookingTopic), kafka.groupOffsets(NOTIFICATIONS_GROUP, bookingTopic)]);
+        const [high, committed] = await Promise.all([
+          kafka.topicOffsets(bookingTopic),
+          kafka.groupOffsets(NOTIFICATIONS_GROUP, bookingTopic),
+        ]);
         return high.every(({ partition, high: end }) => {
           const offset = committed.find((c) => c.partition === partition)?.offset ?? '-1';
           return end === '0' || offset === end;

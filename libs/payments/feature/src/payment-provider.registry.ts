@@ -16,7 +16,9 @@ export class PaymentProviderRegistry {
   get(name: PaymentProviderName): PaymentProvider {
     const provider = this.providers.get(name);
     if (!provider) {
-      throw new DomainError(ErrorCode.ValidationFailed, `payment provider "${name}" is not available`, { provider: name });
+      throw new DomainError(ErrorCode.ValidationFailed, `payment provider "${name}" is not available`, {
+        provider: name,
+      });
     }
     return provider;
   }

@@ -62,7 +62,9 @@ export class PaymentReconciliationService implements OnApplicationBootstrap, Bef
     for (const payment of stale) {
       try {
         // The provider call stays outside any transaction; the transition re-checks under a row lock.
-        const remote = await this.providers.get(payment.provider).fetchStatus(payment.providerPaymentId as string);
+        const remote = await this.providers
+          .get(payment.provider)
+          .fetchStatus(payment.providerPaymentId as string);
         if (remote.status === 'pending') {
           await this.payments.touchPending(payment.id);
           continue;
@@ -78,11 +80,15 @@ export class PaymentReconciliationService implements OnApplicationBootstrap, Bef
         this.transitions.recordCommitted(transition);
         if (transition.outcome === 'applied') {
           result.repaired += 1;
-          this.logger.warn(`payment ${payment.id} repaired by reconciliation: ${payment.status} → ${transition.payment.status}`);
+          this.logger.warn(
+            `payment ${payment.id} repaired by reconciliation: ${payment.status} → ${transition.payment.status}`,
+          );
         }
       } catch (error) {
         result.failed += 1;
-        this.logger.warn(`reconciling payment ${payment.id} failed: ${error instanceof Error ? error.message : String(error)}`);
+        this.logger.warn(
+          `reconciling payment ${payment.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     return result;

@@ -24,7 +24,12 @@ export class PaymentTransitionService {
   ) {}
 
   async apply(tx: Tx, provider: PaymentProviderName, update: PaymentUpdate): Promise<TransitionOutcome> {
-    const payment = await this.payments.lockByProviderReference(tx, provider, update.providerPaymentId, update.paymentId);
+    const payment = await this.payments.lockByProviderReference(
+      tx,
+      provider,
+      update.providerPaymentId,
+      update.paymentId,
+    );
     if (!payment) {
       return { outcome: 'unmatched' };
     }
@@ -69,7 +74,12 @@ export class PaymentTransitionService {
   /** Counts a transition once its transaction has committed. */
   recordCommitted(result: TransitionOutcome): void {
     if (result.outcome === 'applied') {
-      this.metrics.paymentEntered(result.payment.provider, result.payment.status, result.payment.amount, result.payment.currency);
+      this.metrics.paymentEntered(
+        result.payment.provider,
+        result.payment.status,
+        result.payment.amount,
+        result.payment.currency,
+      );
     }
   }
 }

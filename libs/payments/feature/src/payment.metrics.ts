@@ -4,14 +4,7 @@ import { MetricsRegistry } from '@rentguy/platform/metrics';
 import type { PaymentProviderName, PaymentStatus } from './domain/payment-status';
 
 export type WebhookOutcome =
-  | 'invalid_signature'
-  | 'received'
-  | 'duplicate'
-  | 'applied'
-  | 'stale'
-  | 'ignored'
-  | 'unmatched'
-  | 'error';
+  'invalid_signature' | 'received' | 'duplicate' | 'applied' | 'stale' | 'ignored' | 'unmatched' | 'error';
 
 /** Business and webhook counters of the payments service. */
 @Injectable()
@@ -42,7 +35,12 @@ export class PaymentMetrics {
     this.webhookEvents.inc({ provider, type, outcome });
   }
 
-  paymentEntered(provider: PaymentProviderName, status: PaymentStatus, amount: number, currency: string): void {
+  paymentEntered(
+    provider: PaymentProviderName,
+    status: PaymentStatus,
+    amount: number,
+    currency: string,
+  ): void {
     this.payments.inc({ provider, status });
     if (status === 'succeeded') {
       this.revenue.inc({ currency }, amount);

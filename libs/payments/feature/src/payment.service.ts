@@ -3,10 +3,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
-import { BookingProjectionRepository, type BookingProjection } from './data-access/booking-projection.repository';
+import {
+  BookingProjectionRepository,
+  type BookingProjection,
+} from './data-access/booking-projection.repository';
 import { PaymentRepository, type Payment } from './data-access/payment.repository';
 import { TransactionRunner } from './data-access/transaction.runner';
-import { IN_FLIGHT_STATUSES, PAID_STATUSES, type PaymentProviderName, type PaymentStatus } from './domain/payment-status';
+import {
+  IN_FLIGHT_STATUSES,
+  PAID_STATUSES,
+  type PaymentProviderName,
+  type PaymentStatus,
+} from './domain/payment-status';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import type { PaymentsFeatureConfig } from './payments.config';
@@ -46,7 +54,11 @@ export class PaymentService {
    * The provider is called outside any transaction, with our payment id as idempotency key: when
    * it is down the payment stays `created`, and the retry reuses the key, so nobody pays twice.
    */
-  async startPayment(guestId: string, bookingId: string, providerName: PaymentProviderName): Promise<StartedPayment> {
+  async startPayment(
+    guestId: string,
+    bookingId: string,
+    providerName: PaymentProviderName,
+  ): Promise<StartedPayment> {
     const provider = this.providers.get(providerName);
     await this.awaitOwnedBooking(bookingId, guestId);
 
@@ -58,16 +70,23 @@ export class PaymentService {
       }
       const paid = await this.payments.findLatestForBooking(tx, bookingId, PAID_STATUSES);
       if (paid) {
-        throw new DomainError(ErrorCode.NotPayable, 'the booking is already paid', { bookingId, paymentId: paid.id });
+        throw new DomainError(ErrorCode.NotPayable, 'the booking is already paid', {
+          bookingId,
+          paymentId: paid.id,
+        });
       }
       assertPayable(booking);
       const inFlight = await this.payments.findLatestForBooking(tx, bookingId, IN_FLIGHT_STATUSES);
       if (inFlight) {
         if (inFlight.provider !== providerName) {
-          throw new DomainError(ErrorCode.Conflict, `a ${inFlight.provider} payment of this booking is in progress`, {
-            paymentId: inFlight.id,
-            provider: inFlight.provider,
-          });
+          throw new DomainError(
+            ErrorCode.Conflict,
+            `a ${inFlight.provider} payment of this booking is in progress`,
+            {
+              paymentId: inFlight.id,
+              provider: inFlight.provider,
+            },
+          );
         }
         return { payment: inFlight, created: false };
       }
@@ -128,7 +147,10 @@ export class PaymentService {
 
 function assertPayable(booking: BookingProjection): void {
   if (booking.status !== 'held') {
-    throw new DomainError(ErrorCode.NotPayable, `the booking is ${booking.status}`, { bookingId: booking.bookingId, status: booking.status });
+    throw new DomainError(ErrorCode.NotPayable, `the booking is ${booking.status}`, {
+      bookingId: booking.bookingId,
+      status: booking.status,
+    });
   }
   if (booking.expiresAt.getTime() <= Date.now()) {
     throw new DomainError(ErrorCode.NotPayable, 'the booking hold has expired', {

@@ -7,7 +7,15 @@ import { Client } from 'pg';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { Topics, type EventData } from '@rentguy/contracts';
-import { ConfigModule, baseConfig, databaseConfig, httpConfig, jwtConfig, kafkaConfig, loadConfig } from '@rentguy/platform/config';
+import {
+  ConfigModule,
+  baseConfig,
+  databaseConfig,
+  httpConfig,
+  jwtConfig,
+  kafkaConfig,
+  loadConfig,
+} from '@rentguy/platform/config';
 import { DatabaseModule, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
@@ -32,7 +40,8 @@ const WEBHOOK_SECRET = 'whsec_payments_int_test_secret';
 const JWT_KID = 'it';
 const JWT_SECRET = 'payments-integration-test-secret-0123456789';
 
-const letters = (n: number) => Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
+const letters = (n: number) =>
+  Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
 const SCHEMA = `payments_it_${letters(10)}`;
 const TOPIC_PREFIX = `test.${letters(10)}.`;
 
@@ -93,8 +102,18 @@ function testModule(stripeBaseUrl: string): DynamicModule {
       ConfigModule.forRoot(config),
       MetricsModule,
       HealthModule,
-      DatabaseModule.forRoot({ schema: SCHEMA, entities: paymentsEntities, migrations: paymentsMigrations, applicationName: 'payments-int-test' }),
-      MessagingModule.forRoot({ clientId: 'payments-int-test', schema: SCHEMA, relay: true, topicPrefix: TOPIC_PREFIX }),
+      DatabaseModule.forRoot({
+        schema: SCHEMA,
+        entities: paymentsEntities,
+        migrations: paymentsMigrations,
+        applicationName: 'payments-int-test',
+      }),
+      MessagingModule.forRoot({
+        clientId: 'payments-int-test',
+        schema: SCHEMA,
+        relay: true,
+        topicPrefix: TOPIC_PREFIX,
+      }),
       PaymentsModule,
     ],
     providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
@@ -138,7 +157,10 @@ async function requestPayment(
 async function postWebhook(rawBody: string, signature?: string): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${baseUrl}${STRIPE_WEBHOOK_PATH}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...(signature !== undefined && { 'stripe-signature': signature }) },
+    headers: {
+      'content-type': 'application/json',
+      ...(signature !== undefined && { 'stripe-signature': signature }),
+    },
     body: rawBody,
   });
   return { status: response.status, body: await response.json() };
@@ -148,14 +170,24 @@ async function publishBookingEvent<T extends 'booking.held' | 'booking.expired' 
   type: T,
   data: EventData<T>,
 ): Promise<void> {
-  const envelope = { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), aggregateId: data.bookingId, data };
+  const envelope = {
+    id: randomUUID(),
+    type,
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    aggregateId: data.bookingId,
+    data,
+  };
   await producer.send({
     topic: `${TOPIC_PREFIX}${Topics.booking}`,
     messages: [{ key: data.bookingId, value: JSON.stringify(envelope), headers: { type } }],
   });
 }
 
-function heldEvent(guestId: string, overrides: Partial<EventData<'booking.held'>> = {}): EventData<'booking.held'> {
+function heldEvent(
+  guestId: string,
+  overrides: Partial<EventData<'booking.held'>> = {},
+): EventData<'booking.held'> {
   return {
     bookingId: randomUUID(),
     propertyId: randomUUID(),
@@ -172,31 +204,49 @@ function heldEvent(guestId: string, overrides: Partial<EventData<'booking.held'>
 }
 
 async function projectionStatus(bookingId: string): Promise<string | undefined> {
-  const { rows } = await db.query<{ status: string }>(`SELECT status FROM "${SCHEMA}".booking_projection WHERE booking_id = $1`, [bookingId]);
+  const { rows } = await db.query<{ status: string }>(
+    `SELECT status FROM "${SCHEMA}".booking_projection WHERE booking_id = $1`,
+    [bookingId],
+  );
   return rows[0]?.status;
 }
 
 /** A held booking of `guestId` that has reached the payments projection through Kafka. */
-async function holdBooking(guestId: string, overrides: Partial<EventData<'booking.held'>> = {}): Promise<EventData<'booking.held'>> {
+async function holdBooking(
+  guestId: string,
+  overrides: Partial<EventData<'booking.held'>> = {},
+): Promise<EventData<'booking.held'>> {
   const held = heldEvent(guestId, overrides);
   await publishBookingEvent('booking.held', held);
-  await waitUntil(() => projectionStatus(held.bookingId), { timeoutMs: 30_000, description: 'booking.held in the projection' });
+  await waitUntil(() => projectionStatus(held.bookingId), {
+    timeoutMs: 30_000,
+    description: 'booking.held in the projection',
+  });
   return held;
 }
 
-async function paymentRow(id: string): Promise<{ status: string; provider_payment_id: string | null; failure_reason: string | null }> {
-  const { rows } = await db.query<{ status: string; provider_payment_id: string | null; failure_reason: string | null }>(
-    `SELECT status, provider_payment_id, failure_reason FROM "${SCHEMA}".payments WHERE id = $1`,
-    [id],
-  );
+async function paymentRow(
+  id: string,
+): Promise<{ status: string; provider_payment_id: string | null; failure_reason: string | null }> {
+  const { rows } = await db.query<{
+    status: string;
+    provider_payment_id: string | null;
+    failure_reason: string | null;
+  }>(`SELECT status, provider_payment_id, failure_reason FROM "${SCHEMA}".payments WHERE id = $1`, [id]);
   if (!rows[0]) {
     throw new Error(`payment ${id} not found`);
   }
   return rows[0];
 }
 
-async function outboxEvents(paymentId: string): Promise<{ type: string; data: Record<string, unknown>; published: boolean }[]> {
-  const { rows } = await db.query<{ type: string; payload: { data: Record<string, unknown> }; published_at: Date | null }>(
+async function outboxEvents(
+  paymentId: string,
+): Promise<{ type: string; data: Record<string, unknown>; published: boolean }[]> {
+  const { rows } = await db.query<{
+    type: string;
+    payload: { data: Record<string, unknown> };
+    published_at: Date | null;
+  }>(
     `SELECT type, payload, published_at FROM "${SCHEMA}".outbox WHERE payload->>'aggregateId' = $1 ORDER BY id`,
     [paymentId],
   );
@@ -218,7 +268,11 @@ async function counterValue(name: string, labels: Record<string, string>): Promi
 }
 
 /** A pending payment of a fresh held booking. */
-async function pendingPayment(): Promise<{ guestId: string; booking: EventData<'booking.held'>; payment: PaymentBody }> {
+async function pendingPayment(): Promise<{
+  guestId: string;
+  booking: EventData<'booking.held'>;
+  payment: PaymentBody;
+}> {
   const guestId = randomUUID();
   const booking = await holdBooking(guestId);
   const { status, body } = await requestPayment(guestId, booking.bookingId);
@@ -242,7 +296,11 @@ beforeAll(async () => {
   );
   kafka = new KafkaClient({ clientId: 'payments-int-test-admin', brokers: [KAFKA_BROKERS] });
   await kafka.ensureTopics(
-    [Topics.booking, Topics.payment].map((topic) => ({ topic: `${TOPIC_PREFIX}${topic}`, numPartitions: 3, replicationFactor: 1 })),
+    [Topics.booking, Topics.payment].map((topic) => ({
+      topic: `${TOPIC_PREFIX}${topic}`,
+      numPartitions: 3,
+      replicationFactor: 1,
+    })),
   );
   producer = kafka.producer();
   await producer.connect();
@@ -286,24 +344,33 @@ describe('POST /v1/bookings/:id/payments', () => {
     });
     const creates = fake.requests.filter((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
     expect(creates.filter((r) => r.idempotencyKey === first.body.id)).toHaveLength(1);
-    expect(await paymentRow(first.body.id)).toMatchObject({ status: 'pending', provider_payment_id: first.body.providerPaymentId });
+    expect(await paymentRow(first.body.id)).toMatchObject({
+      status: 'pending',
+      provider_payment_id: first.body.providerPaymentId,
+    });
 
     const again = await requestPayment(guestId, booking.bookingId);
 
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(1);
+    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(
+      1,
+    );
   });
 
   it('answers concurrent requests for one booking with one payment', async () => {
     const guestId = randomUUID();
     const booking = await holdBooking(guestId);
 
-    const answers = await Promise.all(Array.from({ length: 5 }, () => requestPayment(guestId, booking.bookingId)));
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => requestPayment(guestId, booking.bookingId)),
+    );
 
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 201]);
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
-    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(1);
+    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(
+      1,
+    );
   });
 
   it('waits briefly for a booking that is still on its way through Kafka', async () => {
@@ -327,7 +394,9 @@ describe('POST /v1/bookings/:id/payments', () => {
     expect(stranger.status).toBe(404);
     expect(stranger.body.error.code).toBe('not_found');
     expect(unknown.status).toBe(404);
-    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(0);
+    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(
+      0,
+    );
   });
 
   it('refuses unknown fields and providers', async () => {
@@ -347,15 +416,22 @@ describe('POST /v1/bookings/:id/payments', () => {
     const lapsed = await holdBooking(guestId, { expiresAt: new Date(Date.now() - 1000).toISOString() });
     const expired = await holdBooking(guestId);
     const confirmed = await holdBooking(guestId);
-    await publishBookingEvent('booking.expired', { bookingId: expired.bookingId, propertyId: expired.propertyId });
+    await publishBookingEvent('booking.expired', {
+      bookingId: expired.bookingId,
+      propertyId: expired.propertyId,
+    });
     await publishBookingEvent('booking.confirmed', {
       ...confirmed,
       propertyTitle: 'Canal house',
       guestName: 'Ada',
       locale: 'en',
     });
-    await waitUntil(async () => (await projectionStatus(expired.bookingId)) === 'expired', { timeoutMs: 20_000 });
-    await waitUntil(async () => (await projectionStatus(confirmed.bookingId)) === 'confirmed', { timeoutMs: 20_000 });
+    await waitUntil(async () => (await projectionStatus(expired.bookingId)) === 'expired', {
+      timeoutMs: 20_000,
+    });
+    await waitUntil(async () => (await projectionStatus(confirmed.bookingId)) === 'confirmed', {
+      timeoutMs: 20_000,
+    });
 
     for (const booking of [lapsed, expired, confirmed]) {
       const answer = await requestPayment(guestId, booking.bookingId);
@@ -368,13 +444,21 @@ describe('POST /v1/bookings/:id/payments', () => {
 describe('POST /v1/webhooks/stripe', () => {
   it('refuses a delivery whose signature does not verify, and stores nothing', async () => {
     const eventId = `evt_forged_${letters(8)}`;
-    const payload = JSON.stringify({ id: eventId, object: 'event', type: 'payment_intent.succeeded', data: { object: { id: 'pi_x' } } });
+    const payload = JSON.stringify({
+      id: eventId,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_x' } },
+    });
     const forged = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_someone_else' });
 
     const wrongSecret = await postWebhook(payload, forged);
     const noHeader = await postWebhook(payload);
 
-    expect(wrongSecret).toEqual({ status: 400, body: { error: expect.objectContaining({ code: 'invalid_signature' }) } });
+    expect(wrongSecret).toEqual({
+      status: 400,
+      body: { error: expect.objectContaining({ code: 'invalid_signature' }) },
+    });
     expect(noHeader.status).toBe(400);
     expect(await webhookRows(eventId)).toEqual([]);
   });
@@ -385,8 +469,13 @@ describe('POST /v1/webhooks/stripe', () => {
     const eventId = await fake.succeed(payment.providerPaymentId as string);
 
     expect(fake.deliveries.filter((d) => d.eventId === eventId).map((d) => d.status)).toEqual([200]);
-    await waitUntil(async () => (await paymentRow(payment.id)).status === 'succeeded', { description: 'payment succeeded' });
-    await waitUntil(async () => (await outboxEvents(payment.id)).every((e) => e.published), { timeoutMs: 20_000, description: 'outbox relayed' });
+    await waitUntil(async () => (await paymentRow(payment.id)).status === 'succeeded', {
+      description: 'payment succeeded',
+    });
+    await waitUntil(async () => (await outboxEvents(payment.id)).every((e) => e.published), {
+      timeoutMs: 20_000,
+      description: 'outbox relayed',
+    });
     expect(await outboxEvents(payment.id)).toEqual([
       {
         type: 'payment.succeeded',
@@ -416,12 +505,16 @@ describe('POST /v1/webhooks/stripe', () => {
     const burst = (await Promise.all(Array.from({ length: 10 }, () => fake.redeliver(eventId)))).flat();
 
     expect(burst.map((d) => d.status)).toEqual(Array(10).fill(200));
-    await waitUntil(async () => (await webhookRows(eventId))[0]?.processed, { description: 'event processed' });
+    await waitUntil(async () => (await webhookRows(eventId))[0]?.processed, {
+      description: 'event processed',
+    });
     await app.get(WebhookInboxService).whenIdle();
     expect(await webhookRows(eventId)).toHaveLength(1);
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
-    expect(await counterValue('payments_total', { provider: 'stripe', status: 'succeeded' })).toBe(succeededBefore + 1);
+    expect(await counterValue('payments_total', { provider: 'stripe', status: 'succeeded' })).toBe(
+      succeededBefore + 1,
+    );
   });
 
   it('keeps a succeeded payment succeeded when a payment_failed arrives late', async () => {
@@ -436,7 +529,9 @@ describe('POST /v1/webhooks/stripe', () => {
       last_payment_error: { type: 'card_error', code: 'card_declined', message: 'Your card was declined.' },
     });
 
-    await waitUntil(async () => (await webhookRows(late))[0]?.processed, { description: 'late event processed' });
+    await waitUntil(async () => (await webhookRows(late))[0]?.processed, {
+      description: 'late event processed',
+    });
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded', failure_reason: null });
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
   });
@@ -446,12 +541,19 @@ describe('POST /v1/webhooks/stripe', () => {
 
     await fake.fail(payment.providerPaymentId as string);
 
-    await waitUntil(async () => (await paymentRow(payment.id)).status === 'failed', { description: 'payment failed' });
+    await waitUntil(async () => (await paymentRow(payment.id)).status === 'failed', {
+      description: 'payment failed',
+    });
     expect(await paymentRow(payment.id)).toMatchObject({ failure_reason: 'Your card was declined.' });
     expect(await outboxEvents(payment.id)).toEqual([
       expect.objectContaining({
         type: 'payment.failed',
-        data: { paymentId: payment.id, bookingId: booking.bookingId, provider: 'stripe', reason: 'Your card was declined.' },
+        data: {
+          paymentId: payment.id,
+          bookingId: booking.bookingId,
+          provider: 'stripe',
+          reason: 'Your card was declined.',
+        },
       }),
     ]);
     const retry = await requestPayment(guestId, booking.bookingId);
@@ -460,10 +562,15 @@ describe('POST /v1/webhooks/stripe', () => {
   });
 
   it('stores and ignores event types it does not act on', async () => {
-    const eventId = await fake.sendEvent('customer.created', { id: `cus_${letters(10)}`, object: 'customer' });
+    const eventId = await fake.sendEvent('customer.created', {
+      id: `cus_${letters(10)}`,
+      object: 'customer',
+    });
 
     expect(fake.deliveries.filter((d) => d.eventId === eventId).map((d) => d.status)).toEqual([200]);
-    await waitUntil(async () => (await webhookRows(eventId))[0]?.processed, { description: 'ignored event processed' });
+    await waitUntil(async () => (await webhookRows(eventId))[0]?.processed, {
+      description: 'ignored event processed',
+    });
     expect(await webhookRows(eventId)).toEqual([{ processed: true, type: 'customer.created' }]);
   });
 });
@@ -503,11 +610,21 @@ describe('when Stripe is down', () => {
     );
     expect(rows).toEqual([{ id: expect.any(String), status: 'created', provider_payment_id: null }]);
 
-    fake = await startFakeStripe({ port, webhookSecret: WEBHOOK_SECRET, webhookUrl: `${baseUrl}${STRIPE_WEBHOOK_PATH}` });
+    fake = await startFakeStripe({
+      port,
+      webhookSecret: WEBHOOK_SECRET,
+      webhookUrl: `${baseUrl}${STRIPE_WEBHOOK_PATH}`,
+    });
     const retry = await requestPayment(guestId, booking.bookingId);
 
     expect(retry.status).toBe(200);
-    expect(retry.body).toMatchObject({ id: rows[0]?.id, status: 'pending', providerPaymentId: expect.stringMatching(/^pi_/) });
-    expect(fake.requests.filter((r) => r.path === '/v1/payment_intents').map((r) => r.idempotencyKey)).toEqual([rows[0]?.id]);
+    expect(retry.body).toMatchObject({
+      id: rows[0]?.id,
+      status: 'pending',
+      providerPaymentId: expect.stringMatching(/^pi_/),
+    });
+    expect(
+      fake.requests.filter((r) => r.path === '/v1/payment_intents').map((r) => r.idempotencyKey),
+    ).toEqual([rows[0]?.id]);
   });
 });

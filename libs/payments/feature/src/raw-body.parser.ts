@@ -8,12 +8,18 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
  * The app is initialised first because Nest registers its JSON parser during init, and Fastify
  * refuses a second parser for one content type; ours then replaces Nest's.
  */
-export async function keepRawJsonBody(app: NestFastifyApplication, rawRoutes: readonly string[]): Promise<void> {
+export async function keepRawJsonBody(
+  app: NestFastifyApplication,
+  rawRoutes: readonly string[],
+): Promise<void> {
   await app.init();
   const fastify = app.getHttpAdapter().getInstance();
   const routes = new Set(rawRoutes);
   const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
-  const parseJson = fastify.getDefaultJsonParser(onProtoPoisoning ?? 'error', onConstructorPoisoning ?? 'error');
+  const parseJson = fastify.getDefaultJsonParser(
+    onProtoPoisoning ?? 'error',
+    onConstructorPoisoning ?? 'error',
+  );
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     if (routes.has(request.routeOptions.url ?? '')) {

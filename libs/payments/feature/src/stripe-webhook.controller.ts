@@ -19,7 +19,10 @@ export class StripeWebhookController {
     @Headers() headers: Record<string, string | string[] | undefined>,
   ): Promise<{ received: true }> {
     if (!Buffer.isBuffer(body)) {
-      throw new DomainError(ErrorCode.InvalidSignature, 'webhook body must be the raw JSON bytes Stripe signed');
+      throw new DomainError(
+        ErrorCode.InvalidSignature,
+        'webhook body must be the raw JSON bytes Stripe signed',
+      );
     }
     await this.inbox.receive('stripe', body, headers);
     return { received: true };

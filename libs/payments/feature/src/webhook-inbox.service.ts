@@ -40,7 +40,11 @@ export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplic
   ) {}
 
   /** Verifies and stores a delivery; processing happens after the caller has been answered. */
-  async receive(providerName: PaymentProviderName, rawBody: Buffer, headers: Record<string, string | string[] | undefined>): Promise<void> {
+  async receive(
+    providerName: PaymentProviderName,
+    rawBody: Buffer,
+    headers: Record<string, string | string[] | undefined>,
+  ): Promise<void> {
     const provider = this.providers.get(providerName);
     let delivery;
     try {
@@ -137,7 +141,9 @@ export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplic
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => this.logger.error(error)).finally(() => this.inFlight.delete(tracked));
+    const tracked = work
+      .catch((error: unknown) => this.logger.error(error))
+      .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
 }

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
-const bool = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((v) => v === 'true' || v === '1');
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 /** Variables every app reads. */
 export const baseConfig = {
@@ -45,7 +43,12 @@ export const kafkaConfig = {
   KAFKA_BROKERS: z
     .string()
     .default('127.0.0.1:9092')
-    .transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean))
+    .transform((s) =>
+      s
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'expected host:port')).min(1)),
   KAFKA_CLIENT_ID: z.string().optional(),
 };
@@ -66,7 +69,12 @@ export const jwtConfig = {
     )
     .pipe(
       z
-        .array(z.object({ kid: z.string().min(1), secret: z.string().min(32, 'each JWT secret needs at least 32 characters') }))
+        .array(
+          z.object({
+            kid: z.string().min(1),
+            secret: z.string().min(32, 'each JWT secret needs at least 32 characters'),
+          }),
+        )
         .min(1),
     ),
   JWT_ISSUER: z.string().default('rentguy'),

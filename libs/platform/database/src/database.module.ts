@@ -13,7 +13,10 @@ export interface DatabaseConfig {
   DATABASE_SLOW_QUERY_MS: number;
 }
 
-export type DatabaseModuleOptions = Pick<ServiceDataSourceOptions, 'schema' | 'entities' | 'migrations' | 'applicationName'>;
+export type DatabaseModuleOptions = Pick<
+  ServiceDataSourceOptions,
+  'schema' | 'entities' | 'migrations' | 'applicationName'
+>;
 
 /** Registers the postgres readiness check and pool metrics for the app's data source. */
 @Injectable()

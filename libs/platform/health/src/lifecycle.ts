@@ -15,7 +15,10 @@ export interface LifecycleOptions {
  * notice, then Nest closes HTTP, consumers, workers and pools (module destroy hooks), and the
  * process exits 0. A drain that overruns the grace period exits 1 rather than hanging forever.
  */
-export async function runWithLifecycle(app: INestApplicationContext, options: LifecycleOptions): Promise<void> {
+export async function runWithLifecycle(
+  app: INestApplicationContext,
+  options: LifecycleOptions,
+): Promise<void> {
   const ops = app.get(OpsServer);
   const readiness = app.get(ReadinessRegistry);
   const port = await ops.listen(options.opsPort, options.host);

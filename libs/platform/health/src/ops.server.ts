@@ -50,7 +50,12 @@ export class OpsServer {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method !== 'GET') {
-      respond(res, 405, 'application/json', JSON.stringify({ status: 'error', message: 'method not allowed' }));
+      respond(
+        res,
+        405,
+        'application/json',
+        JSON.stringify({ status: 'error', message: 'method not allowed' }),
+      );
       return;
     }
     switch (path) {

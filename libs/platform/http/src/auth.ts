@@ -48,7 +48,10 @@ export class AccessTokenVerifier {
     };
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, getKey, { issuer: this.config.JWT_ISSUER, algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(token, getKey, {
+        issuer: this.config.JWT_ISSUER,
+        algorithms: ['HS256'],
+      }));
     } catch {
       throw new DomainError(ErrorCode.Unauthenticated, 'invalid or expired access token');
     }
@@ -98,7 +101,12 @@ export class AuthGuard implements CanActivate {
       throw new DomainError(ErrorCode.Unauthenticated, 'missing bearer token');
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
-    if (roles && request.principal && request.principal.role !== 'admin' && !roles.includes(request.principal.role)) {
+    if (
+      roles &&
+      request.principal &&
+      request.principal.role !== 'admin' &&
+      !roles.includes(request.principal.role)
+    ) {
       throw new DomainError(ErrorCode.Forbidden, `requires role ${roles.join(' or ')}`);
     }
     return true;

@@ -4,6 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 type IEntryNestModule = Parameters<typeof NestFactory.create>[0];
 import helmet from '@fastify/helmet';
 import { Logger, requestIdOf } from '@rentguy/platform/logging';
+import { maskConfig } from '@rentguy/platform/config';
 import { runWithLifecycle } from '@rentguy/platform/health';
 import { installHttpMetrics, MetricsRegistry } from '@rentguy/platform/metrics';
 import { ErrorFilter } from './error.filter';
@@ -35,6 +36,7 @@ export async function bootstrapHttpService(
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  logConfiguration(logger, config);
   app.useGlobalFilters(new ErrorFilter());
   await app.register(helmet, { contentSecurityPolicy: false });
   const fastify = app.getHttpAdapter().getInstance();
@@ -56,10 +58,14 @@ export async function bootstrapHttpService(
 }
 
 /** Boots a worker (no public port): an application context plus the ops port and graceful stop. */
-export async function bootstrapWorkerService(module: IEntryNestModule, config: ServiceConfig): Promise<INestApplicationContext> {
+export async function bootstrapWorkerService(
+  module: IEntryNestModule,
+  config: ServiceConfig,
+): Promise<INestApplicationContext> {
   const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
   const logger = app.get(Logger);
   app.useLogger(logger);
+  logConfiguration(logger, config);
   await app.init();
   await runWithLifecycle(app, {
     opsPort: config.OPS_PORT,
@@ -69,4 +75,12 @@ export async function bootstrapWorkerService(module: IEntryNestModule, config: S
     logger,
   });
   return app;
+}
+
+/** What the app runs with, secrets masked, so an operator can see the effective settings. */
+function logConfiguration(logger: Logger, config: ServiceConfig): void {
+  logger.log(
+    { msg: 'configuration', config: maskConfig(config as unknown as Record<string, unknown>) },
+    'Bootstrap',
+  );
 }

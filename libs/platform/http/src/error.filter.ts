@@ -66,7 +66,9 @@ export class ErrorFilter implements ExceptionFilter {
     let body: ErrorBody;
     if (exception instanceof DomainError) {
       status = statusOf(exception.code);
-      body = { error: { code: exception.code, message: exception.message, details: exception.details, requestId } };
+      body = {
+        error: { code: exception.code, message: exception.message, details: exception.details, requestId },
+      };
     } else if (exception instanceof HttpException && exception.getStatus() < 500) {
       status = exception.getStatus();
       body = { error: { code: codeOfStatus(status), message: exception.message, requestId } };

@@ -10,7 +10,10 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
   transform(value: unknown): z.infer<S> {
     const result = this.schema.safeParse(value);
     if (!result.success) {
-      const fields = result.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+      const fields = result.error.issues.map((issue) => ({
+        path: issue.path.join('.') || '(body)',
+        message: issue.message,
+      }));
       throw new DomainError(ErrorCode.ValidationFailed, 'request validation failed', { fields });
     }
     return result.data;
@@ -18,4 +21,5 @@ export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unk
 }
 
 /** Shorthand: `@Body(validate(createBookingSchema)) dto: CreateBooking`. */
-export const validate = <S extends z.ZodType>(schema: S): ZodValidationPipe<S> => new ZodValidationPipe(schema);
+export const validate = <S extends z.ZodType>(schema: S): ZodValidationPipe<S> =>
+  new ZodValidationPipe(schema);

@@ -15,7 +15,11 @@ export interface BackoffOptions {
  * Exponential backoff, capped: attempt 1 waits about `initialMs`, attempt n about
  * `initialMs * factor^(n-1)`, never more than `maxMs`. Jitter only shortens a delay, so the cap holds.
  */
-export function backoffDelay(attempt: number, options: BackoffOptions, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  options: BackoffOptions,
+  random: () => number = Math.random,
+): number {
   const { initialMs, maxMs, factor = 2, jitter = 0.2 } = options;
   const exponent = Math.max(0, Math.floor(attempt) - 1);
   const base = Math.min(maxMs, initialMs * factor ** exponent);

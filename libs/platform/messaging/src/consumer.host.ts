@@ -8,7 +8,12 @@ import {
 import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { DeadLetterPublisher } from './dead-letter.publisher';
-import { GroupConsumer, type GroupConsumerDeps, type Subscription, type SubscriptionOptions } from './group.consumer';
+import {
+  GroupConsumer,
+  type GroupConsumerDeps,
+  type Subscription,
+  type SubscriptionOptions,
+} from './group.consumer';
 import { InboxRepository } from './inbox.repository';
 import { KafkaClient } from './kafka.client';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options';

@@ -50,7 +50,9 @@ interface Setup {
 
 /** A schema with an `effects` table (the handlers' visible effect), a topic and a running app. */
 async function setup(): Promise<Setup> {
-  const schema = await createTestSchema((s) => [`CREATE TABLE "${s}".effects (event_id uuid NOT NULL, attempt int NOT NULL)`]);
+  const schema = await createTestSchema((s) => [
+    `CREATE TABLE "${s}".effects (event_id uuid NOT NULL, attempt int NOT NULL)`,
+  ]);
   cleanup.add(() => schema.drop());
   const prefix = testTopicPrefix();
   const topic = `${prefix}${Topics.payment}`;
@@ -73,8 +75,16 @@ async function setup(): Promise<Setup> {
   };
 }
 
-function recordEffect(schema: TestSchema, manager: EntityManager, event: EventEnvelope, attempt: number): Promise<unknown> {
-  return manager.query(`INSERT INTO "${schema.name}".effects (event_id, attempt) VALUES ($1, $2)`, [event.id, attempt]);
+function recordEffect(
+  schema: TestSchema,
+  manager: EntityManager,
+  event: EventEnvelope,
+  attempt: number,
+): Promise<unknown> {
+  return manager.query(`INSERT INTO "${schema.name}".effects (event_id, attempt) VALUES ($1, $2)`, [
+    event.id,
+    attempt,
+  ]);
 }
 
 async function subscribe(s: Setup, handlers: EventHandlers): Promise<void> {
@@ -82,7 +92,12 @@ async function subscribe(s: Setup, handlers: EventHandlers): Promise<void> {
   await subscription.ready();
 }
 
-async function send(topic: string, key: string, value: string | EventEnvelope, headers: Record<string, string> = {}): Promise<void> {
+async function send(
+  topic: string,
+  key: string,
+  value: string | EventEnvelope,
+  headers: Record<string, string> = {},
+): Promise<void> {
   await producer.send({
     topic,
     acks: -1,
@@ -112,7 +127,9 @@ describe('idempotent consumer (inbox)', () => {
     await send(s.topic, event.aggregateId, event);
     await send(s.topic, event.aggregateId, marker); // same partition, after the duplicate
 
-    await waitFor(async () => (await s.effects()).some((e) => e.event_id === marker.id), { what: 'the marker event' });
+    await waitFor(async () => (await s.effects()).some((e) => e.event_id === marker.id), {
+      what: 'the marker event',
+    });
     expect((await s.effects()).filter((e) => e.event_id === event.id)).toHaveLength(1);
     expect(calls).toBe(2);
     expect(await s.inbox()).toEqual(
@@ -122,7 +139,11 @@ describe('idempotent consumer (inbox)', () => {
       ]),
     );
     const consumed = (outcome: string) =>
-      metricValue(s.app.metrics, 'kafka_messages_consumed_total', { topic: s.topic, type: 'payment.succeeded', outcome });
+      metricValue(s.app.metrics, 'kafka_messages_consumed_total', {
+        topic: s.topic,
+        type: 'payment.succeeded',
+        outcome,
+      });
     expect(await consumed('processed')).toBe(2);
     expect(await consumed('duplicate')).toBe(1);
   });
@@ -166,7 +187,9 @@ describe('idempotent consumer (inbox)', () => {
     const event = paymentEnvelope();
     await send(s.topic, event.aggregateId, event);
 
-    await waitFor(async () => (await s.effects()).length > 0 && attempts >= 2, { what: 'the retried effect' });
+    await waitFor(async () => (await s.effects()).length > 0 && attempts >= 2, {
+      what: 'the retried effect',
+    });
     // Only the second attempt's write survived; had the inbox row of the first attempt survived,
     // the retry would have been skipped as a duplicate and no row would exist.
     expect(await s.effects()).toEqual([{ event_id: event.id, attempt: 2 }]);
@@ -188,11 +211,16 @@ describe('idempotent consumer (inbox)', () => {
     const valid = paymentEnvelope();
     const invalidPayload = { ...paymentEnvelope(), data: { paymentId: 'not-a-uuid' } };
     const key = valid.aggregateId; // one key: one partition, in this order
-    await send(s.topic, key, 'this is {not json', { type: 'payment.succeeded', traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' });
+    await send(s.topic, key, 'this is {not json', {
+      type: 'payment.succeeded',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    });
     await send(s.topic, key, JSON.stringify(invalidPayload), { type: 'payment.succeeded' });
     await send(s.topic, key, valid);
 
-    await waitFor(async () => (await s.effects()).length === 1, { what: 'the valid message after the poison ones' });
+    await waitFor(async () => (await s.effects()).length === 1, {
+      what: 'the valid message after the poison ones',
+    });
     expect(handled).toEqual([valid.id]);
 
     const reader = await TopicReader.start(kafka, [dlq]);
@@ -212,8 +240,12 @@ describe('idempotent consumer (inbox)', () => {
     });
     expect(badPayload.value).toBe(JSON.stringify(invalidPayload));
     expect(badPayload.headers['x-error']).toContain('invalid "payment.succeeded" payload');
-    expect(Number(badPayload.headers['x-original-offset'])).toBe(Number(notJson.headers['x-original-offset']) + 1);
-    expect(await metricValue(s.app.metrics, 'kafka_dlq_total', { topic: s.topic, consumer: s.group })).toBe(2);
+    expect(Number(badPayload.headers['x-original-offset'])).toBe(
+      Number(notJson.headers['x-original-offset']) + 1,
+    );
+    expect(await metricValue(s.app.metrics, 'kafka_dlq_total', { topic: s.topic, consumer: s.group })).toBe(
+      2,
+    );
   });
 
   it('dead-letters a message whose handler keeps failing, then redrives it once the handler is fixed', async () => {
@@ -236,7 +268,9 @@ describe('idempotent consumer (inbox)', () => {
     await send(s.topic, failing.aggregateId, next);
 
     // Three attempts, then the DLQ, then the partition moves on.
-    await waitFor(async () => (await s.effects()).some((e) => e.event_id === next.id), { what: 'the next message' });
+    await waitFor(async () => (await s.effects()).some((e) => e.event_id === next.id), {
+      what: 'the next message',
+    });
     broken = false;
     expect((await s.effects()).filter((e) => e.event_id === failing.id)).toEqual([]);
     const reader = await TopicReader.start(kafka, [dlq]);
@@ -247,11 +281,17 @@ describe('idempotent consumer (inbox)', () => {
 
     const result = await redriveDlq(kafka, { group: s.group, topic: s.topic });
     expect(result).toEqual({ dlqTopic: dlq, redriven: 1, complete: true });
-    await waitFor(async () => (await s.effects()).some((e) => e.event_id === failing.id), { what: 'the redriven event' });
+    await waitFor(async () => (await s.effects()).some((e) => e.event_id === failing.id), {
+      what: 'the redriven event',
+    });
     expect((await s.effects()).filter((e) => e.event_id === failing.id)).toHaveLength(1);
 
     // A second redrive finds nothing new: progress is committed.
-    expect(await redriveDlq(kafka, { group: s.group, topic: s.topic })).toEqual({ dlqTopic: dlq, redriven: 0, complete: true });
+    expect(await redriveDlq(kafka, { group: s.group, topic: s.topic })).toEqual({
+      dlqTopic: dlq,
+      redriven: 0,
+      complete: true,
+    });
   });
 
   it('acknowledges and skips event types the group has no handler for', async () => {
@@ -274,7 +314,11 @@ describe('idempotent consumer (inbox)', () => {
     await waitFor(async () => (await s.effects()).length === 1, { what: 'the handled event' });
     expect(await s.inbox()).toEqual([{ consumer: s.group, event_id: succeeded.id }]);
     expect(
-      await metricValue(s.app.metrics, 'kafka_messages_consumed_total', { topic: s.topic, type: 'payment.failed', outcome: 'skipped' }),
+      await metricValue(s.app.metrics, 'kafka_messages_consumed_total', {
+        topic: s.topic,
+        type: 'payment.failed',
+        outcome: 'skipped',
+      }),
     ).toBe(1);
   });
 

@@ -30,7 +30,9 @@ export class DeadLetterPublisher {
     await producer.send({
       topic,
       acks: -1,
-      messages: [{ key: letter.key, value: letter.value, headers: deadLetterHeaders(letter.headers, letter.origin) }],
+      messages: [
+        { key: letter.key, value: letter.value, headers: deadLetterHeaders(letter.headers, letter.origin) },
+      ],
     });
     return topic;
   }

@@ -36,7 +36,10 @@ export async function redriveDlq(kafka: KafkaClient, options: RedriveOptions): P
   }
 
   // Snapshot of what is in the DLQ now; messages dead-lettered during the redrive wait for the next run.
-  const [watermarks, committed] = await Promise.all([kafka.topicOffsets(source), kafka.groupOffsets(redriveGroup, source)]);
+  const [watermarks, committed] = await Promise.all([
+    kafka.topicOffsets(source),
+    kafka.groupOffsets(redriveGroup, source),
+  ]);
   const committedBy = new Map(committed.map(({ partition, offset }) => [partition, BigInt(offset)]));
   const pending = new Map<number, bigint>();
   for (const { partition, low, high } of watermarks) {
@@ -55,7 +58,11 @@ export async function redriveDlq(kafka: KafkaClient, options: RedriveOptions): P
   let finish!: () => void;
   const drained = new Promise<void>((resolve) => (finish = resolve));
   const producer = kafka.producer({ allowAutoTopicCreation: false });
-  const consumer = kafka.consumer({ groupId: redriveGroup, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId: redriveGroup,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+  });
   let timer: NodeJS.Timeout | undefined;
   try {
     await producer.connect();
@@ -72,7 +79,13 @@ export async function redriveDlq(kafka: KafkaClient, options: RedriveOptions): P
         await producer.send({
           topic: options.topic,
           acks: -1,
-          messages: [{ key: message.key, value: message.value, headers: redriveHeaders(decodeHeaders(message.headers)) }],
+          messages: [
+            {
+              key: message.key,
+              value: message.value,
+              headers: redriveHeaders(decodeHeaders(message.headers)),
+            },
+          ],
         });
         await consumer.commitOffsets([{ topic: source, partition, offset: (offset + 1n).toString() }]);
         redriven += 1;

@@ -35,7 +35,9 @@ describe('buildEnvelope', () => {
 
   it('rejects a payload that does not satisfy the catalog schema, naming the field', () => {
     const invalid = { ...payment, currency: 'euro' };
-    expect(() => buildEnvelope('payment.succeeded', payment.paymentId, invalid)).toThrow(EventValidationError);
+    expect(() => buildEnvelope('payment.succeeded', payment.paymentId, invalid)).toThrow(
+      EventValidationError,
+    );
     expect(() => buildEnvelope('payment.succeeded', payment.paymentId, invalid)).toThrow(/currency/);
   });
 

@@ -77,6 +77,9 @@ describe('dead-letter headers', () => {
   });
 
   it('are removed again on redrive, leaving the original headers', () => {
-    expect(redriveHeaders(deadLetterHeaders({ type: 't', traceparent: 'tp' }, origin))).toEqual({ type: 't', traceparent: 'tp' });
+    expect(redriveHeaders(deadLetterHeaders({ type: 't', traceparent: 'tp' }, origin))).toEqual({
+      type: 't',
+      traceparent: 'tp',
+    });
   });
 });

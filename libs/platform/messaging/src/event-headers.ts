@@ -54,7 +54,10 @@ export interface DeadLetterOrigin {
 }
 
 /** The original headers plus why, where from and when the message was dead-lettered. */
-export function deadLetterHeaders(original: Record<string, string>, origin: DeadLetterOrigin): Record<string, string> {
+export function deadLetterHeaders(
+  original: Record<string, string>,
+  origin: DeadLetterOrigin,
+): Record<string, string> {
   return {
     ...original,
     [DeadLetterHeaders.error]: describeError(origin.error).slice(0, MAX_ERROR_LENGTH),

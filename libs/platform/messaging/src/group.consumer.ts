@@ -11,7 +11,10 @@ import type { KafkaClient, KafkaConsumer, KafkaEachMessagePayload } from './kafk
 import type { ConsumerRetryOptions } from './messaging.options';
 
 /** Applies one event inside the consumer's open transaction; throwing rolls the transaction back. */
-export type EventHandler<T extends EventType> = (event: EventEnvelope<T>, manager: EntityManager) => Promise<void>;
+export type EventHandler<T extends EventType> = (
+  event: EventEnvelope<T>,
+  manager: EntityManager,
+) => Promise<void>;
 
 /** Handlers by event type; types without a handler are acknowledged and skipped. */
 export type EventHandlers = { [T in EventType]?: EventHandler<T> };
@@ -100,7 +103,9 @@ export class GroupConsumer implements Subscription {
   }
 
   start(): void {
-    this.connectAndRun().catch((error: unknown) => this.logger.error(`consumer start failed: ${describeError(error)}`));
+    this.connectAndRun().catch((error: unknown) =>
+      this.logger.error(`consumer start failed: ${describeError(error)}`),
+    );
   }
 
   /** Lets the message in flight finish (or abandons its retries), then leaves the group. */
@@ -130,17 +135,25 @@ export class GroupConsumer implements Subscription {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => this.markJoined());
     consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.logger.error(`consumer crashed (${payload.restart ? 'kafkajs restarts it' : 'restarting'}): ${describeError(payload.error)}`);
+      this.logger.error(
+        `consumer crashed (${payload.restart ? 'kafkajs restarts it' : 'restarting'}): ${describeError(payload.error)}`,
+      );
       if (!payload.restart) {
         this.scheduleRestart(consumer);
       }
     });
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      this.deps.metrics.lag.set({ group: this.group, topic: payload.topic, partition: String(payload.partition) }, Number(payload.offsetLag));
+      this.deps.metrics.lag.set(
+        { group: this.group, topic: payload.topic, partition: String(payload.partition) },
+        Number(payload.offsetLag),
+      );
     });
     try {
       await consumer.connect();
-      await consumer.subscribe({ topics: [...this.topics], fromBeginning: this.options.fromBeginning ?? true });
+      await consumer.subscribe({
+        topics: [...this.topics],
+        fromBeginning: this.options.fromBeginning ?? true,
+      });
       await consumer.run({
         autoCommit: true,
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 1,
@@ -235,18 +248,24 @@ export class GroupConsumer implements Subscription {
         if (error instanceof InfrastructureError) {
           infrastructureFailures += 1;
           const wait = backoffDelay(infrastructureFailures, this.deps.retry.infrastructureBackoff);
-          this.logger.warn(`${envelope.type} ${envelope.id}: database unavailable, retrying in ${wait} ms: ${error.message}`);
+          this.logger.warn(
+            `${envelope.type} ${envelope.id}: database unavailable, retrying in ${wait} ms: ${error.message}`,
+          );
           await this.pauseBeforeRetry(payload, wait);
           continue;
         }
         handlerFailures += 1;
         if (handlerFailures >= this.deps.retry.maxAttempts) {
-          this.logger.error(`${envelope.type} ${envelope.id} failed ${handlerFailures} times, dead-lettering: ${describeError(error)}`);
+          this.logger.error(
+            `${envelope.type} ${envelope.id} failed ${handlerFailures} times, dead-lettering: ${describeError(error)}`,
+          );
           await this.deadLetter(payload, headers, error);
           return { outcome: 'dlq', type: envelope.type };
         }
         const wait = backoffDelay(handlerFailures, this.deps.retry.backoff);
-        this.logger.warn(`${envelope.type} ${envelope.id} failed (attempt ${handlerFailures}), retrying in ${wait} ms: ${describeError(error)}`);
+        this.logger.warn(
+          `${envelope.type} ${envelope.id} failed (attempt ${handlerFailures}), retrying in ${wait} ms: ${describeError(error)}`,
+        );
         await this.pauseBeforeRetry(payload, wait);
       }
     }
@@ -291,7 +310,11 @@ export class GroupConsumer implements Subscription {
     }
   }
 
-  private async deadLetter(payload: KafkaEachMessagePayload, headers: Record<string, string>, error: unknown): Promise<void> {
+  private async deadLetter(
+    payload: KafkaEachMessagePayload,
+    headers: Record<string, string>,
+    error: unknown,
+  ): Promise<void> {
     const { topic, partition, message } = payload;
     const letter = {
       key: message.key,
@@ -304,11 +327,15 @@ export class GroupConsumer implements Subscription {
       try {
         const dlq = await this.deps.deadLetters.publish(letter);
         this.deps.metrics.deadLettered.inc({ topic, consumer: this.group });
-        this.logger.warn(`${topic}[${partition}]@${message.offset} dead-lettered to ${dlq}: ${describeError(error)}`);
+        this.logger.warn(
+          `${topic}[${partition}]@${message.offset} dead-lettered to ${dlq}: ${describeError(error)}`,
+        );
         return;
       } catch (publishError) {
         const wait = backoffDelay(failures, this.deps.retry.infrastructureBackoff);
-        this.logger.warn(`dead-lettering ${topic}[${partition}]@${message.offset} failed, retrying in ${wait} ms: ${describeError(publishError)}`);
+        this.logger.warn(
+          `dead-lettering ${topic}[${partition}]@${message.offset} failed, retrying in ${wait} ms: ${describeError(publishError)}`,
+        );
         await this.pauseBeforeRetry(payload, wait);
       }
     }

@@ -1,5 +1,10 @@
 export { MessagingModule } from './messaging.module';
-export type { MessagingConfig, MessagingModuleOptions, OutboxRelayOptions, ConsumerRetryOptions } from './messaging.options';
+export type {
+  MessagingConfig,
+  MessagingModuleOptions,
+  OutboxRelayOptions,
+  ConsumerRetryOptions,
+} from './messaging.options';
 export type { BackoffOptions } from './backoff';
 export { KafkaClient, type KafkaClientOptions } from './kafka.client';
 export { OutboxWriter, OutboxTransactionError } from './outbox.writer';

@@ -42,7 +42,9 @@ const REQUEST_RETRY: RetryOptions = { initialRetryTime: 300, maxRetryTime: 5_000
  * on purpose: it re-sends from the outbox table itself, and a send blocked forever would hold the
  * outbox transaction open for the whole outage.
  */
-const SUPPRESSED_MESSAGES = new Set(['Limiting retries for the idempotent producer may invalidate EoS guarantees']);
+const SUPPRESSED_MESSAGES = new Set([
+  'Limiting retries for the idempotent producer may invalidate EoS guarantees',
+]);
 
 /** Fields of a kafkajs log entry that are noise in our logs (we have our own timestamps). */
 const DROPPED_FIELDS = new Set(['timestamp', 'logger', 'stack', 'message']);

@@ -60,13 +60,17 @@ describe('trace propagation through the outbox and Kafka', () => {
     const tracer = trace.getTracer('test');
     const request = await tracer.startActiveSpan('POST /v1/payments', async (span) => {
       const data = paymentSucceeded();
-      await app.dataSource.transaction((manager) => app.writer.add(manager, 'payment.succeeded', data.paymentId, data));
+      await app.dataSource.transaction((manager) =>
+        app.writer.add(manager, 'payment.succeeded', data.paymentId, data),
+      );
       span.end();
       return span.spanContext();
     });
 
     await waitFor(() => seen.length === 1, { what: 'the handler' });
-    await waitFor(() => exporter.getFinishedSpans().some((s) => s.kind === SpanKind.CONSUMER), { what: 'the consumer span' });
+    await waitFor(() => exporter.getFinishedSpans().some((s) => s.kind === SpanKind.CONSUMER), {
+      what: 'the consumer span',
+    });
     const spans = exporter.getFinishedSpans();
     const send = spans.find((s) => s.kind === SpanKind.PRODUCER && s.name === `send ${topic}`);
     const processSpan = spans.find((s) => s.kind === SpanKind.CONSUMER && s.name === `process ${topic}`);

@@ -1,4 +1,11 @@
-import { Inject, Injectable, Module, type DynamicModule, type OnApplicationBootstrap, type Provider } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type Provider,
+} from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { ConsumerHost } from './consumer.host';
@@ -39,10 +46,15 @@ class KafkaReadiness implements OnApplicationBootstrap {
   }
 }
 
-function resolveOptions(options: MessagingModuleOptions, config: Partial<MessagingConfig>): ResolvedMessagingOptions {
+function resolveOptions(
+  options: MessagingModuleOptions,
+  config: Partial<MessagingConfig>,
+): ResolvedMessagingOptions {
   const missing = (['KAFKA_BROKERS', 'DATABASE_URL'] as const).filter((key) => !config[key]);
   if (missing.length > 0) {
-    throw new Error(`MessagingModule needs ${missing.join(' and ')} in the app config (kafkaConfig, databaseConfig)`);
+    throw new Error(
+      `MessagingModule needs ${missing.join(' and ')} in the app config (kafkaConfig, databaseConfig)`,
+    );
   }
   return {
     clientId: options.clientId,
@@ -75,7 +87,8 @@ export class MessagingModule {
       {
         provide: KafkaClient,
         inject: [APP_CONFIG],
-        useFactory: (config: MessagingConfig) => new KafkaClient({ clientId: options.clientId, brokers: config.KAFKA_BROKERS }),
+        useFactory: (config: MessagingConfig) =>
+          new KafkaClient({ clientId: options.clientId, brokers: config.KAFKA_BROKERS }),
       },
       KafkaReadiness,
       OutboxWriter,

@@ -54,7 +54,9 @@ afterAll(async () => {
 }, 180_000);
 
 function kafkaReady(app: TestApp): Promise<unknown> | undefined {
-  return app.readiness.entries().find(([name]) => name === 'kafka')?.[1]();
+  return app.readiness
+    .entries()
+    .find(([name]) => name === 'kafka')?.[1]();
 }
 
 describe('outbox during a Kafka outage', () => {
@@ -87,7 +89,9 @@ describe('outbox during a Kafka outage', () => {
     });
     await subscription.ready();
     const effects = async (): Promise<string[]> =>
-      (await schema.query<{ event_id: string }>(`SELECT event_id FROM "${schema.name}".effects`)).map((r) => r.event_id);
+      (await schema.query<{ event_id: string }>(`SELECT event_id FROM "${schema.name}".effects`)).map(
+        (r) => r.event_id,
+      );
     const commit = (count: number): Promise<EventEnvelope[]> =>
       app.dataSource.transaction(async (manager) => {
         const written: EventEnvelope[] = [];
@@ -147,7 +151,10 @@ describe('outbox during a Kafka outage', () => {
 
     // The consumer came back as well and applied every event exactly once.
     const allIds = [...before, ...during].map((e) => e.id);
-    await waitFor(async () => (await effects()).length >= allIds.length, { timeoutMs: 90_000, what: 'the consumer to catch up' });
+    await waitFor(async () => (await effects()).length >= allIds.length, {
+      timeoutMs: 90_000,
+      what: 'the consumer to catch up',
+    });
     expect((await effects()).sort()).toEqual([...allIds].sort());
     await expect(kafkaReady(app)).resolves.toBeUndefined();
   }, 300_000);

@@ -46,12 +46,21 @@ async function setup(options: Partial<TestAppOptions> = {}): Promise<Setup> {
   const prefix = testTopicPrefix();
   const topic = `${prefix}${Topics.payment}`;
   await kafka.ensureTopics([{ topic, numPartitions: 3 }]);
-  const app = await startMessagingApp({ schema: schema.name, relay: true, topicPrefix: prefix, logLevels, ...options });
+  const app = await startMessagingApp({
+    schema: schema.name,
+    relay: true,
+    topicPrefix: prefix,
+    logLevels,
+    ...options,
+  });
   cleanup.add(() => app.close());
   return { schema, prefix, topic, app };
 }
 
-async function commit(app: TestApp, events: { key: string; data: EventData<'payment.succeeded'> }[]): Promise<string[]> {
+async function commit(
+  app: TestApp,
+  events: { key: string; data: EventData<'payment.succeeded'> }[],
+): Promise<string[]> {
   return app.dataSource.transaction(async (manager) => {
     const ids: string[] = [];
     for (const { key, data } of events) {
@@ -76,7 +85,9 @@ describe('transactional outbox', () => {
     await expect(
       app.dataSource.transaction(async (manager) => {
         for (let i = 0; i < 3; i += 1) {
-          rolledBack.push((await app.writer.add(manager, 'payment.succeeded', 'key-a', paymentSucceeded())).id);
+          rolledBack.push(
+            (await app.writer.add(manager, 'payment.succeeded', 'key-a', paymentSucceeded())).id,
+          );
         }
         throw new Error('business rule failed after writing the events');
       }),
@@ -96,7 +107,9 @@ describe('transactional outbox', () => {
 
     await waitFor(() => reader.messages.length >= total, { what: `${total} messages` });
     for (const key of keys) {
-      const received = reader.messages.filter((m) => m.key === key).map((m) => JSON.parse(m.value ?? '{}').id as string);
+      const received = reader.messages
+        .filter((m) => m.key === key)
+        .map((m) => JSON.parse(m.value ?? '{}').id as string);
       expect(received).toEqual(written.get(key));
     }
     expect(reader.eventIds().filter((id) => rolledBack.includes(id))).toEqual([]);
@@ -108,10 +121,15 @@ describe('transactional outbox', () => {
     );
     expect(rows).toHaveLength(total);
     expect(rows.filter((r) => rolledBack.includes(r.event_id))).toEqual([]);
-    await waitFor(async () => {
-      const pending = await schema.query(`SELECT 1 FROM "${schema.name}".outbox WHERE published_at IS NULL`);
-      return pending.length === 0;
-    }, { what: 'every row marked published' });
+    await waitFor(
+      async () => {
+        const pending = await schema.query(
+          `SELECT 1 FROM "${schema.name}".outbox WHERE published_at IS NULL`,
+        );
+        return pending.length === 0;
+      },
+      { what: 'every row marked published' },
+    );
     expect(await topicMessageCount(kafka, topic)).toBe(total);
     expect(await metricValue(app.metrics, 'outbox_published_total', { topic })).toBe(total);
     expect(await metricValue(app.metrics, 'outbox_backlog')).toBe(0);
@@ -130,8 +148,12 @@ describe('transactional outbox', () => {
       const [id] = await commit(app, [{ key: `key-${i % 3}`, data: paymentSucceeded() }]);
       await waitFor(
         async () =>
-          (await schema.query(`SELECT 1 FROM "${schema.name}".outbox WHERE event_id = $1 AND published_at IS NOT NULL`, [id]))
-            .length === 1,
+          (
+            await schema.query(
+              `SELECT 1 FROM "${schema.name}".outbox WHERE event_id = $1 AND published_at IS NOT NULL`,
+              [id],
+            )
+          ).length === 1,
         { intervalMs: 2, timeoutMs: 15_000, what: `event ${i} published` },
       );
       latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
@@ -139,8 +161,11 @@ describe('transactional outbox', () => {
     await waitFor(() => reader.messages.length === 20, { what: '20 messages on the topic' });
 
     const sorted = [...latencies].sort((a, b) => a - b);
-    const pick = (q: number): string => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
-    console.log(`outbox commit → published (acks=all) via NOTIFY over ${sorted.length} events: p50 ${pick(0.5)} ms, p95 ${pick(0.95)} ms, max ${pick(1)} ms`);
+    const pick = (q: number): string =>
+      sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1);
+    console.log(
+      `outbox commit → published (acks=all) via NOTIFY over ${sorted.length} events: p50 ${pick(0.5)} ms, p95 ${pick(0.95)} ms, max ${pick(1)} ms`,
+    );
   });
 
   it('publishes through the polling fallback when no NOTIFY arrives', async () => {
@@ -174,12 +199,17 @@ describe('transactional outbox', () => {
     await waitFor(() => app.relay?.isListening, { what: 'LISTEN to be re-established' });
 
     const ids = await commit(app, [{ key: 'k', data: paymentSucceeded() }]);
-    await waitFor(() => reader.messages.length === 1, { timeoutMs: 15_000, what: 'the event, woken by NOTIFY' });
+    await waitFor(() => reader.messages.length === 1, {
+      timeoutMs: 15_000,
+      what: 'the event, woken by NOTIFY',
+    });
     expect(reader.eventIds()).toEqual(ids);
   });
 
   it('lets only one of two relays publish at a time: every event exactly once, in order per key', async () => {
-    const { schema, prefix, topic, app } = await setup({ relayOptions: { pollIntervalMs: 100, batchSize: 7 } });
+    const { schema, prefix, topic, app } = await setup({
+      relayOptions: { pollIntervalMs: 100, batchSize: 7 },
+    });
     const second = await startMessagingApp({
       schema: schema.name,
       relay: true,
@@ -211,9 +241,13 @@ describe('transactional outbox', () => {
     expect(new Set(ids).size).toBe(20);
     expect(ids).toHaveLength(20);
     for (const [key, expected] of written) {
-      expect(reader.messages.filter((m) => m.key === key).map((m) => JSON.parse(m.value ?? '{}').id)).toEqual(expected);
+      expect(reader.messages.filter((m) => m.key === key).map((m) => JSON.parse(m.value ?? '{}').id)).toEqual(
+        expected,
+      );
     }
-    const unpublished = await schema.query(`SELECT 1 FROM "${schema.name}".outbox WHERE published_at IS NULL`);
+    const unpublished = await schema.query(
+      `SELECT 1 FROM "${schema.name}".outbox WHERE published_at IS NULL`,
+    );
     expect(unpublished).toEqual([]);
   });
 
@@ -228,9 +262,9 @@ describe('transactional outbox', () => {
         await app.writer.add(manager, 'payment.succeeded', invalid.paymentId, invalid);
       }),
     ).rejects.toThrow(EventValidationError);
-    await expect(app.writer.add(app.dataSource.manager, 'payment.succeeded', 'k', paymentSucceeded())).rejects.toThrow(
-      OutboxTransactionError,
-    );
+    await expect(
+      app.writer.add(app.dataSource.manager, 'payment.succeeded', 'k', paymentSucceeded()),
+    ).rejects.toThrow(OutboxTransactionError);
 
     expect(await schema.query(`SELECT 1 FROM "${schema.name}".payments`)).toEqual([]);
     expect(await schema.query(`SELECT 1 FROM "${schema.name}".outbox`)).toEqual([]);
@@ -251,7 +285,9 @@ describe('transactional outbox', () => {
     const [unpublished] = await insert(null, "now() - interval '5 days'");
 
     await waitFor(
-      async () => (await schema.query(`SELECT 1 FROM "${schema.name}".outbox WHERE event_id = $1`, [expired.event_id])).length === 0,
+      async () =>
+        (await schema.query(`SELECT 1 FROM "${schema.name}".outbox WHERE event_id = $1`, [expired.event_id]))
+          .length === 0,
       { what: 'the expired row to be deleted' },
     );
     const left = await schema.query<{ event_id: string }>(`SELECT event_id FROM "${schema.name}".outbox`);

@@ -105,6 +105,8 @@ export class OutboxListener {
   }
 
   private spawnConnect(): void {
-    this.connect().catch((error: unknown) => this.options.logger.warn(`outbox LISTEN failed: ${describeError(error)}`));
+    this.connect().catch((error: unknown) =>
+      this.options.logger.warn(`outbox LISTEN failed: ${describeError(error)}`),
+    );
   }
 }

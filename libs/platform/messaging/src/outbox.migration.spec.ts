@@ -17,10 +17,13 @@ describe('outboxMigrationSql', () => {
     ]);
   });
 
-  it.each(['Rentals', 'rentals; DROP TABLE x', 'public"', 'msg1', ''])('refuses the schema name %p', (schema) => {
-    expect(() => outboxMigrationSql(schema)).toThrow(/invalid schema name/);
-    expect(() => assertSchemaName(schema)).toThrow();
-  });
+  it.each(['Rentals', 'rentals; DROP TABLE x', 'public"', 'msg1', ''])(
+    'refuses the schema name %p',
+    (schema) => {
+      expect(() => outboxMigrationSql(schema)).toThrow(/invalid schema name/);
+      expect(() => assertSchemaName(schema)).toThrow();
+    },
+  );
 
   it('names the NOTIFY channel after the schema', () => {
     expect(outboxChannel('payments')).toBe('payments_outbox');

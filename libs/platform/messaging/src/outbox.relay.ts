@@ -160,7 +160,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
         // A NOTIFY must not cut the backoff short, or a burst of commits would hammer a down broker.
         wakeable = false;
         wait = backoffDelay(failures, backoff);
-        this.logger.warn(`outbox publish failed (${failures} in a row), retrying in ${wait} ms: ${describeError(error)}`);
+        this.logger.warn(
+          `outbox publish failed (${failures} in a row), retrying in ${wait} ms: ${describeError(error)}`,
+        );
       }
       await this.idle(wait, wakeable);
     }

@@ -96,10 +96,10 @@ export class OutboxRepository {
   }
 
   async markFailed(runner: QueryRunner, ids: string[], error: string): Promise<void> {
-    await runner.query(`UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`, [
-      ids,
-      error,
-    ]);
+    await runner.query(
+      `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])`,
+      [ids, error],
+    );
   }
 
   /** Backlog size and age of the oldest unpublished row; served by the partial index. */

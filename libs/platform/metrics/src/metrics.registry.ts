@@ -23,7 +23,9 @@ export class MetricsRegistry {
   }
 
   histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
-    return this.existing<Histogram<L>>(config.name) ?? new Histogram({ ...config, registers: [this.registry] });
+    return (
+      this.existing<Histogram<L>>(config.name) ?? new Histogram({ ...config, registers: [this.registry] })
+    );
   }
 
   get contentType(): string {

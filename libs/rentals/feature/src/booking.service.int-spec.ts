@@ -37,7 +37,12 @@ describe('BookingService against PostgreSQL', () => {
     // Different but mutually overlapping stays: each contains the night of day 12.
     const attempts = Array.from({ length: 50 }, (_, i) => ({
       guest: principalOf(testUser('guest')),
-      stay: { propertyId: property.id, checkIn: daysFromToday(10 + (i % 3)), checkOut: daysFromToday(13 + (i % 2)), guests: 2 },
+      stay: {
+        propertyId: property.id,
+        checkIn: daysFromToday(10 + (i % 3)),
+        checkOut: daysFromToday(13 + (i % 2)),
+        guests: 2,
+      },
     }));
 
     const results = await Promise.allSettled(attempts.map((a) => bookings.create(a.guest, a.stay)));
@@ -82,9 +87,16 @@ describe('BookingService against PostgreSQL', () => {
 
   it('holds the same dates again once the earlier booking was cancelled', async () => {
     const property = await insertTestProperty(t.dataSource);
-    const stay = { propertyId: property.id, checkIn: daysFromToday(20), checkOut: daysFromToday(22), guests: 1 };
+    const stay = {
+      propertyId: property.id,
+      checkIn: daysFromToday(20),
+      checkOut: daysFromToday(22),
+      guests: 1,
+    };
     const cancelled = await bookings.create(principalOf(testUser('guest')), stay);
-    await t.dataSource.query(`UPDATE rentals.bookings SET status = 'cancelled' WHERE id = $1`, [cancelled.id]);
+    await t.dataSource.query(`UPDATE rentals.bookings SET status = 'cancelled' WHERE id = $1`, [
+      cancelled.id,
+    ]);
 
     const next = await bookings.create(principalOf(testUser('guest')), stay);
 
@@ -93,13 +105,19 @@ describe('BookingService against PostgreSQL', () => {
 
   it('expires an unpaid hold, publishes booking.expired, and frees its dates', async () => {
     const property = await insertTestProperty(t.dataSource);
-    const stay = { propertyId: property.id, checkIn: daysFromToday(30), checkOut: daysFromToday(33), guests: 1 };
+    const stay = {
+      propertyId: property.id,
+      checkIn: daysFromToday(30),
+      checkOut: daysFromToday(33),
+      guests: 1,
+    };
     const twentyMinutesAgo = new Date(Date.now() - 20 * 60_000);
     const stale = await bookings.create(principalOf(testUser('guest')), stay, twentyMinutesAgo);
-    const fresh = await bookings.create(
-      principalOf(testUser('guest')),
-      { ...stay, checkIn: daysFromToday(40), checkOut: daysFromToday(41) },
-    );
+    const fresh = await bookings.create(principalOf(testUser('guest')), {
+      ...stay,
+      checkIn: daysFromToday(40),
+      checkOut: daysFromToday(41),
+    });
     await expect(bookings.create(principalOf(testUser('guest')), stay)).rejects.toMatchObject({
       code: ErrorCode.BookingOverlap,
     });
@@ -133,7 +151,13 @@ describe('BookingService against PostgreSQL', () => {
     expect(booking).toMatchObject({
       totalAmount: 39_535,
       currency: 'EUR',
-      priceBreakdown: { nights: 3, nightlyPrice: 12_345, accommodation: 37_035, cleaningFee: 2_500, total: 39_535 },
+      priceBreakdown: {
+        nights: 3,
+        nightlyPrice: 12_345,
+        accommodation: 37_035,
+        cleaningFee: 2_500,
+        total: 39_535,
+      },
     });
     const [held] = await outboxEvents(t.dataSource, 'booking.held', booking.id);
     expect(held?.data).toMatchObject({ totalAmount: 39_535, currency: 'EUR', hostId: property.hostId });

@@ -21,7 +21,10 @@ export class DeliveryRepository {
    * Records a pending delivery inside the caller's transaction, or finds the one already recorded
    * for the same (event, template, recipient).
    */
-  async recordPending(manager: EntityManager, delivery: NewDelivery): Promise<{ id: string; created: boolean }> {
+  async recordPending(
+    manager: EntityManager,
+    delivery: NewDelivery,
+  ): Promise<{ id: string; created: boolean }> {
     const inserted: { id: string }[] = await manager.query(
       `INSERT INTO notifications.deliveries (id, event_id, template, recipient, locale, subject, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7)

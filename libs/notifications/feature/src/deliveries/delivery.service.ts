@@ -3,9 +3,19 @@ import type { EventEnvelope } from '@rentguy/contracts';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { JobQueue, type JobContext, type JobOutcome } from '@rentguy/platform/queue';
 import type { EntityManager } from 'typeorm';
-import { MailRejectedError, MailTransportRepository, type SentEmail } from '../mail/mail-transport.repository';
+import {
+  MailRejectedError,
+  MailTransportRepository,
+  type SentEmail,
+} from '../mail/mail-transport.repository';
 import type { RenderedEmail } from '../templates/email-template.model';
-import { renderStoredEmail, resolveLocale, templateCatalog, type TemplateName, type TemplatePayload } from '../templates/template-catalog';
+import {
+  renderStoredEmail,
+  resolveLocale,
+  templateCatalog,
+  type TemplateName,
+  type TemplatePayload,
+} from '../templates/template-catalog';
 import type { DeliveryEntity } from './delivery.entity';
 import { DeliveryRepository } from './delivery.repository';
 
@@ -36,8 +46,16 @@ export class DeliveryService {
     private readonly jobs: JobQueue,
     metrics: MetricsRegistry,
   ) {
-    this.sent = metrics.counter({ name: 'emails_sent_total', help: 'Emails accepted by the SMTP relay, by template', labelNames: ['template'] });
-    this.failed = metrics.counter({ name: 'emails_failed_total', help: 'Emails given up on, by template', labelNames: ['template'] });
+    this.sent = metrics.counter({
+      name: 'emails_sent_total',
+      help: 'Emails accepted by the SMTP relay, by template',
+      labelNames: ['template'],
+    });
+    this.failed = metrics.counter({
+      name: 'emails_failed_total',
+      help: 'Emails given up on, by template',
+      labelNames: ['template'],
+    });
     // Zero series from the start, so rate() and absence alerts work before the first email.
     for (const template of Object.keys(templateCatalog)) {
       this.sent.inc({ template }, 0);
@@ -46,7 +64,10 @@ export class DeliveryService {
   }
 
   /** Records the guest's booking confirmation, in the transaction that consumes the event. */
-  recordBookingConfirmed(manager: EntityManager, event: EventEnvelope<'booking.confirmed'>): Promise<RecordedDelivery> {
+  recordBookingConfirmed(
+    manager: EntityManager,
+    event: EventEnvelope<'booking.confirmed'>,
+  ): Promise<RecordedDelivery> {
     const { data } = event;
     return this.record(manager, event.id, 'booking-confirmed', data.guestEmail, data.locale, {
       bookingId: data.bookingId,
@@ -72,7 +93,10 @@ export class DeliveryService {
     const delivery = await this.deliveries.startAttempt(deliveryId);
     if (!delivery) {
       const current = await this.deliveries.findById(deliveryId);
-      return { status: 'skipped', reason: current ? `delivery is already ${current.status}` : 'delivery not found' };
+      return {
+        status: 'skipped',
+        reason: current ? `delivery is already ${current.status}` : 'delivery not found',
+      };
     }
     const labels = { template: delivery.template };
     const email = this.render(delivery);
@@ -101,7 +125,9 @@ export class DeliveryService {
       await this.deliveries.recordFailure(deliveryId, messageOf(error), final);
       if (final) {
         this.failed.inc(labels);
-        this.logger.error(`delivery ${deliveryId} (${delivery.template}) failed after ${delivery.attempts} attempt(s): ${messageOf(error)}`);
+        this.logger.error(
+          `delivery ${deliveryId} (${delivery.template}) failed after ${delivery.attempts} attempt(s): ${messageOf(error)}`,
+        );
       }
       if (permanent) {
         return { status: 'skipped', reason: `recipient rejected: ${messageOf(error)}` };

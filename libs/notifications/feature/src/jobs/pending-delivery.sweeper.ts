@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { DeliveryService } from '../deliveries/delivery.service';
 import type { NotificationsConfig } from '../notifications.config';
@@ -15,7 +21,8 @@ export class PendingDeliverySweeper implements OnApplicationBootstrap, BeforeApp
 
   constructor(
     private readonly deliveries: DeliveryService,
-    @Inject(APP_CONFIG) private readonly config: Pick<NotificationsConfig, 'EMAIL_SWEEP_INTERVAL_MS' | 'EMAIL_SWEEP_MIN_AGE_MS'>,
+    @Inject(APP_CONFIG)
+    private readonly config: Pick<NotificationsConfig, 'EMAIL_SWEEP_INTERVAL_MS' | 'EMAIL_SWEEP_MIN_AGE_MS'>,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -40,7 +47,9 @@ export class PendingDeliverySweeper implements OnApplicationBootstrap, BeforeApp
           this.logger.debug(`handed ${count} stale pending deliveries to the email queue again`);
         }
       })
-      .catch((error: unknown) => this.logger.error(`sweep failed: ${error instanceof Error ? error.message : String(error)}`))
+      .catch((error: unknown) =>
+        this.logger.error(`sweep failed: ${error instanceof Error ? error.message : String(error)}`),
+      )
       .finally(() => {
         this.running = undefined;
       });

@@ -36,7 +36,10 @@ describe('MailTransportRepository', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.server.address() as AddressInfo).port;
-    mail = new MailTransportRepository({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'RentGuy <no-reply@rentguy.test>' });
+    mail = new MailTransportRepository({
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      MAIL_FROM: 'RentGuy <no-reply@rentguy.test>',
+    });
   });
 
   afterAll(async () => {

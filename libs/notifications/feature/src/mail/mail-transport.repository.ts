@@ -110,5 +110,7 @@ function isPermanentRecipientRejection(error: unknown): boolean {
     return false;
   }
   const { responseCode, command } = error as { responseCode?: unknown; command?: unknown };
-  return typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 && command === 'RCPT TO';
+  return (
+    typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 && command === 'RCPT TO'
+  );
 }

@@ -47,7 +47,7 @@ describe('booking-confirmed template', () => {
     const hostile = {
       ...payload,
       guestName: '<script>alert("x")</script>',
-      propertyTitle: 'Tom & Jerry\'s <b>loft</b>',
+      propertyTitle: "Tom & Jerry's <b>loft</b>",
     };
 
     const email = renderBookingConfirmed(hostile, 'en');
@@ -60,7 +60,10 @@ describe('booking-confirmed template', () => {
   });
 
   it('keeps the subject on one line even when the title contains line breaks', () => {
-    const email = renderBookingConfirmed({ ...payload, propertyTitle: 'Loft\r\nBcc: victim@example.com' }, 'en');
+    const email = renderBookingConfirmed(
+      { ...payload, propertyTitle: 'Loft\r\nBcc: victim@example.com' },
+      'en',
+    );
 
     expect(email.subject).toBe('Your booking at Loft Bcc: victim@example.com is confirmed');
     expect(email.subject).not.toMatch(/[\r\n]/);

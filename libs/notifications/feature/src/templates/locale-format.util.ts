@@ -14,7 +14,9 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
   const format = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency });
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   const sign = amountMinor < 0 ? '-' : '';
-  const units = Math.abs(amountMinor).toString().padStart(digits + 1, '0');
+  const units = Math.abs(amountMinor)
+    .toString()
+    .padStart(digits + 1, '0');
   const decimal = digits === 0 ? units : `${units.slice(0, -digits)}.${units.slice(-digits)}`;
   // Intl formats decimal strings exactly (no binary rounding on the way).
   return format.format(`${sign}${decimal}` as Intl.StringNumericLiteral);

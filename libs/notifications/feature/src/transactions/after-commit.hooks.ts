@@ -30,7 +30,9 @@ export class AfterCommitHooks implements OnModuleInit {
           try {
             await task();
           } catch (error) {
-            this.logger.error(`after-commit task failed: ${error instanceof Error ? error.message : String(error)}`);
+            this.logger.error(
+              `after-commit task failed: ${error instanceof Error ? error.message : String(error)}`,
+            );
           }
         }
       },

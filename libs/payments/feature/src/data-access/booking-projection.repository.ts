@@ -75,13 +75,17 @@ export class BookingProjectionRepository {
   }
 
   async markExpired(tx: Tx, bookingId: string): Promise<void> {
-    await tx.query(`UPDATE ${this.table} SET status = 'expired', updated_at = now() WHERE booking_id = $1 AND status = 'held'`, [
-      bookingId,
-    ]);
+    await tx.query(
+      `UPDATE ${this.table} SET status = 'expired', updated_at = now() WHERE booking_id = $1 AND status = 'held'`,
+      [bookingId],
+    );
   }
 
   /** Confirmed wins over anything (a paid expired hold is re-held and confirmed by rentals). */
-  async markConfirmed(tx: Tx, booking: Omit<HeldBooking, 'expiresAt'> & { confirmedAt: Date }): Promise<void> {
+  async markConfirmed(
+    tx: Tx,
+    booking: Omit<HeldBooking, 'expiresAt'> & { confirmedAt: Date },
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO ${this.table} AS p (booking_id, guest_id, amount, currency, expires_at, status)
        VALUES ($1, $2, $3, $4, $5, 'confirmed')

@@ -57,7 +57,11 @@ export class PaymentRepository {
   }
 
   /** The booking's most recent payment in one of `statuses`. */
-  async findLatestForBooking(tx: Tx, bookingId: string, statuses: readonly PaymentStatus[]): Promise<Payment | null> {
+  async findLatestForBooking(
+    tx: Tx,
+    bookingId: string,
+    statuses: readonly PaymentStatus[],
+  ): Promise<Payment | null> {
     const rows = (await tx.query(
       `SELECT ${COLUMNS} FROM ${this.table} WHERE booking_id = $1 AND status = ANY($2::text[]) ORDER BY created_at DESC LIMIT 1`,
       [bookingId, statuses],
@@ -145,6 +149,9 @@ export class PaymentRepository {
 
   /** Marks a pending payment as checked, so the next reconciliation round asks about others first. */
   async touchPending(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE ${this.table} SET updated_at = now() WHERE id = $1 AND status = 'pending'`, [id]);
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET updated_at = now() WHERE id = $1 AND status = 'pending'`,
+      [id],
+    );
   }
 }

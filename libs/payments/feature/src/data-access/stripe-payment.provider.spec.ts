@@ -4,12 +4,23 @@ import { apiEndpointOf, paymentStatusOfIntent, paymentUpdateOfStripeEvent } from
 const intentEvent = (type: string, object: Record<string, unknown>) => ({
   eventId: 'evt_1',
   type,
-  payload: { id: 'evt_1', object: 'event', type, data: { object: { id: 'pi_1', object: 'payment_intent', ...object } } },
+  payload: {
+    id: 'evt_1',
+    object: 'event',
+    type,
+    data: { object: { id: 'pi_1', object: 'payment_intent', ...object } },
+  },
 });
 
 describe('Stripe adapter mapping', () => {
   it('maps every unfinished PaymentIntent status to pending', () => {
-    for (const status of ['requires_payment_method', 'requires_confirmation', 'requires_action', 'requires_capture', 'processing'] as const) {
+    for (const status of [
+      'requires_payment_method',
+      'requires_confirmation',
+      'requires_action',
+      'requires_capture',
+      'processing',
+    ] as const) {
       expect(paymentStatusOfIntent(status)).toBe('pending');
     }
     expect(paymentStatusOfIntent('succeeded')).toBe('succeeded');
@@ -18,7 +29,9 @@ describe('Stripe adapter mapping', () => {
 
   it('reads our payment id back from the intent metadata', () => {
     const paymentId = randomUUID();
-    expect(paymentUpdateOfStripeEvent(intentEvent('payment_intent.succeeded', { metadata: { paymentId } }))).toEqual({
+    expect(
+      paymentUpdateOfStripeEvent(intentEvent('payment_intent.succeeded', { metadata: { paymentId } })),
+    ).toEqual({
       providerPaymentId: 'pi_1',
       paymentId,
       status: 'succeeded',
@@ -27,25 +40,39 @@ describe('Stripe adapter mapping', () => {
   });
 
   it('ignores a metadata payment id that is not one of ours', () => {
-    const update = paymentUpdateOfStripeEvent(intentEvent('payment_intent.succeeded', { metadata: { paymentId: "1' OR 1=1" } }));
+    const update = paymentUpdateOfStripeEvent(
+      intentEvent('payment_intent.succeeded', { metadata: { paymentId: "1' OR 1=1" } }),
+    );
     expect(update?.paymentId).toBeNull();
   });
 
   it('keeps the decline message of a failed payment', () => {
     const update = paymentUpdateOfStripeEvent(
-      intentEvent('payment_intent.payment_failed', { last_payment_error: { code: 'card_declined', message: 'Your card was declined.' } }),
+      intentEvent('payment_intent.payment_failed', {
+        last_payment_error: { code: 'card_declined', message: 'Your card was declined.' },
+      }),
     );
     expect(update).toMatchObject({ status: 'failed', failureReason: 'Your card was declined.' });
   });
 
   it('acts on nothing else', () => {
     expect(paymentUpdateOfStripeEvent(intentEvent('payment_intent.created', {}))).toBeNull();
-    expect(paymentUpdateOfStripeEvent({ eventId: 'evt_2', type: 'customer.created', payload: {} })).toBeNull();
+    expect(
+      paymentUpdateOfStripeEvent({ eventId: 'evt_2', type: 'customer.created', payload: {} }),
+    ).toBeNull();
   });
 
   it('points the SDK at STRIPE_API_BASE_URL when set', () => {
     expect(apiEndpointOf(undefined)).toEqual({});
-    expect(apiEndpointOf('http://127.0.0.1:12111')).toEqual({ host: '127.0.0.1', port: '12111', protocol: 'http' });
-    expect(apiEndpointOf('https://stripe.internal')).toEqual({ host: 'stripe.internal', port: 443, protocol: 'https' });
+    expect(apiEndpointOf('http://127.0.0.1:12111')).toEqual({
+      host: '127.0.0.1',
+      port: '12111',
+      protocol: 'http',
+    });
+    expect(apiEndpointOf('https://stripe.internal')).toEqual({
+      host: 'stripe.internal',
+      port: 443,
+      protocol: 'https',
+    });
   });
 });

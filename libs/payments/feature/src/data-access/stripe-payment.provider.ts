@@ -107,14 +107,19 @@ export class StripePaymentProvider implements PaymentProvider {
   }
 
   async fetchStatus(providerPaymentId: string): Promise<ProviderPayment> {
-    const intent = await this.call('retrieve payment intent', () => this.stripe.paymentIntents.retrieve(providerPaymentId));
+    const intent = await this.call('retrieve payment intent', () =>
+      this.stripe.paymentIntents.retrieve(providerPaymentId),
+    );
     return providerPaymentOf(intent);
   }
 
   async refund(request: CreateProviderRefund): Promise<ProviderRefund> {
     const refund = await this.call('create refund', () =>
       this.stripe.refunds.create(
-        { payment_intent: request.providerPaymentId, ...(request.amount !== undefined && { amount: request.amount }) },
+        {
+          payment_intent: request.providerPaymentId,
+          ...(request.amount !== undefined && { amount: request.amount }),
+        },
         { idempotencyKey: request.refundId },
       ),
     );
@@ -129,7 +134,12 @@ export class StripePaymentProvider implements PaymentProvider {
     }
     let event: Stripe.Event;
     try {
-      event = this.stripe.webhooks.constructEvent(rawBody, signature, this.config.STRIPE_WEBHOOK_SECRET, WEBHOOK_TOLERANCE_SECONDS);
+      event = this.stripe.webhooks.constructEvent(
+        rawBody,
+        signature,
+        this.config.STRIPE_WEBHOOK_SECRET,
+        WEBHOOK_TOLERANCE_SECONDS,
+      );
     } catch {
       throw new DomainError(ErrorCode.InvalidSignature, 'webhook signature verification failed');
     }
@@ -167,7 +177,9 @@ function providerPaymentOf(intent: Stripe.PaymentIntent): ProviderPayment {
 }
 
 /** SDK host/port/protocol from STRIPE_API_BASE_URL (a local fake in tests); Stripe's own when unset. */
-export function apiEndpointOf(baseUrl: string | undefined): Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'> {
+export function apiEndpointOf(
+  baseUrl: string | undefined,
+): Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'> {
   if (!baseUrl) {
     return {};
   }

@@ -21,7 +21,14 @@ export interface StoredWebhookEvent extends WebhookDelivery {
 }
 
 function eventOf(row: EventRow): StoredWebhookEvent {
-  return { id: row.id, provider: row.provider, eventId: row.event_id, type: row.type, payload: row.payload, attempts: row.attempts };
+  return {
+    id: row.id,
+    provider: row.provider,
+    eventId: row.event_id,
+    type: row.type,
+    payload: row.payload,
+    attempts: row.attempts,
+  };
 }
 
 /** All SQL on the webhook inbox. */
@@ -66,14 +73,17 @@ export class WebhookEventRepository {
   }
 
   async markProcessed(tx: Tx, id: string): Promise<void> {
-    await tx.query(`UPDATE ${this.table} SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`, [id]);
+    await tx.query(
+      `UPDATE ${this.table} SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
+      [id],
+    );
   }
 
   async recordFailure(id: string, error: string): Promise<void> {
-    await this.dataSource.query(`UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, [
-      id,
-      error.slice(0, 2000),
-    ]);
+    await this.dataSource.query(
+      `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $2 WHERE id = $1`,
+      [id, error.slice(0, 2000)],
+    );
   }
 
   /** Events still waiting (their in-process run failed or never happened), oldest first. */

@@ -40,7 +40,11 @@ export function testTopicPrefix(): string {
 /** Polls `probe` until it returns something other than undefined/false; fails after `timeoutMs`. */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false> | T | undefined | false,
-  { timeoutMs = 20_000, intervalMs = 50, what = 'condition' }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  {
+    timeoutMs = 20_000,
+    intervalMs = 50,
+    what = 'condition',
+  }: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -54,7 +58,9 @@ export async function waitFor<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
@@ -87,7 +93,9 @@ export interface TestSchema {
 }
 
 /** A throwaway schema `msg_test_<random>` with the outbox migration applied. */
-export async function createTestSchema(extraDdl: (schema: string) => string[] = () => []): Promise<TestSchema> {
+export async function createTestSchema(
+  extraDdl: (schema: string) => string[] = () => [],
+): Promise<TestSchema> {
   const name = `msg_test_${randomName()}`;
   const client = new Client({ connectionString: TEST_DATABASE_URL });
   client.on('error', () => undefined);
@@ -146,7 +154,12 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
       ConfigModule.forRoot(config),
       MetricsModule,
       HealthModule,
-      DatabaseModule.forRoot({ schema: options.schema, entities: [], migrations: [], applicationName: 'messaging-int-test' }),
+      DatabaseModule.forRoot({
+        schema: options.schema,
+        entities: [],
+        migrations: [],
+        applicationName: 'messaging-int-test',
+      }),
       MessagingModule.forRoot({
         clientId: options.clientId ?? 'messaging-int-test',
         schema: options.schema,
@@ -239,7 +252,9 @@ export async function topicMessageCount(kafka: KafkaClient, topic: string): Prom
   return offsets.reduce((sum, { low, high }) => sum + Number(high) - Number(low), 0);
 }
 
-export function paymentSucceeded(overrides: Partial<EventData<'payment.succeeded'>> = {}): EventData<'payment.succeeded'> {
+export function paymentSucceeded(
+  overrides: Partial<EventData<'payment.succeeded'>> = {},
+): EventData<'payment.succeeded'> {
   return {
     paymentId: randomUUID(),
     bookingId: randomUUID(),
@@ -252,12 +267,18 @@ export function paymentSucceeded(overrides: Partial<EventData<'payment.succeeded
 }
 
 /** The value of one sample of a metric in the app's registry (undefined when absent). */
-export async function metricValue(metrics: MetricsRegistry, name: string, labels: Record<string, string> = {}): Promise<number | undefined> {
+export async function metricValue(
+  metrics: MetricsRegistry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number | undefined> {
   const metric = metrics.registry.getSingleMetric(name);
   if (!metric) {
     return undefined;
   }
   const { values } = await metric.get();
-  const sample = values.find((v) => Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want));
+  const sample = values.find((v) =>
+    Object.entries(labels).every(([k, want]) => String(v.labels[k]) === want),
+  );
   return sample?.value;
 }

@@ -29,7 +29,9 @@ export class CreatePayments1763856000000 implements MigrationInterface {
     );
     await queryRunner.query(`CREATE INDEX payments_booking_id_idx ON ${s}.payments (booking_id)`);
     // Reconciliation scans payments stuck in pending, oldest first.
-    await queryRunner.query(`CREATE INDEX payments_pending_updated_at_idx ON ${s}.payments (updated_at) WHERE status = 'pending'`);
+    await queryRunner.query(
+      `CREATE INDEX payments_pending_updated_at_idx ON ${s}.payments (updated_at) WHERE status = 'pending'`,
+    );
 
     await queryRunner.query(`
       CREATE TABLE ${s}.booking_projection (
