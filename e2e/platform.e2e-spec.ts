@@ -44,6 +44,8 @@ beforeAll(async () => {
     REDIS_URL: 'redis://127.0.0.1:6379/5',
     CACHE_REDIS_URL: 'redis://127.0.0.1:6379/6',
     KAFKA_BROKERS: '127.0.0.1:9092',
+    // Own consumer groups, so a developer's running platform on the same broker takes none of our events.
+    KAFKA_GROUP_PREFIX: 'e2e-',
     JWT_KEYS: 'e2e-1:e2e-signing-secret-with-at-least-32-chars',
     STRIPE_SECRET_KEY: apiKey,
     STRIPE_WEBHOOK_SECRET: webhookSecret,

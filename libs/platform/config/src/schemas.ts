@@ -51,6 +51,11 @@ export const kafkaConfig = {
     )
     .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'expected host:port')).min(1)),
   KAFKA_CLIENT_ID: z.string().optional(),
+  /** Prefix of this deployment's consumer group ids, so two deployments can share one cluster. */
+  KAFKA_GROUP_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" or "-" only')
+    .default(''),
 };
 
 /** HMAC keys by key id ("kid1:secret1,kid2:secret2"); the first signs, all verify, so keys can rotate. */

@@ -77,7 +77,8 @@ export class ConsumerHost implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /** Registers a consumer group; throws if the group is already subscribed in this app. */
-  subscribe(options: SubscriptionOptions): Subscription {
+  subscribe(requested: SubscriptionOptions): Subscription {
+    const options = { ...requested, group: `${this.options.groupPrefix}${requested.group}` };
     if (!GROUP_ID.test(options.group)) {
       throw new Error(`invalid consumer group "${options.group}": expected ${GROUP_ID}`);
     }

@@ -61,6 +61,7 @@ function resolveOptions(
     schema: assertSchemaName(options.schema),
     relay: options.relay,
     topicPrefix: assertTopicPrefix(options.topicPrefix ?? ''),
+    groupPrefix: config.KAFKA_GROUP_PREFIX ?? '',
     databaseUrl: config.DATABASE_URL as string,
     relayOptions: { ...DEFAULT_RELAY_OPTIONS, ...options.relayOptions },
     consumerRetry: { ...DEFAULT_CONSUMER_RETRY, ...options.consumerRetry },

@@ -7,6 +7,8 @@ export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 export interface MessagingConfig {
   KAFKA_BROKERS: string[];
   DATABASE_URL: string;
+  /** Prefix of every consumer group id (and so of its inbox rows and DLQ topics). */
+  KAFKA_GROUP_PREFIX?: string;
 }
 
 export interface OutboxRelayOptions {
@@ -52,6 +54,7 @@ export interface ResolvedMessagingOptions {
   schema: string;
   relay: boolean;
   topicPrefix: string;
+  groupPrefix: string;
   databaseUrl: string;
   relayOptions: OutboxRelayOptions;
   consumerRetry: ConsumerRetryOptions;

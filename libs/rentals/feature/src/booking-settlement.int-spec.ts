@@ -66,7 +66,7 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
   const applied = async (eventId: string): Promise<boolean> => {
     const rows = (await t.dataSource.query(
       `SELECT 1 FROM rentals.inbox WHERE consumer = $1 AND event_id = $2`,
-      [t.config.RENTALS_CONSUMER_GROUP, eventId],
+      [`${t.config.KAFKA_GROUP_PREFIX}rentals`, eventId],
     )) as unknown[];
     return rows.length === 1;
   };

@@ -1,9 +1,10 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { Topics } from '@rentguy/contracts';
-import { APP_CONFIG } from '@rentguy/platform/config';
 import { ConsumerHost, type Subscription } from '@rentguy/platform/messaging';
 import { BookingSettlementService } from './booking-settlement.service';
-import type { RentalsFeatureConfig } from './rentals.config';
+
+/** Consumer group of the rentals service (deployments may prefix it with KAFKA_GROUP_PREFIX). */
+export const RENTALS_CONSUMER_GROUP = 'rentals';
 
 @Injectable()
 export class PaymentSucceededConsumer implements OnModuleInit {
@@ -12,7 +13,6 @@ export class PaymentSucceededConsumer implements OnModuleInit {
   constructor(
     private readonly consumers: ConsumerHost,
     private readonly settlement: BookingSettlementService,
-    @Inject(APP_CONFIG) private readonly config: RentalsFeatureConfig,
   ) {}
 
   /** Resolves once the consumer has joined its group. */
@@ -22,7 +22,7 @@ export class PaymentSucceededConsumer implements OnModuleInit {
 
   onModuleInit(): void {
     this.subscription = this.consumers.subscribe({
-      group: this.config.RENTALS_CONSUMER_GROUP,
+      group: RENTALS_CONSUMER_GROUP,
       topics: [Topics.payment],
       handlers: {
         'payment.succeeded': async (event, manager) => {

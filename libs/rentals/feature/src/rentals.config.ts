@@ -15,11 +15,6 @@ export const rentalsFeatureConfig = {
   PENDING_JOBS_SWEEP_MS: z.coerce.number().int().min(0).default(30_000),
   /** Work younger than this is left alone by the pending-jobs sweep: its job is most likely queued. */
   PENDING_JOBS_MIN_AGE_MS: z.coerce.number().int().min(0).default(60_000),
-  /** Kafka consumer group of the rentals consumers; it also names their inbox rows and DLQ topics. */
-  RENTALS_CONSUMER_GROUP: z
-    .string()
-    .regex(/^[A-Za-z0-9._-]{1,100}$/)
-    .default('rentals'),
   /** Largest accepted image upload. */
   UPLOAD_LIMIT_BYTES: z.coerce
     .number()
@@ -34,7 +29,6 @@ export interface RentalsFeatureConfig {
   HOLD_EXPIRY_SWEEP_MS: number;
   PENDING_JOBS_SWEEP_MS: number;
   PENDING_JOBS_MIN_AGE_MS: number;
-  RENTALS_CONSUMER_GROUP: string;
   UPLOAD_LIMIT_BYTES: number;
   PUBLIC_BASE_URL: string;
 }

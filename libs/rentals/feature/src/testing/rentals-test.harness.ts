@@ -113,7 +113,7 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
       BLOB_STORAGE_DIR: storageDir,
       HOLD_EXPIRY_SWEEP_MS: '0',
       PENDING_JOBS_SWEEP_MS: '0',
-      RENTALS_CONSUMER_GROUP: `rentals-test-${suffix}`,
+      KAFKA_GROUP_PREFIX: `test-${suffix}-`,
       UPLOAD_LIMIT_BYTES: String(256 * 1024),
       ...options.env,
     },
