@@ -32,6 +32,10 @@ export class BookingRepository {
   /** @throws StayOverlapError when the dates are taken (after which `tx` is aborted). */
   async insert(booking: NewBooking, tx: Tx): Promise<BookingEntity> {
     const repository = tx.getRepository(BookingEntity);
+    // Concurrent inserts that overlap wait on each other's exclusion-index entries and can deadlock
+    // (each waits for the other to finish). Queueing a property's inserts behind one transaction
+    // lock avoids that; the exclusion constraint still decides who gets the dates.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [booking.propertyId]);
     try {
       await repository.insert(repository.create(booking));
     } catch (error) {
