@@ -6,8 +6,10 @@ import {
   migrateAll,
   shiftedPorts,
   startMailCatcher,
+  startOtlpCollector,
   startPlatform,
   type MailCatcher,
+  type OtlpCollector,
   type RunningPlatform,
 } from '@rentguy/platform/testing';
 import { ApiClient, eventually } from './client';
@@ -25,6 +27,7 @@ const apiKey = 'sk_test_e2e';
 let platform: RunningPlatform;
 let stripe: FakeStripe;
 let mail: MailCatcher;
+let collector: OtlpCollector;
 let api: ApiClient;
 const exitCodes: Record<string, number | null> = {};
 
@@ -32,6 +35,7 @@ type Json = Record<string, unknown>;
 
 beforeAll(async () => {
   mail = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
+  collector = await startOtlpCollector();
   stripe = await startFakeStripe({
     port: 0,
     webhookUrl: `http://127.0.0.1:${ports.gateway.port}/v1/webhooks/stripe`,
@@ -53,6 +57,9 @@ beforeAll(async () => {
     SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}`,
     BLOB_STORAGE_DIR: join(root, '.cache', 'e2e-blobs', String(Date.now())),
     SHUTDOWN_DRAIN_DELAY_MS: '200',
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+    // Export spans every 200 ms instead of every 5 s, so the trace is complete soon after the email.
+    OTEL_BSP_SCHEDULE_DELAY: '200',
   };
   await migrateAll(root, env);
   platform = await startPlatform({ root, env, ports });
@@ -65,6 +72,7 @@ afterAll(async () => {
   }
   await stripe?.close();
   await mail?.close();
+  await collector?.close();
 });
 
 const unique = `${Date.now()}-${Math.floor(Math.random() * 1e6)}`;
@@ -231,6 +239,29 @@ describe('RentGuy through the gateway', () => {
     // Give a duplicate every chance to show up before counting.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(mail.messages().filter((m) => m.to.includes(guestEmail))).toHaveLength(1);
+  });
+
+  it('follows one trace from the Stripe webhook through Kafka and the email queue to the SMTP send', async () => {
+    const [email] = mail.messages().filter((m) => m.to.includes(guestEmail));
+    expect(email).toBeDefined();
+    const smtp = await eventually(
+      async () => collector.spans().filter((s) => s.service === 'notifications' && s.name === 'smtp send'),
+      (spans) => spans.length > 0,
+      'the SMTP span to be exported',
+    );
+    const traceId = smtp[0].traceId;
+    const trace = await eventually(
+      async () => collector.spans().filter((s) => s.traceId === traceId),
+      (spans) =>
+        ['gateway', 'payments', 'rentals', 'notifications'].every((service) =>
+          spans.some((s) => s.service === service),
+        ),
+      'spans of every service in the email trace',
+    );
+    // Every span but the root hangs off a parent that is part of the same trace: one unbroken causal chain.
+    const ids = new Set(trace.map((s) => s.spanId));
+    const roots = trace.filter((s) => !s.parentSpanId || !ids.has(s.parentSpanId));
+    expect(roots.map((s) => s.service)).toEqual(['gateway']);
   });
 
   it('8. turns an uploaded photo into metadata-free variants served by the gateway', async () => {

@@ -1,12 +1,15 @@
-import { loadConfig } from '@rentguy/platform/config';
-import { runService } from '@rentguy/platform/http';
+import { z } from 'zod';
+import { loadConfig, runService, tracingConfig } from '@rentguy/platform/config';
 import { startTracing } from '@rentguy/platform/tracing';
-import { gatewayConfigSchema } from './config';
 
 runService('gateway', async () => {
-  const config = loadConfig(gatewayConfigSchema);
-  // Tracing starts before Nest and the instrumented libraries are loaded.
-  startTracing({ service: 'gateway', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-  const { bootstrap } = await import('./bootstrap');
-  await bootstrap(config);
+  // Tracing starts before anything it instruments (http, undici, pg, ioredis) is loaded, so the app's
+  // config and modules are imported only afterwards.
+  const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(z.object(tracingConfig));
+  startTracing({ service: 'gateway', otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT });
+  const [{ gatewayConfigSchema }, { bootstrap }] = await Promise.all([
+    import('./config'),
+    import('./bootstrap'),
+  ]);
+  await bootstrap(loadConfig(gatewayConfigSchema));
 });

@@ -1,12 +1,15 @@
-import { loadConfig } from '@rentguy/platform/config';
-import { runService } from '@rentguy/platform/http';
+import { z } from 'zod';
+import { loadConfig, runService, tracingConfig } from '@rentguy/platform/config';
 import { startTracing } from '@rentguy/platform/tracing';
-import { imageWorkerConfigSchema } from './config';
 
 runService('image-worker', async () => {
-  const config = loadConfig(imageWorkerConfigSchema);
-  // Tracing starts before Nest and the instrumented libraries are loaded.
-  startTracing({ service: 'image-worker', otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT });
-  const { bootstrap } = await import('./bootstrap');
-  await bootstrap(config);
+  // Tracing starts before anything it instruments (http, undici, pg, ioredis) is loaded, so the app's
+  // config and modules are imported only afterwards.
+  const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(z.object(tracingConfig));
+  startTracing({ service: 'image-worker', otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT });
+  const [{ imageWorkerConfigSchema }, { bootstrap }] = await Promise.all([
+    import('./config'),
+    import('./bootstrap'),
+  ]);
+  await bootstrap(loadConfig(imageWorkerConfigSchema));
 });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { baseConfig, databaseConfig, loadConfig } from '@rentguy/platform/config';
+import { baseConfig, databaseConfig, loadConfig, runService } from '@rentguy/platform/config';
 import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
-import { runService } from '@rentguy/platform/http';
 import {
   NOTIFICATIONS_SCHEMA,
   notificationsEntities,

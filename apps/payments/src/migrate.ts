@@ -1,6 +1,5 @@
-import { loadConfig } from '@rentguy/platform/config';
+import { loadConfig, runService } from '@rentguy/platform/config';
 import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
-import { runService } from '@rentguy/platform/http';
 import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/feature';
 import { PAYMENTS_SCHEMA, paymentsMigrateConfigSchema } from './config';
 

@@ -106,3 +106,8 @@ export const storageConfig = {
 };
 
 export const flags = { bool };
+
+/** What main.ts needs before anything else loads: tracing must start before the libraries it patches. */
+export const tracingConfig = {
+  OTEL_EXPORTER_OTLP_ENDPOINT: baseConfig.OTEL_EXPORTER_OTLP_ENDPOINT,
+};

@@ -8,6 +8,8 @@ export interface LifecycleOptions {
   drainDelayMs: number;
   graceMs: number;
   logger: LoggerService;
+  /** Last step before exit, after everything has drained (e.g. flushing buffered trace spans). */
+  onDrained?: () => Promise<void>;
 }
 
 /**
@@ -41,6 +43,7 @@ export async function runWithLifecycle(
     try {
       await app.close();
       await ops.close();
+      await options.onDrained?.();
       options.logger.log('drained, bye', 'Lifecycle');
       process.exit(0);
     } catch (error) {

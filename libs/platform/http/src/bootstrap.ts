@@ -7,6 +7,7 @@ import { Logger, requestIdOf } from '@rentguy/platform/logging';
 import { maskConfig } from '@rentguy/platform/config';
 import { runWithLifecycle } from '@rentguy/platform/health';
 import { installHttpMetrics, MetricsRegistry } from '@rentguy/platform/metrics';
+import { stopTracing } from '@rentguy/platform/tracing';
 import { ErrorFilter } from './error.filter';
 
 export interface ServiceConfig {
@@ -53,6 +54,7 @@ export async function bootstrapHttpService(
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
     graceMs: config.SHUTDOWN_GRACE_MS,
     logger,
+    onDrained: stopTracing,
   });
   return app;
 }
@@ -73,6 +75,7 @@ export async function bootstrapWorkerService(
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
     graceMs: config.SHUTDOWN_GRACE_MS,
     logger,
+    onDrained: stopTracing,
   });
   return app;
 }

@@ -2,4 +2,3 @@ export * from './error.filter';
 export * from './zod-validation.pipe';
 export * from './auth';
 export * from './bootstrap';
-export * from './service-runner';

@@ -16,3 +16,4 @@ export {
   type RunningPlatform,
 } from './platform-runner';
 export { waitUntil, type WaitUntilOptions } from './wait-until.util';
+export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp-collector.server';

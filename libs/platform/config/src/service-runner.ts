@@ -1,4 +1,4 @@
-import { ConfigError } from '@rentguy/platform/config';
+import { ConfigError } from './load-config';
 
 /**
  * Runs an app's boot function and turns a failure into a clear message and exit code 1; a config
