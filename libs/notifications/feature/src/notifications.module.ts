@@ -6,7 +6,6 @@ import { DeliveryService } from './deliveries/delivery.service';
 import { EmailSendProcessor } from './jobs/email-send.processor';
 import { PendingDeliverySweeper } from './jobs/pending-delivery.sweeper';
 import { MailTransportRepository } from './mail/mail-transport.repository';
-import { AfterCommitHooks } from './transactions/after-commit.hooks';
 
 /**
  * Domain events in, emails out: the `notifications` consumer group, the delivery ledger, the
@@ -16,7 +15,6 @@ import { AfterCommitHooks } from './transactions/after-commit.hooks';
  */
 @Module({
   providers: [
-    AfterCommitHooks,
     DeliveryRepository,
     MailTransportRepository,
     DeliveryService,

@@ -6,8 +6,8 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
+import { TransactionRunner } from '@rentguy/platform/database';
 import { PaymentRepository } from './data-access/payment.repository';
-import { TransactionRunner } from './data-access/transaction.runner';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentTransitionService } from './payment-transition.service';
 import type { PaymentsFeatureConfig } from './payments.config';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import { PaymentRepository, type Payment } from './data-access/payment.repository';
-import type { Tx } from './data-access/transaction.runner';
 import type { PaymentUpdate } from './domain/payment-provider';
 import { isForwardTransition, type PaymentProviderName } from './domain/payment-status';
 import { PaymentMetrics } from './payment.metrics';

@@ -3,12 +3,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
+import { TransactionRunner } from '@rentguy/platform/database';
 import {
   BookingProjectionRepository,
   type BookingProjection,
 } from './data-access/booking-projection.repository';
 import { PaymentRepository, type Payment } from './data-access/payment.repository';
-import { TransactionRunner } from './data-access/transaction.runner';
 import {
   IN_FLIGHT_STATUSES,
   PAID_STATUSES,

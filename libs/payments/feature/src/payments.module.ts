@@ -3,7 +3,6 @@ import { BookingEventsConsumer } from './booking-events.consumer';
 import { BookingProjectionRepository } from './data-access/booking-projection.repository';
 import { PaymentRepository } from './data-access/payment.repository';
 import { StripePaymentProvider } from './data-access/stripe-payment.provider';
-import { TransactionRunner } from './data-access/transaction.runner';
 import { WebhookEventRepository } from './data-access/webhook-event.repository';
 import { PaymentController } from './payment.controller';
 import { PaymentMetrics } from './payment.metrics';
@@ -22,7 +21,6 @@ import { WebhookInboxService } from './webhook-inbox.service';
 @Module({
   controllers: [PaymentController, StripeWebhookController],
   providers: [
-    TransactionRunner,
     PaymentRepository,
     BookingProjectionRepository,
     WebhookEventRepository,

@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
-import { TransactionRunner } from './data-access/transaction.runner';
+import { TransactionRunner } from '@rentguy/platform/database';
 import { WebhookEventRepository, type StoredWebhookEvent } from './data-access/webhook-event.repository';
 import type { PaymentProviderName } from './domain/payment-status';
 import { PaymentMetrics, type WebhookOutcome } from './payment.metrics';

@@ -1,7 +1,7 @@
+import escapeHtml from 'escape-html';
 import type Stripe from 'stripe';
 
 import type { WebhookDelivery } from './fake-stripe.model';
-import { escapeHtml } from './html-escape.util';
 import { formatAmount } from './money-format.util';
 
 export const dashboardContentSecurityPolicy =

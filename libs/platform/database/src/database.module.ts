@@ -5,7 +5,9 @@ import type { Pool } from 'pg';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
+import { AfterCommitHooks } from './after-commit.hooks';
 import { serviceDataSourceOptions, type ServiceDataSourceOptions } from './data-source-options';
+import { TransactionRunner } from './transaction.runner';
 
 export interface DatabaseConfig {
   DATABASE_URL: string;
@@ -44,6 +46,10 @@ class DatabaseObserver implements OnModuleInit {
   }
 }
 
+/**
+ * The app's data source, plus the `TransactionRunner` and `AfterCommitHooks` every service's
+ * providers inject (global, so feature modules need not import it).
+ */
 @Module({})
 export class DatabaseModule {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
@@ -62,7 +68,8 @@ export class DatabaseModule {
             }),
         }),
       ],
-      providers: [DatabaseObserver],
+      providers: [DatabaseObserver, TransactionRunner, AfterCommitHooks],
+      exports: [TransactionRunner, AfterCommitHooks],
     };
   }
 }

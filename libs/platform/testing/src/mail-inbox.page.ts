@@ -1,4 +1,4 @@
-import { escapeHtml } from './html-escape.util';
+import escapeHtml from 'escape-html';
 import type { CaughtMail } from './caught-mail.model';
 
 /**

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '@rentguy/platform/database';
 import type { ScreeningDecision } from '@rentguy/rentals/domain';
 import { DataSource, LessThan } from 'typeorm';
 import { ApplicationEntity } from './application.entity';
 import { returnedRows } from './sql-result.util';
-import type { Tx } from './transaction.runner';
 
 export type NewApplication = Pick<
   ApplicationEntity,

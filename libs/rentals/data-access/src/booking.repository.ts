@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { sqlStateOf, type Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import { BookingEntity } from './booking.entity';
-import { EXCLUSION_VIOLATION, returnedRows, sqlStateOf } from './sql-result.util';
-import type { Tx } from './transaction.runner';
+import { EXCLUSION_VIOLATION, returnedRows } from './sql-result.util';
 
 export type NewBooking = Omit<BookingEntity, 'createdAt' | 'confirmedAt'>;
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '@rentguy/platform/database';
 import type { ImageVariant } from '@rentguy/rentals/domain';
 import { DataSource, LessThan } from 'typeorm';
 import { ImageEntity } from './image.entity';
 import { returnedRows } from './sql-result.util';
-import type { Tx } from './transaction.runner';
 
 export type NewImage = Pick<ImageEntity, 'id' | 'propertyId' | 'originalKey' | 'contentType'>;
 

@@ -6,7 +6,6 @@ export * from './property.repository';
 export * from './booking.repository';
 export * from './image.repository';
 export * from './application.repository';
-export * from './transaction.runner';
 export * from './rentals-data-access.module';
 export { RentalsSchema1761000000000 } from './1761000000000-rentals-schema.migration';
 export * from './rentals.migrator';

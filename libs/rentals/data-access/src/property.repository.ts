@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import { PropertyEntity } from './property.entity';
-import type { Tx } from './transaction.runner';
 
 export type NewProperty = Omit<PropertyEntity, 'createdAt' | 'updatedAt' | 'cleaningFee'> & {
   cleaningFee?: number;

@@ -7,23 +7,16 @@ import { ImageEntity } from './image.entity';
 import { ImageRepository } from './image.repository';
 import { PropertyEntity } from './property.entity';
 import { PropertyRepository } from './property.repository';
-import { TransactionRunner } from './transaction.runner';
 
 /** Every entity of the `rentals` schema, for `DatabaseModule.forRoot({ entities })`. */
 export const rentalsEntities = [PropertyEntity, BookingEntity, ImageEntity, ApplicationEntity];
 
 /**
- * The rentals repositories and the transaction runner. Needs the app's `DatabaseModule` configured
- * with `schema: 'rentals'`, `rentalsEntities` and `rentalsMigrations`.
+ * The rentals repositories. Needs the app's `DatabaseModule` (which provides the `TransactionRunner`)
+ * configured with `schema: 'rentals'`, `rentalsEntities` and `rentalsMigrations`.
  */
 @Module({
-  providers: [
-    TransactionRunner,
-    PropertyRepository,
-    BookingRepository,
-    ImageRepository,
-    ApplicationRepository,
-  ],
-  exports: [TransactionRunner, PropertyRepository, BookingRepository, ImageRepository, ApplicationRepository],
+  providers: [PropertyRepository, BookingRepository, ImageRepository, ApplicationRepository],
+  exports: [PropertyRepository, BookingRepository, ImageRepository, ApplicationRepository],
 })
 export class RentalsDataAccessModule {}

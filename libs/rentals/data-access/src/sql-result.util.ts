@@ -14,11 +14,4 @@ export function returnedRows<T>(result: unknown): T[] {
   return result as T[];
 }
 
-/** The SQLSTATE of a failed query, if the error came from PostgreSQL. */
-export function sqlStateOf(error: unknown): string | undefined {
-  const driverError = (error as { driverError?: { code?: unknown } } | null)?.driverError;
-  const code = driverError?.code ?? (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : undefined;
-}
-
 export const EXCLUSION_VIOLATION = '23P01';

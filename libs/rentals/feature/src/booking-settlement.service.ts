@@ -1,12 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EventEnvelope } from '@rentguy/contracts';
+import type { Tx } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
-import {
-  BookingRepository,
-  PropertyRepository,
-  type BookingEntity,
-  type Tx,
-} from '@rentguy/rentals/data-access';
+import { BookingRepository, PropertyRepository, type BookingEntity } from '@rentguy/rentals/data-access';
 import { settlePayment } from '@rentguy/rentals/domain';
 import { RentalsMetrics } from './rentals.metrics';
 

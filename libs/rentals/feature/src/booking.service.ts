@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
+import { TransactionRunner } from '@rentguy/platform/database';
 import type { Principal } from '@rentguy/platform/http';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import {
   BookingRepository,
   PropertyRepository,
   StayOverlapError,
-  TransactionRunner,
   type BookingEntity,
 } from '@rentguy/rentals/data-access';
 import { quoteStay, validateStay } from '@rentguy/rentals/domain';

@@ -6,8 +6,9 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
+import { TransactionRunner } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
-import { BookingRepository, TransactionRunner } from '@rentguy/rentals/data-access';
+import { BookingRepository } from '@rentguy/rentals/data-access';
 import { PeriodicTask } from './periodic.task';
 import type { RentalsFeatureConfig } from './rentals.config';
 import { RentalsMetrics } from './rentals.metrics';

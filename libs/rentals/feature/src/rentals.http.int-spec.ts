@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { jobId } from '@rentguy/contracts';
+import { TransactionRunner } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import { QueueInspector } from '@rentguy/platform/queue';
 import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
-import { ApplicationRepository, ImageRepository, TransactionRunner } from '@rentguy/rentals/data-access';
+import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
 import sharp from 'sharp';
 import { PendingJobsSweep } from './pending-jobs.sweep';
 import {

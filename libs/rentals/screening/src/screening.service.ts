@@ -1,11 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JobContext, JobOutcome } from '@rentguy/platform/queue';
 import { OutboxWriter } from '@rentguy/platform/messaging';
-import {
-  ApplicationRepository,
-  TransactionRunner,
-  type ApplicationEntity,
-} from '@rentguy/rentals/data-access';
+import { TransactionRunner } from '@rentguy/platform/database';
+import { ApplicationRepository, type ApplicationEntity } from '@rentguy/rentals/data-access';
 import type { ScreeningDecision } from '@rentguy/rentals/domain';
 import { ScreeningMetrics } from './screening.metrics';
 import { SCREENING_PROVIDER, type ScreeningProvider } from './screening.provider';

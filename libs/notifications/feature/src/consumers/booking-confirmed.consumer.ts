@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EventEnvelope } from '@rentguy/contracts';
+import { AfterCommitHooks } from '@rentguy/platform/database';
 import type { EntityManager } from 'typeorm';
 import { DeliveryService } from '../deliveries/delivery.service';
-import { AfterCommitHooks } from '../transactions/after-commit.hooks';
 
 /**
  * `booking.confirmed` → the guest's confirmation email: a ledger row in the inbox transaction, the

@@ -56,6 +56,9 @@ describe('booking-confirmed template', () => {
     expect(email.html).not.toContain('<b>loft</b>');
     expect(email.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect(email.html).toContain('Tom &amp; Jerry&#39;s &lt;b&gt;loft&lt;/b&gt;');
+    expect(email.html).toContain(
+      '<title>Your booking at Tom &amp; Jerry&#39;s &lt;b&gt;loft&lt;/b&gt; is confirmed</title>',
+    );
     expect(email.text).toContain('Hi <script>alert("x")</script>,');
   });
 

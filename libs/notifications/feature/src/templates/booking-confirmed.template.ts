@@ -1,7 +1,7 @@
+import escapeHtml from 'escape-html';
 import { z } from 'zod';
 import type { Locale, RenderedEmail } from './email-template.model';
 import { htmlLayout, subjectLine } from './email-layout';
-import { escapeHtml } from './html-escape.util';
 import { formatDate, formatMoney, nightsBetween } from './locale-format.util';
 
 /** What the booking confirmation needs, as stored in the delivery ledger. */

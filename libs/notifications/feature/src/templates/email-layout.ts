@@ -1,5 +1,5 @@
+import escapeHtml from 'escape-html';
 import type { Locale } from './email-template.model';
-import { escapeHtml } from './html-escape.util';
 
 /**
  * The HTML frame every email shares: a single centred column with inline styles, because mail

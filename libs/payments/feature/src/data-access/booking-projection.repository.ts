@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import { BookingProjectionEntity, type ProjectedBookingStatus } from './booking-projection.entity';
-import { qualifiedTable, type Tx } from './transaction.runner';
+import { qualifiedTable } from './qualified-table.util';
 
 interface ProjectionRow {
   booking_id: string;

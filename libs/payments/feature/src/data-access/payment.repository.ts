@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import type { PaymentProviderName, PaymentStatus } from '../domain/payment-status';
 import { PaymentEntity } from './payment.entity';
-import { qualifiedTable, type Tx } from './transaction.runner';
+import { qualifiedTable } from './qualified-table.util';
 
 interface PaymentRow {
   id: string;

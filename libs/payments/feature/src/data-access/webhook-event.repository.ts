@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import type { Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import type { WebhookDelivery } from '../domain/payment-provider';
 import type { PaymentProviderName } from '../domain/payment-status';
 import { WebhookEventEntity } from './webhook-event.entity';
-import { qualifiedTable, type Tx } from './transaction.runner';
+import { qualifiedTable } from './qualified-table.util';
 
 interface EventRow {
   id: string;
