@@ -91,6 +91,12 @@ const env = {
 };
 await testing.migrateAll(root, env);
 const platform = await testing.startPlatform({ root, env, ports });
+// Resident memory once every app is ready and idle, to compare with the figure after load.
+const idleRss = new Map();
+await new Promise((resolve) => setTimeout(resolve, 2000));
+for (const app of platform.apps) {
+  idleRss.set(app.name, rssMb(app.process.pid));
+}
 try {
   const gateway = `http://127.0.0.1:${ports.gateway.port}`;
   const rentals = `http://127.0.0.1:${ports.rentals.port}`;
@@ -167,9 +173,13 @@ try {
   process.stdout.write(
     `\ngateway overhead: throughput ${(viaGateway.rps / direct.rps).toFixed(2)}× of direct, p50 latency ${(viaGateway.p50 / Math.max(direct.p50, 0.001)).toFixed(2)}× of direct\n`,
   );
-  process.stdout.write('\nresident memory after load (MB):\n');
+  process.stdout.write(
+    `\n${'resident memory (MB)'.padEnd(20)} ${'idle'.padStart(6)} ${'after load'.padStart(11)}\n`,
+  );
   for (const app of platform.apps) {
-    process.stdout.write(`  ${app.name.padEnd(18)} ${rssMb(app.process.pid).toFixed(0)}\n`);
+    process.stdout.write(
+      `  ${app.name.padEnd(18)} ${idleRss.get(app.name).toFixed(0).padStart(6)} ${rssMb(app.process.pid).toFixed(0).padStart(11)}\n`,
+    );
   }
 } finally {
   await platform.stop();
