@@ -2,7 +2,7 @@
 // latency/throughput figures measured in one run, so ratios compare like with like:
 //   - a public read (GET /v1/properties/:id) through the gateway vs. directly on rentals;
 //   - booking creation through the gateway (each request a distinct stay: real inserts);
-//   - resident memory of every app after the load.
+//   - resident memory of every app idle and after the load, and its V8 heap in use.
 // Figures, not assertions: performance is reported, never asserted in tests.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -174,11 +174,13 @@ try {
     `\ngateway overhead: throughput ${(viaGateway.rps / direct.rps).toFixed(2)}× of direct, p50 latency ${(viaGateway.p50 / Math.max(direct.p50, 0.001)).toFixed(2)}× of direct\n`,
   );
   process.stdout.write(
-    `\n${'resident memory (MB)'.padEnd(20)} ${'idle'.padStart(6)} ${'after load'.padStart(11)}\n`,
+    `\n${'memory (MB)'.padEnd(20)} ${'RSS idle'.padStart(9)} ${'RSS after'.padStart(10)} ${'heap used after'.padStart(16)}\n`,
   );
   for (const app of platform.apps) {
+    const metrics = await (await fetch(`http://127.0.0.1:${app.ports.opsPort}/metrics`)).text();
+    const heapUsed = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN) / 1024 / 1024;
     process.stdout.write(
-      `  ${app.name.padEnd(18)} ${idleRss.get(app.name).toFixed(0).padStart(6)} ${rssMb(app.process.pid).toFixed(0).padStart(11)}\n`,
+      `  ${app.name.padEnd(18)} ${idleRss.get(app.name).toFixed(0).padStart(9)} ${rssMb(app.process.pid).toFixed(0).padStart(10)} ${heapUsed.toFixed(0).padStart(16)}\n`,
     );
   }
 } finally {
