@@ -290,6 +290,26 @@ describe('notifications: booking.confirmed → email', () => {
     expect(mailsFor(event.data.guestEmail)).toHaveLength(0);
   });
 
+  it('recovers a delivery left pending after its job failed for good (the final ledger write was lost)', async () => {
+    await stopCatcher();
+    const event = bookingConfirmed();
+    await publish(event);
+    const failed = await settledDelivery(event.id);
+    expect(failed.status).toBe('failed');
+    await queueTesting.waitForJobState(app, 'email', jobId(failed.id, 'email.send'), ['failed']);
+    // As if the worker had died before recording the final failure, long enough ago for the sweep.
+    await dataSource.query(
+      `UPDATE notifications.deliveries SET status = 'pending', created_at = now() - interval '2 minutes' WHERE id = $1`,
+      [failed.id],
+    );
+
+    catcher = await startMailCatcher({ smtpPort });
+
+    const [mail] = await mailsTo(event.data.guestEmail, 1);
+    expect(mail.headers[DELIVERY_HEADER.toLowerCase()]).toBe(failed.id);
+    expect(await settledDelivery(event.id)).toMatchObject({ id: failed.id, status: 'sent' });
+  });
+
   it('counts the emails it sent per template', async () => {
     expect(await counterValue('emails_sent_total')).toBeGreaterThanOrEqual(6);
   });

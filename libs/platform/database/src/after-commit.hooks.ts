@@ -13,20 +13,31 @@ type Task = () => Promise<void>;
 @Injectable()
 export class AfterCommitHooks implements OnModuleInit {
   private readonly logger = new Logger(AfterCommitHooks.name);
-  private readonly pending = new WeakMap<QueryRunner, Task[]>();
+  /**
+   * One frame per open (sub)transaction of a runner, innermost last: a task registered inside a
+   * savepoint must be dropped when that savepoint rolls back, even if the outer transaction commits.
+   */
+  private readonly frames = new WeakMap<QueryRunner, Task[][]>();
 
   constructor(private readonly dataSource: DataSource) {}
 
   onModuleInit(): void {
     const subscriber: EntitySubscriberInterface = {
+      afterTransactionStart: ({ queryRunner }) => {
+        const stack = this.frames.get(queryRunner) ?? [];
+        stack.push([]);
+        this.frames.set(queryRunner, stack);
+      },
       afterTransactionCommit: async ({ queryRunner }) => {
-        // Still active: only a savepoint was released; the outer transaction can still roll back.
-        if (queryRunner.isTransactionActive) {
+        const stack = this.frames.get(queryRunner);
+        const tasks = stack?.pop() ?? [];
+        if (stack && stack.length > 0) {
+          // Only a savepoint was released: its tasks now share the fate of the enclosing transaction.
+          stack[stack.length - 1]?.push(...tasks);
           return;
         }
-        const tasks = this.pending.get(queryRunner);
-        this.pending.delete(queryRunner);
-        for (const task of tasks ?? []) {
+        this.frames.delete(queryRunner);
+        for (const task of tasks) {
           try {
             await task();
           } catch (error) {
@@ -37,8 +48,10 @@ export class AfterCommitHooks implements OnModuleInit {
         }
       },
       afterTransactionRollback: ({ queryRunner }) => {
-        if (!queryRunner.isTransactionActive) {
-          this.pending.delete(queryRunner);
+        const stack = this.frames.get(queryRunner);
+        stack?.pop();
+        if (!stack || stack.length === 0) {
+          this.frames.delete(queryRunner);
         }
       },
     };
@@ -51,8 +64,13 @@ export class AfterCommitHooks implements OnModuleInit {
     if (!runner?.isTransactionActive) {
       throw new Error('after-commit work needs the EntityManager of an open transaction');
     }
-    const tasks = this.pending.get(runner) ?? [];
-    tasks.push(task);
-    this.pending.set(runner, tasks);
+    const stack = this.frames.get(runner);
+    const frame = stack?.[stack.length - 1];
+    if (!stack || !frame) {
+      // A transaction opened before this provider subscribed: treat it as one level.
+      this.frames.set(runner, [[task]]);
+      return;
+    }
+    frame.push(task);
   }
 }

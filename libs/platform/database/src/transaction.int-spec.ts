@@ -210,6 +210,28 @@ describe('AfterCommitHooks', () => {
     expect(ran).toEqual(['committed, value 1']);
   });
 
+  it('drops a task registered inside a savepoint that rolled back, even when the outer transaction commits', async () => {
+    const ran: string[] = [];
+
+    await runner.run(async (tx) => {
+      hooks.register(tx, async () => void ran.push('outer'));
+      await tx
+        .transaction(async (savepoint) => {
+          await increment(savepoint, 2);
+          hooks.register(savepoint, async () => void ran.push('rolled-back savepoint'));
+          throw new Error('savepoint fails');
+        })
+        .catch(() => undefined);
+      await tx.transaction(async (savepoint) => {
+        hooks.register(savepoint, async () => void ran.push('released savepoint'));
+      });
+      await increment(tx, 1);
+    });
+
+    expect(ran).toEqual(['outer', 'released savepoint']);
+    expect(await counters()).toEqual({ 1: 1, 2: 0 });
+  });
+
   it('keeps the committed result when a task fails, and still runs the tasks after it', async () => {
     const ran: string[] = [];
 

@@ -39,4 +39,34 @@ export class JobQueue {
     await this.registry.queue(queue).add(job, parsed.data, opts);
     return opts.jobId;
   }
+
+  /**
+   * Like `enqueue`, but a job with that id that BullMQ kept after it failed for good is moved back
+   * to waiting with a fresh attempt budget instead of blocking the id until its retention ends.
+   * For sweeps that re-drive work the database still records as unfinished.
+   * @returns the job id and whether a failed job was retried.
+   */
+  async enqueueOrRetryFailed<Q extends QueueName, J extends JobName<Q>>(
+    queue: Q,
+    job: J,
+    data: JobData<Q, J>,
+    options: EnqueueOptions,
+  ): Promise<{ jobId: string; retried: boolean }> {
+    const jobId = await this.enqueue(queue, job, data, options);
+    const bullQueue = this.registry.queue(queue);
+    if ((await bullQueue.getJobState(jobId)) !== 'failed') {
+      return { jobId, retried: false };
+    }
+    const failed = await bullQueue.getJob(jobId);
+    try {
+      await failed?.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } catch (error) {
+      // Another instance's sweep retried it first: the job is no longer in the failed set.
+      if ((await bullQueue.getJobState(jobId)) === 'failed') {
+        throw error;
+      }
+      return { jobId, retried: false };
+    }
+    return { jobId, retried: failed !== undefined };
+  }
 }

@@ -54,15 +54,30 @@ export class ApplicationService {
     return toApplicationView(application);
   }
 
-  /** Queues `application.screen`; the deterministic job id makes a repeat a no-op. */
-  async enqueueScreening(applicationId: string): Promise<void> {
+  /**
+   * Queues `application.screen`; the deterministic job id makes a repeat a no-op. `retryFailed`
+   * (the sweep) also retries a job kept after failing for good while the application is undecided.
+   */
+  async enqueueScreening(
+    applicationId: string,
+    { retryFailed = false }: { retryFailed?: boolean } = {},
+  ): Promise<void> {
     try {
-      await this.jobs.enqueue(
-        'screening',
-        'application.screen',
-        { applicationId },
-        { entityId: applicationId },
-      );
+      if (retryFailed) {
+        await this.jobs.enqueueOrRetryFailed(
+          'screening',
+          'application.screen',
+          { applicationId },
+          { entityId: applicationId },
+        );
+      } else {
+        await this.jobs.enqueue(
+          'screening',
+          'application.screen',
+          { applicationId },
+          { entityId: applicationId },
+        );
+      }
     } catch (error) {
       this.logger.warn(
         `application ${applicationId} stored but not queued, the pending-jobs sweep will retry: ${error instanceof Error ? error.message : String(error)}`,

@@ -65,15 +65,23 @@ export class ImageService {
     return { id: imageId, status: 'processing' };
   }
 
-  /** Queues `image.process`; the deterministic job id makes a repeat a no-op. */
-  async enqueueProcessing(imageId: string, propertyId: string, originalKey: string): Promise<void> {
+  /**
+   * Queues `image.process`; the deterministic job id makes a repeat a no-op. `retryFailed` (the
+   * sweep) also retries a job kept after failing for good while the image is still `processing`.
+   */
+  async enqueueProcessing(
+    imageId: string,
+    propertyId: string,
+    originalKey: string,
+    { retryFailed = false }: { retryFailed?: boolean } = {},
+  ): Promise<void> {
+    const data = { imageId, propertyId, originalKey };
     try {
-      await this.jobs.enqueue(
-        'images',
-        'image.process',
-        { imageId, propertyId, originalKey },
-        { entityId: imageId },
-      );
+      if (retryFailed) {
+        await this.jobs.enqueueOrRetryFailed('images', 'image.process', data, { entityId: imageId });
+      } else {
+        await this.jobs.enqueue('images', 'image.process', data, { entityId: imageId });
+      }
     } catch (error) {
       this.logger.warn(
         `image ${imageId} stored but not queued, the pending-jobs sweep will retry: ${error instanceof Error ? error.message : String(error)}`,

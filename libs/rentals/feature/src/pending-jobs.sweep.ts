@@ -17,8 +17,9 @@ const BATCH_SIZE = 500;
 /**
  * Jobs are enqueued after commit, so a crash (or a Redis outage) in between would leave an image
  * `processing` or an application `screening` forever. This sweep enqueues the jobs of such work
- * again; deterministic job ids make it a no-op for jobs that are still queued or were kept after
- * running.
+ * again; deterministic job ids make it a no-op for jobs that are still queued or completed. A job
+ * kept after failing for good (e.g. the database was down on its last attempt) is retried: the row
+ * still says the work is unfinished, and BullMQ would otherwise block the id for days.
  */
 @Injectable()
 export class PendingJobsSweep implements OnApplicationBootstrap, OnModuleDestroy {
@@ -53,11 +54,13 @@ export class PendingJobsSweep implements OnApplicationBootstrap, OnModuleDestroy
     const before = new Date(now.getTime() - this.config.PENDING_JOBS_MIN_AGE_MS);
     const images = await this.images.findProcessingBefore(before, BATCH_SIZE);
     for (const image of images) {
-      await this.imageService.enqueueProcessing(image.id, image.propertyId, image.originalKey);
+      await this.imageService.enqueueProcessing(image.id, image.propertyId, image.originalKey, {
+        retryFailed: true,
+      });
     }
     const applications = await this.applications.findScreeningBefore(before, BATCH_SIZE);
     for (const application of applications) {
-      await this.applicationService.enqueueScreening(application.id);
+      await this.applicationService.enqueueScreening(application.id, { retryFailed: true });
     }
     return { images: images.length, applications: applications.length };
   }

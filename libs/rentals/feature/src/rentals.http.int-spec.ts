@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { jobId } from '@rentguy/contracts';
 import { TransactionRunner } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
-import { QueueInspector } from '@rentguy/platform/queue';
+import { QueueInspector, WorkerHost, queueTesting } from '@rentguy/platform/queue';
 import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
 import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
 import sharp from 'sharp';
@@ -442,6 +442,47 @@ describe('rentals HTTP API', () => {
       expect(await inspector.getJob('screening', jobId(id, 'application.screen'))).toMatchObject({
         data: { applicationId: id },
       });
+    });
+
+    it('retries the screening of an undecided application whose job failed for good', async () => {
+      const propertyId = await createProperty();
+      const id = randomUUID();
+      await t.dataSource.query(
+        `INSERT INTO rentals.applications (id, property_id, guest_id, status, consent_at, applicant_full_name, applicant_date_of_birth, created_at)
+         VALUES ($1, $2, $3, 'screening', now(), 'Failed Job', '1980-01-01', now() - interval '5 minutes')`,
+        [id, propertyId, guest.id],
+      );
+      const screeningJobId = jobId(id, 'application.screen');
+      await queueTesting.addRawJob(
+        t.app,
+        'screening',
+        'application.screen',
+        { applicationId: id },
+        {
+          jobId: screeningJobId,
+          attempts: 1,
+        },
+      );
+      // Its only attempt fails (as if the database was down), later runs succeed.
+      const runs: string[] = [];
+      await t.app.get(WorkerHost).start('screening', {
+        'application.screen': async ({ applicationId }) => {
+          if (applicationId !== id) {
+            return { status: 'skipped', reason: 'not this test' };
+          }
+          runs.push(applicationId);
+          if (runs.length === 1) {
+            throw new Error('database unavailable');
+          }
+          return { status: 'done' };
+        },
+      });
+      await queueTesting.waitForJobState(t.app, 'screening', screeningJobId, ['failed']);
+
+      await t.app.get(PendingJobsSweep).requeue();
+
+      await queueTesting.waitForJobState(t.app, 'screening', screeningJobId, ['completed']);
+      expect(runs).toEqual([id, id]);
     });
   });
 });

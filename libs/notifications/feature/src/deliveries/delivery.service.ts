@@ -142,13 +142,24 @@ export class DeliveryService {
 
   /**
    * Re-enqueues deliveries still pending after `minAgeMs`: covers a crash between the consumer's
-   * commit and its enqueue. Safe to run on every instance because the job ids are the delivery ids.
+   * commit and its enqueue, and a job that failed for good without the ledger saying so (it failed
+   * outside the handler, or the final `failed` write was lost) — BullMQ keeps that job id for days,
+   * so a plain enqueue would be a no-op and the row would stay pending forever.
+   * Safe to run on every instance because the job ids are the delivery ids.
    * @returns how many deliveries were looked at.
    */
   async sweepPending(minAgeMs: number): Promise<number> {
     const ids = await this.deliveries.findStalePending(new Date(Date.now() - minAgeMs), SWEEP_BATCH);
     for (const id of ids) {
-      await this.enqueue(id);
+      const { retried } = await this.jobs.enqueueOrRetryFailed(
+        'email',
+        'email.send',
+        { deliveryId: id },
+        { entityId: id },
+      );
+      if (retried) {
+        this.logger.warn(`delivery ${id} was pending but its job had failed; retrying it`);
+      }
     }
     return ids.length;
   }
