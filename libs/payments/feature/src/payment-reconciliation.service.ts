@@ -7,9 +7,11 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
-import { PaymentRepository } from './data-access/payment.repository';
+import { PaymentRepository, type Payment } from './data-access/payment.repository';
+import type { PaymentProvider, ProviderPayment } from './domain/payment-provider';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentTransitionService } from './payment-transition.service';
+import { PaymentService } from './payment.service';
 import type { PaymentsFeatureConfig } from './payments.config';
 
 const BATCH = 100;
@@ -21,8 +23,10 @@ export interface ReconciliationResult {
 }
 
 /**
- * Asks the provider about payments stuck in `pending` and applies what it says through the same
- * forward-only transition as webhooks: a lost webhook must not leave a booking unpaid.
+ * Repairs drift between our payments and the provider's, through the same forward-only transition
+ * as webhooks: payments stuck in `pending` are asked about (a lost webhook must not leave a booking
+ * unpaid), `created` ones the provider never answered for are created again with the same
+ * idempotency key, and in-flight payments of expired holds are canceled at the provider.
  */
 @Injectable()
 export class PaymentReconciliationService implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -36,6 +40,7 @@ export class PaymentReconciliationService implements OnApplicationBootstrap, Bef
     private readonly transactions: TransactionRunner,
     private readonly providers: PaymentProviderRegistry,
     private readonly transitions: PaymentTransitionService,
+    private readonly paymentService: PaymentService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -50,47 +55,82 @@ export class PaymentReconciliationService implements OnApplicationBootstrap, Bef
     await this.running?.catch(() => undefined);
   }
 
-  /** One round over payments pending for longer than `pendingForMs`; rounds never overlap. */
+  /** One round over payments created or pending for longer than `pendingForMs`; rounds never overlap. */
   reconcile(pendingForMs = this.config.RECONCILE_PENDING_AFTER_MS): Promise<ReconciliationResult> {
     this.running ??= this.round(pendingForMs).finally(() => (this.running = undefined));
     return this.running;
   }
 
   private async round(pendingForMs: number): Promise<ReconciliationResult> {
-    const stale = await this.payments.findPendingSince(new Date(Date.now() - pendingForMs), BATCH);
-    const result: ReconciliationResult = { checked: stale.length, repaired: 0, failed: 0 };
-    for (const payment of stale) {
-      try {
-        // The provider call stays outside any transaction; the transition re-checks under a row lock.
-        const remote = await this.providers
-          .get(payment.provider)
-          .fetchStatus(payment.providerPaymentId as string);
-        if (remote.status === 'pending') {
-          await this.payments.touchPending(payment.id);
-          continue;
-        }
-        const transition = await this.transactions.run((tx) =>
-          this.transitions.apply(tx, payment.provider, {
-            providerPaymentId: remote.providerPaymentId,
-            paymentId: payment.id,
-            status: remote.status,
-            failureReason: remote.failureReason,
-          }),
-        );
-        this.transitions.recordCommitted(transition);
-        if (transition.outcome === 'applied') {
-          result.repaired += 1;
-          this.logger.warn(
-            `payment ${payment.id} repaired by reconciliation: ${payment.status} → ${transition.payment.status}`,
-          );
-        }
-      } catch (error) {
-        result.failed += 1;
-        this.logger.warn(
-          `reconciling payment ${payment.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-        );
-      }
+    const before = new Date(Date.now() - pendingForMs);
+    const result: ReconciliationResult = { checked: 0, repaired: 0, failed: 0 };
+    // Expired holds first: their payments must stop being payable, whatever state they are in.
+    for (const payment of await this.payments.findInFlightOfExpiredBookings(BATCH)) {
+      await this.repair(result, payment, async (provider) => {
+        const providerPaymentId =
+          payment.providerPaymentId ??
+          (await this.paymentService.createAtProvider(provider, payment)).remote.providerPaymentId;
+        const remote = await provider.cancel(providerPaymentId, payment.id);
+        return remote.status === 'canceled' ? { ...remote, failureReason: 'booking expired' } : remote;
+      });
+    }
+    // A create the provider did not answer (outage, timeout) may still have happened there: the same
+    // idempotency key returns that intent, or makes it, so ours and the provider's records agree.
+    for (const payment of await this.payments.findCreatedSince(before, BATCH)) {
+      await this.repair(result, payment, async (provider) => {
+        await this.paymentService.createAtProvider(provider, payment);
+        return null;
+      });
+    }
+    for (const payment of await this.payments.findPendingSince(before, BATCH)) {
+      await this.repair(result, payment, (provider) =>
+        provider.fetchStatus(payment.providerPaymentId as string),
+      );
     }
     return result;
+  }
+
+  /**
+   * Asks the provider (outside any transaction) and applies its answer through the forward-only
+   * transition, which re-checks under a row lock. `ask` answers null when there is nothing to apply.
+   */
+  private async repair(
+    result: ReconciliationResult,
+    payment: Payment,
+    ask: (provider: PaymentProvider) => Promise<ProviderPayment | null>,
+  ): Promise<void> {
+    result.checked += 1;
+    try {
+      const remote = await ask(this.providers.get(payment.provider));
+      if (!remote) {
+        return;
+      }
+      if (remote.status === 'pending') {
+        await this.payments.touchPending(payment.id);
+        return;
+      }
+      const transition = await this.transactions.run((tx) =>
+        this.transitions.apply(tx, payment.provider, {
+          providerPaymentId: remote.providerPaymentId,
+          paymentId: payment.id,
+          status: remote.status,
+          failureReason: remote.failureReason,
+          amount: remote.amount,
+          currency: remote.currency,
+        }),
+      );
+      this.transitions.recordCommitted(transition);
+      if (transition.outcome === 'applied') {
+        result.repaired += 1;
+        this.logger.warn(
+          `payment ${payment.id} repaired by reconciliation: ${payment.status} → ${transition.payment.status}`,
+        );
+      }
+    } catch (error) {
+      result.failed += 1;
+      this.logger.warn(
+        `reconciling payment ${payment.id} failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
   }
 }

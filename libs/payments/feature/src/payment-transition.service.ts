@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Tx } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import { PaymentRepository, type Payment } from './data-access/payment.repository';
@@ -9,6 +9,7 @@ import { PaymentMetrics } from './payment.metrics';
 export type TransitionOutcome =
   | { outcome: 'applied'; payment: Payment; previous: Payment }
   | { outcome: 'stale'; payment: Payment }
+  | { outcome: 'mismatch'; payment: Payment; update: PaymentUpdate }
   | { outcome: 'unmatched' };
 
 /**
@@ -17,6 +18,8 @@ export type TransitionOutcome =
  */
 @Injectable()
 export class PaymentTransitionService {
+  private readonly logger = new Logger(PaymentTransitionService.name);
+
   constructor(
     private readonly payments: PaymentRepository,
     private readonly outbox: OutboxWriter,
@@ -35,6 +38,10 @@ export class PaymentTransitionService {
     }
     if (!isForwardTransition(payment.status, update.status)) {
       return { outcome: 'stale', payment };
+    }
+    // Money for another sum than the booking's must not confirm it: left as it is for a human.
+    if (update.status === 'succeeded' && !chargesWhatWeAsked(payment, update)) {
+      return { outcome: 'mismatch', payment, update };
     }
     const updated = await this.payments.updateStatus(tx, payment.id, {
       status: update.status,
@@ -73,6 +80,14 @@ export class PaymentTransitionService {
 
   /** Counts a transition once its transaction has committed. */
   recordCommitted(result: TransitionOutcome): void {
+    if (result.outcome === 'mismatch') {
+      const { payment, update } = result;
+      this.metrics.amountMismatch(payment.provider);
+      this.logger.error(
+        `${payment.provider} reports payment ${payment.id} (${update.providerPaymentId}) succeeded for ` +
+          `${update.amount ?? '?'} ${update.currency ?? '?'}, expected ${payment.amount} ${payment.currency}: left ${payment.status} for a human`,
+      );
+    }
     if (result.outcome === 'applied') {
       this.metrics.paymentEntered(
         result.payment.provider,
@@ -82,4 +97,8 @@ export class PaymentTransitionService {
       );
     }
   }
+}
+
+function chargesWhatWeAsked(payment: Payment, update: PaymentUpdate): boolean {
+  return update.amount === payment.amount && update.currency === payment.currency;
 }

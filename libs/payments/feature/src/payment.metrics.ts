@@ -4,7 +4,15 @@ import { MetricsRegistry } from '@rentguy/platform/metrics';
 import type { PaymentProviderName, PaymentStatus } from './domain/payment-status';
 
 export type WebhookOutcome =
-  'invalid_signature' | 'received' | 'duplicate' | 'applied' | 'stale' | 'ignored' | 'unmatched' | 'error';
+  | 'invalid_signature'
+  | 'received'
+  | 'duplicate'
+  | 'applied'
+  | 'stale'
+  | 'mismatch'
+  | 'ignored'
+  | 'unmatched'
+  | 'error';
 
 /** Business and webhook counters of the payments service. */
 @Injectable()
@@ -12,6 +20,7 @@ export class PaymentMetrics {
   private readonly webhookEvents: Counter<'provider' | 'type' | 'outcome'>;
   private readonly payments: Counter<'provider' | 'status'>;
   private readonly revenue: Counter<'currency'>;
+  private readonly amountMismatches: Counter<'provider'>;
 
   constructor(metrics: MetricsRegistry) {
     this.webhookEvents = metrics.counter({
@@ -29,6 +38,15 @@ export class PaymentMetrics {
       help: 'Amount of succeeded payments in minor units, by currency',
       labelNames: ['currency'],
     });
+    this.amountMismatches = metrics.counter({
+      name: 'payment_amount_mismatches_total',
+      help: 'Provider successes whose amount or currency differs from our payment (left for a human)',
+      labelNames: ['provider'],
+    });
+  }
+
+  amountMismatch(provider: PaymentProviderName): void {
+    this.amountMismatches.inc({ provider });
   }
 
   webhookEvent(provider: PaymentProviderName, type: string, outcome: WebhookOutcome): void {

@@ -17,6 +17,8 @@ import {
 } from './domain/payment-status';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
+import type { PaymentProvider, ProviderPayment } from './domain/payment-provider';
+import { PaymentTransitionService } from './payment-transition.service';
 import type { PaymentsFeatureConfig } from './payments.config';
 
 const PROJECTION_POLL_MS = 100;
@@ -47,6 +49,7 @@ export class PaymentService {
     private readonly transactions: TransactionRunner,
     private readonly providers: PaymentProviderRegistry,
     private readonly metrics: PaymentMetrics,
+    private readonly transitions: PaymentTransitionService,
   ) {}
 
   /**
@@ -105,21 +108,70 @@ export class PaymentService {
     }
 
     if (payment.status === 'created' || payment.providerPaymentId === null) {
-      const remote = await provider.create({
-        paymentId: payment.id,
-        bookingId,
-        amount: payment.amount,
-        currency: payment.currency,
-      });
-      const stored = await this.payments.attachProviderPayment(payment.id, remote.providerPaymentId);
-      if (payment.status === 'created' && stored.status === 'pending') {
-        this.metrics.paymentEntered(stored.provider, stored.status, stored.amount, stored.currency);
-      }
+      const { stored, remote } = await this.createAtProvider(provider, payment);
       return { payment: viewOf(stored, remote.clientSecret), created };
     }
     // The client secret is never stored: ask the provider for it again.
     const remote = await provider.fetchStatus(payment.providerPaymentId);
     return { payment: viewOf(payment, remote.clientSecret), created };
+  }
+
+  /**
+   * Creates a `created` payment at its provider (our payment id as idempotency key, so a retry
+   * returns the same intent) and records the provider's id. Also used by reconciliation.
+   */
+  async createAtProvider(
+    provider: PaymentProvider,
+    payment: Payment,
+  ): Promise<{ stored: Payment; remote: ProviderPayment }> {
+    await this.cancelSuperseded(provider, payment);
+    const remote = await provider.create({
+      paymentId: payment.id,
+      bookingId: payment.bookingId,
+      amount: payment.amount,
+      currency: payment.currency,
+    });
+    const stored = await this.payments.attachProviderPayment(payment.id, remote.providerPaymentId);
+    if (payment.status === 'created' && stored.status === 'pending') {
+      this.metrics.paymentEntered(stored.provider, stored.status, stored.amount, stored.currency);
+    }
+    return { stored, remote };
+  }
+
+  /**
+   * A declined intent goes back to awaiting a payment method and stays payable with its client
+   * secret: before the guest gets a new one, the booking's last failed intent is canceled at the
+   * provider, so one booking can never be paid twice. If it was paid after all, that wins.
+   */
+  private async cancelSuperseded(provider: PaymentProvider, payment: Payment): Promise<void> {
+    const superseded = await this.transactions.run((tx) =>
+      this.payments.findLatestForBooking(tx, payment.bookingId, ['failed']),
+    );
+    if (!superseded?.providerPaymentId || superseded.provider !== provider.name) {
+      return;
+    }
+    const remote = await provider.cancel(superseded.providerPaymentId, superseded.id);
+    if (remote.status !== 'succeeded') {
+      return;
+    }
+    const transition = await this.transactions.run(async (tx) => {
+      const applied = await this.transitions.apply(tx, provider.name, {
+        providerPaymentId: remote.providerPaymentId,
+        paymentId: superseded.id,
+        status: remote.status,
+        failureReason: null,
+        amount: remote.amount,
+        currency: remote.currency,
+      });
+      // The new attempt never reached the provider or the guest: nothing to tell anyone.
+      await this.payments.cancelCreated(tx, payment.id, 'superseded by a paid payment');
+      return applied;
+    });
+    this.transitions.recordCommitted(transition);
+    throw new DomainError(ErrorCode.NotPayable, 'the booking is already paid', {
+      bookingId: payment.bookingId,
+      paymentId: superseded.id,
+    });
   }
 
   /**

@@ -559,6 +559,72 @@ describe('POST /v1/webhooks/stripe', () => {
     const retry = await requestPayment(guestId, booking.bookingId);
     expect(retry.status).toBe(201);
     expect(retry.body.id).not.toBe(payment.id);
+    // The declined intent could still be paid with its client secret: it is canceled first.
+    expect(fake.paymentIntents().find((pi) => pi.id === payment.providerPaymentId)?.status).toBe('canceled');
+    const cancels = fake.requests.filter(
+      (r) => r.path === `/v1/payment_intents/${payment.providerPaymentId}/cancel`,
+    );
+    expect(cancels.map((r) => r.idempotencyKey)).toEqual([`${payment.id}:cancel`]);
+    await fake.settled();
+    await app.get(WebhookInboxService).whenIdle();
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'failed' });
+  });
+
+  it('records a declined intent that was paid after all instead of starting a second payment', async () => {
+    const { guestId, booking, payment } = await pendingPayment();
+    await fake.fail(payment.providerPaymentId as string);
+    await waitUntil(async () => (await paymentRow(payment.id)).status === 'failed');
+    fake.setWebhookUrl(undefined);
+    await fake.succeed(payment.providerPaymentId as string);
+    fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
+
+    const retry = await requestPayment(guestId, booking.bookingId);
+
+    expect(retry.status).toBe(409);
+    expect(retry.body.error.code).toBe('not_payable');
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
+    expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual([
+      'payment.failed',
+      'payment.succeeded',
+    ]);
+    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(
+      1,
+    );
+    const { rows } = await db.query<{ status: string }>(
+      `SELECT status FROM "${SCHEMA}".payments WHERE booking_id = $1 AND id <> $2`,
+      [booking.bookingId, payment.id],
+    );
+    expect(rows).toEqual([{ status: 'canceled' }]);
+  });
+
+  it('leaves a payment alone when Stripe reports success for another amount or currency', async () => {
+    const { payment } = await pendingPayment();
+    const intent = fake.paymentIntents().find((pi) => pi.id === payment.providerPaymentId);
+    const mismatchesBefore = await counterValue('payment_amount_mismatches_total', { provider: 'stripe' });
+
+    const cheaper = await fake.sendEvent('payment_intent.succeeded', {
+      ...intent,
+      status: 'succeeded',
+      amount: 100,
+      amount_received: 100,
+    });
+    const dollars = await fake.sendEvent('payment_intent.succeeded', {
+      ...intent,
+      status: 'succeeded',
+      amount_received: 36_000,
+      currency: 'usd',
+    });
+
+    for (const eventId of [cheaper, dollars]) {
+      await waitUntil(async () => (await webhookRows(eventId))[0]?.processed, {
+        description: 'mismatched event processed',
+      });
+    }
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'pending' });
+    expect(await outboxEvents(payment.id)).toEqual([]);
+    expect(await counterValue('payment_amount_mismatches_total', { provider: 'stripe' })).toBe(
+      mismatchesBefore + 2,
+    );
   });
 
   it('stores and ignores event types it does not act on', async () => {
@@ -589,6 +655,76 @@ describe('reconciliation', () => {
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
 
     await app.get(PaymentReconciliationService).reconcile(0);
+    expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+  });
+});
+
+describe('reconciliation of a retry the outage left created', () => {
+  it('cancels the declined intent before creating the new one', async () => {
+    const { guestId, booking, payment } = await pendingPayment();
+    await fake.fail(payment.providerPaymentId as string);
+    await waitUntil(async () => (await paymentRow(payment.id)).status === 'failed');
+    // What a retry whose provider calls all failed leaves behind.
+    const retryId = randomUUID();
+    await db.query(
+      `INSERT INTO "${SCHEMA}".payments (id, booking_id, guest_id, provider, amount, currency, status)
+       VALUES ($1, $2, $3, 'stripe', $4, $5, 'created')`,
+      [retryId, booking.bookingId, guestId, booking.totalAmount, booking.currency],
+    );
+
+    await app.get(PaymentReconciliationService).reconcile(0);
+
+    expect(fake.paymentIntents().find((pi) => pi.id === payment.providerPaymentId)?.status).toBe('canceled');
+    const retried = fake.paymentIntents().filter((pi) => pi.metadata['paymentId'] === retryId);
+    expect(retried).toHaveLength(1);
+    expect(await paymentRow(retryId)).toMatchObject({
+      status: 'pending',
+      provider_payment_id: retried[0]?.id,
+    });
+  });
+});
+
+describe('when a hold expires', () => {
+  async function expire(booking: EventData<'booking.held'>): Promise<void> {
+    await publishBookingEvent('booking.expired', {
+      bookingId: booking.bookingId,
+      propertyId: booking.propertyId,
+    });
+    await waitUntil(async () => (await projectionStatus(booking.bookingId)) === 'expired', {
+      timeoutMs: 20_000,
+      description: 'booking.expired in the projection',
+    });
+  }
+
+  it('cancels the in-flight payment at Stripe and marks it canceled', async () => {
+    const { booking, payment } = await pendingPayment();
+    await expire(booking);
+
+    await app.get(PaymentReconciliationService).reconcile();
+
+    const intent = fake.paymentIntents().find((pi) => pi.id === payment.providerPaymentId);
+    expect(intent?.status).toBe('canceled');
+    expect(
+      fake.requests
+        .filter((r) => r.path === `/v1/payment_intents/${payment.providerPaymentId}/cancel`)
+        .map((r) => r.idempotencyKey),
+    ).toEqual([`${payment.id}:cancel`]);
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'canceled' });
+    await fake.settled();
+    await app.get(WebhookInboxService).whenIdle();
+    expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.failed']);
+  });
+
+  it('keeps a payment that succeeded before it could be canceled succeeded', async () => {
+    const { booking, payment } = await pendingPayment();
+    fake.setWebhookUrl(undefined);
+    await fake.succeed(payment.providerPaymentId as string);
+    fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
+    await expire(booking);
+
+    await app.get(PaymentReconciliationService).reconcile();
+
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
   });
 });
@@ -626,5 +762,38 @@ describe('when Stripe is down', () => {
     expect(
       fake.requests.filter((r) => r.path === '/v1/payment_intents').map((r) => r.idempotencyKey),
     ).toEqual([rows[0]?.id]);
+  });
+
+  it('lets reconciliation create a payment the outage left created, with the same idempotency key', async () => {
+    const guestId = randomUUID();
+    const booking = await holdBooking(guestId);
+    const port = fake.port;
+    await fake.close();
+    expect((await requestPayment(guestId, booking.bookingId)).status).toBe(503);
+    fake = await startFakeStripe({
+      port,
+      webhookSecret: WEBHOOK_SECRET,
+      webhookUrl: `${baseUrl}${STRIPE_WEBHOOK_PATH}`,
+    });
+    const { rows } = await db.query<{ id: string }>(
+      `SELECT id FROM "${SCHEMA}".payments WHERE booking_id = $1`,
+      [booking.bookingId],
+    );
+    const paymentId = rows[0]?.id as string;
+
+    await app.get(PaymentReconciliationService).reconcile(0);
+
+    const intents = fake.paymentIntents().filter((pi) => pi.metadata['paymentId'] === paymentId);
+    expect(intents).toHaveLength(1);
+    expect(await paymentRow(paymentId)).toMatchObject({
+      status: 'pending',
+      provider_payment_id: intents[0]?.id,
+    });
+    expect(
+      fake.requests.filter((r) => r.path === '/v1/payment_intents').map((r) => r.idempotencyKey),
+    ).toEqual([paymentId]);
+    const resumed = await requestPayment(guestId, booking.bookingId);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body).toMatchObject({ id: paymentId, providerPaymentId: intents[0]?.id });
   });
 });

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import type { PaymentProviderName, PaymentStatus } from '../domain/payment-status';
+import { BookingProjectionEntity } from './booking-projection.entity';
 import { PaymentEntity } from './payment.entity';
 import { qualifiedTable } from './qualified-table.util';
 
@@ -52,9 +53,11 @@ function paymentOf(row: PaymentRow): Payment {
 @Injectable()
 export class PaymentRepository {
   private readonly table: string;
+  private readonly projectionTable: string;
 
   constructor(private readonly dataSource: DataSource) {
     this.table = qualifiedTable(dataSource, PaymentEntity);
+    this.projectionTable = qualifiedTable(dataSource, BookingProjectionEntity);
   }
 
   /** The booking's most recent payment in one of `statuses`. */
@@ -146,6 +149,42 @@ export class PaymentRepository {
       [before, limit],
     )) as PaymentRow[];
     return rows.map(paymentOf);
+  }
+
+  /** Payments the provider never confirmed creating (it was down), not touched since `before`, oldest first. */
+  async findCreatedSince(before: Date, limit: number): Promise<Payment[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE status = 'created' AND updated_at < $1
+        ORDER BY updated_at
+        LIMIT $2`,
+      [before, limit],
+    )) as PaymentRow[];
+    return rows.map(paymentOf);
+  }
+
+  /** Payments still in flight although their booking's hold has expired. */
+  async findInFlightOfExpiredBookings(limit: number): Promise<Payment[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM ${this.table} p
+        WHERE p.status IN ('created', 'pending')
+          AND EXISTS (SELECT 1 FROM ${this.projectionTable} b WHERE b.booking_id = p.booking_id AND b.status = 'expired')
+        ORDER BY p.updated_at
+        LIMIT $1`,
+      [limit],
+    )) as PaymentRow[];
+    return rows.map(paymentOf);
+  }
+
+  /** Withdraws a payment that never reached the guest; false when it had already moved on. */
+  async cancelCreated(tx: Tx, id: string, reason: string): Promise<boolean> {
+    const rows = (await tx.query(
+      `UPDATE ${this.table} SET status = 'canceled', failure_reason = $2, updated_at = now()
+        WHERE id = $1 AND status = 'created'
+        RETURNING id`,
+      [id, reason],
+    )) as [unknown[], number];
+    return rows[0].length > 0;
   }
 
   /** Marks a pending payment as checked, so the next reconciliation round asks about others first. */

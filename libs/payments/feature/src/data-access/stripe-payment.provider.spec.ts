@@ -36,7 +36,20 @@ describe('Stripe adapter mapping', () => {
       paymentId,
       status: 'succeeded',
       failureReason: null,
+      amount: null,
+      currency: null,
     });
+  });
+
+  it('reports the amount a success collected and the currency in upper case', () => {
+    const update = paymentUpdateOfStripeEvent(
+      intentEvent('payment_intent.succeeded', { amount: 36_000, amount_received: 100, currency: 'eur' }),
+    );
+    expect(update).toMatchObject({ amount: 100, currency: 'EUR' });
+    const failed = paymentUpdateOfStripeEvent(
+      intentEvent('payment_intent.payment_failed', { amount: 36_000, amount_received: 0, currency: 'eur' }),
+    );
+    expect(failed).toMatchObject({ amount: 36_000, currency: 'EUR' });
   });
 
   it('ignores a metadata payment id that is not one of ours', () => {

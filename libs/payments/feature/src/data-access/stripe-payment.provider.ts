@@ -44,6 +44,9 @@ const intentEventSchema = z.object({
   data: z.object({
     object: z.object({
       id: z.string().min(1),
+      amount: z.number().int().nullish(),
+      amount_received: z.number().int().nullish(),
+      currency: z.string().nullish(),
       metadata: z.record(z.string(), z.string()).nullish(),
       last_payment_error: z.object({ message: z.string().nullish(), code: z.string().nullish() }).nullish(),
       cancellation_reason: z.string().nullish(),
@@ -72,7 +75,15 @@ export function paymentUpdateOfStripeEvent(event: WebhookDelivery): PaymentUpdat
     paymentId: paymentId && UUID.test(paymentId) ? paymentId : null,
     status,
     failureReason,
+    // A success is checked against what was actually collected, not what was asked for.
+    amount: (status === 'succeeded' ? intent.amount_received : undefined) ?? intent.amount ?? null,
+    currency: intent.currency ? intent.currency.toUpperCase() : null,
   };
+}
+
+/** The idempotency key of canceling our payment's intent: one cancel per payment, whoever asks. */
+export function cancelIdempotencyKeyOf(paymentId: string): string {
+  return `${paymentId}:cancel`;
 }
 
 /** The Stripe adapter: the only code that talks to Stripe, through the official SDK. */
@@ -111,6 +122,28 @@ export class StripePaymentProvider implements PaymentProvider {
       this.stripe.paymentIntents.retrieve(providerPaymentId),
     );
     return providerPaymentOf(intent);
+  }
+
+  async cancel(providerPaymentId: string, paymentId: string): Promise<ProviderPayment> {
+    const canceled = await this.call('cancel payment intent', () =>
+      this.stripe.paymentIntents
+        .cancel(
+          providerPaymentId,
+          { cancellation_reason: 'abandoned' },
+          { idempotencyKey: cancelIdempotencyKeyOf(paymentId) },
+        )
+        .catch((error: unknown) => {
+          // Already succeeded or canceled: the caller must learn which, not fail.
+          if (
+            error instanceof Stripe.errors.StripeError &&
+            error.code === 'payment_intent_unexpected_state'
+          ) {
+            return null;
+          }
+          throw error;
+        }),
+    );
+    return canceled ? providerPaymentOf(canceled) : this.fetchStatus(providerPaymentId);
   }
 
   async refund(request: CreateProviderRefund): Promise<ProviderRefund> {
@@ -173,6 +206,8 @@ function providerPaymentOf(intent: Stripe.PaymentIntent): ProviderPayment {
     status: paymentStatusOfIntent(intent.status),
     clientSecret: intent.client_secret,
     failureReason: intent.last_payment_error?.message ?? null,
+    amount: intent.status === 'succeeded' ? intent.amount_received : intent.amount,
+    currency: intent.currency.toUpperCase(),
   };
 }
 

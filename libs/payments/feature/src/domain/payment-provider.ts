@@ -15,6 +15,9 @@ export interface ProviderPayment {
   /** What the frontend needs to complete the payment; never stored. */
   clientSecret: string | null;
   failureReason: string | null;
+  /** Minor units the provider charges (or charged), and its ISO currency in upper case. */
+  amount: number;
+  currency: string;
 }
 
 export interface CreateProviderRefund {
@@ -44,6 +47,9 @@ export interface PaymentUpdate {
   paymentId: string | null;
   status: PaymentStatus;
   failureReason: string | null;
+  /** What the provider says it charges, when the news carries it; a success for another sum is not ours to accept. */
+  amount: number | null;
+  currency: string | null;
 }
 
 /**
@@ -54,6 +60,11 @@ export interface PaymentProvider {
   readonly name: PaymentProviderName;
   create(request: CreateProviderPayment): Promise<ProviderPayment>;
   fetchStatus(providerPaymentId: string): Promise<ProviderPayment>;
+  /**
+   * Cancels a payment nobody may complete any more (idempotency key derived from `paymentId`).
+   * A payment the provider can no longer cancel (already succeeded or canceled) is returned as it is.
+   */
+  cancel(providerPaymentId: string, paymentId: string): Promise<ProviderPayment>;
   refund(request: CreateProviderRefund): Promise<ProviderRefund>;
   /** Verifies a delivery before anything is stored; throws DomainError(InvalidSignature) when it is not genuine. */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): WebhookDelivery;
