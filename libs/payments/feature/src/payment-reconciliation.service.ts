@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
+import { PeriodicTask } from '@rentguy/platform/scheduling';
 import { PaymentRepository, type Payment } from './data-access/payment.repository';
 import type { PaymentProvider, ProviderPayment } from './domain/payment-provider';
 import { PaymentProviderRegistry } from './payment-provider.registry';
@@ -31,8 +32,7 @@ export interface ReconciliationResult {
 @Injectable()
 export class PaymentReconciliationService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(PaymentReconciliationService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<ReconciliationResult>;
+  private readonly task: PeriodicTask<ReconciliationResult>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: PaymentsFeatureConfig,
@@ -41,24 +41,29 @@ export class PaymentReconciliationService implements OnApplicationBootstrap, Bef
     private readonly providers: PaymentProviderRegistry,
     private readonly transitions: PaymentTransitionService,
     private readonly paymentService: PaymentService,
-  ) {}
+  ) {
+    this.task = new PeriodicTask(
+      'payment reconciliation',
+      config.RECONCILE_INTERVAL_MS,
+      () => this.round(config.RECONCILE_PENDING_AFTER_MS),
+      this.logger,
+    );
+  }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.reconcile().catch((error: unknown) => this.logger.error(error));
-    }, this.config.RECONCILE_INTERVAL_MS);
-    this.timer.unref();
+    this.task.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running?.catch(() => undefined);
+    await this.task.stop();
   }
 
-  /** One round over payments created or pending for longer than `pendingForMs`; rounds never overlap. */
+  /**
+   * One round over payments created or pending for longer than `pendingForMs`; rounds never overlap
+   * (a call during a round joins that round).
+   */
   reconcile(pendingForMs = this.config.RECONCILE_PENDING_AFTER_MS): Promise<ReconciliationResult> {
-    this.running ??= this.round(pendingForMs).finally(() => (this.running = undefined));
-    return this.running;
+    return this.task.run(() => this.round(pendingForMs));
   }
 
   private async round(pendingForMs: number): Promise<ReconciliationResult> {

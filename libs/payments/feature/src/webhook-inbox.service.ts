@@ -8,6 +8,7 @@ import {
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
+import { PeriodicTask } from '@rentguy/platform/scheduling';
 import { WebhookEventRepository, type StoredWebhookEvent } from './data-access/webhook-event.repository';
 import type { PaymentProviderName } from './domain/payment-status';
 import { PaymentMetrics, type WebhookOutcome } from './payment.metrics';
@@ -26,8 +27,7 @@ const SWEEP_BATCH = 100;
 export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookInboxService.name);
   private readonly inFlight = new Set<Promise<void>>();
-  private sweepTimer?: NodeJS.Timeout;
-  private sweeping = false;
+  private readonly sweeper: PeriodicTask<void>;
   private stopping = false;
 
   constructor(
@@ -37,7 +37,14 @@ export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplic
     private readonly providers: PaymentProviderRegistry,
     private readonly transitions: PaymentTransitionService,
     private readonly metrics: PaymentMetrics,
-  ) {}
+  ) {
+    this.sweeper = new PeriodicTask(
+      'webhook inbox sweep',
+      config.WEBHOOK_SWEEP_INTERVAL_MS,
+      () => this.sweepBatch(),
+      this.logger,
+    );
+  }
 
   /** Verifies and stores a delivery; processing happens after the caller has been answered. */
   async receive(
@@ -62,39 +69,34 @@ export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplic
   }
 
   onApplicationBootstrap(): void {
-    this.sweepTimer = setInterval(() => this.track(this.sweep()), this.config.WEBHOOK_SWEEP_INTERVAL_MS);
-    this.sweepTimer.unref();
+    this.sweeper.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    clearInterval(this.sweepTimer);
+    await this.sweeper.stop();
     await this.whenIdle();
   }
 
-  /** Resolves once no processing started so far is still running. */
+  /** Resolves once no processing started so far (deliveries and sweeps) is still running. */
   async whenIdle(): Promise<void> {
-    while (this.inFlight.size > 0) {
-      await Promise.allSettled([...this.inFlight]);
+    while (this.inFlight.size > 0 || this.sweeper.busy) {
+      await Promise.allSettled([...this.inFlight, this.sweeper.whenIdle()]);
     }
   }
 
-  /** Processes inbox events that are still unprocessed, oldest first. */
-  async sweep(): Promise<void> {
-    if (this.sweeping) {
-      return;
-    }
-    this.sweeping = true;
-    try {
-      const batch = await this.events.findUnprocessedBatch(this.config.WEBHOOK_MAX_ATTEMPTS, SWEEP_BATCH);
-      for (const event of batch) {
-        if (this.stopping) {
-          return;
-        }
-        await this.process(event);
+  /** Processes inbox events that are still unprocessed, oldest first; sweeps never overlap. */
+  sweep(): Promise<void> {
+    return this.sweeper.run();
+  }
+
+  private async sweepBatch(): Promise<void> {
+    const batch = await this.events.findUnprocessedBatch(this.config.WEBHOOK_MAX_ATTEMPTS, SWEEP_BATCH);
+    for (const event of batch) {
+      if (this.stopping) {
+        return;
       }
-    } finally {
-      this.sweeping = false;
+      await this.process(event);
     }
   }
 

@@ -8,8 +8,8 @@ import {
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
+import { PeriodicTask } from '@rentguy/platform/scheduling';
 import { BookingRepository } from '@rentguy/rentals/data-access';
-import { PeriodicTask } from './periodic.task';
 import type { RentalsFeatureConfig } from './rentals.config';
 import { RentalsMetrics } from './rentals.metrics';
 

@@ -6,10 +6,10 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
+import { PeriodicTask } from '@rentguy/platform/scheduling';
 import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
 import { ApplicationService } from './application.service';
 import { ImageService } from './image.service';
-import { PeriodicTask } from './periodic.task';
 import type { RentalsFeatureConfig } from './rentals.config';
 
 const BATCH_SIZE = 500;
