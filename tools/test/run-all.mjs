@@ -26,6 +26,7 @@ const steps = [
   ['compose', 'docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']],
 ];
 
+const STEP_TIMEOUT_MS = 20 * 60 * 1000;
 const timings = [];
 let failed = null;
 for (const [name, command, args] of steps) {
@@ -40,7 +41,17 @@ for (const [name, command, args] of steps) {
     continue;
   }
   const started = Date.now();
-  const run = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: process.env });
+  // A step that hangs (e.g. a test leaving a handle open after a failure) must not eat CI's budget.
+  const run = spawnSync(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: process.env,
+    timeout: STEP_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+  });
+  if (run.error) {
+    process.stdout.write(`${name}: ${run.error.message}\n`);
+  }
   timings.push([name, (Date.now() - started) / 1000]);
   if (run.status !== 0) {
     failed = name;
