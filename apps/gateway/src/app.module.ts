@@ -2,12 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { EdgeModule } from '@rentguy/gateway/edge';
 import { IDENTITY_SCHEMA, identityEntities, identityMigrations, IdentityModule } from '@rentguy/identity';
-import { ConfigModule } from '@rentguy/platform/config';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, AuthGuard } from '@rentguy/platform/http';
-import { LoggingModule } from '@rentguy/platform/logging';
-import { MetricsModule } from '@rentguy/platform/metrics';
+import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import type { GatewayConfig } from './config';
 
 @Module({})
@@ -16,10 +12,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'gateway', level: config.LOG_LEVEL }),
-        MetricsModule,
-        HealthModule,
+        ...platformCoreModules('gateway', config),
         DatabaseModule.forRoot({
           schema: IDENTITY_SCHEMA,
           entities: identityEntities,

@@ -1,13 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@rentguy/platform/config';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { LoggingModule } from '@rentguy/platform/logging';
-import { MetricsModule } from '@rentguy/platform/metrics';
 import { QueueModule } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
 import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
 import { ImagesWorkerModule } from '@rentguy/rentals/images';
+import { platformCoreModules } from '@rentguy/platform/http';
 import type { ImageWorkerConfig } from './config';
 
 /** Readiness: postgres and redis (the worker does not use Kafka). */
@@ -17,10 +14,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'image-worker', level: config.LOG_LEVEL }),
-        MetricsModule,
-        HealthModule,
+        ...platformCoreModules('image-worker', config),
         // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
         DatabaseModule.forRoot({
           schema: 'rentals',

@@ -6,13 +6,9 @@ import {
   notificationsEntities,
   notificationsMigrations,
 } from '@rentguy/notifications/feature';
-import { ConfigModule } from '@rentguy/platform/config';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, AuthGuard } from '@rentguy/platform/http';
-import { LoggingModule } from '@rentguy/platform/logging';
+import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule } from '@rentguy/platform/messaging';
-import { MetricsModule } from '@rentguy/platform/metrics';
 import { QueueModule } from '@rentguy/platform/queue';
 import type { NotificationsAppConfig } from './config';
 
@@ -22,10 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'notifications', level: config.LOG_LEVEL }),
-        MetricsModule,
-        HealthModule,
+        ...platformCoreModules('notifications', config),
         DatabaseModule.forRoot({
           schema: NOTIFICATIONS_SCHEMA,
           entities: notificationsEntities,

@@ -1,12 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ConfigModule } from '@rentguy/platform/config';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, AuthGuard } from '@rentguy/platform/http';
-import { LoggingModule } from '@rentguy/platform/logging';
+import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule } from '@rentguy/platform/messaging';
-import { MetricsModule } from '@rentguy/platform/metrics';
 import { PaymentsModule, paymentsEntities, paymentsMigrations } from '@rentguy/payments/feature';
 import { PAYMENTS_SCHEMA, type PaymentsConfig } from './config';
 
@@ -16,10 +12,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'payments', level: config.LOG_LEVEL }),
-        MetricsModule,
-        HealthModule,
+        ...platformCoreModules('payments', config),
         DatabaseModule.forRoot({
           schema: PAYMENTS_SCHEMA,
           entities: paymentsEntities,

@@ -1,12 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ConfigModule } from '@rentguy/platform/config';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, AuthGuard } from '@rentguy/platform/http';
-import { LoggingModule } from '@rentguy/platform/logging';
+import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule } from '@rentguy/platform/messaging';
-import { MetricsModule } from '@rentguy/platform/metrics';
 import { QueueModule } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
 import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
@@ -19,10 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'rentals', level: config.LOG_LEVEL }),
-        MetricsModule,
-        HealthModule,
+        ...platformCoreModules('rentals', config),
         DatabaseModule.forRoot({
           schema: 'rentals',
           entities: rentalsEntities,

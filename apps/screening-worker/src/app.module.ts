@@ -1,13 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule } from '@rentguy/platform/config';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { LoggingModule } from '@rentguy/platform/logging';
 import { MessagingModule } from '@rentguy/platform/messaging';
-import { MetricsModule } from '@rentguy/platform/metrics';
 import { QueueModule } from '@rentguy/platform/queue';
 import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
 import { ScreeningWorkerModule } from '@rentguy/rentals/screening';
+import { platformCoreModules } from '@rentguy/platform/http';
 import type { ScreeningWorkerAppConfig } from './config';
 
 @Module({})
@@ -16,10 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot(config),
-        LoggingModule.forRoot({ service: 'screening-worker', level: config.LOG_LEVEL }),
-        MetricsModule,
-        HealthModule,
+        ...platformCoreModules('screening-worker', config),
         // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
         DatabaseModule.forRoot({
           schema: 'rentals',

@@ -2,3 +2,4 @@ export * from './error.filter';
 export * from './zod-validation.pipe';
 export * from './auth';
 export * from './bootstrap';
+export * from './platform-core.modules';

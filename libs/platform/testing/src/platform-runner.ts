@@ -76,6 +76,8 @@ export interface RunningPlatform {
 function spawnNode(root: string, script: string, env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, [join(root, script)], {
     cwd: root,
+    // The apps read their config themselves (in the config lib); the runner only hands its own
+    // environment (PATH, a developer's overrides) down to them, with the wiring on top.
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
