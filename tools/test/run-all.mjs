@@ -26,6 +26,13 @@ const steps = [
   ['compose', 'docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']],
 ];
 
+// NestJS 12 is ESM-only; jest loads it from the project's CommonJS through require(esm), which needs
+// node's VM modules (jest's documented way on Node 24.9+).
+const jestEnv = {
+  ...process.env,
+  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '),
+};
+
 const STEP_TIMEOUT_MS = 20 * 60 * 1000;
 const timings = [];
 let failed = null;
@@ -45,7 +52,7 @@ for (const [name, command, args] of steps) {
   const run = spawnSync(command, args, {
     cwd: root,
     stdio: 'inherit',
-    env: process.env,
+    env: command === 'npx' ? jestEnv : process.env,
     timeout: STEP_TIMEOUT_MS,
     killSignal: 'SIGKILL',
   });

@@ -8,8 +8,8 @@ runService('gateway', async () => {
   const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(z.object(tracingConfig));
   startTracing({ service: 'gateway', otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT });
   const [{ gatewayConfigSchema }, { bootstrap }] = await Promise.all([
-    import('./config'),
-    import('./bootstrap'),
+    import('./config.js'),
+    import('./bootstrap.js'),
   ]);
   await bootstrap(loadConfig(gatewayConfigSchema));
 });

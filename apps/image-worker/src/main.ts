@@ -8,8 +8,8 @@ runService('image-worker', async () => {
   const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(z.object(tracingConfig));
   startTracing({ service: 'image-worker', otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT });
   const [{ imageWorkerConfigSchema }, { bootstrap }] = await Promise.all([
-    import('./config'),
-    import('./bootstrap'),
+    import('./config.js'),
+    import('./bootstrap.js'),
   ]);
   await bootstrap(loadConfig(imageWorkerConfigSchema));
 });

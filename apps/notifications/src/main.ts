@@ -8,8 +8,8 @@ runService('notifications', async () => {
   const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(z.object(tracingConfig));
   startTracing({ service: 'notifications', otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT });
   const [{ notificationsConfigSchema }, { bootstrap }] = await Promise.all([
-    import('./config'),
-    import('./bootstrap'),
+    import('./config.js'),
+    import('./bootstrap.js'),
   ]);
   await bootstrap(loadConfig(notificationsConfigSchema));
 });

@@ -8,8 +8,8 @@ runService('payments', async () => {
   const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(z.object(tracingConfig));
   startTracing({ service: 'payments', otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT });
   const [{ paymentsConfigSchema }, { bootstrap }] = await Promise.all([
-    import('./config'),
-    import('./bootstrap'),
+    import('./config.js'),
+    import('./bootstrap.js'),
   ]);
   await bootstrap(loadConfig(paymentsConfigSchema));
 });

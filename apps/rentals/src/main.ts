@@ -8,8 +8,8 @@ runService('rentals', async () => {
   const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(z.object(tracingConfig));
   startTracing({ service: 'rentals', otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT });
   const [{ rentalsConfigSchema }, { bootstrap }] = await Promise.all([
-    import('./config'),
-    import('./bootstrap'),
+    import('./config.js'),
+    import('./bootstrap.js'),
   ]);
   await bootstrap(loadConfig(rentalsConfigSchema));
 });

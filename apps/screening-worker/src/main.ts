@@ -8,8 +8,8 @@ runService('screening-worker', async () => {
   const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(z.object(tracingConfig));
   startTracing({ service: 'screening-worker', otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT });
   const [{ screeningWorkerConfigSchema }, { bootstrap }] = await Promise.all([
-    import('./config'),
-    import('./bootstrap'),
+    import('./config.js'),
+    import('./bootstrap.js'),
   ]);
   await bootstrap(loadConfig(screeningWorkerConfigSchema));
 });

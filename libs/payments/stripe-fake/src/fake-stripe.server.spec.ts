@@ -99,6 +99,7 @@ describe('startFakeStripe', () => {
         description: 'Booking bk_42',
         livemode: false,
         automatic_payment_methods: { enabled: true },
+        allowed_payment_method_types: null,
         payment_method_types: ['card'],
         latest_charge: null,
       });
@@ -112,12 +113,13 @@ describe('startFakeStripe', () => {
       expect(fake.paymentIntents()).toHaveLength(1);
     });
 
-    it('takes explicit payment_method_types as an indexed array', async () => {
+    it('takes explicit allowed_payment_method_types as an indexed array', async () => {
       const created = await stripe.paymentIntents.create({
         amount: 5000,
         currency: 'eur',
-        payment_method_types: ['card', 'ideal'],
+        allowed_payment_method_types: ['card', 'ideal'],
       });
+      expect(created.allowed_payment_method_types).toEqual(['card', 'ideal']);
       expect(created.payment_method_types).toEqual(['card', 'ideal']);
       expect(created.automatic_payment_methods).toBeNull();
     });

@@ -63,7 +63,7 @@ const paymentIntentCreateParams = [
   'currency',
   'metadata',
   'description',
-  'payment_method_types',
+  'allowed_payment_method_types',
   'automatic_payment_methods',
   'receipt_email',
   'statement_descriptor_suffix',
@@ -128,16 +128,18 @@ export class FakeStripeStore {
       throw unsupportedByFake('capture_method');
     }
 
-    const paymentMethodTypes = readStringArray(params, 'payment_method_types');
+    // Since API version 2026-10-28 a PaymentIntent takes `allowed_payment_method_types`; the older
+    // `payment_method_types` param is unknown (it survives only as the response's computed list).
+    const paymentMethodTypes = readStringArray(params, 'allowed_payment_method_types');
     const automaticHash = readHash(params, 'automatic_payment_methods');
     if (paymentMethodTypes && automaticHash) {
       throw invalidRequest(
-        'You may only specify one of these parameters: automatic_payment_methods, payment_method_types.',
+        'You may only specify one of these parameters: allowed_payment_method_types, automatic_payment_methods.',
         'automatic_payment_methods',
       );
     }
     if (paymentMethodTypes && paymentMethodTypes.length === 0) {
-      throw invalidRequest('Invalid array', 'payment_method_types');
+      throw invalidRequest('Invalid array', 'allowed_payment_method_types');
     }
     let automaticPaymentMethods: Stripe.PaymentIntent.AutomaticPaymentMethods | null = null;
     if (automaticHash) {
@@ -158,8 +160,8 @@ export class FakeStripeStore {
     }
     if (automaticPaymentMethods && !automaticPaymentMethods.enabled && !paymentMethodTypes) {
       throw invalidRequest(
-        'Missing required param: payment_method_types.',
-        'payment_method_types',
+        'Missing required param: allowed_payment_method_types.',
+        'allowed_payment_method_types',
         'parameter_missing',
       );
     }
@@ -168,6 +170,9 @@ export class FakeStripeStore {
     const paymentIntent: Stripe.PaymentIntent = {
       id,
       object: 'payment_intent',
+      allowed_payment_method_types: paymentMethodTypes
+        ? (paymentMethodTypes as Stripe.PaymentIntent.AllowedPaymentMethodType[])
+        : null,
       amount,
       amount_capturable: 0,
       amount_received: 0,
@@ -182,11 +187,13 @@ export class FakeStripeStore {
       created: nowSeconds(),
       currency,
       customer: null,
+      customer_account: null,
       description: readString(params, 'description') || null,
       excluded_payment_method_types: null,
       last_payment_error: null,
       latest_charge: null,
       livemode: false,
+      managed_payments: null,
       metadata: readMetadata(params),
       next_action: null,
       on_behalf_of: null,
@@ -194,6 +201,7 @@ export class FakeStripeStore {
       payment_method_configuration_details: null,
       payment_method_options: null,
       payment_method_types: paymentMethodTypes ?? ['card'],
+      payment_record: null,
       processing: null,
       receipt_email: readString(params, 'receipt_email') || null,
       review: null,
@@ -389,8 +397,11 @@ export class FakeStripeStore {
       charge: charge.id,
       created: nowSeconds(),
       currency: charge.currency,
+      customer: null,
+      customer_account: null,
       metadata,
       payment_intent: charge.payment_intent,
+      payment_method: null,
       reason: reason ?? null,
       receipt_number: null,
       source_transfer_reversal: null,

@@ -1,7 +1,7 @@
 import { SpanKind, trace, type SpanContext } from '@opentelemetry/api';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { Topics, type EventEnvelope } from '@rentguy/contracts';
+import { registerTracerProvider } from '@rentguy/platform/tracing';
 import { acquireKafkaShared, type Release } from './testing/kafka-outage.lock';
 import {
   Cleanup,
@@ -18,7 +18,7 @@ import {
 // Registers the W3C propagator, an async-context manager and a tracer provider, like
 // @rentguy/platform/tracing does in an app (minus the auto-instrumentations and the exporter).
 const exporter = new InMemorySpanExporter();
-const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
 const logLevels = testLogLevels(process.env.MESSAGING_TEST_LOGS);
 const kafka = testKafka();
 const cleanup = new Cleanup();
@@ -26,7 +26,7 @@ let release: Release;
 
 beforeAll(async () => {
   release = await acquireKafkaShared();
-  provider.register();
+  registerTracerProvider(provider);
 });
 afterEach(() => cleanup.run());
 afterAll(async () => {

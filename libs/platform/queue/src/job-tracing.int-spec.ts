@@ -1,30 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { ConfigModule } from '@rentguy/platform/config';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
+import { registerTracerProvider } from '@rentguy/platform/tracing';
 import { JobQueue, QueueModule, WorkerHost, queueTesting } from './index';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 describe('trace context through jobs', () => {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   let app: TestingModule;
 
   beforeAll(async () => {
-    // What startTracing() (NodeSDK) sets up in the apps: a context manager and the W3C propagator.
-    context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    trace.setGlobalTracerProvider(provider);
+    // What startTracing() sets up in the apps, minus the auto-instrumentations and the exporter.
+    registerTracerProvider(provider);
     app = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ REDIS_URL }),

@@ -26,7 +26,7 @@ const DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 export class QueueRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Queue');
   /** W3C trace context travels in the job options, and workers continue the producer's trace. */
-  readonly telemetry = new BullMQOtel(TRACER_NAME);
+  readonly telemetry = new BullMQOtel({ tracerName: TRACER_NAME });
   private readonly queues = new Map<QueueName, Queue>();
   private connection?: Redis;
   private evictionCheck?: Promise<void>;

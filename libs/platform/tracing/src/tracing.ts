@@ -1,3 +1,6 @@
+import { context, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
@@ -5,7 +8,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, NodeTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-node';
+import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export interface TracingOptions {
@@ -14,7 +17,20 @@ export interface TracingOptions {
   otlpEndpoint?: string;
 }
 
-let provider: NodeTracerProvider | undefined;
+let provider: TracerProvider | undefined;
+
+/**
+ * Makes `tracerProvider` the global one, with what it needs to follow a trace: the AsyncLocalStorage
+ * context manager (within a process) and the W3C trace-context and baggage propagators (across HTTP,
+ * Kafka headers and BullMQ jobs). Tests that record spans in memory register theirs through this too.
+ */
+export function registerTracerProvider(tracerProvider: TracerProvider): void {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+  trace.setGlobalTracerProvider(tracerProvider);
+}
 
 /**
  * Starts OpenTelemetry before Nest and the instrumented libraries load (call it first in main.ts,
@@ -29,17 +45,16 @@ export function startTracing(options: TracingOptions): void {
   }
   const spanProcessors: SpanProcessor[] = options.otlpEndpoint
     ? [
-        new BatchSpanProcessor(
-          new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
-        ),
+        new BatchSpanProcessor({
+          exporter: new OTLPTraceExporter({ url: `${options.otlpEndpoint.replace(/\/$/, '')}/v1/traces` }),
+        }),
       ]
     : [];
-  provider = new NodeTracerProvider({
+  provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.service }),
     spanProcessors,
   });
-  // Registers the W3C trace-context propagator and the AsyncLocalStorage context manager.
-  provider.register();
+  registerTracerProvider(provider);
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [

@@ -16,8 +16,8 @@ export interface OutgoingEmail {
 
 export interface SentEmail {
   messageId: string;
-  /** The relay's final reply, e.g. "250 2.0.0 Ok: queued as 4F…". */
-  response: string;
+  /** The relay's final reply, e.g. "250 2.0.0 Ok: queued as 4F…" (absent when it gave none). */
+  response?: string;
 }
 
 /** The relay refused the recipient for good (5xx to RCPT TO): retrying cannot help. */

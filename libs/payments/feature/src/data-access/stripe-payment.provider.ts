@@ -31,6 +31,9 @@ export function paymentStatusOfIntent(status: Stripe.PaymentIntent.Status): Paym
       return 'succeeded';
     case 'canceled':
       return 'canceled';
+    default:
+      // A status newer than this adapter is not final for us: reconciliation keeps asking.
+      return 'pending';
   }
 }
 
