@@ -1,5 +1,5 @@
 /**
- * The public paths the gateway forwards (TEAM.md routing table), as Fastify route templates. One
+ * The public paths the gateway forwards (docs/architecture.md#gateway-edge-routes), as route templates. One
  * list drives both the controller's routes and which bodies pass through unparsed.
  */
 export const EDGE_ROUTES = {

@@ -5,7 +5,7 @@ type Task = () => Promise<void>;
 
 /**
  * Runs work once a transaction has committed, and never when it rolls back: how a consumer that
- * only gets an EntityManager enqueues jobs "after commit" (STYLE: never enqueue from inside an open
+ * only gets an EntityManager enqueues jobs "after commit" (docs/architecture.md: never enqueue inside an open
  * transaction). Tasks run inside TypeORM's commit call, so they delay the caller a little but not
  * the commit itself; a failing task is logged and swallowed because the data is already committed
  * and a periodic sweep must be the safety net.

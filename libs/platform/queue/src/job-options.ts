@@ -1,7 +1,7 @@
 import { jobId, type QueueName } from '@rentguy/contracts';
 import type { JobsOptions } from 'bullmq';
 
-/** Retries and retention of the jobs of one queue (ARCHITECTURE §6: every queue sets both). */
+/** Retries and retention of a queue's jobs (docs/architecture.md#queues-and-jobs: every queue sets both). */
 export interface QueueJobDefaults {
   attempts: number;
   /** Delay before the first retry; exponential doubles it on every further retry. */

@@ -102,7 +102,7 @@ export class QueueRegistry implements OnModuleInit, OnApplicationShutdown {
     return connection;
   }
 
-  /** BullMQ loses jobs silently when Redis evicts keys under memory pressure (ARCHITECTURE §6). */
+  /** BullMQ silently loses jobs when Redis evicts keys (docs/architecture.md#queues-and-jobs). */
   private async warnUnlessNoEviction(): Promise<void> {
     try {
       const queues = [...this.queues.values()];

@@ -37,7 +37,7 @@ const up = [
     confirmed_at timestamptz NULL,
     created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT bookings_stay_check CHECK (check_out > check_in),
-    -- The only double-booking guard (ARCHITECTURE §4): concurrent inserts serialise on the index,
+    -- The only double-booking guard (docs/architecture.md#no-double-booking): inserts serialise on the index,
     -- and the loser gets SQLSTATE 23P01.
     CONSTRAINT bookings_no_overlap EXCLUDE USING gist (property_id WITH =, stay WITH &&)
       WHERE (status IN ('held', 'confirmed'))

@@ -12,7 +12,7 @@ describe('booking status machine', () => {
     ['expired', 'held'],
   ];
 
-  it('allows exactly the transitions of ARCHITECTURE §4 plus the re-hold', () => {
+  it('allows exactly the transitions of docs/architecture.md#booking-state-machine', () => {
     const actual = BOOKING_STATUSES.flatMap((from) =>
       BOOKING_STATUSES.filter((to) => canTransition(from, to)).map((to) => [from, to]),
     );

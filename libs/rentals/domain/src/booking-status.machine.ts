@@ -2,7 +2,7 @@ import { DomainError, ErrorCode } from '@rentguy/contracts';
 import type { BookingStatus } from './rentals.types';
 
 /**
- * Allowed transitions (ARCHITECTURE §4). `expired → held` is the re-hold of a late payment: the
+ * Allowed moves (docs/architecture.md#booking-state-machine). `expired → held` re-holds a late payment: the
  * dates are taken again only if the exclusion constraint lets them.
  */
 const TRANSITIONS: Record<BookingStatus, readonly BookingStatus[]> = {

@@ -1,4 +1,4 @@
-/** Booking lifecycle (ARCHITECTURE §4). Only `held` and `confirmed` occupy dates. */
+/** Booking lifecycle (docs/architecture.md#bookings). Only `held` and `confirmed` occupy dates. */
 export const BOOKING_STATUSES = ['held', 'confirmed', 'completed', 'expired', 'cancelled'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 

@@ -55,7 +55,7 @@ export class BookingSettlementService {
           await this.publishConfirmed(booking, tx);
           return 'reheld-and-confirmed';
         }
-        // Someone else holds the dates now. The guest is owed a refund (ARCHITECTURE §4), which a
+        // Someone else holds the dates. The guest is owed a refund (docs/architecture.md#bookings), which a
         // refund flow in payments will issue; until then the booking stays expired.
         this.logger.warn(
           `payment ${paymentId} arrived after hold ${bookingId} expired and its dates were taken`,

@@ -1,4 +1,4 @@
-/** Our payment lifecycle (ARCHITECTURE.md §5), independent of any provider's vocabulary. */
+/** Our payment lifecycle (docs/architecture.md#payment-state-machine), free of any provider's vocabulary. */
 export const PAYMENT_STATUSES = [
   'created',
   'pending',
