@@ -24,6 +24,7 @@ export function kafkaFiles(cacheDir = DEFAULT_CACHE_DIR) {
     cacheDir,
     libs: path.join(cacheDir, 'libs'),
     data: path.join(cacheDir, 'data'),
+    metaProperties: path.join(cacheDir, 'data', 'meta.properties'),
     serverProperties: path.join(cacheDir, 'server.properties'),
     log4jProperties: path.join(cacheDir, 'log4j.properties'),
     brokerLog: path.join(cacheDir, 'broker.log'),
@@ -34,17 +35,18 @@ export function kafkaFiles(cacheDir = DEFAULT_CACHE_DIR) {
 }
 
 /**
- * Options override the environment: databaseUrl, extraDatabases, redisUrl, kafkaBrokers, env
- * (instead of process.env) and logger ({ log, warn }, either may be left out).
+ * Options override the environment: databaseUrl, extraDatabases, redisUrl, kafkaBrokers, cacheDir
+ * (INFRA_CACHE_DIR), env (instead of process.env) and logger ({ log, warn }, either may be left out).
  */
 export function resolveConfig(options = {}) {
   const env = options.env ?? process.env;
+  const cacheDir = options.cacheDir ?? env.INFRA_CACHE_DIR;
   return {
     databaseUrl: options.databaseUrl ?? (env.DATABASE_URL || DEFAULTS.databaseUrl),
     extraDatabases: toList(options.extraDatabases ?? env.INFRA_EXTRA_DATABASES),
     redisUrl: options.redisUrl ?? (env.REDIS_URL || DEFAULTS.redisUrl),
     kafkaBrokers: toList(options.kafkaBrokers ?? (env.KAFKA_BROKERS || DEFAULTS.kafkaBrokers)),
-    files: kafkaFiles(),
+    files: kafkaFiles(cacheDir ? path.resolve(cacheDir) : DEFAULT_CACHE_DIR),
     java: env.JAVA_HOME ? path.join(env.JAVA_HOME, 'bin', 'java') : 'java',
     // A caller may silence progress (`{ log() {} }`); warnings still reach stderr unless it overrides them.
     logger: { log: (line) => console.log(line), warn: (line) => console.warn(line), ...options.logger },

@@ -3,14 +3,14 @@
 // PostgreSQL and Redis, and runs a real single-node Kafka (KRaft) from Maven Central jars because
 // the project's machines have no Docker. See tools/infra/README.md.
 //
-//   node tools/infra/infra.mjs up | down | status
+//   node tools/infra/infra.mjs up | down | status | reset
 //
 // Also importable (e.g. from a jest globalSetup):
-// `import { up, down, status } from '.../infra.mjs'`.
+// `import { up, down, status, reset } from '.../infra.mjs'`.
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { InfraError, resolveConfig } from './config.mjs';
-import { downKafka, ensureKafka, kafkaStatus } from './kafka.mjs';
+import { downKafka, ensureKafka, kafkaStatus, resetKafka } from './kafka.mjs';
 import { ensurePostgres, postgresStatus } from './postgres.mjs';
 import { ensureRedis, redisStatus } from './redis.mjs';
 
@@ -18,7 +18,7 @@ export { InfraError };
 
 // ---------------------------------------------------------------------------------------------
 // Public API. Options override the environment: databaseUrl, extraDatabases, redisUrl,
-// kafkaBrokers, env; and logger ({ log, warn }, either may be left out).
+// kafkaBrokers, cacheDir (INFRA_CACHE_DIR), env; and logger ({ log, warn }, either may be left out).
 
 /** Brings local infrastructure up (idempotent) and waits until it is ready. */
 export async function up(options = {}) {
@@ -49,7 +49,10 @@ export async function up(options = {}) {
   return summary;
 }
 
-/** Stops what `up` started (only the Kafka broker; PostgreSQL and Redis belong to the machine). */
+/**
+ * Stops what `up` started (only the Kafka broker; PostgreSQL and Redis belong to the machine).
+ * The broker's data is kept: the next `up` finds its topics, events and offsets again.
+ */
 export async function down(options = {}) {
   return downKafka(resolveConfig(options));
 }
@@ -64,13 +67,21 @@ export async function status(options = {}) {
   return { postgres: checks[0], redis: checks[1], kafka: checks[2], allUp: checks.every((c) => c.up) };
 }
 
+/**
+ * Stops infra's broker and removes its data dir (every topic, event and offset); the next `up`
+ * formats a new one. Leaves a broker infra did not start, PostgreSQL and Redis alone.
+ */
+export async function reset(options = {}) {
+  return resetKafka(resolveConfig(options));
+}
+
 // ---------------------------------------------------------------------------------------------
 // CLI
 
 async function main([command, ...rest]) {
-  const commands = { up, down, status };
+  const commands = { up, down, status, reset };
   if (!Object.hasOwn(commands, command) || rest.length) {
-    console.error('usage: node tools/infra/infra.mjs <up|down|status>');
+    console.error('usage: node tools/infra/infra.mjs <up|down|status|reset>');
     return 2;
   }
   try {

@@ -1,5 +1,6 @@
 // The local single-node Kafka (KRaft) broker run from Maven Central jars: fetching the jars, writing
-// its config, formatting its log dir, launching it detached, waiting for it and stopping it. Everything lives in one cache dir (`files`, see config.mjs#kafkaFiles).
+// its config, formatting its log dir (once), launching it detached, waiting for it, stopping it and
+// wiping its data. Everything lives in one cache dir (`files`, see config.mjs#kafkaFiles).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -7,16 +8,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import { InfraError, POM } from './config.mjs';
-import { commandLine, isAlive, portOpen, run, runTool, stopProcess } from './processes.mjs';
+import { commandLine, findProcesses, isAlive, portOpen, run, runTool, stopProcess } from './processes.mjs';
 
-// Any fixed id will do since the log dir is formatted afresh on every start (16 bytes, base64url).
-const KAFKA_CLUSTER_ID = Buffer.from('rentguy-local-kf').toString('base64url');
+// Fixed, so that the data dir of every start belongs to the same cluster (16 bytes, base64url).
+export const KAFKA_CLUSTER_ID = Buffer.from('rentguy-local-kf').toString('base64url');
+const NODE_ID = '1';
 // Sized for a 2-core developer/CI machine: a local test broker, not a production one.
 const BROKER_JVM_FLAGS = ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 const TOOL_JVM_FLAGS = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1'];
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies';
 const KAFKA_READY_TIMEOUT_MS = 90_000;
 const KAFKA_STOP_TIMEOUT_MS = 20_000;
+const RESET_HINT = 'Run `npm run infra:reset` to wipe it (this loses the events and offsets it holds).';
 
 // ---------------------------------------------------------------------------------------------
 // Starting
@@ -37,18 +40,18 @@ export async function startBroker({ kafkaBrokers: brokers, files, java, logger }
     }
     // Ours, alive but not answering: an earlier `up` was interrupted while the broker was starting.
     await waitForKafka(brokers, files, { pid: existing });
-    return { pid: existing, started: false };
+    return { pid: existing, started: false, formatted: false };
   }
   await assertPortsFree(host, [port, port + 1]);
   await checkJava(java);
   await fetchJars(files, logger);
   writeBrokerConfig(files, host, port);
-  await formatStorage(files, java);
+  const formatted = await ensureStorage(files, java, logger);
   logger.log(`kafka: starting a local broker on ${host}:${port}…`);
   const child = launchBroker(files, java);
   fs.writeFileSync(files.pid, `${child.pid}\n`);
   await waitForKafka(brokers, files, { pid: child.pid, child });
-  return { pid: child.pid, started: true };
+  return { pid: child.pid, started: true, formatted };
 }
 
 function localBrokerAddress(brokers) {
@@ -130,11 +133,14 @@ function expectedKafkaJar() {
   return `${match[1]}-${match[2]}.jar`;
 }
 
-// A fresh log dir on every start keeps the broker stateless: no stale topics, offsets or cluster ids.
+// The config is rewritten on every start (the port may change); the data dir is left alone. The
+// previous start's logs are kept as `*.1`, e.g. to see why a killed broker stopped.
 function writeBrokerConfig(files, host, port) {
-  fs.rmSync(files.data, { recursive: true, force: true });
-  fs.rmSync(files.brokerLog, { force: true });
-  fs.rmSync(files.consoleLog, { force: true });
+  for (const log of [files.brokerLog, files.consoleLog]) {
+    if (fs.existsSync(log)) {
+      fs.renameSync(log, `${log}.1`);
+    }
+  }
   fs.writeFileSync(files.serverProperties, serverProperties(files, host, port));
   fs.writeFileSync(files.log4jProperties, log4jProperties(files));
 }
@@ -143,8 +149,8 @@ function serverProperties(files, host, port) {
   const controller = `${host}:${port + 1}`;
   return propertiesText({
     'process.roles': 'broker,controller',
-    'node.id': 1,
-    'controller.quorum.voters': `1@${controller}`,
+    'node.id': NODE_ID,
+    'controller.quorum.voters': `${NODE_ID}@${controller}`,
     listeners: `PLAINTEXT://${host}:${port},CONTROLLER://${controller}`,
     'advertised.listeners': `PLAINTEXT://${host}:${port}`,
     'controller.listener.names': 'CONTROLLER',
@@ -187,19 +193,86 @@ function propertiesText(entries) {
   return `# Written by tools/infra on every broker start; edits are overwritten.\n${lines.join('\n')}\n`;
 }
 
-async function formatStorage(files, java) {
-  await run(java, [
-    ...TOOL_JVM_FLAGS,
-    `-Dlog4j.configuration=${pathToFileURL(files.log4jProperties).href}`,
-    '-cp',
-    path.join(files.libs, '*'),
-    'kafka.tools.StorageTool',
-    'format',
-    '-t',
-    KAFKA_CLUSTER_ID,
-    '-c',
-    files.serverProperties,
-  ]);
+// ---------------------------------------------------------------------------------------------
+// The log dir: formatted once, kept across restarts (and kills), wiped only by `reset`.
+
+/** What the log dir holds: 'empty' (never formatted), 'ours' or a description of a foreign format. */
+export function storageState(files) {
+  let text;
+  try {
+    text = fs.readFileSync(files.metaProperties, 'utf8');
+  } catch (err) {
+    if (err.code === 'ENOENT') {
+      return { formatted: false };
+    }
+    throw new InfraError(`Cannot read ${files.metaProperties}: ${err.message}. ${RESET_HINT}`);
+  }
+  const meta = parseProperties(text);
+  const clusterId = meta['cluster.id'];
+  const nodeId = meta['node.id'];
+  const ours = clusterId === KAFKA_CLUSTER_ID && nodeId === NODE_ID;
+  return { formatted: true, ours, clusterId, nodeId };
+}
+
+// Returns true if it formatted (a new, empty cluster), false if it kept existing data.
+async function ensureStorage(files, java, logger) {
+  const state = storageState(files);
+  if (state.formatted && state.ours) {
+    return false;
+  }
+  if (state.formatted) {
+    throw new InfraError(
+      `The Kafka data dir ${files.data} belongs to another cluster (cluster.id ${state.clusterId ?? 'missing'}, ` +
+        `node.id ${state.nodeId ?? 'missing'}; infra's broker is cluster.id ${KAFKA_CLUSTER_ID}, node.id ${NODE_ID}), ` +
+        `so the broker would refuse to start on it. ${RESET_HINT}`,
+    );
+  }
+  logger.log(`kafka: formatting a new log dir ${files.data} (kept across restarts from now on)…`);
+  try {
+    await run(java, [
+      ...TOOL_JVM_FLAGS,
+      `-Dlog4j.configuration=${pathToFileURL(files.log4jProperties).href}`,
+      '-cp',
+      path.join(files.libs, '*'),
+      'kafka.tools.StorageTool',
+      'format',
+      '-t',
+      KAFKA_CLUSTER_ID,
+      '-c',
+      files.serverProperties,
+    ]);
+  } catch (err) {
+    throw new InfraError(`Formatting the Kafka log dir ${files.data} failed. ${RESET_HINT}\n${err.message}`);
+  }
+  return true;
+}
+
+function parseProperties(text) {
+  const entries = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*([^#!\s=:][^=:]*?)\s*[=:]\s*(.*?)\s*$/.exec(line);
+    if (match) {
+      entries[match[1]] = match[2];
+    }
+  }
+  return entries;
+}
+
+/**
+ * Removes the log dir (topics, events, offsets); the next start formats a new one. The caller holds
+ * the cache dir's lock and has stopped infra's broker. Refuses while any broker still runs on it.
+ */
+export function wipeStorage(files) {
+  const users = findProcesses(['kafka.Kafka', files.serverProperties]);
+  if (users.length) {
+    throw new InfraError(
+      `A Kafka broker (pid ${users.join(', ')}) still runs on ${files.data} without being recorded in ` +
+        `${files.pid}; stop it (\`kill ${users.join(' ')}\`) and run reset again.`,
+    );
+  }
+  const existed = fs.existsSync(files.data);
+  fs.rmSync(files.data, { recursive: true, force: true });
+  return existed;
 }
 
 // ---------------------------------------------------------------------------------------------

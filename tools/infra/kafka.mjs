@@ -1,9 +1,18 @@
-// Kafka for `up`/`status`/`down`: reuse a broker if one answers, else start infra's own
+// Kafka for `up`/`status`/`down`/`reset`: reuse a broker if one answers, else start infra's own
 // (kafka-broker.mjs); then create the platform's topics and warm the group coordinator.
 import fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { InfraError } from './config.mjs';
-import { isOurBroker, jarsCached, kafkaAnswers, readPid, startBroker, stopBroker } from './kafka-broker.mjs';
+import {
+  isOurBroker,
+  jarsCached,
+  kafkaAnswers,
+  readPid,
+  startBroker,
+  stopBroker,
+  storageState,
+  wipeStorage,
+} from './kafka-broker.mjs';
 import { withFileLock } from './lock.mjs';
 import { topicSpecs } from './topics.mjs';
 
@@ -17,11 +26,12 @@ export async function ensureKafka(config) {
     let state;
     if (await kafkaAnswers(kafkaBrokers)) {
       const pid = readPid(files);
-      broker = { pid: pid && isOurBroker(files, pid) ? pid : null, started: false };
+      broker = { pid: pid && isOurBroker(files, pid) ? pid : null, started: false, formatted: false };
       state = broker.pid ? `already running, pid ${broker.pid}` : 'already running';
     } else {
       broker = await startBroker(config);
-      state = broker.started ? `started, pid ${broker.pid}` : `was starting, pid ${broker.pid}`;
+      const data = broker.formatted ? 'new log dir' : 'existing log dir';
+      state = broker.started ? `started, pid ${broker.pid}, ${data}` : `was starting, pid ${broker.pid}`;
     }
     await prepareBroker(kafkaBrokers);
     return { brokers: kafkaBrokers, ...broker, summary: `kafka ready at ${address} (${state})` };
@@ -45,13 +55,35 @@ export async function kafkaStatus({ kafkaBrokers, files }) {
     };
   }
   const jars = jarsCached(files) ? 'jars cached' : 'jars not fetched yet';
-  return { up: false, line: `kafka DOWN at ${address} (${jars})` };
+  const storage = storageState(files);
+  const data = !storage.formatted
+    ? 'no data dir yet'
+    : storage.ours
+      ? `data kept in ${files.data}`
+      : `data dir of another cluster in ${files.data}, run reset`;
+  return { up: false, line: `kafka DOWN at ${address} (${jars}, ${data})` };
 }
 
 export async function downKafka({ files, logger }) {
   const result = await stopBroker(files);
   logger.log(stopLine(result));
   return result;
+}
+
+/** Stops infra's broker and removes its data dir, under the cache dir's lock. */
+export async function resetKafka({ files, logger }) {
+  fs.mkdirSync(files.cacheDir, { recursive: true });
+  return withFileLock(files.lock, async () => {
+    const result = await stopBroker(files);
+    logger.log(stopLine(result));
+    const wiped = wipeStorage(files);
+    logger.log(
+      wiped
+        ? `kafka: removed ${files.data}; the next up formats a new log dir`
+        : `kafka: no data dir at ${files.data}; nothing to remove`,
+    );
+    return { ...result, wiped };
+  });
 }
 
 function stopLine({ stopped, pid, forced, stale }) {

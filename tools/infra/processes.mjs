@@ -24,6 +24,23 @@ export function commandLine(pid) {
   }
 }
 
+/** Pids of live processes whose command line contains every one of `parts` (Linux only; else []). */
+export function findProcesses(parts) {
+  let entries;
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      const cmdline = commandLine(pid);
+      return Boolean(cmdline) && parts.every((part) => cmdline.includes(part));
+    });
+}
+
 /** SIGTERM (Kafka shuts down in a controlled way), SIGKILL after the timeout. Returns true if killed. */
 export async function stopProcess(pid, { isRunning, timeoutMs }) {
   signal(pid, 'SIGTERM');
