@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Local infrastructure for RentGuy (ARCHITECTURE.md §12): checks and prepares the machine's
-// PostgreSQL and Redis, and runs a real single-node Kafka (KRaft) from Maven Central jars because
-// the project's machines have no Docker. See tools/infra/README.md.
+// Local infrastructure for RentGuy (docs/architecture.md#local-infrastructure): checks and prepares
+// the machine's PostgreSQL and Redis, and runs a real single-node Kafka (KRaft) from Maven Central
+// jars because the project's machines have no Docker. See tools/infra/README.md.
 //
 //   node tools/infra/infra.mjs up | down | status | reset
 //
