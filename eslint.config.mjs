@@ -1,4 +1,6 @@
+import js from '@eslint/js';
 import nx from '@nx/eslint-plugin';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
@@ -40,7 +42,7 @@ const scopeRules = ['gateway', 'rentals', 'payments', 'notifications'].map((scop
 }));
 
 export default tseslint.config(
-  { ignores: ['**/dist', '**/node_modules', '.cache/**', '.nx/**', 'coverage/**', 'tools/**/*.mjs'] },
+  { ignores: ['**/dist', '**/node_modules', '.cache/**', '.nx/**', 'coverage/**'] },
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
@@ -92,4 +94,17 @@ export default tseslint.config(
     },
   },
   prettier,
+  {
+    // Plain JavaScript run by Node (infra, dev, test and bench scripts): no type-aware rules. After
+    // `prettier`, which turns `curly` off (it is safe with prettier when set to 'all').
+    files: ['tools/**/*.js', 'tools/**/*.mjs', 'tools/**/*.cjs'],
+    languageOptions: { ecmaVersion: 'latest', sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      ...js.configs.recommended.rules,
+      'no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      eqeqeq: ['error', 'always'],
+      curly: ['error', 'all'],
+    },
+  },
+  { files: ['tools/**/*.js', 'tools/**/*.cjs'], languageOptions: { sourceType: 'commonjs' } },
 );
