@@ -30,6 +30,7 @@ export class AppModule {
           clientId: config.KAFKA_CLIENT_ID ?? 'notifications',
           schema: NOTIFICATIONS_SCHEMA,
           relay: false,
+          consumerGroup: 'notifications',
         }),
         QueueModule.forRoot({ queues: ['email'] }),
         NotificationsModule,

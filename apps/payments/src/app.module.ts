@@ -23,6 +23,7 @@ export class AppModule {
           clientId: config.KAFKA_CLIENT_ID ?? 'payments',
           schema: PAYMENTS_SCHEMA,
           relay: true,
+          consumerGroup: 'payments',
         }),
         PaymentsModule,
       ],

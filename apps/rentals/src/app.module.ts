@@ -26,6 +26,7 @@ export class AppModule {
           clientId: config.KAFKA_CLIENT_ID ?? 'rentals',
           schema: 'rentals',
           relay: true,
+          consumerGroup: 'rentals',
         }),
         QueueModule.forRoot({ queues: ['images', 'screening'] }),
         StorageModule.forRoot(),

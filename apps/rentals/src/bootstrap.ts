@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import { bootstrapHttpService } from '@rentguy/platform/http';
+import { startEventConsumers } from '@rentguy/platform/messaging';
 import { AppModule } from './app.module';
 import type { RentalsConfig } from './config';
 
@@ -9,5 +10,6 @@ export async function bootstrap(config: RentalsConfig): Promise<void> {
     await app.register(multipart, {
       limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 10, parts: 11 },
     });
+    await startEventConsumers(app);
   });
 }

@@ -94,6 +94,23 @@ export const eventCatalog = {
 export type EventType = keyof typeof eventCatalog;
 export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['data']>;
 
+/**
+ * Kafka consumer groups, one per consuming service, and the event types each one applies. A group
+ * reads the topics of its events; a service must handle each of them exactly once and nothing else
+ * (the messaging library refuses to boot otherwise).
+ */
+export const consumerGroups = {
+  rentals: ['payment.succeeded'],
+  payments: ['booking.held', 'booking.expired', 'booking.confirmed'],
+  notifications: ['booking.confirmed'],
+} as const satisfies Record<string, readonly EventType[]>;
+export type ConsumerGroup = keyof typeof consumerGroups;
+
+/** The topics a consumer group reads: those of the events it applies. */
+export function topicsOfGroup(group: ConsumerGroup): Topic[] {
+  return [...new Set(consumerGroups[group].map((type) => eventCatalog[type].topic))];
+}
+
 export const envelopeSchema = z.object({
   id: z.uuid(),
   type: z.string().min(1),

@@ -2,7 +2,6 @@ export { NotificationsModule } from './notifications.module';
 export type { NotificationsConfig } from './notifications.config';
 export { NOTIFICATIONS_SCHEMA, notificationsEntities } from './notifications.schema';
 export { notificationsMigrations } from './migrations/notifications.migrations';
-export { NOTIFICATIONS_GROUP } from './consumers/notifications.subscription';
 export { DeliveryService, DELIVERY_HEADER, type RecordedDelivery } from './deliveries/delivery.service';
 export { DeliveryEntity, type DeliveryStatus } from './deliveries/delivery.entity';
 export { LOCALES, DEFAULT_LOCALE, type Locale, type RenderedEmail } from './templates/email-template.model';

@@ -1,12 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { Topics, jobId, type EventData, type EventEnvelope } from '@rentguy/contracts';
 import { ConfigModule } from '@rentguy/platform/config';
 import { DatabaseModule, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
-import { KafkaClient, MessagingModule, type KafkaClientOptions } from '@rentguy/platform/messaging';
+import {
+  KafkaClient,
+  MessagingModule,
+  startEventConsumers,
+  type KafkaClientOptions,
+} from '@rentguy/platform/messaging';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import { QueueModule, queueTesting } from '@rentguy/platform/queue';
 import {
@@ -17,7 +23,6 @@ import {
   type MailCatcher,
 } from '@rentguy/platform/testing';
 import { DeliveryService, DELIVERY_HEADER } from './deliveries/delivery.service';
-import { NOTIFICATIONS_GROUP } from './consumers/notifications.subscription';
 import { notificationsMigrations } from './migrations/notifications.migrations';
 import type { NotificationsConfig } from './notifications.config';
 import { NotificationsModule } from './notifications.module';
@@ -27,6 +32,8 @@ import { NOTIFICATIONS_SCHEMA, notificationsEntities } from './notifications.sch
 // prefix) and an SMTP sink; only the clock of the retry backoff is shortened.
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
 const BROKERS = ['127.0.0.1:9092'];
+/** The group's id: no KAFKA_GROUP_PREFIX in this test, topics are prefixed instead. */
+const NOTIFICATIONS_CONSUMER_GROUP = 'notifications';
 const MAX_ATTEMPTS = 4;
 
 interface DeliveryRow {
@@ -91,6 +98,7 @@ describe('notifications: booking.confirmed → email', () => {
           clientId: 'notifications-int-test',
           schema: NOTIFICATIONS_SCHEMA,
           relay: false,
+          consumerGroup: 'notifications',
           topicPrefix,
         }),
         QueueModule.forRoot({
@@ -103,10 +111,14 @@ describe('notifications: booking.confirmed → email', () => {
     })
     class NotificationsTestModule {}
 
-    app = await NestFactory.createApplicationContext(NotificationsTestModule, {
+    // Built like the app: a Nest app whose consumer group is connected by startEventConsumers.
+    const nest = await NestFactory.create(NotificationsTestModule, new FastifyAdapter(), {
       logger: false,
       abortOnError: false,
     });
+    await startEventConsumers(nest);
+    await nest.init();
+    app = nest;
     dataSource = app.get(DataSource);
     await waitForConsumerToJoin();
   });
@@ -192,7 +204,7 @@ describe('notifications: booking.confirmed → email', () => {
     const first = await settledDelivery(event.id);
     // As if the inbox row had been purged, or another consumer group had consumed the same event.
     await dataSource.query(`DELETE FROM notifications.inbox WHERE consumer = $1 AND event_id = $2`, [
-      NOTIFICATIONS_GROUP,
+      NOTIFICATIONS_CONSUMER_GROUP,
       event.id,
     ]);
 
@@ -390,7 +402,7 @@ describe('notifications: booking.confirmed → email', () => {
       async () => {
         const [high, committed] = await Promise.all([
           kafka.topicOffsets(bookingTopic),
-          kafka.groupOffsets(NOTIFICATIONS_GROUP, bookingTopic),
+          kafka.groupOffsets(NOTIFICATIONS_CONSUMER_GROUP, bookingTopic),
         ]);
         return high.every(({ partition, high: end }) => {
           const offset = committed.find((c) => c.partition === partition)?.offset ?? '-1';

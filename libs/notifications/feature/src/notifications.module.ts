@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { BookingConfirmedConsumer } from './consumers/booking-confirmed.consumer';
-import { NotificationsSubscription } from './consumers/notifications.subscription';
 import { DeliveryRepository } from './deliveries/delivery.repository';
 import { DeliveryService } from './deliveries/delivery.service';
 import { EmailSendProcessor } from './jobs/email-send.processor';
@@ -14,12 +13,11 @@ import { MailTransportRepository } from './mail/mail-transport.repository';
  * and QueueModule (with the `email` queue).
  */
 @Module({
+  controllers: [BookingConfirmedConsumer],
   providers: [
     DeliveryRepository,
     MailTransportRepository,
     DeliveryService,
-    BookingConfirmedConsumer,
-    NotificationsSubscription,
     EmailSendProcessor,
     PendingDeliverySweeper,
   ],

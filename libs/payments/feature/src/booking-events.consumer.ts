@@ -1,49 +1,51 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { Topics } from '@rentguy/contracts';
-import { ConsumerHost } from '@rentguy/platform/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventEnvelope } from '@rentguy/contracts';
+import { InboxContext, OnEvent } from '@rentguy/platform/messaging';
 import { BookingProjectionRepository } from './data-access/booking-projection.repository';
 
-/** Consumer group of the payments service. */
-export const PAYMENTS_CONSUMER_GROUP = 'payments';
-
 /**
- * Keeps the booking projection that decides what may be paid. Each handler runs inside the
- * consumer's inbox transaction, so a redelivered event changes nothing.
+ * Payments' consumer group (`consumerGroups.payments`): keeps the booking projection that decides
+ * what may be paid. Each handler writes in the inbox transaction, so a redelivered event changes
+ * nothing.
  */
-@Injectable()
-export class BookingEventsConsumer implements OnModuleInit {
-  constructor(
-    private readonly consumers: ConsumerHost,
-    private readonly projections: BookingProjectionRepository,
-  ) {}
+@Controller()
+export class BookingEventsConsumer {
+  constructor(private readonly projections: BookingProjectionRepository) {}
 
-  onModuleInit(): void {
-    this.consumers.subscribe({
-      group: PAYMENTS_CONSUMER_GROUP,
-      topics: [Topics.booking],
-      handlers: {
-        'booking.held': async ({ data }, tx) => {
-          await this.projections.upsertHeld(tx, {
-            bookingId: data.bookingId,
-            guestId: data.guestId,
-            amount: data.totalAmount,
-            currency: data.currency,
-            expiresAt: new Date(data.expiresAt),
-          });
-        },
-        'booking.expired': async ({ data }, tx) => {
-          await this.projections.markExpired(tx, data.bookingId);
-        },
-        'booking.confirmed': async ({ data, occurredAt }, tx) => {
-          await this.projections.markConfirmed(tx, {
-            bookingId: data.bookingId,
-            guestId: data.guestId,
-            amount: data.totalAmount,
-            currency: data.currency,
-            confirmedAt: new Date(occurredAt),
-          });
-        },
-      },
+  @OnEvent('booking.held')
+  async onBookingHeld(
+    @Payload() { data }: EventEnvelope<'booking.held'>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    await this.projections.upsertHeld(inbox.tx, {
+      bookingId: data.bookingId,
+      guestId: data.guestId,
+      amount: data.totalAmount,
+      currency: data.currency,
+      expiresAt: new Date(data.expiresAt),
+    });
+  }
+
+  @OnEvent('booking.expired')
+  async onBookingExpired(
+    @Payload() { data }: EventEnvelope<'booking.expired'>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    await this.projections.markExpired(inbox.tx, data.bookingId);
+  }
+
+  @OnEvent('booking.confirmed')
+  async onBookingConfirmed(
+    @Payload() { data, occurredAt }: EventEnvelope<'booking.confirmed'>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    await this.projections.markConfirmed(inbox.tx, {
+      bookingId: data.bookingId,
+      guestId: data.guestId,
+      amount: data.totalAmount,
+      currency: data.currency,
+      confirmedAt: new Date(occurredAt),
     });
   }
 }

@@ -4,7 +4,6 @@ export { paymentsEntities } from './data-access/entities';
 export { paymentsMigrations } from './data-access/migrations';
 export { keepRawJsonBody } from './raw-body.parser';
 export { STRIPE_WEBHOOK_PATH } from './stripe-webhook.controller';
-export { PAYMENTS_CONSUMER_GROUP } from './booking-events.consumer';
 export { PaymentReconciliationService, type ReconciliationResult } from './payment-reconciliation.service';
 export { WebhookInboxService } from './webhook-inbox.service';
 export type { PaymentView } from './payment.service';

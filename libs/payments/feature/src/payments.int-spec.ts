@@ -19,7 +19,7 @@ import {
 import { DatabaseModule, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
-import { KafkaClient, MessagingModule } from '@rentguy/platform/messaging';
+import { KafkaClient, MessagingModule, startEventConsumers } from '@rentguy/platform/messaging';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import { waitUntil } from '@rentguy/platform/testing';
 import { startFakeStripe, type FakeStripe } from '@rentguy/payments/stripe-fake';
@@ -112,6 +112,7 @@ function testModule(stripeBaseUrl: string): DynamicModule {
         clientId: 'payments-int-test',
         schema: SCHEMA,
         relay: true,
+        consumerGroup: 'payments',
         topicPrefix: TOPIC_PREFIX,
       }),
       PaymentsModule,
@@ -126,6 +127,7 @@ async function startApp(stripeBaseUrl: string): Promise<void> {
   });
   app.useGlobalFilters(new ErrorFilter());
   await keepRawJsonBody(app, [STRIPE_WEBHOOK_PATH]);
+  await startEventConsumers(app);
   await app.listen(0, '127.0.0.1');
   baseUrl = await app.getUrl();
   baseUrl = baseUrl.replace('[::1]', '127.0.0.1');

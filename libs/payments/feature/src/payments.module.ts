@@ -19,7 +19,7 @@ import { WebhookInboxService } from './webhook-inbox.service';
  * MessagingModule, MetricsModule and HealthModule from the app.
  */
 @Module({
-  controllers: [PaymentController, StripeWebhookController],
+  controllers: [PaymentController, StripeWebhookController, BookingEventsConsumer],
   providers: [
     PaymentRepository,
     BookingProjectionRepository,
@@ -31,7 +31,6 @@ import { WebhookInboxService } from './webhook-inbox.service';
     PaymentService,
     WebhookInboxService,
     PaymentReconciliationService,
-    BookingEventsConsumer,
   ],
   exports: [PaymentReconciliationService, WebhookInboxService],
 })

@@ -1,4 +1,5 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { context } from '@opentelemetry/api';
 import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
 
 type Task = () => Promise<void>;
@@ -58,8 +59,13 @@ export class AfterCommitHooks implements OnModuleInit {
     this.dataSource.subscribers.push(subscriber);
   }
 
-  /** Schedules `task` for after the commit of the transaction `manager` belongs to. */
-  register(manager: EntityManager, task: Task): void {
+  /**
+   * Schedules `task` for after the commit of the transaction `manager` belongs to. The task runs in
+   * the trace context of its registration (the commit happens in the caller's, e.g. the Kafka
+   * engine's), so a job it enqueues continues the trace of the work that asked for it.
+   */
+  register(manager: EntityManager, work: Task): void {
+    const task = context.bind(context.active(), work);
     const runner = manager.queryRunner;
     if (!runner?.isTransactionActive) {
       throw new Error('after-commit work needs the EntityManager of an open transaction');

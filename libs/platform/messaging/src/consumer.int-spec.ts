@@ -2,8 +2,9 @@ import { Topics, dlqTopic, type EventEnvelope } from '@rentguy/contracts';
 import type { EntityManager } from 'typeorm';
 import { buildEnvelope } from './event-envelope';
 import { redriveDlq } from './dlq.redrive';
-import type { EventHandlers } from './group.consumer';
+import { EventHandlerSetError } from './consumers/inbox.transport';
 import type { KafkaProducer } from './kafka.client';
+import type { ConsumerRetryOptions } from './messaging.options';
 import { acquireKafkaShared, type Release } from './testing/kafka-outage.lock';
 import {
   Cleanup,
@@ -18,6 +19,7 @@ import {
   testLogLevels,
   testTopicPrefix,
   waitFor,
+  type PaymentSucceededHandler,
   type TestApp,
   type TestSchema,
 } from './testing/messaging-test-kit';
@@ -42,13 +44,17 @@ afterAll(async () => {
 interface Setup {
   schema: TestSchema;
   topic: string;
+  prefix: string;
+  groupPrefix: string;
+  /** The consumer group id (`rentals`, prefixed): names the inbox rows and the DLQ topic. */
   group: string;
+  /** The running app, once `subscribe` has started it. */
   app: TestApp;
   effects(): Promise<{ event_id: string; attempt: number }[]>;
   inbox(): Promise<{ consumer: string; event_id: string }[]>;
 }
 
-/** A schema with an `effects` table (the handlers' visible effect), a topic and a running app. */
+/** A schema with an `effects` table (the handlers' visible effect) and a topic; no app yet. */
 async function setup(): Promise<Setup> {
   const schema = await createTestSchema((s) => [
     `CREATE TABLE "${s}".effects (event_id uuid NOT NULL, attempt int NOT NULL)`,
@@ -57,19 +63,16 @@ async function setup(): Promise<Setup> {
   const prefix = testTopicPrefix();
   const topic = `${prefix}${Topics.payment}`;
   await kafka.ensureTopics([{ topic, numPartitions: 3 }]);
-  const app = await startMessagingApp({
-    schema: schema.name,
-    relay: false,
-    topicPrefix: prefix,
-    consumerRetry: { backoff: { initialMs: 50, maxMs: 200 } },
-    logLevels,
-  });
-  cleanup.add(() => app.close());
+  const groupPrefix = `${randomName(6)}-`;
   return {
     schema,
     topic,
-    group: `rentals-${randomName(6)}`,
-    app,
+    prefix,
+    groupPrefix,
+    group: `${groupPrefix}rentals`,
+    get app(): TestApp {
+      throw new Error('subscribe() first');
+    },
     effects: () => schema.query(`SELECT event_id, attempt FROM "${schema.name}".effects ORDER BY attempt`),
     inbox: () => schema.query(`SELECT consumer, event_id FROM "${schema.name}".inbox`),
   };
@@ -87,9 +90,23 @@ function recordEffect(
   ]);
 }
 
-async function subscribe(s: Setup, handlers: EventHandlers): Promise<void> {
-  const subscription = s.app.consumers.subscribe({ group: s.group, topics: [Topics.payment], handlers });
-  await subscription.ready();
+/** Starts the app consuming as the test's `rentals` group, with `handle` as its handler. */
+async function subscribe(
+  s: Setup,
+  handle: PaymentSucceededHandler,
+  consumerRetry: Partial<ConsumerRetryOptions> = {},
+): Promise<void> {
+  const app = await startMessagingApp({
+    schema: s.schema.name,
+    relay: false,
+    topicPrefix: s.prefix,
+    groupPrefix: s.groupPrefix,
+    consumerRetry: { backoff: { initialMs: 50, maxMs: 200 }, ...consumerRetry },
+    logLevels,
+    consume: handle,
+  });
+  cleanup.add(() => app.close());
+  Object.defineProperty(s, 'app', { value: app });
 }
 
 async function send(
@@ -114,11 +131,9 @@ describe('idempotent consumer (inbox)', () => {
   it('applies an event delivered twice only once', async () => {
     const s = await setup();
     let calls = 0;
-    await subscribe(s, {
-      'payment.succeeded': async (event, manager) => {
-        calls += 1;
-        await recordEffect(s.schema, manager, event, calls);
-      },
+    await subscribe(s, async (event, manager) => {
+      calls += 1;
+      await recordEffect(s.schema, manager, event, calls);
     });
 
     const event = paymentEnvelope();
@@ -151,14 +166,12 @@ describe('idempotent consumer (inbox)', () => {
   it('retries a handler that fails once and applies the event once', async () => {
     const s = await setup();
     let attempts = 0;
-    await subscribe(s, {
-      'payment.succeeded': async (event, manager) => {
-        attempts += 1;
-        if (attempts === 1) {
-          throw new Error('transient failure');
-        }
-        await recordEffect(s.schema, manager, event, attempts);
-      },
+    await subscribe(s, async (event, manager) => {
+      attempts += 1;
+      if (attempts === 1) {
+        throw new Error('transient failure');
+      }
+      await recordEffect(s.schema, manager, event, attempts);
     });
 
     const event = paymentEnvelope();
@@ -169,19 +182,49 @@ describe('idempotent consumer (inbox)', () => {
     expect(attempts).toBe(2);
   });
 
+  it('reruns a deadlocked transaction instead of counting it as a handler failure', async () => {
+    const s = await setup();
+    let attempts = 0;
+    // One handler attempt allowed: a deadlock counted as a failure would dead-letter the event.
+    await subscribe(
+      s,
+      async (event, manager) => {
+        attempts += 1;
+        await recordEffect(s.schema, manager, event, attempts);
+        if (attempts === 1) {
+          // What PostgreSQL raises on the victim of a real deadlock.
+          await manager.query(
+            `DO $$ BEGIN RAISE EXCEPTION 'deadlock detected' USING ERRCODE = '40P01'; END $$`,
+          );
+        }
+      },
+      { maxAttempts: 1 },
+    );
+
+    const event = paymentEnvelope();
+    await send(s.topic, event.aggregateId, event);
+
+    await waitFor(async () => (await s.effects()).length === 1, { what: 'the effect' });
+    expect(await s.effects()).toEqual([{ event_id: event.id, attempt: 2 }]);
+    const deadLettered = await metricValue(s.app.metrics, 'kafka_dlq_total', {
+      topic: s.topic,
+      consumer: s.group,
+    });
+    expect(deadLettered ?? 0).toBe(0);
+    expect(attempts).toBe(2);
+  });
+
   it('rolls back the write and the inbox row of a failed attempt, so the retry applies it', async () => {
     const s = await setup();
     let attempts = 0;
     const inboxDuringFailure: unknown[][] = [];
-    await subscribe(s, {
-      'payment.succeeded': async (event, manager) => {
-        attempts += 1;
-        await recordEffect(s.schema, manager, event, attempts);
-        if (attempts === 1) {
-          inboxDuringFailure.push(await s.inbox()); // another connection: uncommitted rows are invisible
-          throw new Error('failed after writing');
-        }
-      },
+    await subscribe(s, async (event, manager) => {
+      attempts += 1;
+      await recordEffect(s.schema, manager, event, attempts);
+      if (attempts === 1) {
+        inboxDuringFailure.push(await s.inbox()); // another connection: uncommitted rows are invisible
+        throw new Error('failed after writing');
+      }
     });
 
     const event = paymentEnvelope();
@@ -200,11 +243,9 @@ describe('idempotent consumer (inbox)', () => {
   it('dead-letters poison messages at once and moves on to the next message of the partition', async () => {
     const s = await setup();
     const handled: string[] = [];
-    await subscribe(s, {
-      'payment.succeeded': async (event, manager) => {
-        handled.push(event.id);
-        await recordEffect(s.schema, manager, event, 1);
-      },
+    await subscribe(s, async (event, manager) => {
+      handled.push(event.id);
+      await recordEffect(s.schema, manager, event, 1);
     });
     const dlq = dlqTopic(s.topic, s.group);
 
@@ -254,14 +295,12 @@ describe('idempotent consumer (inbox)', () => {
     const next = paymentEnvelope();
     let broken = true;
     let attempts = 0;
-    await subscribe(s, {
-      'payment.succeeded': async (event, manager) => {
-        attempts += 1;
-        await recordEffect(s.schema, manager, event, attempts);
-        if (broken && event.id === failing.id) {
-          throw new Error('handler bug');
-        }
-      },
+    await subscribe(s, async (event, manager) => {
+      attempts += 1;
+      await recordEffect(s.schema, manager, event, attempts);
+      if (broken && event.id === failing.id) {
+        throw new Error('handler bug');
+      }
     });
     const dlq = dlqTopic(s.topic, s.group);
     await send(s.topic, failing.aggregateId, failing);
@@ -296,10 +335,8 @@ describe('idempotent consumer (inbox)', () => {
 
   it('acknowledges and skips event types the group has no handler for', async () => {
     const s = await setup();
-    await subscribe(s, {
-      'payment.succeeded': async (event, manager) => {
-        await recordEffect(s.schema, manager, event, 1);
-      },
+    await subscribe(s, async (event, manager) => {
+      await recordEffect(s.schema, manager, event, 1);
     });
     const failed = buildEnvelope('payment.failed', 'p-1', {
       paymentId: paymentSucceeded().paymentId,
@@ -327,12 +364,10 @@ describe('idempotent consumer (inbox)', () => {
     let releaseHandler!: () => void;
     const handlerMayFinish = new Promise<void>((resolve) => (releaseHandler = resolve));
     let handlerStarted = false;
-    await subscribe(s, {
-      'payment.succeeded': async (event, manager) => {
-        handlerStarted = true;
-        await handlerMayFinish;
-        await recordEffect(s.schema, manager, event, 1);
-      },
+    await subscribe(s, async (event, manager) => {
+      handlerStarted = true;
+      await handlerMayFinish;
+      await recordEffect(s.schema, manager, event, 1);
     });
     const event = paymentEnvelope();
     await send(s.topic, event.aggregateId, event);
@@ -346,5 +381,25 @@ describe('idempotent consumer (inbox)', () => {
     await closing;
 
     expect(await s.effects()).toEqual([{ event_id: event.id, attempt: 1 }]);
+  });
+});
+
+describe('consumer group boot checks', () => {
+  it('refuses to start an app whose handlers do not match its consumer group', async () => {
+    const schema = await createTestSchema();
+    cleanup.add(() => schema.drop());
+    const boot = startMessagingApp({
+      schema: schema.name,
+      relay: false,
+      topicPrefix: testTopicPrefix(),
+      groupPrefix: `${randomName(6)}-`,
+      logLevels,
+      consumerGroup: 'payments', // consumes booking events, but the app only handles payment.succeeded
+      consume: async () => undefined,
+    });
+    await expect(boot).rejects.toThrow(EventHandlerSetError);
+    await expect(boot).rejects.toThrow(
+      /no @OnEvent\('booking\.held'\) handler.*a handler for "payment\.succeeded", which the group does not consume/,
+    );
   });
 });

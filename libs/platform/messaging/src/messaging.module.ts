@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { ReadinessRegistry } from '@rentguy/platform/health';
-import { ConsumerHost } from './consumer.host';
+import { InboxTransport } from './consumers/inbox.transport';
 import { KafkaClient } from './kafka.client';
 import {
   DEFAULT_CONSUMER_RETRY,
@@ -28,19 +28,17 @@ const KAFKA_READINESS_TIMEOUT_MS = 2_000;
 /**
  * Adds `kafka` to the app's readiness checks when the app really talks to Kafka: it relays its
  * outbox or consumes. An app that only writes outbox rows (a worker) depends on Postgres alone.
- * Runs at bootstrap, after every module has subscribed its consumers.
  */
 @Injectable()
 class KafkaReadiness implements OnApplicationBootstrap {
   constructor(
     private readonly kafka: KafkaClient,
     private readonly readiness: ReadinessRegistry,
-    private readonly consumers: ConsumerHost,
     @Inject(MESSAGING_OPTIONS) private readonly options: ResolvedMessagingOptions,
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.options.relay || this.consumers.hasSubscriptions) {
+    if (this.options.relay || this.options.consumerGroup) {
       this.readiness.register('kafka', () => this.kafka.ping(KAFKA_READINESS_TIMEOUT_MS));
     }
   }
@@ -60,6 +58,8 @@ function resolveOptions(
     clientId: options.clientId,
     schema: assertSchemaName(options.schema),
     relay: options.relay,
+    consumerGroup: options.consumerGroup,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     topicPrefix: assertTopicPrefix(options.topicPrefix ?? ''),
     groupPrefix: config.KAFKA_GROUP_PREFIX ?? '',
     databaseUrl: config.DATABASE_URL as string,
@@ -70,7 +70,8 @@ function resolveOptions(
 
 /**
  * Kafka for one service: the transactional outbox (`OutboxWriter`, plus the relay when `relay` is
- * true), idempotent consumers (`ConsumerHost`) and the `kafka` readiness check. Reads `KAFKA_BROKERS`
+ * true), the consumer group's inbox transport (`InboxTransport`, when `consumerGroup` is set) and
+ * the `kafka` readiness check. Reads `KAFKA_BROKERS`
  * and `DATABASE_URL` from `APP_CONFIG`; needs the app's TypeORM `DataSource`, `ReadinessRegistry`
  * and `MetricsRegistry` (DatabaseModule, HealthModule, MetricsModule).
  */
@@ -93,14 +94,14 @@ export class MessagingModule {
       },
       KafkaReadiness,
       OutboxWriter,
-      ConsumerHost,
+      ...(options.consumerGroup ? [InboxTransport] : []),
       ...(options.relay ? [OutboxRelay] : []),
     ];
     return {
       module: MessagingModule,
       global: true,
       providers,
-      exports: [KafkaClient, OutboxWriter, ConsumerHost],
+      exports: [KafkaClient, OutboxWriter, ...(options.consumerGroup ? [InboxTransport] : [])],
     };
   }
 }

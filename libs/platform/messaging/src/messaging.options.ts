@@ -1,3 +1,4 @@
+import type { ConsumerGroup } from '@rentguy/contracts';
 import type { BackoffOptions } from './backoff';
 
 /** Injection token of the resolved messaging options. */
@@ -41,6 +42,14 @@ export interface MessagingModuleOptions {
   /** Whether this process runs the outbox relay (a CLI or a worker that only writes events does not). */
   relay: boolean;
   /**
+   * The Kafka consumer group this app runs (`consumerGroups` in libs/contracts), if it consumes:
+   * its `@OnEvent` controller methods run through the inbox engine once `startEventConsumers(app)`
+   * has connected the transport.
+   */
+  consumerGroup?: ConsumerGroup;
+  /** Partitions of the group processed in parallel (order is per partition either way). Default 1. */
+  partitionsConsumedConcurrently?: number;
+  /**
    * Prefix of every physical topic this app produces to and consumes from (including DLQs), to share
    * one cluster between environments or test runs. Empty by default.
    */
@@ -53,6 +62,8 @@ export interface ResolvedMessagingOptions {
   clientId: string;
   schema: string;
   relay: boolean;
+  consumerGroup?: ConsumerGroup;
+  partitionsConsumedConcurrently?: number;
   topicPrefix: string;
   groupPrefix: string;
   databaseUrl: string;

@@ -75,19 +75,13 @@ describe('outbox during a Kafka outage', () => {
       topicPrefix: prefix,
       relayOptions: { pollIntervalMs: 200, backoff: { initialMs: 200, maxMs: 2_000 } },
       logLevels,
-    });
-    cleanup.add(() => app.close());
-    // A consumer in the same app rides out the outage too.
-    const subscription = app.consumers.subscribe({
-      group: `rentals-${randomName(6)}`,
-      topics: [Topics.payment],
-      handlers: {
-        'payment.succeeded': async (event, manager) => {
-          await manager.query(`INSERT INTO "${schema.name}".effects (event_id) VALUES ($1)`, [event.id]);
-        },
+      // A consumer in the same app rides out the outage too.
+      groupPrefix: `${randomName(6)}-`,
+      consume: async (event, tx) => {
+        await tx.query(`INSERT INTO "${schema.name}".effects (event_id) VALUES ($1)`, [event.id]);
       },
     });
-    await subscription.ready();
+    cleanup.add(() => app.close());
     const effects = async (): Promise<string[]> =>
       (await schema.query<{ event_id: string }>(`SELECT event_id FROM "${schema.name}".effects`)).map(
         (r) => r.event_id,

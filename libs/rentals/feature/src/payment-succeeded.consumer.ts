@@ -1,34 +1,19 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { Topics } from '@rentguy/contracts';
-import { ConsumerHost, type Subscription } from '@rentguy/platform/messaging';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
+import type { EventEnvelope } from '@rentguy/contracts';
+import { InboxContext, OnEvent } from '@rentguy/platform/messaging';
 import { BookingSettlementService } from './booking-settlement.service';
 
-/** Consumer group of the rentals service (deployments may prefix it with KAFKA_GROUP_PREFIX). */
-export const RENTALS_CONSUMER_GROUP = 'rentals';
+/** Rentals' consumer group (`consumerGroups.rentals`): a paid hold becomes a confirmed booking. */
+@Controller()
+export class PaymentSucceededConsumer {
+  constructor(private readonly settlement: BookingSettlementService) {}
 
-@Injectable()
-export class PaymentSucceededConsumer implements OnModuleInit {
-  private subscription?: Subscription;
-
-  constructor(
-    private readonly consumers: ConsumerHost,
-    private readonly settlement: BookingSettlementService,
-  ) {}
-
-  /** Resolves once the consumer has joined its group. */
-  async ready(): Promise<void> {
-    await this.subscription?.ready();
-  }
-
-  onModuleInit(): void {
-    this.subscription = this.consumers.subscribe({
-      group: RENTALS_CONSUMER_GROUP,
-      topics: [Topics.payment],
-      handlers: {
-        'payment.succeeded': async (event, manager) => {
-          await this.settlement.onPaymentSucceeded(event, manager);
-        },
-      },
-    });
+  @OnEvent('payment.succeeded')
+  async onPaymentSucceeded(
+    @Payload() event: EventEnvelope<'payment.succeeded'>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    await this.settlement.onPaymentSucceeded(event, inbox.tx);
   }
 }

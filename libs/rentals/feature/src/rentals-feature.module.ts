@@ -22,7 +22,13 @@ import { RentalsMetrics } from './rentals.metrics';
  */
 @Module({
   imports: [RentalsDataAccessModule],
-  controllers: [PropertyController, BookingController, ImageController, ApplicationController],
+  controllers: [
+    PropertyController,
+    BookingController,
+    ImageController,
+    ApplicationController,
+    PaymentSucceededConsumer,
+  ],
   providers: [
     RentalsMetrics,
     PropertyService,
@@ -30,7 +36,6 @@ import { RentalsMetrics } from './rentals.metrics';
     BookingSettlementService,
     ImageService,
     ApplicationService,
-    PaymentSucceededConsumer,
     HoldExpirySweep,
     PendingJobsSweep,
   ],

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
+import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventEnvelope } from '@rentguy/contracts';
 import { AfterCommitHooks } from '@rentguy/platform/database';
-import type { EntityManager } from 'typeorm';
+import { InboxContext, OnEvent } from '@rentguy/platform/messaging';
 import { DeliveryService } from '../deliveries/delivery.service';
 
 /**
@@ -9,15 +10,19 @@ import { DeliveryService } from '../deliveries/delivery.service';
  * `email.send` job once it has committed (Kafka handlers never send mail themselves: a slow relay
  * would stall heartbeats and trigger rebalances).
  */
-@Injectable()
+@Controller()
 export class BookingConfirmedConsumer {
   constructor(
     private readonly deliveries: DeliveryService,
     private readonly afterCommit: AfterCommitHooks,
   ) {}
 
-  async handle(event: EventEnvelope<'booking.confirmed'>, manager: EntityManager): Promise<void> {
-    const { deliveryId } = await this.deliveries.recordBookingConfirmed(manager, event);
-    this.afterCommit.register(manager, () => this.deliveries.enqueue(deliveryId));
+  @OnEvent('booking.confirmed')
+  async onBookingConfirmed(
+    @Payload() event: EventEnvelope<'booking.confirmed'>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    const { deliveryId } = await this.deliveries.recordBookingConfirmed(inbox.tx, event);
+    this.afterCommit.register(inbox.tx, () => this.deliveries.enqueue(deliveryId));
   }
 }

@@ -1,14 +1,19 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { Module, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import { Controller, Inject, Module, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Ctx, Payload } from '@nestjs/microservices';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import type { EventData } from '@rentguy/contracts';
+import type { ConsumerGroup, EventData, EventEnvelope } from '@rentguy/contracts';
 import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule } from '@rentguy/platform/database';
+import { DatabaseModule, type Tx } from '@rentguy/platform/database';
 import { HealthModule, ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { ConsumerHost } from '../consumer.host';
+import { startEventConsumers } from '../consumers/event-consumers';
+import { InboxContext } from '../consumers/inbox.context';
+import { InboxTransport } from '../consumers/inbox.transport';
+import { OnEvent } from '../consumers/on-event.decorator';
 import { decodeHeaders } from '../event-headers';
 import { KafkaClient, type KafkaConsumer, type KafkaProducer } from '../kafka.client';
 import type { ConsumerRetryOptions, OutboxRelayOptions } from '../messaging.options';
@@ -117,6 +122,25 @@ export async function createTestSchema(
   };
 }
 
+/** What a test app does with each `payment.succeeded` it consumes (in the inbox transaction). */
+export type PaymentSucceededHandler = (event: EventEnvelope<'payment.succeeded'>, tx: Tx) => Promise<void>;
+
+const TEST_HANDLER = Symbol('TEST_HANDLER');
+
+/** The consumer group `rentals` of a test app: its one event handler delegates to the test's. */
+@Controller()
+class PaymentSucceededTestConsumer {
+  constructor(@Inject(TEST_HANDLER) private readonly handle: PaymentSucceededHandler) {}
+
+  @OnEvent('payment.succeeded')
+  async onPaymentSucceeded(
+    @Payload() event: EventEnvelope<'payment.succeeded'>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    await this.handle(event, inbox.tx);
+  }
+}
+
 export interface TestAppOptions {
   schema: string;
   relay: boolean;
@@ -126,12 +150,21 @@ export interface TestAppOptions {
   consumerRetry?: Partial<ConsumerRetryOptions>;
   /** Nest log levels to print (default none; set MESSAGING_TEST_LOGS=1 in the spec to debug). */
   logLevels?: LogLevel[] | false;
+  /**
+   * Makes the app consume as the `rentals` group (prefixed with `groupPrefix`, so tests never share
+   * offsets or inbox rows), handling `payment.succeeded` with this function.
+   */
+  consume?: PaymentSucceededHandler;
+  groupPrefix?: string;
+  /** The group the app claims to run (default `rentals`, the one `consume` matches). */
+  consumerGroup?: ConsumerGroup;
 }
 
 export interface TestApp {
   app: INestApplicationContext;
   writer: OutboxWriter;
-  consumers: ConsumerHost;
+  /** The running consumer group, when the app consumes. */
+  consumers?: InboxTransport;
   kafka: KafkaClient;
   dataSource: DataSource;
   metrics: MetricsRegistry;
@@ -147,7 +180,9 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
     DATABASE_POOL_SIZE: 5,
     DATABASE_SLOW_QUERY_MS: 5_000,
     KAFKA_BROKERS: TEST_BROKERS,
+    ...(options.groupPrefix ? { KAFKA_GROUP_PREFIX: options.groupPrefix } : {}),
   };
+  const consume = options.consume;
 
   @Module({
     imports: [
@@ -167,20 +202,41 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
         topicPrefix: options.topicPrefix,
         relayOptions: options.relayOptions,
         consumerRetry: options.consumerRetry,
+        ...(consume ? { consumerGroup: options.consumerGroup ?? 'rentals' } : {}),
       }),
     ],
+    controllers: consume ? [PaymentSucceededTestConsumer] : [],
+    providers: consume ? [{ provide: TEST_HANDLER, useValue: consume }] : [],
   })
   class MessagingTestAppModule {}
 
-  const app = await NestFactory.createApplicationContext(MessagingTestAppModule, {
-    logger: options.logLevels ?? false,
-    abortOnError: false,
-  });
+  let app: INestApplicationContext;
+  if (consume) {
+    // Consumers are connected the way the apps connect them (startEventConsumers on a Nest app).
+    const http = await NestFactory.create(MessagingTestAppModule, new FastifyAdapter(), {
+      logger: options.logLevels ?? false,
+      abortOnError: false,
+    });
+    try {
+      await startEventConsumers(http);
+    } catch (error) {
+      await http.close();
+      throw error;
+    }
+    await http.init();
+    await http.get(InboxTransport).ready();
+    app = http;
+  } else {
+    app = await NestFactory.createApplicationContext(MessagingTestAppModule, {
+      logger: options.logLevels ?? false,
+      abortOnError: false,
+    });
+  }
   let closing: Promise<void> | undefined;
   return {
     app,
     writer: app.get(OutboxWriter),
-    consumers: app.get(ConsumerHost),
+    consumers: consume ? app.get(InboxTransport) : undefined,
     kafka: app.get(KafkaClient),
     dataSource: app.get(DataSource),
     metrics: app.get(MetricsRegistry),

@@ -23,7 +23,12 @@ import {
 import { DatabaseModule } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter, type Role } from '@rentguy/platform/http';
-import { KafkaClient, MessagingModule } from '@rentguy/platform/messaging';
+import {
+  InboxTransport,
+  KafkaClient,
+  MessagingModule,
+  startEventConsumers,
+} from '@rentguy/platform/messaging';
 import { MetricsModule } from '@rentguy/platform/metrics';
 import { QueueModule, queueTesting } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
@@ -32,7 +37,6 @@ import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { PaymentSucceededConsumer } from '../payment-succeeded.consumer';
 import { RentalsFeatureModule } from '../rentals-feature.module';
 import { rentalsFeatureConfig } from '../rentals.config';
 
@@ -148,6 +152,7 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
         clientId: `rentals-int-test-${suffix}`,
         schema: 'rentals',
         relay: false,
+        consumerGroup: 'rentals',
         topicPrefix,
       }),
       QueueModule.forRoot({ queues: ['images', 'screening'], prefix: queuePrefix }),
@@ -166,10 +171,11 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
   await app.register(multipart, {
     limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 10, parts: 11 },
   });
+  await startEventConsumers(app);
   await app.init();
   const http = app.getHttpAdapter().getInstance();
   await http.ready();
-  await app.get(PaymentSucceededConsumer).ready();
+  await app.get(InboxTransport).ready();
 
   const key = new TextEncoder().encode(JWT_SECRET);
   return {

@@ -1,49 +1,36 @@
 import { Logger } from '@nestjs/common';
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
 import type { Counter, Gauge } from 'prom-client';
-import type { DataSource, EntityManager } from 'typeorm';
 import { parseEnvelope, type EventEnvelope, type EventType } from '@rentguy/contracts';
-import { backoffDelay, sleep } from './backoff';
-import type { DeadLetterPublisher } from './dead-letter.publisher';
-import { decodeHeaders, describeError, extractTraceContext } from './event-headers';
-import type { InboxRepository } from './inbox.repository';
-import type { KafkaClient, KafkaConsumer, KafkaEachMessagePayload } from './kafka.client';
-import type { ConsumerRetryOptions } from './messaging.options';
+import type { TransactionRunner, Tx } from '@rentguy/platform/database';
+import { backoffDelay, sleep } from '../backoff';
+import type { DeadLetterPublisher } from '../dead-letter.publisher';
+import { decodeHeaders, describeError } from '../event-headers';
+import type { InboxRepository } from '../inbox.repository';
+import type { KafkaClient, KafkaConsumer, KafkaEachMessagePayload } from '../kafka.client';
+import type { ConsumerRetryOptions } from '../messaging.options';
+import type { MessageOrigin } from './inbox.context';
 
-/** Applies one event inside the consumer's open transaction; throwing rolls the transaction back. */
-export type EventHandler<T extends EventType> = (
-  event: EventEnvelope<T>,
-  manager: EntityManager,
-) => Promise<void>;
+/** Applies one event inside the inbox transaction `tx`; throwing rolls the transaction back. */
+export type InboxHandler = (event: EventEnvelope, tx: Tx, origin: MessageOrigin) => Promise<void>;
 
-/** Handlers by event type; types without a handler are acknowledged and skipped. */
-export type EventHandlers = { [T in EventType]?: EventHandler<T> };
-
-export interface SubscriptionOptions {
+export interface GroupConsumerOptions {
   /** Consumer group id; also names the group's DLQ topics and its inbox rows. */
   group: string;
-  /** Topics (as in `Topics`); the module's topic prefix is applied. */
+  /** The physical topics consumed. */
   topics: readonly string[];
-  handlers: EventHandlers;
+  /** Handlers by event type; other types on these topics are acknowledged and skipped. */
+  handlers: ReadonlyMap<string, InboxHandler>;
   /** Where a group without committed offsets starts. Default true: a new group misses nothing. */
   fromBeginning?: boolean;
   /** Partitions processed in parallel (order is per partition either way). Default 1. */
   partitionsConsumedConcurrently?: number;
 }
 
-export interface Subscription {
-  readonly group: string;
-  /** The physical topics consumed. */
-  readonly topics: readonly string[];
-  /** Resolves once the consumer has joined its group for the first time. */
-  ready(): Promise<void>;
-}
-
 export type ConsumeOutcome = 'processed' | 'duplicate' | 'skipped' | 'dlq';
 
 export interface GroupConsumerDeps {
   kafka: KafkaClient;
-  dataSource: DataSource;
+  transactions: TransactionRunner;
   inbox: InboxRepository;
   deadLetters: DeadLetterPublisher;
   retry: ConsumerRetryOptions;
@@ -70,16 +57,17 @@ class ConsumerStoppingError extends Error {
   }
 }
 
-const tracer = trace.getTracer('@rentguy/platform/messaging');
 const RESTART_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
 
 /**
- * One kafkajs consumer group with inbox deduplication, bounded retries and a dead-letter queue.
+ * The inbox engine: one kafkajs consumer group with inbox deduplication, bounded retries and a
+ * dead-letter queue. Each message runs in one transaction of the shared TransactionRunner (so a
+ * deadlock is rerun there, not counted as a handler failure): the inbox row, then the handler.
  *
  * Offsets: `eachMessage` with autoCommit — kafkajs only resolves (and later commits) a message's
  * offset after `eachMessage` returns, which is after the inbox transaction has committed.
  */
-export class GroupConsumer implements Subscription {
+export class GroupConsumer {
   private readonly logger: Logger;
   private readonly abort = new AbortController();
   private readonly joined: Promise<void>;
@@ -88,16 +76,20 @@ export class GroupConsumer implements Subscription {
   private restartTimer?: NodeJS.Timeout;
   private startFailures = 0;
 
+  readonly group: string;
+  readonly topics: readonly string[];
+
   constructor(
-    readonly group: string,
-    readonly topics: readonly string[],
-    private readonly options: SubscriptionOptions,
+    private readonly options: GroupConsumerOptions,
     private readonly deps: GroupConsumerDeps,
   ) {
-    this.logger = new Logger(`Consumer:${group}`);
+    this.group = options.group;
+    this.topics = options.topics;
+    this.logger = new Logger(`Consumer:${this.group}`);
     this.joined = new Promise((resolve) => (this.markJoined = resolve));
   }
 
+  /** Resolves once the consumer has joined its group for the first time. */
   ready(): Promise<void> {
     return this.joined;
   }
@@ -185,38 +177,10 @@ export class GroupConsumer implements Subscription {
   }
 
   private async onMessage(payload: KafkaEachMessagePayload): Promise<void> {
-    const { topic, partition, message } = payload;
-    const headers = decodeHeaders(message.headers);
-    const parent = extractTraceContext(headers);
-    const span = tracer.startSpan(
-      `process ${topic}`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'messaging.system': 'kafka',
-          'messaging.operation.type': 'process',
-          'messaging.destination.name': topic,
-          'messaging.destination.partition.id': String(partition),
-          'messaging.consumer.group.name': this.group,
-          'messaging.kafka.offset': Number(message.offset),
-          ...(message.key ? { 'messaging.kafka.message.key': message.key.toString() } : {}),
-        },
-      },
-      parent,
-    );
-    await context.with(trace.setSpan(parent, span), async () => {
-      try {
-        const { outcome, type } = await this.process(payload, headers);
-        span.setAttribute('rentguy.consume.outcome', outcome);
-        this.deps.metrics.consumed.inc({ topic, type, outcome });
-      } catch (error) {
-        span.recordException(error instanceof Error ? error : new Error(String(error)));
-        span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
-        throw error;
-      } finally {
-        span.end();
-      }
-    });
+    const { topic } = payload;
+    const headers = decodeHeaders(payload.message.headers);
+    const { outcome, type } = await this.process(payload, headers);
+    this.deps.metrics.consumed.inc({ topic, type, outcome });
   }
 
   private async process(
@@ -231,18 +195,19 @@ export class GroupConsumer implements Subscription {
       await this.deadLetter(payload, headers, error);
       return { outcome: 'dlq', type: 'invalid' };
     }
-    trace.getActiveSpan()?.setAttribute('messaging.message.id', envelope.id);
-    const handler = this.options.handlers[envelope.type] as EventHandler<EventType> | undefined;
+    const handler = this.options.handlers.get(envelope.type);
     if (!handler) {
       return { outcome: 'skipped', type: envelope.type };
     }
+    const { topic, partition, message } = payload;
+    const origin: MessageOrigin = { topic, partition, offset: message.offset, headers };
 
     let handlerFailures = 0;
     let infrastructureFailures = 0;
     for (;;) {
       this.assertRunning();
       try {
-        const applied = await this.applyOnce(envelope, handler);
+        const applied = await this.applyOnce(envelope, handler, origin);
         return { outcome: applied ? 'processed' : 'duplicate', type: envelope.type };
       } catch (error) {
         if (error instanceof InfrastructureError) {
@@ -272,41 +237,44 @@ export class GroupConsumer implements Subscription {
   }
 
   /**
-   * One transaction: record the event in the inbox (a duplicate stops here), run the handler with
-   * the same manager, commit. Returns false for a duplicate.
+   * One transaction: record the event in the inbox (a duplicate stops here), run the handler in the
+   * same transaction, commit. Returns false for a duplicate. A failure of the handler reaches the
+   * caller as thrown; anything else (connect, inbox insert, commit) is an InfrastructureError.
    */
-  private async applyOnce(envelope: EventEnvelope, handler: EventHandler<EventType>): Promise<boolean> {
-    const runner = this.deps.dataSource.createQueryRunner();
+  private async applyOnce(
+    envelope: EventEnvelope<EventType>,
+    handler: InboxHandler,
+    origin: MessageOrigin,
+  ): Promise<boolean> {
+    let handlerError: { error: unknown } | undefined;
     try {
-      let fresh: boolean;
-      try {
-        await runner.connect();
-        await runner.startTransaction();
-        fresh = await this.deps.inbox.record(runner.manager, this.group, envelope.id);
-      } catch (error) {
-        throw new InfrastructureError(error);
-      }
-      if (!fresh) {
-        await runner.rollbackTransaction();
-        return false;
-      }
-      await handler(envelope, runner.manager);
-      // A handler that swallowed a failed query leaves the transaction aborted, and COMMIT would then
-      // silently roll back; this query fails instead, so the message is retried, not lost.
-      await runner.query('SELECT 1');
-      try {
-        await runner.commitTransaction();
-      } catch (error) {
-        throw new InfrastructureError(error);
-      }
-      return true;
+      return await this.deps.transactions.run(async (tx) => {
+        handlerError = undefined;
+        let fresh: boolean;
+        try {
+          fresh = await this.deps.inbox.record(tx, this.group, envelope.id);
+        } catch (error) {
+          throw new InfrastructureError(error);
+        }
+        if (!fresh) {
+          return false;
+        }
+        try {
+          await handler(envelope, tx, origin);
+          // A handler that swallowed a failed query leaves the transaction aborted, and COMMIT would
+          // then silently roll back; this query fails instead, so the message is retried, not lost.
+          await tx.query('SELECT 1');
+        } catch (error) {
+          handlerError = { error };
+          throw error;
+        }
+        return true;
+      });
     } catch (error) {
-      if (runner.isTransactionActive) {
-        await runner.rollbackTransaction().catch(() => undefined);
+      if (error instanceof InfrastructureError || (handlerError && handlerError.error === error)) {
+        throw error;
       }
-      throw error;
-    } finally {
-      await runner.release().catch(() => undefined);
+      throw new InfrastructureError(error);
     }
   }
 
