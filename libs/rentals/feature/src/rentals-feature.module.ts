@@ -8,6 +8,7 @@ import { BookingService } from './booking.service';
 import { HoldExpirySweep } from './hold-expiry.sweep';
 import { ImageController } from './image.controller';
 import { ImageService } from './image.service';
+import { InternalBookingController } from './internal-booking.controller';
 import { PaymentSucceededConsumer } from './payment-succeeded.consumer';
 import { PendingJobsSweep } from './pending-jobs.sweep';
 import { PropertyController } from './property.controller';
@@ -22,7 +23,13 @@ import { RentalsMetrics } from './rentals.metrics';
  */
 @Module({
   imports: [RentalsDataAccessModule],
-  controllers: [PropertyController, BookingController, ImageController, ApplicationController],
+  controllers: [
+    PropertyController,
+    BookingController,
+    InternalBookingController,
+    ImageController,
+    ApplicationController,
+  ],
   providers: [
     RentalsMetrics,
     PropertyService,
