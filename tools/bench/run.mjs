@@ -309,6 +309,14 @@ try {
     }
     const failed = [...checkout.failures].map(([status, n]) => `${n}× ${status}`).join(', ');
     process.stdout.write(`payments not answered 201: ${failed || 'none'}\n`);
+    // How many payments found their booking not yet projected and read it from rentals.
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.payments.opsPort}/metrics`)).text();
+    const readThroughs = [
+      ...metrics.matchAll(/^payment_booking_read_throughs_total\{outcome="(\w+)"\} (\d+)/gm),
+    ];
+    process.stdout.write(
+      `booking reads from rentals (incl. warm-up): ${readThroughs.map(([, outcome, n]) => `${outcome} ${n}`).join(', ') || 'none'}\n`,
+    );
   }
   process.stdout.write(
     `\n${'memory (MB)'.padEnd(20)} ${'RSS idle'.padStart(9)} ${'RSS after'.padStart(10)} ${'heap used after'.padStart(16)}\n`,
