@@ -2,11 +2,21 @@
 // latency/throughput figures measured in one run, so ratios compare like with like:
 //   - a public read (GET /v1/properties/:id) through the gateway vs. directly on rentals;
 //   - booking creation through the gateway (each request a distinct stay: real inserts);
+//   - "create a booking, then immediately pay it": a guest's checkout, one after the other, timed
+//     per iteration (p50/p95/p99), because the payment request is where payments meets a booking
+//     it may not have heard of from Kafka yet;
 //   - resident memory of every app idle and after the load, and its V8 heap in use.
 // Figures, not assertions: performance is reported, never asserted in tests.
+//
+//   npm run bench                                  every scenario, 8 s of load each
+//   npm run bench -- 4                             every scenario, 4 s of load each
+//   npm run bench -- --only booking-payment        one scenario (repeat --only for several)
+//   npm run bench -- --only booking-payment --iterations 500
+// Scenarios: property-read, booking, booking-payment.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { up } from '../infra/infra.mjs';
@@ -16,7 +26,23 @@ const require = createRequire(import.meta.url);
 const testing = require(`${root}/dist/libs/platform/testing/src/index.js`);
 const { startFakeStripe } = require(`${root}/dist/libs/payments/stripe-fake/src/index.js`);
 
-const DURATION_S = Number(process.argv[2] ?? 8);
+const SCENARIOS = ['property-read', 'booking', 'booking-payment'];
+const args = parseArgs({
+  options: {
+    only: { type: 'string', multiple: true },
+    iterations: { type: 'string', default: '200' },
+  },
+  allowPositionals: true,
+});
+const unknown = (args.values.only ?? []).filter((name) => !SCENARIOS.includes(name));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}\n`);
+  process.exit(2);
+}
+const selected = new Set(args.values.only ?? SCENARIOS);
+const DURATION_S = Number(args.positionals[0] ?? 8);
+const ITERATIONS = Number(args.values.iterations);
+const WARM_UP_ITERATIONS = 20;
 const CONNECTIONS = 16;
 const DATABASE = 'rentguy_bench';
 
@@ -58,6 +84,69 @@ async function json(url, method, body, token) {
     throw new Error(`${method} ${url} → ${response.status} ${await response.text()}`);
   }
   return response.json();
+}
+
+/** Nearest-rank percentile of ascending `sorted` values. */
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+function distribution(title, samples) {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    title,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1],
+  };
+}
+
+/**
+ * A guest's checkout, one iteration at a time: POST a booking, and as soon as it answers POST its
+ * payment, both through the gateway. Sequential on purpose: this is one user's latency, not load.
+ */
+async function bookThenPay(gateway, propertyId, token, iterations, warmUp) {
+  const base = Date.now() + 7 * 86_400_000;
+  const post = async (path, body) => {
+    const response = await fetch(`${gateway}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const total = [];
+  const payment = [];
+  const failures = new Map();
+  for (let i = 0; i < warmUp + iterations; i += 1) {
+    const checkIn = new Date(base + i * 2 * 86_400_000).toISOString().slice(0, 10);
+    const checkOut = new Date(base + (i * 2 + 1) * 86_400_000).toISOString().slice(0, 10);
+    const started = performance.now();
+    const booking = await post('/v1/bookings', { propertyId, checkIn, checkOut, guests: 1 });
+    if (booking.status !== 201) {
+      throw new Error(`POST /v1/bookings → ${booking.status} ${JSON.stringify(booking.body)}`);
+    }
+    const booked = performance.now();
+    const paid = await post(`/v1/bookings/${booking.body.id}/payments`, { provider: 'stripe' });
+    const done = performance.now();
+    if (i < warmUp) {
+      continue;
+    }
+    if (paid.status !== 201) {
+      failures.set(paid.status, (failures.get(paid.status) ?? 0) + 1);
+    }
+    total.push(done - started);
+    payment.push(done - booked);
+  }
+  return {
+    iterations,
+    failures,
+    rows: [
+      distribution('booking + payment', total),
+      distribution('payment (after booking answered)', payment),
+    ],
+  };
 }
 
 function rssMb(pid) {
@@ -132,47 +221,103 @@ try {
   await load('warm-up', { url: `${gateway}${path}`, duration: 2 });
 
   const results = [];
-  results.push(await load('GET property via gateway', { url: `${gateway}${path}` }));
-  results.push(await load('GET property direct (rentals)', { url: `${rentals}${path}` }));
+  if (selected.has('property-read')) {
+    results.push(await load('GET property via gateway', { url: `${gateway}${path}` }));
+    results.push(await load('GET property direct (rentals)', { url: `${rentals}${path}` }));
+  }
 
-  let day = 0;
-  const base = Date.now() + 7 * 86_400_000;
-  results.push(
-    await load('POST booking via gateway', {
-      url: `${gateway}/v1/bookings`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${guest.accessToken}` },
-      requests: [
-        {
-          setupRequest: (request) => {
-            const checkIn = new Date(base + day * 2 * 86_400_000).toISOString().slice(0, 10);
-            const checkOut = new Date(base + (day * 2 + 1) * 86_400_000).toISOString().slice(0, 10);
-            day += 1;
-            return {
-              ...request,
-              body: JSON.stringify({ propertyId: property.id, checkIn, checkOut, guests: 1 }),
-            };
+  if (selected.has('booking')) {
+    let day = 0;
+    const base = Date.now() + 7 * 86_400_000;
+    results.push(
+      await load('POST booking via gateway', {
+        url: `${gateway}/v1/bookings`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${guest.accessToken}` },
+        requests: [
+          {
+            setupRequest: (request) => {
+              const checkIn = new Date(base + day * 2 * 86_400_000).toISOString().slice(0, 10);
+              const checkOut = new Date(base + (day * 2 + 1) * 86_400_000).toISOString().slice(0, 10);
+              day += 1;
+              return {
+                ...request,
+                body: JSON.stringify({ propertyId: property.id, checkIn, checkOut, guests: 1 }),
+              };
+            },
           },
-        },
-      ],
-    }),
-  );
-
-  const [viaGateway, direct] = results;
-  process.stdout.write(
-    `\nRentGuy benchmark — ${DURATION_S}s per scenario, ${CONNECTIONS} connections, one run\n\n`,
-  );
-  process.stdout.write(
-    `${'scenario'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'requests'.padStart(9)} ${'non-2xx'.padStart(8)}\n`,
-  );
-  for (const r of results) {
-    process.stdout.write(
-      `${r.title.padEnd(34)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.total).padStart(9)} ${String(r.non2xx).padStart(8)}\n`,
+        ],
+      }),
     );
   }
-  process.stdout.write(
-    `\ngateway overhead: throughput ${(viaGateway.rps / direct.rps).toFixed(2)}× of direct, p50 latency ${(viaGateway.p50 / Math.max(direct.p50, 0.001)).toFixed(2)}× of direct\n`,
-  );
+
+  let checkout;
+  if (selected.has('booking-payment')) {
+    // Its own property, so its stays never collide with the booking scenario's.
+    const checkoutProperty = await json(
+      `${gateway}/v1/properties`,
+      'POST',
+      {
+        title: 'Bench checkout house',
+        description: 'For booking then paying',
+        city: 'Utrecht',
+        country: 'NL',
+        nightlyPrice: 9900,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
+      host.accessToken,
+    );
+    checkout = await bookThenPay(
+      gateway,
+      checkoutProperty.id,
+      guest.accessToken,
+      ITERATIONS,
+      WARM_UP_ITERATIONS,
+    );
+  }
+
+  process.stdout.write(`\nRentGuy benchmark — one run (${[...selected].join(', ')})\n`);
+  if (results.length > 0) {
+    process.stdout.write(`\n${DURATION_S}s per load scenario, ${CONNECTIONS} connections\n\n`);
+    process.stdout.write(
+      `${'scenario'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'requests'.padStart(9)} ${'non-2xx'.padStart(8)}\n`,
+    );
+    for (const r of results) {
+      process.stdout.write(
+        `${r.title.padEnd(34)} ${r.rps.toFixed(0).padStart(9)} ${r.p50.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${String(r.total).padStart(9)} ${String(r.non2xx).padStart(8)}\n`,
+      );
+    }
+  }
+  if (selected.has('property-read')) {
+    const [viaGateway, direct] = results;
+    process.stdout.write(
+      `\ngateway overhead: throughput ${(viaGateway.rps / direct.rps).toFixed(2)}× of direct, p50 latency ${(viaGateway.p50 / Math.max(direct.p50, 0.001)).toFixed(2)}× of direct\n`,
+    );
+  }
+  if (checkout) {
+    process.stdout.write(
+      `\nbook then pay immediately, via gateway — ${checkout.iterations} iterations one after the other (after ${WARM_UP_ITERATIONS} untimed)\n\n`,
+    );
+    process.stdout.write(
+      `${'latency'.padEnd(34)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'p99 ms'.padStart(8)} ${'max ms'.padStart(8)}\n`,
+    );
+    for (const r of checkout.rows) {
+      process.stdout.write(
+        `${r.title.padEnd(34)} ${r.p50.toFixed(1).padStart(8)} ${r.p95.toFixed(1).padStart(8)} ${r.p99.toFixed(1).padStart(8)} ${r.max.toFixed(1).padStart(8)}\n`,
+      );
+    }
+    const failed = [...checkout.failures].map(([status, n]) => `${n}× ${status}`).join(', ');
+    process.stdout.write(`payments not answered 201: ${failed || 'none'}\n`);
+    // How many payments found their booking not yet projected and read it from rentals.
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.payments.opsPort}/metrics`)).text();
+    const readThroughs = [
+      ...metrics.matchAll(/^payment_booking_read_throughs_total\{outcome="(\w+)"\} (\d+)/gm),
+    ];
+    process.stdout.write(
+      `booking reads from rentals (incl. warm-up): ${readThroughs.map(([, outcome, n]) => `${outcome} ${n}`).join(', ') || 'none'}\n`,
+    );
+  }
   process.stdout.write(
     `\n${'memory (MB)'.padEnd(20)} ${'RSS idle'.padStart(9)} ${'RSS after'.padStart(10)} ${'heap used after'.padStart(16)}\n`,
   );

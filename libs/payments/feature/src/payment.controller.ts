@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { AccessToken, CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { bookingIdSchema, createPaymentSchema, type CreatePayment } from './create-payment.dto';
 import { PaymentService, type PaymentView } from './payment.service';
 
@@ -14,11 +14,16 @@ export class PaymentController {
   @Roles('guest')
   async create(
     @CurrentUser() user: Principal,
+    @AccessToken() accessToken: string,
     @Param('id', validate(bookingIdSchema)) bookingId: string,
     @Body(validate(createPaymentSchema)) body: CreatePayment,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PaymentView> {
-    const { payment, created } = await this.payments.startPayment(user.id, bookingId, body.provider);
+    const { payment, created } = await this.payments.startPayment(
+      { id: user.id, accessToken },
+      bookingId,
+      body.provider,
+    );
     if (!created) {
       void reply.status(200);
     }

@@ -14,6 +14,9 @@ export type WebhookOutcome =
   | 'unmatched'
   | 'error';
 
+/** What a read of a booking from rentals (its event not here yet) came to. */
+export type BookingReadThroughOutcome = 'stored' | 'unknown' | 'failed';
+
 /** Business and webhook counters of the payments service. */
 @Injectable()
 export class PaymentMetrics {
@@ -21,6 +24,7 @@ export class PaymentMetrics {
   private readonly payments: Counter<'provider' | 'status'>;
   private readonly revenue: Counter<'currency'>;
   private readonly amountMismatches: Counter<'provider'>;
+  private readonly bookingReadThroughs: Counter<'outcome'>;
 
   constructor(metrics: MetricsRegistry) {
     this.webhookEvents = metrics.counter({
@@ -43,6 +47,15 @@ export class PaymentMetrics {
       help: 'Provider successes whose amount or currency differs from our payment (left for a human)',
       labelNames: ['provider'],
     });
+    this.bookingReadThroughs = metrics.counter({
+      name: 'payment_booking_read_throughs_total',
+      help: 'Payment requests that read their booking from rentals because booking.held had not arrived, by outcome',
+      labelNames: ['outcome'],
+    });
+  }
+
+  bookingReadThrough(outcome: BookingReadThroughOutcome): void {
+    this.bookingReadThroughs.inc({ outcome });
   }
 
   amountMismatch(provider: PaymentProviderName): void {

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@rentguy/contracts';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode, type InternalBooking } from '@rentguy/contracts';
 import { TransactionRunner } from '@rentguy/platform/database';
+import type { ProjectedBookingStatus } from './data-access/booking-projection.entity';
 import {
   BookingProjectionRepository,
   type BookingProjection,
 } from './data-access/booking-projection.repository';
 import { PaymentRepository, type Payment } from './data-access/payment.repository';
+import { RentalsBookingRepository } from './data-access/rentals-booking.repository';
 import {
   IN_FLIGHT_STATUSES,
   PAID_STATUSES,
@@ -19,9 +19,12 @@ import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import type { PaymentProvider, ProviderPayment } from './domain/payment-provider';
 import { PaymentTransitionService } from './payment-transition.service';
-import type { PaymentsFeatureConfig } from './payments.config';
 
-const PROJECTION_POLL_MS = 100;
+/** The guest paying, with the bearer token of their request (forwarded when rentals is asked). */
+export interface PayingGuest {
+  id: string;
+  accessToken: string;
+}
 
 /** What the guest's frontend needs to complete the payment with the provider. */
 export interface PaymentView {
@@ -43,8 +46,8 @@ export interface StartedPayment {
 @Injectable()
 export class PaymentService {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: PaymentsFeatureConfig,
     private readonly projections: BookingProjectionRepository,
+    private readonly rentals: RentalsBookingRepository,
     private readonly payments: PaymentRepository,
     private readonly transactions: TransactionRunner,
     private readonly providers: PaymentProviderRegistry,
@@ -58,17 +61,17 @@ export class PaymentService {
    * it is down the payment stays `created`, and the retry reuses the key, so nobody pays twice.
    */
   async startPayment(
-    guestId: string,
+    guest: PayingGuest,
     bookingId: string,
     providerName: PaymentProviderName,
   ): Promise<StartedPayment> {
     const provider = this.providers.get(providerName);
-    await this.awaitOwnedBooking(bookingId, guestId);
+    await this.ensureOwnedBooking(guest, bookingId);
 
     const { payment, created } = await this.transactions.run(async (tx) => {
       // Serialises concurrent requests for one booking: the second one finds the first one's payment.
       const booking = await this.projections.lock(tx, bookingId);
-      if (!booking || booking.guestId !== guestId) {
+      if (!booking || booking.guestId !== guest.id) {
         throw bookingNotFound(bookingId);
       }
       const paid = await this.payments.findLatestForBooking(tx, bookingId, PAID_STATUSES);
@@ -96,7 +99,7 @@ export class PaymentService {
       const fresh = await this.payments.insert(tx, {
         id: randomUUID(),
         bookingId,
-        guestId,
+        guestId: guest.id,
         provider: providerName,
         amount: booking.amount,
         currency: booking.currency,
@@ -175,25 +178,57 @@ export class PaymentService {
   }
 
   /**
-   * The booking must be known and the caller's. `booking.held` reaches us through Kafka a moment
-   * after rentals answered the guest, so an unknown booking is waited for briefly before 404.
+   * The booking must be known and the caller's. `booking.held` reaches the projection through Kafka
+   * a moment after rentals answered the guest, so a guest who pays at once usually gets here first:
+   * an unknown booking is read through from rentals and stored (docs/payments-read-through.md).
    */
-  private async awaitOwnedBooking(bookingId: string, guestId: string): Promise<BookingProjection> {
-    const deadline = Date.now() + this.config.PAYMENT_BOOKING_WAIT_MS;
-    for (;;) {
-      const booking = await this.projections.find(bookingId);
-      if (booking) {
-        // Someone else's booking is indistinguishable from a missing one (no id probing).
-        if (booking.guestId !== guestId) {
-          throw bookingNotFound(bookingId);
-        }
-        return booking;
-      }
-      if (Date.now() + PROJECTION_POLL_MS > deadline) {
-        throw bookingNotFound(bookingId);
-      }
-      await sleep(PROJECTION_POLL_MS);
+  private async ensureOwnedBooking(guest: PayingGuest, bookingId: string): Promise<void> {
+    const booking = (await this.projections.find(bookingId)) ?? (await this.readThrough(guest, bookingId));
+    // Someone else's booking is indistinguishable from a missing one (no id probing).
+    if (!booking || booking.guestId !== guest.id) {
+      throw bookingNotFound(bookingId);
     }
+  }
+
+  private async readThrough(guest: PayingGuest, bookingId: string): Promise<InternalBooking | null> {
+    const booking = await this.rentals.findForGuest(bookingId, guest.accessToken).catch((error: unknown) => {
+      this.metrics.bookingReadThrough('failed');
+      throw error;
+    });
+    if (!booking) {
+      this.metrics.bookingReadThrough('unknown');
+      return null;
+    }
+    const status = projectedStatusOf(booking);
+    // Its own short transaction: the payment transaction's row lock then finds it like any other.
+    await this.transactions.run((tx) =>
+      this.projections.insertIfAbsent(tx, {
+        bookingId: booking.bookingId,
+        guestId: booking.guestId,
+        amount: booking.totalAmount,
+        currency: booking.currency,
+        expiresAt: new Date(booking.expiresAt),
+        status,
+      }),
+    );
+    this.metrics.bookingReadThrough('stored');
+    return booking;
+  }
+}
+
+/** What the projection records of a booking read from rentals; the states it has no room for are never payable. */
+function projectedStatusOf(booking: InternalBooking): ProjectedBookingStatus {
+  switch (booking.status) {
+    case 'held':
+    case 'confirmed':
+    case 'expired':
+      return booking.status;
+    case 'completed':
+    case 'cancelled':
+      throw new DomainError(ErrorCode.NotPayable, `the booking is ${booking.status}`, {
+        bookingId: booking.bookingId,
+        status: booking.status,
+      });
   }
 }
 

@@ -9,8 +9,12 @@ export const paymentsFeatureConfig = {
   ...stripeConfig,
   /** Per-request timeout of provider API calls. */
   STRIPE_TIMEOUT_MS: ms.default(10_000),
-  /** How long a payment request waits for `booking.held` to reach the projection before answering 404. */
-  PAYMENT_BOOKING_WAIT_MS: ms.default(5_000),
+  /** Rentals' internal HTTP API, read when a booking has not reached the projection yet. */
+  RENTALS_URL: z.url().default('http://127.0.0.1:3001'),
+  /** Per-request timeout (connect and response headers) of a read from rentals. */
+  RENTALS_TIMEOUT_MS: ms.default(2_000),
+  /** Most keep-alive connections to rentals (undici pool size). */
+  RENTALS_CONNECTIONS: count.default(16),
   /** Fallback for webhook events whose in-process processing failed or never ran (crash, restart). */
   WEBHOOK_SWEEP_INTERVAL_MS: ms.default(5_000),
   /** A webhook event that failed this many times is left for a human (it stays in the inbox with its error). */

@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import Stripe from 'stripe';
 import { z } from 'zod';
-import { Topics, type EventData } from '@rentguy/contracts';
+import { Topics, type EventData, type InternalBooking } from '@rentguy/contracts';
 import {
   ConfigModule,
   baseConfig,
@@ -30,10 +30,12 @@ import { paymentsFeatureConfig } from './payments.config';
 import { PaymentsModule } from './payments.module';
 import { keepRawJsonBody } from './raw-body.parser';
 import { STRIPE_WEBHOOK_PATH } from './stripe-webhook.controller';
+import { startFakeRentals, type FakeRentals } from './testing/fake-rentals.server';
 import { WebhookInboxService } from './webhook-inbox.service';
 
 // Real PostgreSQL (rentguy_test, real migrations in a schema of this run), real Kafka (topics under
-// a prefix of this run), Stripe faked at its HTTP API and driven through the official SDK.
+// a prefix of this run), Stripe faked at its HTTP API and driven through the official SDK, rentals'
+// internal booking route served by a stand-in of its contract (payments may not import rentals).
 const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
 const KAFKA_BROKERS = '127.0.0.1:9092';
 const WEBHOOK_SECRET = 'whsec_payments_int_test_secret';
@@ -69,13 +71,14 @@ interface ErrorResponse {
 }
 
 let fake: FakeStripe;
+let rentals: FakeRentals;
 let app: NestFastifyApplication;
 let baseUrl: string;
 let db: Client;
 let kafka: KafkaClient;
 let producer: ReturnType<KafkaClient['producer']>;
 
-function testModule(stripeBaseUrl: string): DynamicModule {
+function testModule(stripeBaseUrl: string, rentalsUrl: string): DynamicModule {
   const config = loadConfig(testConfigSchema, {
     envFile: false,
     env: {
@@ -88,7 +91,8 @@ function testModule(stripeBaseUrl: string): DynamicModule {
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_API_BASE_URL: stripeBaseUrl,
       STRIPE_TIMEOUT_MS: '2000',
-      PAYMENT_BOOKING_WAIT_MS: '1500',
+      RENTALS_URL: rentalsUrl,
+      RENTALS_TIMEOUT_MS: '500',
       WEBHOOK_SWEEP_INTERVAL_MS: '500',
       // Reconciliation is driven by the test itself.
       RECONCILE_INTERVAL_MS: '3600000',
@@ -121,10 +125,14 @@ function testModule(stripeBaseUrl: string): DynamicModule {
   };
 }
 
-async function startApp(stripeBaseUrl: string): Promise<void> {
-  app = await NestFactory.create<NestFastifyApplication>(testModule(stripeBaseUrl), new FastifyAdapter(), {
-    logger: process.env['PAYMENTS_TEST_LOGS'] ? ['error', 'warn', 'log'] : false,
-  });
+async function startApp(stripeBaseUrl: string, rentalsUrl: string): Promise<void> {
+  app = await NestFactory.create<NestFastifyApplication>(
+    testModule(stripeBaseUrl, rentalsUrl),
+    new FastifyAdapter(),
+    {
+      logger: process.env['PAYMENTS_TEST_LOGS'] ? ['error', 'warn', 'log'] : false,
+    },
+  );
   app.useGlobalFilters(new ErrorFilter());
   await keepRawJsonBody(app, [STRIPE_WEBHOOK_PATH]);
   await startEventConsumers(app);
@@ -147,13 +155,18 @@ async function requestPayment(
   guestId: string,
   bookingId: string,
   body: unknown = { provider: 'stripe' },
-): Promise<{ status: number; body: PaymentBody & ErrorResponse }> {
+  role: 'guest' | 'host' = 'guest',
+): Promise<{ status: number; headers: Headers; body: PaymentBody & ErrorResponse }> {
   const response = await fetch(`${baseUrl}/v1/bookings/${bookingId}/payments`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${await tokenFor(guestId)}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${await tokenFor(guestId, role)}`, 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as PaymentBody & ErrorResponse };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as PaymentBody & ErrorResponse,
+  };
 }
 
 async function postWebhook(rawBody: string, signature?: string): Promise<{ status: number; body: unknown }> {
@@ -203,6 +216,78 @@ function heldEvent(
     expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
     ...overrides,
   };
+}
+
+/** A booking only rentals knows so far: its `booking.held` has not reached payments. */
+function bookingInRentals(guestId: string, overrides: Partial<InternalBooking> = {}): InternalBooking {
+  const booking: InternalBooking = {
+    bookingId: randomUUID(),
+    guestId,
+    status: 'held',
+    totalAmount: 36_000,
+    currency: 'EUR',
+    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+    ...overrides,
+  };
+  rentals.put(booking);
+  return booking;
+}
+
+/** The `booking.held` rentals published for `booking`, as it arrives after the read-through. */
+function heldEventOf(booking: InternalBooking): EventData<'booking.held'> {
+  return heldEvent(booking.guestId, {
+    bookingId: booking.bookingId,
+    totalAmount: booking.totalAmount,
+    currency: booking.currency,
+    expiresAt: booking.expiresAt,
+  });
+}
+
+interface ProjectionRowSnapshot {
+  guest_id: string;
+  amount: number;
+  currency: string;
+  expires_at: Date;
+  status: string;
+  updated_at: Date;
+}
+
+async function projectionRows(bookingId: string): Promise<ProjectionRowSnapshot[]> {
+  const { rows } = await db.query<ProjectionRowSnapshot>(
+    `SELECT guest_id, amount, currency, expires_at, status, updated_at
+       FROM "${SCHEMA}".booking_projection WHERE booking_id = $1`,
+    [bookingId],
+  );
+  return rows;
+}
+
+/** Publishes a booking event and waits until the payments consumer has applied it (its inbox row). */
+async function deliverBookingEvent<T extends 'booking.held' | 'booking.expired' | 'booking.confirmed'>(
+  type: T,
+  data: EventData<T>,
+): Promise<void> {
+  const id = randomUUID();
+  await producer.send({
+    topic: `${TOPIC_PREFIX}${Topics.booking}`,
+    messages: [
+      {
+        key: data.bookingId,
+        value: JSON.stringify({
+          id,
+          type,
+          version: 1,
+          occurredAt: new Date().toISOString(),
+          aggregateId: data.bookingId,
+          data,
+        }),
+        headers: { type },
+      },
+    ],
+  });
+  await waitUntil(
+    async () => (await db.query(`SELECT 1 FROM "${SCHEMA}".inbox WHERE event_id = $1`, [id])).rowCount === 1,
+    { timeoutMs: 30_000, description: `${type} applied by the payments consumer` },
+  );
 }
 
 async function projectionStatus(bookingId: string): Promise<string | undefined> {
@@ -307,13 +392,15 @@ beforeAll(async () => {
   producer = kafka.producer();
   await producer.connect();
   fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
-  await startApp(fake.url);
+  rentals = await startFakeRentals({ jwtSecret: JWT_SECRET });
+  await startApp(fake.url, rentals.url);
   fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
 }, 120_000);
 
 afterAll(async () => {
   await app?.close();
   await fake?.close();
+  await rentals?.close();
   await producer?.disconnect();
   await kafka?.close();
   await db?.query(`DROP SCHEMA IF EXISTS "${SCHEMA}" CASCADE`);
@@ -375,15 +462,88 @@ describe('POST /v1/bookings/:id/payments', () => {
     );
   });
 
-  it('waits briefly for a booking that is still on its way through Kafka', async () => {
+  it('pays a booking whose booking.held has not arrived yet, reading it from rentals once', async () => {
     const guestId = randomUUID();
-    const held = heldEvent(guestId);
+    const booking = bookingInRentals(guestId);
 
-    const answer = requestPayment(guestId, held.bookingId);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await publishBookingEvent('booking.held', held);
+    const first = await requestPayment(guestId, booking.bookingId);
 
-    expect((await answer).status).toBe(201);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: 'pending', amount: 36_000, currency: 'EUR' });
+    expect(rentals.requests.filter((r) => r.bookingId === booking.bookingId)).toEqual([
+      { bookingId: booking.bookingId, authorization: expect.stringMatching(/^Bearer ey/) },
+    ]);
+    const [stored] = await projectionRows(booking.bookingId);
+    expect(stored).toMatchObject({
+      guest_id: guestId,
+      amount: 36_000,
+      currency: 'EUR',
+      status: 'held',
+      expires_at: new Date(booking.expiresAt),
+    });
+
+    // The event arrives after all: it finds the row it would have written and changes nothing.
+    await deliverBookingEvent('booking.held', heldEventOf(booking));
+
+    expect(await projectionRows(booking.bookingId)).toEqual([stored]);
+    const again = await requestPayment(guestId, booking.bookingId);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(first.body.id);
+    expect(rentals.requests.filter((r) => r.bookingId === booking.bookingId)).toHaveLength(1);
+    expect(fake.paymentIntents().filter((pi) => pi.metadata['bookingId'] === booking.bookingId)).toHaveLength(
+      1,
+    );
+  });
+
+  it('keeps what rentals reported when an older booking.held arrives afterwards', async () => {
+    const guestId = randomUUID();
+    const booking = bookingInRentals(guestId, { status: 'expired' });
+
+    const answer = await requestPayment(guestId, booking.bookingId);
+
+    expect(answer.status).toBe(409);
+    expect(answer.body.error.code).toBe('not_payable');
+    await deliverBookingEvent('booking.held', heldEventOf(booking));
+    expect(await projectionStatus(booking.bookingId)).toBe('expired');
+    expect((await requestPayment(guestId, booking.bookingId)).status).toBe(409);
+  });
+
+  it('answers 409 not_payable for a booking rentals reports confirmed, cancelled or lapsed', async () => {
+    const guestId = randomUUID();
+    const bookings = [
+      bookingInRentals(guestId, { status: 'confirmed' }),
+      bookingInRentals(guestId, { status: 'cancelled' }),
+      bookingInRentals(guestId, { expiresAt: new Date(Date.now() - 1000).toISOString() }),
+    ];
+
+    for (const booking of bookings) {
+      const answer = await requestPayment(guestId, booking.bookingId);
+      expect(answer.status).toBe(409);
+      expect(answer.body.error.code).toBe('not_payable');
+    }
+    expect(
+      fake.paymentIntents().filter((pi) => bookings.some((b) => b.bookingId === pi.metadata['bookingId'])),
+    ).toEqual([]);
+  });
+
+  it("answers 404 for a booking only rentals knows when it is someone else's, and stores nothing", async () => {
+    const booking = bookingInRentals(randomUUID());
+
+    const stranger = await requestPayment(randomUUID(), booking.bookingId);
+
+    expect(stranger.status).toBe(404);
+    expect(stranger.body.error.code).toBe('not_found');
+    expect(await projectionRows(booking.bookingId)).toEqual([]);
+  });
+
+  it('answers 403 to a host, before asking rentals anything', async () => {
+    const booking = bookingInRentals(randomUUID());
+
+    const host = await requestPayment(booking.guestId, booking.bookingId, { provider: 'stripe' }, 'host');
+
+    expect(host.status).toBe(403);
+    expect(host.body.error.code).toBe('forbidden');
+    expect(rentals.requests.filter((r) => r.bookingId === booking.bookingId)).toEqual([]);
   });
 
   it("answers 404 for someone else's booking and for an unknown one", async () => {
@@ -728,6 +888,44 @@ describe('when a hold expires', () => {
 
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+  });
+});
+
+describe('when rentals cannot answer', () => {
+  it('answers 503 with Retry-After while rentals is down, stores nothing, and pays once it is back', async () => {
+    const guestId = randomUUID();
+    const booking = bookingInRentals(guestId);
+    const port = rentals.port;
+    await rentals.close();
+
+    const down = await requestPayment(guestId, booking.bookingId);
+
+    expect(down.status).toBe(503);
+    expect(down.body.error.code).toBe('upstream_unavailable');
+    expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await projectionRows(booking.bookingId)).toEqual([]);
+
+    rentals = await startFakeRentals({ jwtSecret: JWT_SECRET, port });
+    rentals.put(booking);
+    expect((await requestPayment(guestId, booking.bookingId)).status).toBe(201);
+  });
+
+  it('answers 503 when rentals is slower than RENTALS_TIMEOUT_MS', async () => {
+    const guestId = randomUUID();
+    const booking = bookingInRentals(guestId);
+    rentals.delayAnswers(1_500);
+
+    try {
+      const started = Date.now();
+      const slow = await requestPayment(guestId, booking.bookingId);
+
+      expect(slow.status).toBe(503);
+      expect(slow.headers.get('retry-after')).not.toBeNull();
+      expect(Date.now() - started).toBeLessThan(1_400);
+    } finally {
+      rentals.delayAnswers(0);
+    }
+    expect(await projectionRows(booking.bookingId)).toEqual([]);
   });
 });
 

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BookingEventsConsumer } from './booking-events.consumer';
 import { BookingProjectionRepository } from './data-access/booking-projection.repository';
 import { PaymentRepository } from './data-access/payment.repository';
+import { RentalsBookingRepository } from './data-access/rentals-booking.repository';
 import { StripePaymentProvider } from './data-access/stripe-payment.provider';
 import { WebhookEventRepository } from './data-access/webhook-event.repository';
 import { PaymentController } from './payment.controller';
@@ -14,7 +15,8 @@ import { StripeWebhookController } from './stripe-webhook.controller';
 import { WebhookInboxService } from './webhook-inbox.service';
 
 /**
- * Payments: payment requests, provider webhooks, reconciliation and the booking projection.
+ * Payments: payment requests, provider webhooks, reconciliation and the booking projection (from
+ * rentals' events, read through from rentals' internal HTTP API when a payment outruns them).
  * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsEntities`,
  * MessagingModule, MetricsModule and HealthModule from the app.
  */
@@ -23,6 +25,7 @@ import { WebhookInboxService } from './webhook-inbox.service';
   providers: [
     PaymentRepository,
     BookingProjectionRepository,
+    RentalsBookingRepository,
     WebhookEventRepository,
     StripePaymentProvider,
     PaymentProviderRegistry,

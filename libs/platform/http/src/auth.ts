@@ -77,7 +77,7 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 /** Restricts a route to some roles (admins always pass). */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
 
-type AuthedRequest = FastifyRequest & { principal?: Principal };
+type AuthedRequest = FastifyRequest & { principal?: Principal; accessToken?: string };
 
 /**
  * Global guard: every route requires a valid bearer token unless marked @Public(), so a new
@@ -96,7 +96,9 @@ export class AuthGuard implements CanActivate {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, targets);
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
-      request.principal = await this.verifier.verify(header.slice('Bearer '.length).trim());
+      const token = header.slice('Bearer '.length).trim();
+      request.principal = await this.verifier.verify(token);
+      request.accessToken = token;
     } else if (!isPublic) {
       throw new DomainError(ErrorCode.Unauthenticated, 'missing bearer token');
     }
@@ -120,4 +122,16 @@ export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionC
     throw new DomainError(ErrorCode.Unauthenticated, 'authentication required');
   }
   return principal;
+});
+
+/**
+ * The verified caller's bearer token, to forward on a service-to-service call made on their behalf
+ * (the way the gateway forwards it to us); only on guarded routes.
+ */
+export const AccessToken = createParamDecorator((_: unknown, context: ExecutionContext): string => {
+  const token = context.switchToHttp().getRequest<AuthedRequest>().accessToken;
+  if (!token) {
+    throw new DomainError(ErrorCode.Unauthenticated, 'authentication required');
+  }
+  return token;
 });

@@ -52,6 +52,9 @@ function codeOfStatus(status: number): ErrorCode {
   return ErrorCode.ValidationFailed;
 }
 
+/** Seconds a client should wait before retrying a 503: a service restart or failover takes a few. */
+export const RETRY_AFTER_SECONDS = 2;
+
 /** Renders every error as `{ error: { code, message, details, requestId } }`; hides internals on 5xx. */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
@@ -79,6 +82,9 @@ export class ErrorFilter implements ExceptionFilter {
       status = exception instanceof HttpException ? exception.getStatus() : 500;
       this.logger.error(exception instanceof Error ? exception.stack : String(exception));
       body = { error: { code: ErrorCode.UpstreamUnavailable, message: 'internal error', requestId } };
+    }
+    if (status === 503) {
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     }
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }

@@ -39,9 +39,13 @@ export function shiftedPorts(offset: number): Record<AppName, AppPorts> {
   ) as Record<AppName, AppPorts>;
 }
 
-/** Environment that points every app at its siblings on the given ports. */
+/**
+ * Environment that points every app at its siblings on the given ports (`npm start`, the e2e suite
+ * and the bench all start the platform through here).
+ */
 export function wiringEnv(ports: Record<AppName, AppPorts>): Record<string, string> {
   return {
+    // Read by the gateway (routing) and by payments (booking read-through).
     RENTALS_URL: `http://127.0.0.1:${ports.rentals.port}`,
     PAYMENTS_URL: `http://127.0.0.1:${ports.payments.port}`,
     PUBLIC_BASE_URL: `http://127.0.0.1:${ports.gateway.port}`,

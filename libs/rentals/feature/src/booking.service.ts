@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { DomainError, ErrorCode, type InternalBooking } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
 import type { Principal } from '@rentguy/platform/http';
@@ -16,7 +16,7 @@ import type { CreateBookingDto } from './create-booking.dto';
 import { isEntityId } from './entity-id';
 import type { RentalsFeatureConfig } from './rentals.config';
 import { RentalsMetrics } from './rentals.metrics';
-import { toBookingView, type BookingView } from './rentals.views';
+import { toBookingView, toInternalBookingView, type BookingView } from './rentals.views';
 
 @Injectable()
 export class BookingService {
@@ -99,6 +99,18 @@ export class BookingService {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }
     return toBookingView(booking);
+  }
+
+  /**
+   * The booking as payments needs it, for its guest only: no host or admin exception here, because
+   * the caller is paying on the guest's behalf with the guest's own token.
+   */
+  async getForGuest(guest: Principal, id: string): Promise<InternalBooking> {
+    const booking = isEntityId(id) ? await this.bookings.findById(id) : null;
+    if (!booking || booking.guestId !== guest.id) {
+      throw new DomainError(ErrorCode.NotFound, 'booking not found');
+    }
+    return toInternalBookingView(booking);
   }
 
   /** Names the booking in the way, read after the refused insert (it may be gone by now). */

@@ -8,6 +8,7 @@ import { BookingService } from './booking.service';
 import { HoldExpirySweep } from './hold-expiry.sweep';
 import { ImageController } from './image.controller';
 import { ImageService } from './image.service';
+import { InternalBookingController } from './internal-booking.controller';
 import { PaymentSucceededConsumer } from './payment-succeeded.consumer';
 import { PendingJobsSweep } from './pending-jobs.sweep';
 import { PropertyController } from './property.controller';
@@ -25,6 +26,7 @@ import { RentalsMetrics } from './rentals.metrics';
   controllers: [
     PropertyController,
     BookingController,
+    InternalBookingController,
     ImageController,
     ApplicationController,
     PaymentSucceededConsumer,

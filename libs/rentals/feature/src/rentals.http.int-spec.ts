@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { jobId } from '@rentguy/contracts';
+import { internalBookingPath, internalBookingSchema, jobId } from '@rentguy/contracts';
 import { TransactionRunner } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import { QueueInspector, WorkerHost, queueTesting } from '@rentguy/platform/queue';
@@ -234,6 +234,34 @@ describe('rentals HTTP API', () => {
       }
       expect((await call('GET', `/v1/bookings/${id}`)).statusCode).toBe(401);
       expect((await call('GET', `/v1/bookings/${randomUUID()}`, { as: guest })).statusCode).toBe(404);
+    });
+
+    it("serves payments' read-through the contract's shape, for the booking's guest only", async () => {
+      const propertyId = await createProperty();
+      const created = await call('POST', '/v1/bookings', {
+        as: guest,
+        json: { propertyId, checkIn: daysFromToday(24), checkOut: daysFromToday(26), guests: 1 },
+      });
+      const booking = created.json<{ id: string; totalAmount: number; expiresAt: string }>();
+
+      const read = await call('GET', internalBookingPath(booking.id), { as: guest });
+
+      expect(read.statusCode).toBe(200);
+      expect(internalBookingSchema.strict().parse(read.json())).toEqual({
+        bookingId: booking.id,
+        guestId: guest.id,
+        status: 'held',
+        totalAmount: booking.totalAmount,
+        currency: 'EUR',
+        expiresAt: booking.expiresAt,
+      });
+      // Not even the host (a guest-only route): the caller pays on the guest's behalf, with their token.
+      const stranger = await call('GET', internalBookingPath(booking.id), { as: otherGuest });
+      expect(stranger.statusCode).toBe(404);
+      expect(stranger.json()).toMatchObject({ error: { code: 'not_found' } });
+      expect((await call('GET', internalBookingPath(booking.id), { as: host })).statusCode).toBe(403);
+      expect((await call('GET', internalBookingPath(booking.id))).statusCode).toBe(401);
+      expect((await call('GET', internalBookingPath('not-a-uuid'), { as: guest })).statusCode).toBe(404);
     });
   });
 

@@ -1,3 +1,4 @@
+import type { InternalBooking } from '@rentguy/contracts';
 import type {
   ApplicationEntity,
   BookingEntity,
@@ -108,6 +109,18 @@ export function toBookingView(booking: BookingEntity): BookingView {
     expiresAt: booking.expiresAt.toISOString(),
     confirmedAt: booking.confirmedAt?.toISOString() ?? null,
     createdAt: booking.createdAt.toISOString(),
+  };
+}
+
+/** For payments' read-through (`GET /internal/v1/bookings/:id`); carries the guest id, unlike BookingView. */
+export function toInternalBookingView(booking: BookingEntity): InternalBooking {
+  return {
+    bookingId: booking.id,
+    guestId: booking.guestId,
+    status: booking.status,
+    totalAmount: booking.totalAmount,
+    currency: booking.currency,
+    expiresAt: booking.expiresAt.toISOString(),
   };
 }
 

@@ -24,6 +24,11 @@ export interface HeldBooking {
   expiresAt: Date;
 }
 
+/** A booking as rentals reported it when its event had not reached us yet. */
+export interface ReadBooking extends HeldBooking {
+  status: ProjectedBookingStatus;
+}
+
 const COLUMNS = 'booking_id, guest_id, amount, currency, expires_at, status, updated_at';
 
 function projectionOf(row: ProjectionRow): BookingProjection {
@@ -62,7 +67,10 @@ export class BookingProjectionRepository {
     return rows[0] ? projectionOf(rows[0]) : null;
   }
 
-  /** A held booking; a booking that has moved on (confirmed, expired) is never made held again. */
+  /**
+   * A held booking; a booking that has moved on (confirmed, expired) is never made held again, and
+   * a row that already says exactly this (read through from rentals before the event) is left alone.
+   */
   async upsertHeld(tx: Tx, booking: HeldBooking): Promise<void> {
     await tx.query(
       `INSERT INTO ${this.table} AS p (booking_id, guest_id, amount, currency, expires_at, status)
@@ -70,8 +78,30 @@ export class BookingProjectionRepository {
        ON CONFLICT (booking_id) DO UPDATE
           SET guest_id = EXCLUDED.guest_id, amount = EXCLUDED.amount, currency = EXCLUDED.currency,
               expires_at = EXCLUDED.expires_at, updated_at = now()
-        WHERE p.status = 'held'`,
+        WHERE p.status = 'held'
+          AND (p.guest_id, p.amount, p.currency, p.expires_at)
+              IS DISTINCT FROM (EXCLUDED.guest_id, EXCLUDED.amount, EXCLUDED.currency, EXCLUDED.expires_at)`,
       [booking.bookingId, booking.guestId, booking.amount, booking.currency, booking.expiresAt],
+    );
+  }
+
+  /**
+   * A booking read from rentals before its events arrived. Never overwrites: if an event got here
+   * first, the event stream stays the authority and the events that follow apply as usual.
+   */
+  async insertIfAbsent(tx: Tx, booking: ReadBooking): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.table} (booking_id, guest_id, amount, currency, expires_at, status)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (booking_id) DO NOTHING`,
+      [
+        booking.bookingId,
+        booking.guestId,
+        booking.amount,
+        booking.currency,
+        booking.expiresAt,
+        booking.status,
+      ],
     );
   }
 
