@@ -26,7 +26,7 @@ export async function waitUntil<T>(
   let attempts = 0;
   let lastError: unknown;
   let lastValue: unknown;
-  let hung = false;
+  let hung: boolean;
 
   for (;;) {
     attempts += 1;

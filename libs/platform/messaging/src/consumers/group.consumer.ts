@@ -331,6 +331,6 @@ function parseJson(value: Buffer | null): unknown {
   try {
     return JSON.parse(value.toString('utf8')) as unknown;
   } catch (error) {
-    throw new SyntaxError(`message value is not JSON: ${describeError(error)}`);
+    throw new SyntaxError(`message value is not JSON: ${describeError(error)}`, { cause: error });
   }
 }
