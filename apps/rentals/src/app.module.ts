@@ -6,7 +6,7 @@ import { MessagingModule } from '@rentguy/platform/messaging';
 import { QueueModule } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
 import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
-import { RentalsFeatureModule } from '@rentguy/rentals/feature';
+import { RentalsFeatureModule, rentalsQueueOptions } from '@rentguy/rentals/feature';
 import type { RentalsConfig } from './config';
 
 @Module({})
@@ -27,7 +27,7 @@ export class AppModule {
           schema: 'rentals',
           relay: true,
         }),
-        QueueModule.forRoot({ queues: ['images', 'screening'] }),
+        QueueModule.forRoot(rentalsQueueOptions(config)),
         StorageModule.forRoot(),
         RentalsFeatureModule,
       ],

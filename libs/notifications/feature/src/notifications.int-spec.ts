@@ -19,7 +19,7 @@ import {
 import { DeliveryService, DELIVERY_HEADER } from './deliveries/delivery.service';
 import { NOTIFICATIONS_GROUP } from './consumers/notifications.subscription';
 import { notificationsMigrations } from './migrations/notifications.migrations';
-import type { NotificationsConfig } from './notifications.config';
+import { notificationsQueueOptions, type NotificationsConfig } from './notifications.config';
 import { NotificationsModule } from './notifications.module';
 import { NOTIFICATIONS_SCHEMA, notificationsEntities } from './notifications.schema';
 
@@ -94,7 +94,7 @@ describe('notifications: booking.confirmed → email', () => {
           topicPrefix,
         }),
         QueueModule.forRoot({
-          queues: ['email'],
+          ...notificationsQueueOptions(config),
           prefix: queueTesting.randomPrefix(),
           jobDefaults: { email: { attempts: MAX_ATTEMPTS, backoff: { type: 'fixed', delayMs: 300 } } },
         }),

@@ -15,18 +15,19 @@ import {
   jwtConfig,
   kafkaConfig,
   loadConfig,
+  redisConfig,
 } from '@rentguy/platform/config';
 import { DatabaseModule, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
 import { KafkaClient, MessagingModule } from '@rentguy/platform/messaging';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
+import { QueueModule, queueTesting } from '@rentguy/platform/queue';
 import { waitUntil } from '@rentguy/platform/testing';
 import { startFakeStripe, type FakeStripe } from '@rentguy/payments/stripe-fake';
 import { paymentsEntities } from './data-access/entities';
 import { paymentsMigrations } from './data-access/migrations';
-import { PaymentReconciliationService } from './payment-reconciliation.service';
-import { paymentsFeatureConfig } from './payments.config';
+import { paymentsFeatureConfig, paymentsQueueOptions } from './payments.config';
 import { PaymentsModule } from './payments.module';
 import { keepRawJsonBody } from './raw-body.parser';
 import { STRIPE_WEBHOOK_PATH } from './stripe-webhook.controller';
@@ -49,10 +50,12 @@ const testConfigSchema = z.object({
   ...baseConfig,
   ...httpConfig(0, 0),
   ...databaseConfig,
+  ...redisConfig,
   ...kafkaConfig,
   ...jwtConfig,
   ...paymentsFeatureConfig,
 });
+const QUEUE_PREFIX = queueTesting.randomPrefix();
 
 interface PaymentBody {
   id: string;
@@ -89,9 +92,11 @@ function testModule(stripeBaseUrl: string): DynamicModule {
       STRIPE_API_BASE_URL: stripeBaseUrl,
       STRIPE_TIMEOUT_MS: '2000',
       PAYMENT_BOOKING_WAIT_MS: '1500',
+      REDIS_URL: 'redis://127.0.0.1:6379',
       WEBHOOK_SWEEP_INTERVAL_MS: '500',
-      // Reconciliation is driven by the test itself.
-      RECONCILE_INTERVAL_MS: '3600000',
+      // Reconciliation is driven by the test itself (reconcileNow), and looks at every payment.
+      RECONCILE_INTERVAL_MS: '0',
+      RECONCILE_PENDING_AFTER_MS: '1',
     },
   });
   @Module({})
@@ -114,6 +119,7 @@ function testModule(stripeBaseUrl: string): DynamicModule {
         relay: true,
         topicPrefix: TOPIC_PREFIX,
       }),
+      QueueModule.forRoot({ ...paymentsQueueOptions(config), prefix: QUEUE_PREFIX }),
       PaymentsModule,
     ],
     providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
@@ -129,6 +135,11 @@ async function startApp(stripeBaseUrl: string): Promise<void> {
   await app.listen(0, '127.0.0.1');
   baseUrl = await app.getUrl();
   baseUrl = baseUrl.replace('[::1]', '127.0.0.1');
+}
+
+/** One reconciliation round through the payments-maintenance queue, as its scheduler would add it. */
+async function reconcileNow(): Promise<void> {
+  await queueTesting.runScheduledJobNow(app, 'payments-reconciliation', 30_000);
 }
 
 async function tokenFor(userId: string, role: 'guest' | 'host' = 'guest'): Promise<string> {
@@ -310,6 +321,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (app) {
+    await queueTesting.obliterateQueues(app);
+  }
   await app?.close();
   await fake?.close();
   await producer?.disconnect();
@@ -649,12 +663,12 @@ describe('reconciliation', () => {
     fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'pending' });
 
-    await app.get(PaymentReconciliationService).reconcile(0);
+    await reconcileNow();
 
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
 
-    await app.get(PaymentReconciliationService).reconcile(0);
+    await reconcileNow();
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
   });
 });
@@ -672,7 +686,7 @@ describe('reconciliation of a retry the outage left created', () => {
       [retryId, booking.bookingId, guestId, booking.totalAmount, booking.currency],
     );
 
-    await app.get(PaymentReconciliationService).reconcile(0);
+    await reconcileNow();
 
     expect(fake.paymentIntents().find((pi) => pi.id === payment.providerPaymentId)?.status).toBe('canceled');
     const retried = fake.paymentIntents().filter((pi) => pi.metadata['paymentId'] === retryId);
@@ -700,7 +714,7 @@ describe('when a hold expires', () => {
     const { booking, payment } = await pendingPayment();
     await expire(booking);
 
-    await app.get(PaymentReconciliationService).reconcile();
+    await reconcileNow();
 
     const intent = fake.paymentIntents().find((pi) => pi.id === payment.providerPaymentId);
     expect(intent?.status).toBe('canceled');
@@ -722,7 +736,7 @@ describe('when a hold expires', () => {
     fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
     await expire(booking);
 
-    await app.get(PaymentReconciliationService).reconcile();
+    await reconcileNow();
 
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
@@ -781,7 +795,7 @@ describe('when Stripe is down', () => {
     );
     const paymentId = rows[0]?.id as string;
 
-    await app.get(PaymentReconciliationService).reconcile(0);
+    await reconcileNow();
 
     const intents = fake.paymentIntents().filter((pi) => pi.metadata['paymentId'] === paymentId);
     expect(intents).toHaveLength(1);

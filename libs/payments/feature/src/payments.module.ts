@@ -4,6 +4,7 @@ import { BookingProjectionRepository } from './data-access/booking-projection.re
 import { PaymentRepository } from './data-access/payment.repository';
 import { StripePaymentProvider } from './data-access/stripe-payment.provider';
 import { WebhookEventRepository } from './data-access/webhook-event.repository';
+import { OutboxRetentionProcessor } from './outbox-retention.processor';
 import { PaymentController } from './payment.controller';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
@@ -16,7 +17,8 @@ import { WebhookInboxService } from './webhook-inbox.service';
 /**
  * Payments: payment requests, provider webhooks, reconciliation and the booking projection.
  * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsEntities`,
- * MessagingModule, MetricsModule and HealthModule from the app.
+ * MessagingModule, QueueModule (`paymentsQueueOptions(config)`), MetricsModule and HealthModule
+ * from the app.
  */
 @Module({
   controllers: [PaymentController, StripeWebhookController],
@@ -32,6 +34,7 @@ import { WebhookInboxService } from './webhook-inbox.service';
     WebhookInboxService,
     PaymentReconciliationService,
     BookingEventsConsumer,
+    OutboxRetentionProcessor,
   ],
   exports: [PaymentReconciliationService, WebhookInboxService],
 })

@@ -100,7 +100,7 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       providers,
-      exports: [KafkaClient, OutboxWriter, ConsumerHost],
+      exports: [KafkaClient, OutboxWriter, ConsumerHost, ...(options.relay ? [OutboxRelay] : [])],
     };
   }
 }

@@ -8,6 +8,7 @@ import { BookingService } from './booking.service';
 import { HoldExpirySweep } from './hold-expiry.sweep';
 import { ImageController } from './image.controller';
 import { ImageService } from './image.service';
+import { OutboxRetentionProcessor } from './outbox-retention.processor';
 import { PaymentSucceededConsumer } from './payment-succeeded.consumer';
 import { PendingJobsSweep } from './pending-jobs.sweep';
 import { PropertyController } from './property.controller';
@@ -16,9 +17,9 @@ import { RentalsMetrics } from './rentals.metrics';
 
 /**
  * Properties, bookings, images and applications over HTTP, the `payment.succeeded` consumer and the
- * periodic sweeps. Expects from the app: ConfigModule (with `rentalsFeatureConfig`, publicUrl),
- * MetricsModule, DatabaseModule (rentals), MessagingModule, QueueModule (images, screening) and
- * StorageModule.
+ * handlers of the `rentals-maintenance` jobs (sweeps, outbox retention). Expects from the app:
+ * ConfigModule (with `rentalsFeatureConfig`, publicUrl), MetricsModule, DatabaseModule (rentals),
+ * MessagingModule, QueueModule (`rentalsQueueOptions(config)`) and StorageModule.
  */
 @Module({
   imports: [RentalsDataAccessModule],
@@ -33,6 +34,7 @@ import { RentalsMetrics } from './rentals.metrics';
     PaymentSucceededConsumer,
     HoldExpirySweep,
     PendingJobsSweep,
+    OutboxRetentionProcessor,
   ],
 })
 export class RentalsFeatureModule {}
