@@ -673,6 +673,65 @@ describe('reconciliation', () => {
   });
 });
 
+describe('webhook inbox sweep', () => {
+  it('applies a stored event whose in-process processing never ran, from its job scheduler', async () => {
+    const { booking, payment } = await pendingPayment();
+    // What a crash between storing the delivery and processing it leaves in the inbox.
+    const eventId = `evt_${letters(14)}`;
+    await db.query(
+      `INSERT INTO "${SCHEMA}".webhook_events (provider, event_id, type, payload) VALUES ('stripe', $1, $2, $3::jsonb)`,
+      [
+        eventId,
+        'payment_intent.succeeded',
+        JSON.stringify({
+          id: eventId,
+          type: 'payment_intent.succeeded',
+          data: {
+            object: {
+              id: payment.providerPaymentId,
+              amount: booking.totalAmount,
+              amount_received: booking.totalAmount,
+              currency: booking.currency.toLowerCase(),
+              metadata: { paymentId: payment.id },
+            },
+          },
+        }),
+      ],
+    );
+
+    // Nobody calls the sweep: the payments-webhook-inbox scheduler adds it every 500 ms.
+    await waitUntil(async () => (await webhookRows(eventId))[0]?.processed, {
+      timeoutMs: 10_000,
+      description: 'the stored event to be processed by the sweep',
+    });
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
+    expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+  });
+});
+
+describe('outbox retention', () => {
+  it('deletes published events past the retention period, and nothing else', async () => {
+    const insert = async (publishedAt: string): Promise<string> => {
+      const { rows } = await db.query<{ event_id: string }>(
+        `INSERT INTO "${SCHEMA}".outbox (event_id, topic, key, type, payload, created_at, published_at)
+         VALUES (gen_random_uuid(), 'unused', 'k', 'payment.succeeded', '{}', ${publishedAt}, ${publishedAt})
+         RETURNING event_id`,
+      );
+      return rows[0]?.event_id as string;
+    };
+    const old = await insert("now() - interval '8 days'");
+    const recent = await insert("now() - interval '1 day'");
+
+    await queueTesting.runScheduledJobNow(app, 'payments-outbox-retention');
+
+    const { rows } = await db.query<{ event_id: string }>(
+      `SELECT event_id FROM "${SCHEMA}".outbox WHERE event_id = ANY($1::uuid[])`,
+      [[old, recent]],
+    );
+    expect(rows.map((r) => r.event_id)).toEqual([recent]);
+  });
+});
+
 describe('reconciliation of a retry the outage left created', () => {
   it('cancels the declined intent before creating the new one', async () => {
     const { guestId, booking, payment } = await pendingPayment();
