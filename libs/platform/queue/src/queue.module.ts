@@ -36,7 +36,6 @@ export class QueueModule {
         QueueRegistry,
         JobQueue,
         JobHandlerExplorer,
-        // Workers start before the schedulers add jobs for them.
         WorkerHost,
         JobSchedulers,
         QueueInspector,
