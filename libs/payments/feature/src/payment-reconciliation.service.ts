@@ -8,6 +8,7 @@ import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentTransitionService } from './payment-transition.service';
 import { PaymentService } from './payment.service';
 import type { PaymentsFeatureConfig } from './payments.config';
+import { describeError } from '@rentguy/platform/errors';
 
 const BATCH = 100;
 
@@ -120,9 +121,7 @@ export class PaymentReconciliationService {
       }
     } catch (error) {
       result.failed += 1;
-      this.logger.warn(
-        `reconciling payment ${payment.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`reconciling payment ${payment.id} failed: ${describeError(error)}`);
     }
   }
 }

@@ -9,6 +9,7 @@ import { PaymentMetrics, type WebhookOutcome } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentTransitionService } from './payment-transition.service';
 import type { PaymentsFeatureConfig } from './payments.config';
+import { describeError } from '@rentguy/platform/errors';
 
 const SWEEP_BATCH = 100;
 
@@ -114,7 +115,7 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
       }
     } catch (error) {
       outcome = 'error';
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeError(error);
       this.logger.error(`${event.provider} event ${event.eventId} (${event.type}) failed: ${message}`);
       await this.events.recordFailure(event.id, message).catch((e: unknown) => this.logger.error(e));
     }

@@ -10,12 +10,13 @@ import type { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { backoffDelay } from './backoff';
-import { describeError, extractTraceContext, traceHeaders } from './event-headers';
+import { extractTraceContext, traceHeaders } from './event-headers';
 import { KafkaClient, type KafkaOutgoingMessage, type KafkaProducer } from './kafka.client';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options';
 import { outboxChannel } from './outbox.migration';
 import { OutboxListener } from './outbox.listener';
 import { OutboxRepository, type OutboxStats, type PendingOutboxRow } from './outbox.repository';
+import { describeError } from '@rentguy/platform/errors';
 
 const tracer = trace.getTracer('@rentguy/platform/messaging');
 const RETENTION_CHUNK = 1_000;

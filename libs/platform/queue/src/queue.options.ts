@@ -1,6 +1,7 @@
 import { jobSchedulers, type JobSchedulerId, type QueueName } from '@rentguy/contracts';
 import { catalogQueueNames, isCatalogQueue } from './queue-catalog';
 import { resolveJobDefaults, type QueueJobDefaults, type QueueJobDefaultsOverrides } from './job-options';
+import { describeError } from '@rentguy/platform/errors';
 
 /** How one worker of this app runs. */
 export interface WorkerOptions {
@@ -90,7 +91,7 @@ export function resolveQueueOptions(options: QueueModuleOptions, config: QueueCo
     try {
       jobDefaults.set(queue, resolveJobDefaults(queue, options.jobDefaults));
     } catch (error) {
-      problems.push(error instanceof Error ? error.message : String(error));
+      problems.push(describeError(error));
     }
   }
   if (problems.length > 0) {

@@ -15,6 +15,7 @@ import { catalogJobNames, payloadSchema } from './queue-catalog';
 import { WorkerBootError } from './queue.errors';
 import { QueueRegistry } from './queue.registry';
 import type { JobContext, JobOutcome } from './queue.types';
+import { describeError } from '@rentguy/platform/errors';
 
 type JobsOutcome = 'completed' | 'skipped' | 'failed' | 'retried';
 type AnyJobHandler = (data: unknown, job: JobContext) => Promise<JobOutcome>;
@@ -200,7 +201,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       // Mirrors BullMQ's own decision (Job.shouldRetryJob) so the metric says what happens next.
       const retried = !context.isFinalAttempt && !(error instanceof UnrecoverableError);
       this.count(labels, retried ? 'retried' : 'failed');
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describeError(error);
       this.logger.warn(
         `job ${context.id} (${queue}/${job.name}) attempt ${attempt}/${maxAttempts} failed${retried ? ', will retry' : ''}: ${reason}`,
       );
