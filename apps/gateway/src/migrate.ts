@@ -2,6 +2,7 @@ import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/
 import { loadConfig } from '@rentguy/platform/config';
 import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import { gatewayConfigSchema } from './config';
+import { describeError } from '@rentguy/platform/errors';
 
 /** `node dist/apps/gateway/src/migrate.js`: applies pending migrations of the identity schema. */
 async function migrate(): Promise<void> {
@@ -27,9 +28,7 @@ async function migrate(): Promise<void> {
 migrate().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(
-      `gateway: migration failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`gateway: migration failed: ${describeError(error, { stack: true })}\n`);
     process.exit(1);
   },
 );

@@ -22,7 +22,10 @@ export class AppModule {
           migrations: rentalsMigrations,
           applicationName: 'image-worker',
         }),
-        QueueModule.forRoot({ queues: ['images'] }),
+        QueueModule.forRoot({
+          queues: ['images'],
+          workers: { images: { concurrency: config.IMAGE_WORKER_CONCURRENCY } },
+        }),
         StorageModule.forRoot(),
         ImagesWorkerModule,
       ],

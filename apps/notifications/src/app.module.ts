@@ -5,6 +5,7 @@ import {
   NotificationsModule,
   notificationsEntities,
   notificationsMigrations,
+  notificationsQueueOptions,
 } from '@rentguy/notifications/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
@@ -32,7 +33,7 @@ export class AppModule {
           relay: false,
           consumerGroup: 'notifications',
         }),
-        QueueModule.forRoot({ queues: ['email'] }),
+        QueueModule.forRoot(notificationsQueueOptions(config)),
         NotificationsModule,
       ],
       providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],

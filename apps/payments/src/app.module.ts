@@ -3,7 +3,13 @@ import { APP_GUARD } from '@nestjs/core';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule } from '@rentguy/platform/messaging';
-import { PaymentsModule, paymentsEntities, paymentsMigrations } from '@rentguy/payments/feature';
+import { QueueModule } from '@rentguy/platform/queue';
+import {
+  PaymentsModule,
+  paymentsEntities,
+  paymentsMigrations,
+  paymentsQueueOptions,
+} from '@rentguy/payments/feature';
 import { PAYMENTS_SCHEMA, type PaymentsConfig } from './config';
 
 @Module({})
@@ -25,6 +31,7 @@ export class AppModule {
           relay: true,
           consumerGroup: 'payments',
         }),
+        QueueModule.forRoot(paymentsQueueOptions(config)),
         PaymentsModule,
       ],
       providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { baseConfig, databaseConfig, httpConfig, jwtConfig, kafkaConfig } from '@rentguy/platform/config';
+import {
+  baseConfig,
+  databaseConfig,
+  httpConfig,
+  jwtConfig,
+  kafkaConfig,
+  redisConfig,
+} from '@rentguy/platform/config';
 import { paymentsFeatureConfig } from '@rentguy/payments/feature';
 
 /** The service's own PostgreSQL schema. */
@@ -9,6 +16,7 @@ export const paymentsConfigSchema = z.object({
   ...baseConfig,
   ...httpConfig(3002, 9102),
   ...databaseConfig,
+  ...redisConfig,
   ...kafkaConfig,
   ...jwtConfig,
   ...paymentsFeatureConfig,

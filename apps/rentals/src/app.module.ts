@@ -6,7 +6,7 @@ import { MessagingModule } from '@rentguy/platform/messaging';
 import { QueueModule } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
 import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
-import { RentalsFeatureModule } from '@rentguy/rentals/feature';
+import { RentalsFeatureModule, rentalsQueueOptions } from '@rentguy/rentals/feature';
 import type { RentalsConfig } from './config';
 
 @Module({})
@@ -28,7 +28,7 @@ export class AppModule {
           relay: true,
           consumerGroup: 'rentals',
         }),
-        QueueModule.forRoot({ queues: ['images', 'screening'] }),
+        QueueModule.forRoot(rentalsQueueOptions(config)),
         StorageModule.forRoot(),
         RentalsFeatureModule,
       ],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { baseConfig, databaseConfig, loadConfig } from '@rentguy/platform/config';
 import { migrateRentals } from '@rentguy/rentals/data-access';
+import { describeError } from '@rentguy/platform/errors';
 
 /** The migrate command needs the database only, so it runs without the service's secrets. */
 const migrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });
@@ -20,9 +21,7 @@ async function migrate(): Promise<void> {
 migrate().then(
   () => process.exit(0),
   (error: unknown) => {
-    process.stderr.write(
-      `rentals: migration failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+    process.stderr.write(`rentals: migration failed: ${describeError(error, { stack: true })}\n`);
     process.exit(1);
   },
 );

@@ -27,7 +27,10 @@ export class AppModule {
           schema: 'rentals',
           relay: false,
         }),
-        QueueModule.forRoot({ queues: ['screening'] }),
+        QueueModule.forRoot({
+          queues: ['screening'],
+          workers: { screening: { concurrency: config.SCREENING_WORKER_CONCURRENCY } },
+        }),
         ScreeningWorkerModule,
       ],
     };

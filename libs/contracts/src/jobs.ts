@@ -1,8 +1,12 @@
 import { z } from 'zod';
 
+/** The payload of a scheduled job: the scheduler adds it, so it carries nothing. */
+const scheduledRun = z.object({});
+
 /**
  * BullMQ queues and their jobs, declared once. A worker refuses to start unless every job of its
  * queue has exactly one handler; names are string literals so renaming a class never orphans a job.
+ * Each service's periodic work runs on its own `<service>-maintenance` queue (see `jobSchedulers`).
  */
 export const queueCatalog = {
   images: {
@@ -14,6 +18,19 @@ export const queueCatalog = {
   email: {
     'email.send': z.object({ deliveryId: z.uuid() }),
   },
+  'rentals-maintenance': {
+    'holds.expire': scheduledRun,
+    'pending-jobs.requeue': scheduledRun,
+    'outbox.prune': scheduledRun,
+  },
+  'payments-maintenance': {
+    'payments.reconcile': scheduledRun,
+    'webhook-inbox.sweep': scheduledRun,
+    'outbox.prune': scheduledRun,
+  },
+  'notifications-maintenance': {
+    'deliveries.requeue-pending': scheduledRun,
+  },
 } as const;
 
 export type QueueName = keyof typeof queueCatalog;
@@ -21,6 +38,36 @@ export type JobName<Q extends QueueName> = keyof (typeof queueCatalog)[Q] & stri
 export type JobData<Q extends QueueName, J extends JobName<Q>> = z.infer<
   (typeof queueCatalog)[Q][J] extends z.ZodType ? (typeof queueCatalog)[Q][J] : never
 >;
+
+/** One BullMQ job scheduler: it adds `job` to `queue` once per interval, across all replicas. */
+export interface JobSchedulerDeclaration<Q extends QueueName = QueueName> {
+  readonly queue: Q;
+  readonly job: JobName<Q>;
+}
+
+type SchedulerCatalog = {
+  readonly [id: string]: { [Q in QueueName]: JobSchedulerDeclaration<Q> }[QueueName];
+};
+
+/**
+ * The periodic jobs, keyed by their scheduler id (deterministic, so every replica upserts the same
+ * scheduler and the queue runs the job once per interval). The interval comes from the config of
+ * the app that works the queue; an interval of 0 removes the scheduler.
+ */
+export const jobSchedulers = {
+  'rentals-hold-expiry': { queue: 'rentals-maintenance', job: 'holds.expire' },
+  'rentals-pending-jobs': { queue: 'rentals-maintenance', job: 'pending-jobs.requeue' },
+  'rentals-outbox-retention': { queue: 'rentals-maintenance', job: 'outbox.prune' },
+  'payments-reconciliation': { queue: 'payments-maintenance', job: 'payments.reconcile' },
+  'payments-webhook-inbox': { queue: 'payments-maintenance', job: 'webhook-inbox.sweep' },
+  'payments-outbox-retention': { queue: 'payments-maintenance', job: 'outbox.prune' },
+  'notifications-pending-deliveries': {
+    queue: 'notifications-maintenance',
+    job: 'deliveries.requeue-pending',
+  },
+} as const satisfies SchedulerCatalog;
+
+export type JobSchedulerId = keyof typeof jobSchedulers;
 
 /** Deterministic job ids (`<entity>-<job>`) make enqueueing idempotent. */
 export const jobId = (entityId: string, job: string): string => `${entityId}-${job.replace(/\./g, '-')}`;

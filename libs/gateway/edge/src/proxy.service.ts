@@ -10,6 +10,7 @@ import { BodyTooLargeError, ByteLimitTransform } from './byte-limit.transform';
 import type { Upstream } from './edge.config';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
 import { UpstreamClient } from './upstream.client';
+import { describeError } from '@rentguy/platform/errors';
 
 export interface ProxyOptions {
   /** Largest body accepted for this route, in bytes. */
@@ -89,7 +90,7 @@ export class ProxyService {
       ) {
         throw tooLarge(reply, options.bodyLimit);
       }
-      this.logger.warn(`${upstream} unavailable for ${request.method} ${path}: ${describe(error)}`);
+      this.logger.warn(`${upstream} unavailable for ${request.method} ${path}: ${describeError(error)}`);
       throw new DomainError(ErrorCode.UpstreamUnavailable, `${upstream} is unavailable, try again shortly`);
     }
     this.observe(upstream, String(response.statusCode), started);
@@ -147,12 +148,4 @@ function isTracing(): boolean {
   const probe: Record<string, string> = {};
   propagation.inject(context.active(), probe);
   return 'traceparent' in probe;
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code} ${error.message}` : error.message;
-  }
-  return String(error);
 }

@@ -1,5 +1,5 @@
 export { NotificationsModule } from './notifications.module';
-export type { NotificationsConfig } from './notifications.config';
+export { notificationsQueueOptions, type NotificationsConfig } from './notifications.config';
 export { NOTIFICATIONS_SCHEMA, notificationsEntities } from './notifications.schema';
 export { notificationsMigrations } from './migrations/notifications.migrations';
 export { DeliveryService, DELIVERY_HEADER, type RecordedDelivery } from './deliveries/delivery.service';

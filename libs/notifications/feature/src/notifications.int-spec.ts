@@ -24,7 +24,7 @@ import {
 } from '@rentguy/platform/testing';
 import { DeliveryService, DELIVERY_HEADER } from './deliveries/delivery.service';
 import { notificationsMigrations } from './migrations/notifications.migrations';
-import type { NotificationsConfig } from './notifications.config';
+import { notificationsQueueOptions, type NotificationsConfig } from './notifications.config';
 import { NotificationsModule } from './notifications.module';
 import { NOTIFICATIONS_SCHEMA, notificationsEntities } from './notifications.schema';
 
@@ -102,7 +102,7 @@ describe('notifications: booking.confirmed → email', () => {
           topicPrefix,
         }),
         QueueModule.forRoot({
-          queues: ['email'],
+          ...notificationsQueueOptions(config),
           prefix: queueTesting.randomPrefix(),
           jobDefaults: { email: { attempts: MAX_ATTEMPTS, backoff: { type: 'fixed', delayMs: 300 } } },
         }),

@@ -8,9 +8,9 @@ import { MailTransportRepository } from './mail/mail-transport.repository';
 
 /**
  * Domain events in, emails out: the `notifications` consumer group, the delivery ledger, the
- * `email` queue's worker and the pending-delivery sweep. Needs the app's ConfigModule (with
+ * `email` job's handler and the pending-delivery sweep. Needs the app's ConfigModule (with
  * `NotificationsConfig`), MetricsModule, DatabaseModule (schema `notifications`), MessagingModule
- * and QueueModule (with the `email` queue).
+ * and QueueModule (`notificationsQueueOptions(config)`).
  */
 @Module({
   controllers: [BookingConfirmedConsumer],

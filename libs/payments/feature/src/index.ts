@@ -1,5 +1,5 @@
 export { PaymentsModule } from './payments.module';
-export { paymentsFeatureConfig, type PaymentsFeatureConfig } from './payments.config';
+export { paymentsFeatureConfig, paymentsQueueOptions, type PaymentsFeatureConfig } from './payments.config';
 export { paymentsEntities } from './data-access/entities';
 export { paymentsMigrations } from './data-access/migrations';
 export { keepRawJsonBody } from './raw-body.parser';

@@ -1,19 +1,14 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
-import { PeriodicTask } from '@rentguy/platform/scheduling';
+import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import { PaymentRepository, type Payment } from './data-access/payment.repository';
 import type { PaymentProvider, ProviderPayment } from './domain/payment-provider';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentTransitionService } from './payment-transition.service';
 import { PaymentService } from './payment.service';
 import type { PaymentsFeatureConfig } from './payments.config';
+import { describeError } from '@rentguy/platform/errors';
 
 const BATCH = 100;
 
@@ -28,11 +23,11 @@ export interface ReconciliationResult {
  * as webhooks: payments stuck in `pending` are asked about (a lost webhook must not leave a booking
  * unpaid), `created` ones the provider never answered for are created again with the same
  * idempotency key, and in-flight payments of expired holds are canceled at the provider.
+ * Runs from the `payments-reconciliation` job scheduler (`RECONCILE_INTERVAL_MS`).
  */
 @Injectable()
-export class PaymentReconciliationService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class PaymentReconciliationService {
   private readonly logger = new Logger(PaymentReconciliationService.name);
-  private readonly task: PeriodicTask<ReconciliationResult>;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: PaymentsFeatureConfig,
@@ -41,33 +36,26 @@ export class PaymentReconciliationService implements OnApplicationBootstrap, Bef
     private readonly providers: PaymentProviderRegistry,
     private readonly transitions: PaymentTransitionService,
     private readonly paymentService: PaymentService,
-  ) {
-    this.task = new PeriodicTask(
-      'payment reconciliation',
-      config.RECONCILE_INTERVAL_MS,
-      () => this.round(config.RECONCILE_PENDING_AFTER_MS),
-      this.logger,
-    );
-  }
-
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.task.stop();
-  }
+  ) {}
 
   /**
-   * One round over payments created or pending for longer than `pendingForMs`; rounds never overlap
-   * (a call during a round joins that round).
+   * One round over the in-flight payments of expired holds, and payments created or pending for
+   * longer than `RECONCILE_PENDING_AFTER_MS`. A payment that cannot be repaired now is counted as
+   * failed and looked at again next round; the round itself fails only when the database does.
    */
-  reconcile(pendingForMs = this.config.RECONCILE_PENDING_AFTER_MS): Promise<ReconciliationResult> {
-    return this.task.run(() => this.round(pendingForMs));
+  @OnJob('payments-maintenance', 'payments.reconcile')
+  async reconcile(): Promise<JobOutcome> {
+    const result = await this.round();
+    if (result.checked > 0) {
+      this.logger.log(
+        `reconciliation checked ${result.checked} payment(s): ${result.repaired} repaired, ${result.failed} failed`,
+      );
+    }
+    return { status: 'done' };
   }
 
-  private async round(pendingForMs: number): Promise<ReconciliationResult> {
-    const before = new Date(Date.now() - pendingForMs);
+  private async round(): Promise<ReconciliationResult> {
+    const before = new Date(Date.now() - this.config.RECONCILE_PENDING_AFTER_MS);
     const result: ReconciliationResult = { checked: 0, repaired: 0, failed: 0 };
     // Expired holds first: their payments must stop being payable, whatever state they are in.
     for (const payment of await this.payments.findInFlightOfExpiredBookings(BATCH)) {
@@ -133,9 +121,7 @@ export class PaymentReconciliationService implements OnApplicationBootstrap, Bef
       }
     } catch (error) {
       result.failed += 1;
-      this.logger.warn(
-        `reconciling payment ${payment.id} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`reconciling payment ${payment.id} failed: ${describeError(error)}`);
     }
   }
 }

@@ -15,18 +15,19 @@ import {
   jwtConfig,
   kafkaConfig,
   loadConfig,
+  redisConfig,
 } from '@rentguy/platform/config';
 import { DatabaseModule, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
 import { KafkaClient, MessagingModule, startEventConsumers } from '@rentguy/platform/messaging';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
+import { QueueModule, queueTesting } from '@rentguy/platform/queue';
 import { waitUntil } from '@rentguy/platform/testing';
 import { startFakeStripe, type FakeStripe } from '@rentguy/payments/stripe-fake';
 import { paymentsEntities } from './data-access/entities';
 import { paymentsMigrations } from './data-access/migrations';
-import { PaymentReconciliationService } from './payment-reconciliation.service';
-import { paymentsFeatureConfig } from './payments.config';
+import { paymentsFeatureConfig, paymentsQueueOptions } from './payments.config';
 import { PaymentsModule } from './payments.module';
 import { keepRawJsonBody } from './raw-body.parser';
 import { STRIPE_WEBHOOK_PATH } from './stripe-webhook.controller';
@@ -51,10 +52,12 @@ const testConfigSchema = z.object({
   ...baseConfig,
   ...httpConfig(0, 0),
   ...databaseConfig,
+  ...redisConfig,
   ...kafkaConfig,
   ...jwtConfig,
   ...paymentsFeatureConfig,
 });
+const QUEUE_PREFIX = queueTesting.randomPrefix();
 
 interface PaymentBody {
   id: string;
@@ -93,9 +96,11 @@ function testModule(stripeBaseUrl: string, rentalsUrl: string): DynamicModule {
       STRIPE_TIMEOUT_MS: '2000',
       RENTALS_URL: rentalsUrl,
       RENTALS_TIMEOUT_MS: '500',
+      REDIS_URL: 'redis://127.0.0.1:6379',
       WEBHOOK_SWEEP_INTERVAL_MS: '500',
-      // Reconciliation is driven by the test itself.
-      RECONCILE_INTERVAL_MS: '3600000',
+      // Reconciliation is driven by the test itself (reconcileNow), and looks at every payment.
+      RECONCILE_INTERVAL_MS: '0',
+      RECONCILE_PENDING_AFTER_MS: '1',
     },
   });
   @Module({})
@@ -119,6 +124,7 @@ function testModule(stripeBaseUrl: string, rentalsUrl: string): DynamicModule {
         consumerGroup: 'payments',
         topicPrefix: TOPIC_PREFIX,
       }),
+      QueueModule.forRoot({ ...paymentsQueueOptions(config), prefix: QUEUE_PREFIX }),
       PaymentsModule,
     ],
     providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
@@ -139,6 +145,11 @@ async function startApp(stripeBaseUrl: string, rentalsUrl: string): Promise<void
   await app.listen(0, '127.0.0.1');
   baseUrl = await app.getUrl();
   baseUrl = baseUrl.replace('[::1]', '127.0.0.1');
+}
+
+/** One reconciliation round through the payments-maintenance queue, as its scheduler would add it. */
+async function reconcileNow(): Promise<void> {
+  await queueTesting.runScheduledJobNow(app, 'payments-reconciliation', 30_000);
 }
 
 async function tokenFor(userId: string, role: 'guest' | 'host' = 'guest'): Promise<string> {
@@ -398,6 +409,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  if (app) {
+    await queueTesting.obliterateQueues(app);
+  }
   await app?.close();
   await fake?.close();
   await rentals?.close();
@@ -811,13 +825,72 @@ describe('reconciliation', () => {
     fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'pending' });
 
-    await app.get(PaymentReconciliationService).reconcile(0);
+    await reconcileNow();
 
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
 
-    await app.get(PaymentReconciliationService).reconcile(0);
+    await reconcileNow();
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+  });
+});
+
+describe('webhook inbox sweep', () => {
+  it('applies a stored event whose in-process processing never ran, from its job scheduler', async () => {
+    const { booking, payment } = await pendingPayment();
+    // What a crash between storing the delivery and processing it leaves in the inbox.
+    const eventId = `evt_${letters(14)}`;
+    await db.query(
+      `INSERT INTO "${SCHEMA}".webhook_events (provider, event_id, type, payload) VALUES ('stripe', $1, $2, $3::jsonb)`,
+      [
+        eventId,
+        'payment_intent.succeeded',
+        JSON.stringify({
+          id: eventId,
+          type: 'payment_intent.succeeded',
+          data: {
+            object: {
+              id: payment.providerPaymentId,
+              amount: booking.totalAmount,
+              amount_received: booking.totalAmount,
+              currency: booking.currency.toLowerCase(),
+              metadata: { paymentId: payment.id },
+            },
+          },
+        }),
+      ],
+    );
+
+    // Nobody calls the sweep: the payments-webhook-inbox scheduler adds it every 500 ms.
+    await waitUntil(async () => (await webhookRows(eventId))[0]?.processed, {
+      timeoutMs: 10_000,
+      description: 'the stored event to be processed by the sweep',
+    });
+    expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
+    expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+  });
+});
+
+describe('outbox retention', () => {
+  it('deletes published events past the retention period, and nothing else', async () => {
+    const insert = async (publishedAt: string): Promise<string> => {
+      const { rows } = await db.query<{ event_id: string }>(
+        `INSERT INTO "${SCHEMA}".outbox (event_id, topic, key, type, payload, created_at, published_at)
+         VALUES (gen_random_uuid(), 'unused', 'k', 'payment.succeeded', '{}', ${publishedAt}, ${publishedAt})
+         RETURNING event_id`,
+      );
+      return rows[0]?.event_id as string;
+    };
+    const old = await insert("now() - interval '8 days'");
+    const recent = await insert("now() - interval '1 day'");
+
+    await queueTesting.runScheduledJobNow(app, 'payments-outbox-retention');
+
+    const { rows } = await db.query<{ event_id: string }>(
+      `SELECT event_id FROM "${SCHEMA}".outbox WHERE event_id = ANY($1::uuid[])`,
+      [[old, recent]],
+    );
+    expect(rows.map((r) => r.event_id)).toEqual([recent]);
   });
 });
 
@@ -834,7 +907,7 @@ describe('reconciliation of a retry the outage left created', () => {
       [retryId, booking.bookingId, guestId, booking.totalAmount, booking.currency],
     );
 
-    await app.get(PaymentReconciliationService).reconcile(0);
+    await reconcileNow();
 
     expect(fake.paymentIntents().find((pi) => pi.id === payment.providerPaymentId)?.status).toBe('canceled');
     const retried = fake.paymentIntents().filter((pi) => pi.metadata['paymentId'] === retryId);
@@ -862,7 +935,7 @@ describe('when a hold expires', () => {
     const { booking, payment } = await pendingPayment();
     await expire(booking);
 
-    await app.get(PaymentReconciliationService).reconcile();
+    await reconcileNow();
 
     const intent = fake.paymentIntents().find((pi) => pi.id === payment.providerPaymentId);
     expect(intent?.status).toBe('canceled');
@@ -884,7 +957,7 @@ describe('when a hold expires', () => {
     fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
     await expire(booking);
 
-    await app.get(PaymentReconciliationService).reconcile();
+    await reconcileNow();
 
     expect(await paymentRow(payment.id)).toMatchObject({ status: 'succeeded' });
     expect((await outboxEvents(payment.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
@@ -981,7 +1054,7 @@ describe('when Stripe is down', () => {
     );
     const paymentId = rows[0]?.id as string;
 
-    await app.get(PaymentReconciliationService).reconcile(0);
+    await reconcileNow();
 
     const intents = fake.paymentIntents().filter((pi) => pi.metadata['paymentId'] === paymentId);
     expect(intents).toHaveLength(1);

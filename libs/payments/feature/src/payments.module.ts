@@ -5,6 +5,7 @@ import { PaymentRepository } from './data-access/payment.repository';
 import { RentalsBookingRepository } from './data-access/rentals-booking.repository';
 import { StripePaymentProvider } from './data-access/stripe-payment.provider';
 import { WebhookEventRepository } from './data-access/webhook-event.repository';
+import { OutboxRetentionProcessor } from './outbox-retention.processor';
 import { PaymentController } from './payment.controller';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
@@ -18,7 +19,8 @@ import { WebhookInboxService } from './webhook-inbox.service';
  * Payments: payment requests, provider webhooks, reconciliation and the booking projection (from
  * rentals' events, read through from rentals' internal HTTP API when a payment outruns them).
  * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsEntities`,
- * MessagingModule, MetricsModule and HealthModule from the app.
+ * MessagingModule, QueueModule (`paymentsQueueOptions(config)`), MetricsModule and HealthModule
+ * from the app.
  */
 @Module({
   controllers: [PaymentController, StripeWebhookController, BookingEventsConsumer],
@@ -34,6 +36,7 @@ import { WebhookInboxService } from './webhook-inbox.service';
     PaymentService,
     WebhookInboxService,
     PaymentReconciliationService,
+    OutboxRetentionProcessor,
   ],
   exports: [PaymentReconciliationService, WebhookInboxService],
 })

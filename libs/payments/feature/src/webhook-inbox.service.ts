@@ -1,33 +1,28 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
-import { PeriodicTask } from '@rentguy/platform/scheduling';
+import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import { WebhookEventRepository, type StoredWebhookEvent } from './data-access/webhook-event.repository';
 import type { PaymentProviderName } from './domain/payment-status';
 import { PaymentMetrics, type WebhookOutcome } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentTransitionService } from './payment-transition.service';
 import type { PaymentsFeatureConfig } from './payments.config';
+import { describeError } from '@rentguy/platform/errors';
 
 const SWEEP_BATCH = 100;
 
 /**
  * Provider webhooks: verify, store once in the inbox, answer at once, then process asynchronously
- * (right away in-process, and by a periodic sweep for whatever that missed). Processing locks the
- * inbox row with SKIP LOCKED, so concurrent deliveries and replicas apply an event exactly once.
+ * (right away in-process, and by the `payments-webhook-inbox` job scheduler for whatever that
+ * missed). Processing locks the inbox row with SKIP LOCKED, so concurrent deliveries and replicas
+ * apply an event exactly once.
  */
 @Injectable()
-export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class WebhookInboxService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookInboxService.name);
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly sweeper: PeriodicTask<void>;
   private stopping = false;
 
   constructor(
@@ -37,14 +32,7 @@ export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplic
     private readonly providers: PaymentProviderRegistry,
     private readonly transitions: PaymentTransitionService,
     private readonly metrics: PaymentMetrics,
-  ) {
-    this.sweeper = new PeriodicTask(
-      'webhook inbox sweep',
-      config.WEBHOOK_SWEEP_INTERVAL_MS,
-      () => this.sweepBatch(),
-      this.logger,
-    );
-  }
+  ) {}
 
   /** Verifies and stores a delivery; processing happens after the caller has been answered. */
   async receive(
@@ -68,36 +56,30 @@ export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplic
     this.track(this.processById(providerName, delivery.eventId));
   }
 
-  onApplicationBootstrap(): void {
-    this.sweeper.start();
-  }
-
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
-    await this.sweeper.stop();
     await this.whenIdle();
   }
 
-  /** Resolves once no processing started so far (deliveries and sweeps) is still running. */
+  /** Resolves once no in-process processing of a delivery started so far is still running. */
   async whenIdle(): Promise<void> {
-    while (this.inFlight.size > 0 || this.sweeper.busy) {
-      await Promise.allSettled([...this.inFlight, this.sweeper.whenIdle()]);
+    while (this.inFlight.size > 0) {
+      await Promise.allSettled([...this.inFlight]);
     }
   }
 
-  /** Processes inbox events that are still unprocessed, oldest first; sweeps never overlap. */
-  sweep(): Promise<void> {
-    return this.sweeper.run();
-  }
-
-  private async sweepBatch(): Promise<void> {
+  /** Processes inbox events that are still unprocessed, oldest first (one batch per run). */
+  @OnJob('payments-maintenance', 'webhook-inbox.sweep')
+  async sweep(): Promise<JobOutcome> {
     const batch = await this.events.findUnprocessedBatch(this.config.WEBHOOK_MAX_ATTEMPTS, SWEEP_BATCH);
     for (const event of batch) {
       if (this.stopping) {
-        return;
+        // The rest stays unprocessed in the inbox for the next run, here or on another replica.
+        return { status: 'skipped', reason: 'shutting down' };
       }
       await this.process(event);
     }
+    return { status: 'done' };
   }
 
   private async processById(provider: PaymentProviderName, eventId: string): Promise<void> {
@@ -133,7 +115,7 @@ export class WebhookInboxService implements OnApplicationBootstrap, BeforeApplic
       }
     } catch (error) {
       outcome = 'error';
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeError(error);
       this.logger.error(`${event.provider} event ${event.eventId} (${event.type}) failed: ${message}`);
       await this.events.recordFailure(event.id, message).catch((e: unknown) => this.logger.error(e));
     }

@@ -17,6 +17,7 @@ import { assertKnownParams, readString } from './request-params.reader';
 import { invalidRequest, StripeApiError, unsupportedByFake } from './stripe-api.error';
 import { requestId as newRequestId } from './stripe-id.util';
 import { WebhookDispatcher, type EventSource, type WebhookRetryOptions } from './webhook.dispatcher';
+import { describeError } from '@rentguy/platform/errors';
 
 export interface FakeStripeOptions {
   /** 0 (a free port) by default. */
@@ -253,7 +254,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
           ? error
           : new StripeApiError(500, {
               type: 'api_error',
-              message: `Fake Stripe failed: ${error instanceof Error ? error.message : String(error)}`,
+              message: `Fake Stripe failed: ${describeError(error)}`,
             }),
       );
     }
@@ -320,7 +321,7 @@ export async function startFakeStripe(options: FakeStripeOptions): Promise<FakeS
           ? error
           : new StripeApiError(400, {
               type: 'invalid_request_error',
-              message: error instanceof Error ? error.message : String(error),
+              message: describeError(error),
             });
       response
         .writeHead(apiError.statusCode, { 'content-type': 'application/json' })

@@ -2,6 +2,7 @@ import Stripe from 'stripe';
 
 import type { FakeStripeEvent, WebhookDelivery } from './fake-stripe.model';
 import { stripeId } from './stripe-id.util';
+import { describeError } from '@rentguy/platform/errors';
 
 export interface WebhookRetryOptions {
   /** Tries per delivery, the first included. 4 by default. */
@@ -174,7 +175,7 @@ export class WebhookDispatcher {
         ...base,
         status: null,
         ok: false,
-        error: describeFetchError(error),
+        error: describeError(error),
         durationMs: Date.now() - sentAt.getTime(),
       };
     }
@@ -191,27 +192,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     }
     signal.addEventListener('abort', done, { once: true });
   });
-}
-
-/**
- * fetch wraps the useful part (ECONNREFUSED, timeout) in `cause`. Checked by shape, not
- * `instanceof Error`: under jest, fetch's errors come from another realm.
- */
-function describeFetchError(error: unknown): string {
-  if (!isErrorLike(error)) {
-    return String(error);
-  }
-  const cause = error.cause;
-  if (isErrorLike(cause)) {
-    return `${error.message}: ${cause.code ? `${cause.code} ` : ''}${cause.message}`;
-  }
-  return error.message;
-}
-
-function isErrorLike(value: unknown): value is { message: string; code?: string; cause?: unknown } {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { message?: unknown }).message === 'string'
-  );
 }

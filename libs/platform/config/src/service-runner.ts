@@ -1,4 +1,5 @@
 import { ConfigError } from './load-config';
+import { describeError } from '@rentguy/platform/errors';
 
 /**
  * Runs an app's boot function and turns a failure into a clear message and exit code 1; a config
@@ -9,9 +10,7 @@ export function runService(name: string, boot: () => Promise<unknown>): void {
     if (error instanceof ConfigError) {
       process.stderr.write(`${name}: ${error.message}\n`);
     } else {
-      process.stderr.write(
-        `${name}: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-      );
+      process.stderr.write(`${name}: failed to start: ${describeError(error, { stack: true })}\n`);
     }
     process.exit(1);
   });

@@ -1,6 +1,7 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { context } from '@opentelemetry/api';
 import { DataSource, type EntityManager, type EntitySubscriberInterface, type QueryRunner } from 'typeorm';
+import { describeError } from '@rentguy/platform/errors';
 
 type Task = () => Promise<void>;
 
@@ -42,9 +43,7 @@ export class AfterCommitHooks implements OnModuleInit {
           try {
             await task();
           } catch (error) {
-            this.logger.error(
-              `after-commit task failed: ${error instanceof Error ? error.message : String(error)}`,
-            );
+            this.logger.error(`after-commit task failed: ${describeError(error)}`);
           }
         }
       },

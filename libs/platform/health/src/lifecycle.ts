@@ -1,6 +1,7 @@
 import type { INestApplicationContext, LoggerService } from '@nestjs/common';
 import { OpsServer } from './ops.server';
 import { ReadinessRegistry } from './readiness.registry';
+import { describeError } from '@rentguy/platform/errors';
 
 export interface LifecycleOptions {
   opsPort: number;
@@ -47,7 +48,7 @@ export async function runWithLifecycle(
       options.logger.log('drained, bye', 'Lifecycle');
       process.exit(0);
     } catch (error) {
-      options.logger.error(error instanceof Error ? error.stack : String(error), undefined, 'Lifecycle');
+      options.logger.error(describeError(error, { stack: true }), undefined, 'Lifecycle');
       process.exit(1);
     }
   };

@@ -41,7 +41,7 @@ describe('OpsServer', () => {
     expect(down.status).toBe(503);
     expect(await down.json()).toMatchObject({
       status: 'error',
-      error: { postgres: { status: 'down', message: 'connection refused' } },
+      error: { postgres: { status: 'down', message: 'Error: connection refused' } },
     });
   });
 

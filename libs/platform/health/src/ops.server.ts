@@ -3,6 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { ReadinessRegistry } from './readiness.registry';
+import { describeError } from '@rentguy/platform/errors';
 
 const CHECK_TIMEOUT_MS = 3000;
 
@@ -85,7 +86,7 @@ export class OpsServer {
         await withTimeout(check(), CHECK_TIMEOUT_MS);
         return session.up();
       } catch (error) {
-        return session.down({ message: error instanceof Error ? error.message : String(error) });
+        return session.down({ message: describeError(error) });
       }
     });
     try {

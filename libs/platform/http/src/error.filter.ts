@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, type ErrorBody } from '@rentguy/contracts';
+import { describeError } from '@rentguy/platform/errors';
 
 /** The one place where error codes become HTTP statuses. */
 export function statusOf(code: ErrorCode): number {
@@ -80,7 +81,7 @@ export class ErrorFilter implements ExceptionFilter {
       body = { error: { code: codeOfStatus(status), message: exception.message, requestId } };
     } else {
       status = exception instanceof HttpException ? exception.getStatus() : 500;
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+      this.logger.error(describeError(exception, { stack: true }));
       body = { error: { code: ErrorCode.UpstreamUnavailable, message: 'internal error', requestId } };
     }
     if (status === 503) {

@@ -1,5 +1,6 @@
 import { ROOT_CONTEXT, context, propagation, type Context } from '@opentelemetry/api';
 import type { KafkaHeaders } from './kafka.client';
+import { describeError } from '@rentguy/platform/errors';
 
 /** Header carrying the event type, so tools can route or filter without parsing the value. */
 export const TYPE_HEADER = 'type';
@@ -73,11 +74,4 @@ export function deadLetterHeaders(
 export function redriveHeaders(deadLettered: Record<string, string>): Record<string, string> {
   const annotations = new Set<string>(Object.values(DeadLetterHeaders));
   return Object.fromEntries(Object.entries(deadLettered).filter(([name]) => !annotations.has(name)));
-}
-
-export function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    return `${error.name}: ${error.message}`;
-  }
-  return String(error);
 }

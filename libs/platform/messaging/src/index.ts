@@ -8,6 +8,7 @@ export type {
 export type { BackoffOptions } from './backoff';
 export { KafkaClient, type KafkaClientOptions } from './kafka.client';
 export { OutboxWriter, OutboxTransactionError } from './outbox.writer';
+export { OutboxRelay } from './outbox.relay';
 export { outboxMigrationSql } from './outbox.migration';
 export { startEventConsumers } from './consumers/event-consumers';
 export { InboxContext, type MessageOrigin } from './consumers/inbox.context';

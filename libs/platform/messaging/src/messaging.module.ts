@@ -101,7 +101,12 @@ export class MessagingModule {
       module: MessagingModule,
       global: true,
       providers,
-      exports: [KafkaClient, OutboxWriter, ...(options.consumerGroup ? [InboxTransport] : [])],
+      exports: [
+        KafkaClient,
+        OutboxWriter,
+        ...(options.consumerGroup ? [InboxTransport] : []),
+        ...(options.relay ? [OutboxRelay] : []),
+      ],
     };
   }
 }

@@ -21,8 +21,6 @@ export interface OutboxRelayOptions {
   backoff: BackoffOptions;
   /** Published rows older than this many days are deleted; `false` keeps them forever. */
   retentionDays: number | false;
-  /** How often retention runs. */
-  retentionIntervalMs: number;
 }
 
 export interface ConsumerRetryOptions {
@@ -76,7 +74,6 @@ export const DEFAULT_RELAY_OPTIONS: OutboxRelayOptions = {
   pollIntervalMs: 1_000,
   backoff: { initialMs: 500, maxMs: 10_000 },
   retentionDays: 7,
-  retentionIntervalMs: 3_600_000,
 };
 
 export const DEFAULT_CONSUMER_RETRY: ConsumerRetryOptions = {

@@ -1,7 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import { Client } from 'pg';
 import { backoffDelay, type BackoffOptions } from './backoff';
-import { describeError } from './event-headers';
+import { describeError } from '@rentguy/platform/errors';
 
 export interface OutboxListenerOptions {
   connectionString: string;

@@ -10,12 +10,13 @@ import type { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { backoffDelay } from './backoff';
-import { describeError, extractTraceContext, traceHeaders } from './event-headers';
+import { extractTraceContext, traceHeaders } from './event-headers';
 import { KafkaClient, type KafkaOutgoingMessage, type KafkaProducer } from './kafka.client';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from './messaging.options';
 import { outboxChannel } from './outbox.migration';
 import { OutboxListener } from './outbox.listener';
 import { OutboxRepository, type OutboxStats, type PendingOutboxRow } from './outbox.repository';
+import { describeError } from '@rentguy/platform/errors';
 
 const tracer = trace.getTracer('@rentguy/platform/messaging');
 const RETENTION_CHUNK = 1_000;
@@ -39,8 +40,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
   private abort = new AbortController();
   private wakeRequested = false;
   private wake?: () => void;
-  private retentionTimer?: NodeJS.Timeout;
-  private retention?: Promise<void>;
+  private retention?: Promise<number>;
   private stats?: { at: number; value: Promise<OutboxStats> };
 
   constructor(
@@ -113,13 +113,20 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     this.abort = new AbortController();
     this.listener.start();
     this.loop = this.run();
-    const { retentionDays, retentionIntervalMs } = this.options.relayOptions;
-    if (retentionDays !== false) {
-      this.retentionTimer = setInterval(() => {
-        this.retention ??= this.prune(retentionDays).finally(() => (this.retention = undefined));
-      }, retentionIntervalMs);
-      this.retentionTimer.unref();
+  }
+
+  /**
+   * Deletes published rows older than `retentionDays` (a no-op when it is false); a call during a
+   * run joins it. The service runs it from a BullMQ job scheduler, so one replica prunes per interval.
+   * @returns how many rows were deleted.
+   */
+  pruneRetention(): Promise<number> {
+    const { retentionDays } = this.options.relayOptions;
+    if (retentionDays === false) {
+      return Promise.resolve(0);
     }
+    this.retention ??= this.prune(retentionDays).finally(() => (this.retention = undefined));
+    return this.retention;
   }
 
   /** Stops after the round in flight (its rows are either marked published or left for next time). */
@@ -128,10 +135,9 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       return;
     }
     this.abort.abort();
-    clearInterval(this.retentionTimer);
     await this.loop;
     this.loop = undefined;
-    await this.retention;
+    await this.retention?.catch(() => undefined);
     await this.listener.stop();
     await this.resetProducer();
   }
@@ -308,19 +314,16 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     return this.stats.value;
   }
 
-  private async prune(days: number): Promise<void> {
-    try {
-      let total = 0;
-      let deleted: number;
-      do {
-        deleted = await this.outbox.deletePublishedBefore(this.dataSource.manager, days, RETENTION_CHUNK);
-        total += deleted;
-      } while (deleted === RETENTION_CHUNK && !this.abort.signal.aborted);
-      if (total > 0) {
-        this.logger.log(`outbox retention deleted ${total} events published more than ${days} days ago`);
-      }
-    } catch (error) {
-      this.logger.warn(`outbox retention failed: ${describeError(error)}`);
+  private async prune(days: number): Promise<number> {
+    let total = 0;
+    let deleted: number;
+    do {
+      deleted = await this.outbox.deletePublishedBefore(this.dataSource.manager, days, RETENTION_CHUNK);
+      total += deleted;
+    } while (deleted === RETENTION_CHUNK && !this.abort.signal.aborted);
+    if (total > 0) {
+      this.logger.log(`outbox retention deleted ${total} events published more than ${days} days ago`);
     }
+    return total;
   }
 }

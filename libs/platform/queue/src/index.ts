@@ -1,13 +1,12 @@
 export { QueueModule } from './queue.module';
-export { DEFAULT_QUEUE_PREFIX, type QueueConfig, type QueueModuleOptions } from './queue.options';
-export type {
-  JobContext,
-  JobHandler,
-  JobHandlers,
-  JobOutcome,
-  JobSnapshot,
-  JobStateName,
-} from './queue.types';
+export {
+  DEFAULT_QUEUE_PREFIX,
+  type QueueConfig,
+  type QueueModuleOptions,
+  type WorkerOptions,
+} from './queue.options';
+export { OnJob } from './on-job.decorator';
+export type { JobContext, JobHandler, JobOutcome, JobSnapshot, JobStateName } from './queue.types';
 export { JobPayloadError, WorkerBootError } from './queue.errors';
 export {
   queueJobDefaults,
@@ -16,7 +15,10 @@ export {
   type QueueJobDefaultsOverrides,
 } from './job-options';
 export { JobQueue } from './job-queue';
-export { WorkerHost, type WorkerStartOptions } from './worker-host';
+export { JobSchedulers } from './job-schedulers';
 export { QueueInspector, type JobCounts } from './queue-inspector';
-/** Helpers for integration tests only (random prefixes, obliterate, raw jobs, waiting for a state). */
+/**
+ * Helpers for integration tests only (random prefixes, obliterate, raw jobs, waiting for a state,
+ * running a scheduled job now).
+ */
 export * as queueTesting from './queue.testing';

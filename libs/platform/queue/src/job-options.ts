@@ -30,6 +30,14 @@ const standard: QueueJobDefaults = {
   removeOnFail: { ageSeconds: 7 * DAY_SECONDS },
 };
 
+const maintenance: QueueJobDefaults = {
+  attempts: 3,
+  backoff: { type: 'exponential', delayMs: 5_000 },
+  // A run every few seconds makes thousands a day: keep the latest hundred, enough to look at.
+  removeOnComplete: { ageSeconds: DAY_SECONDS, count: 100 },
+  removeOnFail: { ageSeconds: 7 * DAY_SECONDS },
+};
+
 /**
  * Defaults of every queue of the catalog; a `Record` so that a new queue cannot ship without them.
  */
@@ -39,6 +47,10 @@ export const queueJobDefaults: Readonly<Record<QueueName, QueueJobDefaults>> = {
   screening: { ...standard, backoff: { type: 'exponential', delayMs: 15_000 } },
   // Mail relays greylist: more, slower attempts before giving up on a delivery.
   email: { ...standard, attempts: 8, backoff: { type: 'exponential', delayMs: 10_000 } },
+  // Scheduled runs: a failed run is retried a few times, and the next interval runs it anyway.
+  'rentals-maintenance': maintenance,
+  'payments-maintenance': maintenance,
+  'notifications-maintenance': maintenance,
 };
 
 /** The defaults of `queue` with the app's (or a test's) overrides applied. */
@@ -58,6 +70,16 @@ export function resolveJobDefaults(
     throw new Error(`Invalid job defaults for queue "${queue}": ${problems.join('; ')}`);
   }
   return resolved;
+}
+
+/** Retries and retention of `defaults` in BullMQ's terms (for enqueued and scheduled jobs alike). */
+export function retryAndRetention(defaults: QueueJobDefaults): JobsOptions {
+  return {
+    attempts: defaults.attempts,
+    backoff: { type: defaults.backoff.type, delay: defaults.backoff.delayMs },
+    removeOnComplete: { age: defaults.removeOnComplete.ageSeconds, count: defaults.removeOnComplete.count },
+    removeOnFail: { age: defaults.removeOnFail.ageSeconds },
+  };
 }
 
 /** The BullMQ options of one enqueue: deterministic id, the queue's retries and retention, delay. */
@@ -80,10 +102,7 @@ export function buildJobOptions(
   }
   return {
     jobId: jobId(options.entityId, job),
-    attempts: defaults.attempts,
-    backoff: { type: defaults.backoff.type, delay: defaults.backoff.delayMs },
-    removeOnComplete: { age: defaults.removeOnComplete.ageSeconds, count: defaults.removeOnComplete.count },
-    removeOnFail: { age: defaults.removeOnFail.ageSeconds },
+    ...retryAndRetention(defaults),
     ...(options.delayMs ? { delay: options.delayMs } : {}),
   };
 }

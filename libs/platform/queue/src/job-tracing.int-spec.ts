@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
@@ -6,7 +7,19 @@ import { ConfigModule } from '@rentguy/platform/config';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
 import { registerTracerProvider } from '@rentguy/platform/tracing';
-import { JobQueue, QueueModule, WorkerHost, queueTesting } from './index';
+import { JobQueue, OnJob, QueueModule, queueTesting, type JobOutcome } from './index';
+
+/** Which trace each image job ran in, by image id. */
+const seen = new Map<string, string | undefined>();
+
+@Injectable()
+class TracedImageProcessor {
+  @OnJob('images', 'image.process')
+  async process(data: { imageId: string }): Promise<JobOutcome> {
+    seen.set(data.imageId, trace.getActiveSpan()?.spanContext().traceId);
+    return { status: 'done' };
+  }
+}
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -23,8 +36,13 @@ describe('trace context through jobs', () => {
         ConfigModule.forRoot({ REDIS_URL }),
         HealthModule,
         MetricsModule,
-        QueueModule.forRoot({ queues: ['images'], prefix: queueTesting.randomPrefix() }),
+        QueueModule.forRoot({
+          queues: ['images'],
+          workers: { images: {} },
+          prefix: queueTesting.randomPrefix(),
+        }),
       ],
+      providers: [TracedImageProcessor],
     }).compile();
     await app.init();
   });
@@ -39,13 +57,6 @@ describe('trace context through jobs', () => {
   });
 
   it('processes a job inside the trace of the span that enqueued it', async () => {
-    const seen = new Map<string, string | undefined>();
-    await app.get(WorkerHost).start('images', {
-      'image.process': async (data) => {
-        seen.set(data.imageId, trace.getActiveSpan()?.spanContext().traceId);
-        return { status: 'done' };
-      },
-    });
     const jobs = app.get(JobQueue);
     const traced = { imageId: randomUUID(), propertyId: randomUUID(), originalKey: 'originals/c.jpg' };
     const untraced = { ...traced, imageId: randomUUID() };

@@ -1,10 +1,7 @@
-/** Thrown by `WorkerHost.start` when a worker must not start; lists every problem at once. */
+/** Thrown at bootstrap when the app's workers must not start; lists every problem at once. */
 export class WorkerBootError extends Error {
-  constructor(
-    readonly queue: string,
-    readonly problems: string[],
-  ) {
-    super(`Worker for queue "${queue}" refused to start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  constructor(readonly problems: string[]) {
+    super(`Workers refused to start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
     this.name = 'WorkerBootError';
   }
 }

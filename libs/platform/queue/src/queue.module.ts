@@ -1,6 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { APP_CONFIG } from '@rentguy/platform/config';
+import { JobHandlerExplorer } from './job-handler.explorer';
 import { JobQueue } from './job-queue';
+import { JobSchedulers } from './job-schedulers';
 import { QueueInspector } from './queue-inspector';
 import {
   QUEUE_MODULE_OPTIONS,
@@ -12,8 +15,8 @@ import { QueueRegistry, RESOLVED_QUEUE_OPTIONS } from './queue.registry';
 import { WorkerHost } from './worker-host';
 
 /**
- * BullMQ for the whole app: `JobQueue` to enqueue, `WorkerHost` to process, `QueueInspector` to
- * look. Reads `REDIS_URL` from `APP_CONFIG`; needs the platform `HealthModule` and `MetricsModule`.
+ * BullMQ for the whole app: `JobQueue` to enqueue, workers that run the `@OnJob` methods of the
+ * app's providers, job schedulers for periodic jobs (`JobSchedulers`), `QueueInspector` to look. Reads `REDIS_URL` from `APP_CONFIG`; needs the platform `HealthModule` and `MetricsModule`.
  */
 @Module({})
 export class QueueModule {
@@ -21,6 +24,7 @@ export class QueueModule {
     return {
       module: QueueModule,
       global: true,
+      imports: [DiscoveryModule],
       providers: [
         { provide: QUEUE_MODULE_OPTIONS, useValue: options },
         {
@@ -31,10 +35,12 @@ export class QueueModule {
         },
         QueueRegistry,
         JobQueue,
+        JobHandlerExplorer,
         WorkerHost,
+        JobSchedulers,
         QueueInspector,
       ],
-      exports: [JobQueue, WorkerHost, QueueInspector],
+      exports: [JobQueue, JobSchedulers, QueueInspector],
     };
   }
 }

@@ -33,4 +33,44 @@ describe('resolveQueueOptions', () => {
   it('requires at least one queue', () => {
     expect(() => resolveQueueOptions({ queues: [] }, config)).toThrow(/at least one queue/);
   });
+
+  it('resolves the workers and the scheduler intervals', () => {
+    const resolved = resolveQueueOptions(
+      {
+        queues: ['images', 'notifications-maintenance'],
+        workers: { images: { concurrency: 4 }, 'notifications-maintenance': {} },
+        schedules: { 'notifications-pending-deliveries': 0 },
+      },
+      config,
+    );
+    expect([...resolved.workers]).toEqual([
+      ['images', { concurrency: 4 }],
+      ['notifications-maintenance', { concurrency: 1 }],
+    ]);
+    expect([...resolved.schedules]).toEqual([['notifications-pending-deliveries', 0]]);
+  });
+
+  it('lists every invalid worker and schedule at once', () => {
+    expect(() =>
+      resolveQueueOptions(
+        {
+          queues: ['images', 'rentals-maintenance'],
+          workers: { images: { concurrency: 0 }, email: {}, 'rentals-maintenance': {} },
+          schedules: { 'rentals-hold-expiry': -1, 'payments-reconciliation': 1_000 },
+        },
+        config,
+      ),
+    ).toThrow(
+      new RegExp(
+        [
+          'workers: "images" concurrency must be a positive integer',
+          'workers: "email" is not listed in queues',
+          'schedules: "rentals-hold-expiry" must be a whole number of milliseconds',
+          'schedules: "payments-reconciliation" runs on queue "payments-maintenance", which is not listed in queues',
+          'schedules: "rentals-pending-jobs" \\(queue "rentals-maintenance"\\) needs an interval',
+          'schedules: "rentals-outbox-retention" \\(queue "rentals-maintenance"\\) needs an interval',
+        ].join('[\\s\\S]*'),
+      ),
+    );
+  });
 });

@@ -8,6 +8,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { QueueJobDefaults } from './job-options';
 import type { ResolvedQueueOptions } from './queue.options';
 import { withTimeout } from './with-timeout';
+import { describeError } from '@rentguy/platform/errors';
 
 export const RESOLVED_QUEUE_OPTIONS = Symbol('RESOLVED_QUEUE_OPTIONS');
 
@@ -124,9 +125,7 @@ export class QueueRegistry implements OnModuleInit, OnApplicationShutdown {
         );
       }
     } catch (error) {
-      this.logger.warn(
-        `could not check Redis maxmemory-policy: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      this.logger.warn(`could not check Redis maxmemory-policy: ${describeError(error)}`);
     }
   }
 

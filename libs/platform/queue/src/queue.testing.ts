@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { QueueName } from '@rentguy/contracts';
+import { jobSchedulers, type JobSchedulerId, type QueueName } from '@rentguy/contracts';
+import { JobSchedulers } from './job-schedulers';
 import { QueueInspector } from './queue-inspector';
 import { QueueRegistry } from './queue.registry';
 import type { JobSnapshot, JobStateName } from './queue.types';
@@ -59,4 +60,22 @@ export async function waitForJobState(
   throw new Error(
     `job ${id} on "${queue}" did not reach ${states.join('|')} in ${timeoutMs} ms; last: ${JSON.stringify(last)}`,
   );
+}
+
+/**
+ * Adds a run of scheduler `id`'s job now (as `JobSchedulers.runNow` does) and waits until the app's
+ * worker has completed it; rejects with the job's snapshot when it fails. Tests only.
+ */
+export async function runScheduledJobNow(
+  app: INestApplicationContext,
+  id: JobSchedulerId,
+  timeoutMs = 10_000,
+): Promise<JobSnapshot> {
+  const runId = await app.get(JobSchedulers).runNow(id);
+  const { queue } = jobSchedulers[id];
+  const settled = await waitForJobState(app, queue, runId, ['completed', 'failed'], timeoutMs);
+  if (settled.state === 'failed') {
+    throw new Error(`scheduled job ${runId} failed: ${settled.failedReason ?? 'no reason'}`);
+  }
+  return settled;
 }

@@ -6,8 +6,11 @@ import type { JobData, JobName, QueueName } from '@rentguy/contracts';
  */
 export type JobOutcome = { status: 'done' } | { status: 'skipped'; reason: string };
 
+/** The job names of `Q`, distributed over a union of queues (`JobName` of a union is never). */
+type JobNameOf<Q extends QueueName> = Q extends QueueName ? JobName<Q> : never;
+
 /** What a handler may know about the job it runs, without reaching into BullMQ. */
-export interface JobContext<Q extends QueueName = QueueName, J extends JobName<Q> = JobName<Q>> {
+export interface JobContext<Q extends QueueName = QueueName, J extends string = JobNameOf<Q>> {
   readonly queue: Q;
   readonly name: J;
   readonly id: string;
@@ -23,9 +26,6 @@ export type JobHandler<Q extends QueueName, J extends JobName<Q>> = (
   data: JobData<Q, J>,
   job: JobContext<Q, J>,
 ) => Promise<JobOutcome>;
-
-/** One handler for every job the catalog declares for queue `Q`. */
-export type JobHandlers<Q extends QueueName> = { [J in JobName<Q>]: JobHandler<Q, J> };
 
 /** Where a job is in its life, as reported by the inspector. */
 export type JobStateName =

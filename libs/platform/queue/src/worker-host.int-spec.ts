@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { JobData } from '@rentguy/contracts';
 import { ConfigModule } from '@rentguy/platform/config';
@@ -7,14 +8,15 @@ import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import {
   JobPayloadError,
   JobQueue,
+  OnJob,
   QueueInspector,
   QueueModule,
   WorkerBootError,
-  WorkerHost,
   queueTesting,
   type JobContext,
-  type JobHandlers,
+  type JobHandler,
   type JobOutcome,
+  type QueueModuleOptions,
 } from './index';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -26,16 +28,30 @@ const imageJob = (): ImageJob => ({
   propertyId: randomUUID(),
   originalKey: 'originals/a.jpg',
 });
+const done = async (): Promise<JobOutcome> => ({ status: 'done' });
+
+/** A provider whose `@OnJob` method for `image.process` delegates to `handle`. */
+function imageProcessor(handle: JobHandler<'images', 'image.process'>) {
+  @Injectable()
+  class TestImageProcessor {
+    @OnJob('images', 'image.process')
+    process(data: ImageJob, job: JobContext<'images', 'image.process'>): Promise<JobOutcome> {
+      return handle(data, job);
+    }
+  }
+  return TestImageProcessor;
+}
 
 describe('QueueModule with a real Redis', () => {
   const prefix = queueTesting.randomPrefix();
-  let app: TestingModule;
-  let jobs: JobQueue;
-  let workers: WorkerHost;
-  let inspector: QueueInspector;
+  const open: TestingModule[] = [];
 
-  beforeEach(async () => {
-    app = await Test.createTestingModule({
+  /** An app of `queues` (images and email by default) with `providers`, initialised. */
+  const createApp = async (
+    providers: (new (...args: never[]) => object)[] = [],
+    options: Partial<QueueModuleOptions> = {},
+  ): Promise<TestingModule> => {
+    const app = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ REDIS_URL }),
         HealthModule,
@@ -44,21 +60,29 @@ describe('QueueModule with a real Redis', () => {
           queues: ['images', 'email'],
           prefix,
           jobDefaults: { images: { attempts: 3, backoff: { type: 'exponential', delayMs: BACKOFF_MS } } },
+          ...options,
         }),
       ],
+      providers,
     }).compile();
+    open.push(app);
     await app.init();
-    jobs = app.get(JobQueue);
-    workers = app.get(WorkerHost);
-    inspector = app.get(QueueInspector);
-  });
+    return app;
+  };
+  const createWorker = (handle: JobHandler<'images', 'image.process'>, concurrency = 1) =>
+    createApp([imageProcessor(handle)], { workers: { images: { concurrency } } });
 
   afterEach(async () => {
-    await queueTesting.obliterateQueues(app);
-    await app.close();
+    const [first] = open;
+    if (first) {
+      await queueTesting.obliterateQueues(first);
+    }
+    for (const app of open.splice(0)) {
+      await app.close();
+    }
   });
 
-  const metricsText = (): Promise<string> => app.get(MetricsRegistry).render();
+  const metricsText = (app: TestingModule): Promise<string> => app.get(MetricsRegistry).render();
   const jobsTotal = (text: string, outcome: string): number => {
     const line = text
       .split('\n')
@@ -67,44 +91,54 @@ describe('QueueModule with a real Redis', () => {
   };
 
   describe('boot check', () => {
-    const done = async (): Promise<JobOutcome> => ({ status: 'done' });
-
     it('refuses to start when a declared job has no handler, naming the job', async () => {
-      const handlers = {} as JobHandlers<'images'>;
-      await expect(workers.start('images', handlers)).rejects.toThrow(WorkerBootError);
-      await expect(workers.startRegistered('email')).rejects.toThrow(
-        /job "email.send" is declared for queue "email" but has no handler/,
-      );
+      const boot = createApp([imageProcessor(done)], { workers: { images: {}, email: {} } });
+      await expect(boot).rejects.toThrow(WorkerBootError);
+      await expect(boot).rejects.toThrow(/job "email.send" is declared for queue "email" but has no handler/);
     });
 
-    it('refuses to start when a job is registered twice', async () => {
-      workers.register('images', 'image.process', done);
-      workers.register('images', 'image.process', done);
-      await expect(workers.startRegistered('images')).rejects.toThrow(/job "image.process" has 2 handlers/);
-    });
-
-    it('detects a registration that duplicates a handler given to start', async () => {
-      workers.register('images', 'image.process', done);
-      await expect(workers.start('images', { 'image.process': done })).rejects.toThrow(
-        /job "image.process" has 2 handlers/,
+    it('refuses to start when a job has two handlers, naming both', async () => {
+      await expect(
+        createApp([imageProcessor(done), imageProcessor(done)], { workers: { images: {} } }),
+      ).rejects.toThrow(
+        /job "image.process" of queue "images" has 2 handlers \(TestImageProcessor.process, TestImageProcessor.process\)/,
       );
     });
 
     it('refuses to start with a handler for a job the queue does not declare', async () => {
-      const handlers = { 'image.process': done, 'image.resize': done } as JobHandlers<'images'>;
-      await expect(workers.start('images', handlers)).rejects.toThrow(
-        /handler is registered for job "image.resize", which is not declared for queue "images"/,
+      @Injectable()
+      class StaleProcessor {
+        // As if the catalog had dropped the job while a handler stayed behind.
+        // @ts-expect-error the catalog does not declare image.resize
+        @OnJob('images', 'image.resize')
+        resize(): Promise<JobOutcome> {
+          return done();
+        }
+      }
+      await expect(
+        createApp([imageProcessor(done), StaleProcessor], { workers: { images: {} } }),
+      ).rejects.toThrow(
+        /StaleProcessor.resize handles job "image.resize", which is not declared for queue "images"/,
       );
     });
 
-    it('refuses to start a worker for a queue the module was not given', async () => {
-      await expect(workers.start('screening', { 'application.screen': done })).rejects.toThrow(
-        /queue "screening" is not listed in QueueModule.forRoot/,
+    it('refuses a handler of a queue the app runs no worker for', async () => {
+      await expect(createApp([imageProcessor(done)])).rejects.toThrow(
+        /TestImageProcessor.process handles "images"\/"image.process", but this app runs no worker for queue "images"/,
+      );
+    });
+
+    it('refuses a worker for a queue the module was not given', async () => {
+      await expect(createApp([], { workers: { screening: {} } })).rejects.toThrow(
+        /workers: "screening" is not listed in queues/,
       );
     });
   });
 
   it('runs a job enqueued twice for the same entity once', async () => {
+    const producer = await createApp();
+    const jobs = producer.get(JobQueue);
+    const inspector = producer.get(QueueInspector);
     const calls: string[] = [];
     const entityId = randomUUID();
     const data = imageJob();
@@ -113,13 +147,11 @@ describe('QueueModule with a real Redis', () => {
     expect(second).toBe(first);
     expect(await inspector.getJobCounts('images')).toMatchObject({ waiting: 1 });
 
-    await workers.start('images', {
-      'image.process': async (payload) => {
-        calls.push(payload.imageId);
-        return { status: 'done' };
-      },
+    await createWorker(async (payload) => {
+      calls.push(payload.imageId);
+      return { status: 'done' };
     });
-    const completed = await queueTesting.waitForJobState(app, 'images', first, ['completed']);
+    const completed = await queueTesting.waitForJobState(producer, 'images', first, ['completed']);
 
     // Still a no-op while the completed job is retained.
     await jobs.enqueue('images', 'image.process', data, { entityId });
@@ -129,17 +161,20 @@ describe('QueueModule with a real Redis', () => {
   });
 
   it('rejects an invalid payload at enqueue and adds nothing', async () => {
+    const app = await createApp();
+    const jobs = app.get(JobQueue);
     const entityId = randomUUID();
     const invalid = { ...imageJob(), imageId: 'not-a-uuid' };
     await expect(jobs.enqueue('images', 'image.process', invalid, { entityId })).rejects.toThrow(
       JobPayloadError,
     );
     await expect(jobs.enqueue('images', 'image.process', invalid, { entityId })).rejects.toThrow(/imageId/);
-    expect(await inspector.getJobCounts('images')).toMatchObject({ waiting: 0, delayed: 0 });
+    expect(await app.get(QueueInspector).getJobCounts('images')).toMatchObject({ waiting: 0, delayed: 0 });
   });
 
   it('fails a job with an invalid payload without retrying and without calling the handler', async () => {
-    const handler = jest.fn(async (): Promise<JobOutcome> => ({ status: 'done' }));
+    const handler = jest.fn(done);
+    const app = await createWorker(handler);
     const id = await queueTesting.addRawJob(
       app,
       'images',
@@ -147,29 +182,28 @@ describe('QueueModule with a real Redis', () => {
       { imageId: 42 },
       { jobId: 'raw-1', attempts: 5 },
     );
-    await workers.start('images', { 'image.process': handler });
 
     const failed = await queueTesting.waitForJobState(app, 'images', id, ['failed']);
     expect(failed.attemptsMade).toBe(1);
     expect(failed.failedReason).toMatch(/invalid payload for job "image.process"/);
     expect(handler).not.toHaveBeenCalled();
-    const text = await metricsText();
+    const text = await metricsText(app);
     expect(jobsTotal(text, 'failed')).toBe(1);
     expect(jobsTotal(text, 'retried')).toBe(0);
   });
 
   it('retries a failing handler with exponential backoff until it completes', async () => {
     const attempts: { attempt: number; at: number }[] = [];
-    const id = await jobs.enqueue('images', 'image.process', imageJob(), { entityId: randomUUID() });
-    await workers.start('images', {
-      'image.process': async (_data, job: JobContext) => {
-        attempts.push({ attempt: job.attempt, at: Date.now() });
-        if (job.attempt < 3) {
-          throw new Error(`transient failure ${job.attempt}`);
-        }
-        return { status: 'done' };
-      },
+    const app = await createWorker(async (_data, job) => {
+      attempts.push({ attempt: job.attempt, at: Date.now() });
+      if (job.attempt < 3) {
+        throw new Error(`transient failure ${job.attempt}`);
+      }
+      return { status: 'done' };
     });
+    const id = await app
+      .get(JobQueue)
+      .enqueue('images', 'image.process', imageJob(), { entityId: randomUUID() });
 
     const completed = await queueTesting.waitForJobState(app, 'images', id, ['completed']);
     expect(completed.returnValue).toEqual({ status: 'done' });
@@ -177,42 +211,39 @@ describe('QueueModule with a real Redis', () => {
     // Exponential: the second retry waits twice as long as the first.
     expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(BACKOFF_MS);
     expect(attempts[2].at - attempts[1].at).toBeGreaterThanOrEqual(2 * BACKOFF_MS);
-    const text = await metricsText();
+    const text = await metricsText(app);
     expect(jobsTotal(text, 'retried')).toBe(2);
     expect(jobsTotal(text, 'completed')).toBe(1);
     expect(jobsTotal(text, 'failed')).toBe(0);
   });
 
   it('fails the job for good after the last attempt', async () => {
-    const id = await jobs.enqueue('images', 'image.process', imageJob(), { entityId: randomUUID() });
     const finalFlags: boolean[] = [];
-    await workers.start('images', {
-      'image.process': async (_data, job) => {
-        finalFlags.push(job.isFinalAttempt);
-        throw new Error('storage is down');
-      },
+    const app = await createWorker(async (_data, job) => {
+      finalFlags.push(job.isFinalAttempt);
+      throw new Error('storage is down');
     });
+    const id = await app
+      .get(JobQueue)
+      .enqueue('images', 'image.process', imageJob(), { entityId: randomUUID() });
 
     const failed = await queueTesting.waitForJobState(app, 'images', id, ['failed']);
     expect(failed).toMatchObject({ attemptsMade: 3, maxAttempts: 3, failedReason: 'storage is down' });
     expect(finalFlags).toEqual([false, false, true]);
-    const text = await metricsText();
+    const text = await metricsText(app);
     expect(jobsTotal(text, 'retried')).toBe(2);
     expect(jobsTotal(text, 'failed')).toBe(1);
   });
 
   it('counts a skipped outcome and reports queue depth and job duration in the metrics', async () => {
+    const app = await createWorker(async () => ({ status: 'skipped', reason: 'image was deleted' }), 2);
+    const jobs = app.get(JobQueue);
     const id = await jobs.enqueue('images', 'image.process', imageJob(), { entityId: randomUUID() });
     await jobs.enqueue('images', 'image.process', imageJob(), { entityId: randomUUID(), delayMs: 60_000 });
-    workers.register('images', 'image.process', async () => ({
-      status: 'skipped',
-      reason: 'image was deleted',
-    }));
-    await workers.startRegistered('images', { concurrency: 2 });
 
     const completed = await queueTesting.waitForJobState(app, 'images', id, ['completed']);
     expect(completed.returnValue).toEqual({ status: 'skipped', reason: 'image was deleted' });
-    const text = await metricsText();
+    const text = await metricsText(app);
     expect(jobsTotal(text, 'skipped')).toBe(1);
     expect(jobsTotal(text, 'completed')).toBe(0);
     expect(text).toContain('queue_job_duration_seconds_count{queue="images",job="image.process"} 1');
@@ -221,6 +252,7 @@ describe('QueueModule with a real Redis', () => {
   });
 
   it('registers a redis readiness check that pings', async () => {
+    const app = await createApp();
     const check = new Map(app.get(ReadinessRegistry).entries()).get('redis');
     await expect(check?.()).resolves.toBe('PONG');
   });

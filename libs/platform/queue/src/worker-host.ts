@@ -1,28 +1,24 @@
-import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { JobName, QueueName } from '@rentguy/contracts';
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { QueueName } from '@rentguy/contracts';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { findHandlerSetProblems } from './handler-set';
-import { catalogJobNames, isCatalogQueue, payloadSchema } from './queue-catalog';
+import { findWorkerBootProblems } from './handler-set';
+import { JobHandlerExplorer } from './job-handler.explorer';
+import { catalogJobNames, payloadSchema } from './queue-catalog';
 import { WorkerBootError } from './queue.errors';
 import { QueueRegistry } from './queue.registry';
-import type { JobContext, JobHandler, JobHandlers, JobOutcome } from './queue.types';
-
-/** Options of one worker. */
-export interface WorkerStartOptions {
-  /** Jobs processed in parallel by this process (default 1). */
-  concurrency?: number;
-}
+import type { JobContext, JobOutcome } from './queue.types';
+import { describeError } from '@rentguy/platform/errors';
 
 type JobsOutcome = 'completed' | 'skipped' | 'failed' | 'retried';
 type AnyJobHandler = (data: unknown, job: JobContext) => Promise<JobOutcome>;
-
-interface Registration {
-  job: string;
-  handler: AnyJobHandler;
-}
 
 interface RunningWorker {
   worker: Worker<unknown, JobOutcome>;
@@ -53,21 +49,23 @@ class ActiveJobs {
 }
 
 /**
- * Starts the BullMQ workers of an app. A worker refuses to start unless every job the contracts
- * catalog declares for its queue has exactly one handler. Payloads are validated before a handler
- * runs (an invalid one fails the job without retry); a handler's exception means retry.
- * Workers close on shutdown after their active jobs have finished.
+ * Runs the BullMQ workers of the app (`QueueModule.forRoot({ workers })`) with the `@OnJob` methods
+ * of its providers as handlers. At bootstrap it refuses to start any worker unless every job the
+ * contracts catalog declares for each worked queue has exactly one handler, and no handler is left
+ * without a worker. Payloads are validated before a handler runs (an invalid one fails the job
+ * without retry); a handler's exception means retry. Workers close on shutdown after their active
+ * jobs have finished.
  */
 @Injectable()
-export class WorkerHost implements BeforeApplicationShutdown {
+export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WorkerHost.name);
-  private readonly registrations = new Map<QueueName, Registration[]>();
   private readonly running = new Map<QueueName, RunningWorker>();
   private readonly jobs;
   private readonly duration;
 
   constructor(
     private readonly registry: QueueRegistry,
+    private readonly explorer: JobHandlerExplorer,
     metrics: MetricsRegistry,
   ) {
     this.jobs = metrics.counter({
@@ -84,63 +82,29 @@ export class WorkerHost implements BeforeApplicationShutdown {
   }
 
   /**
-   * Adds the handler of one job; collected until `startRegistered(queue)`. Registering a job twice
-   * is not an error here but makes the start fail, naming the job.
+   * Starts one worker per queue of `workers`, with the discovered `@OnJob` handlers.
+   * @throws WorkerBootError listing every missing, duplicate, undeclared or unworked handler.
    */
-  register<Q extends QueueName, J extends JobName<Q>>(queue: Q, job: J, handler: JobHandler<Q, J>): void {
-    const list = this.registrations.get(queue) ?? [];
-    // Safe: the processor only calls a handler with a payload parsed by that job's schema.
-    list.push({ job, handler: handler as unknown as AnyJobHandler });
-    this.registrations.set(queue, list);
-  }
-
-  /**
-   * Starts the worker of `queue` with one handler per job (plus any `register`ed ones).
-   * @throws WorkerBootError listing every missing, duplicate or undeclared handler.
-   */
-  async start<Q extends QueueName>(
-    queue: Q,
-    handlers: JobHandlers<Q>,
-    options: WorkerStartOptions = {},
-  ): Promise<void> {
-    for (const job of Object.keys(handlers) as JobName<Q>[]) {
-      this.register(queue, job, handlers[job]);
-    }
-    await this.startRegistered(queue, options);
-  }
-
-  /**
-   * Starts the worker of `queue` with the handlers collected by `register`.
-   * @throws WorkerBootError listing every missing, duplicate or undeclared handler.
-   */
-  async startRegistered(queue: QueueName, options: WorkerStartOptions = {}): Promise<void> {
-    const registrations = this.registrations.get(queue) ?? [];
-    const problems: string[] = [];
-    if (!isCatalogQueue(queue)) {
-      throw new WorkerBootError(queue, [`queue "${queue}" is not declared in the contracts catalog`]);
-    }
-    if (!this.registry.has(queue)) {
-      problems.push(`queue "${queue}" is not listed in QueueModule.forRoot({ queues })`);
-    }
-    if (this.running.has(queue)) {
-      problems.push(`a worker for queue "${queue}" is already running`);
-    }
-    const concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1) {
-      problems.push(`concurrency must be a positive integer (got ${concurrency})`);
-    }
-    problems.push(
-      ...findHandlerSetProblems(
-        queue,
-        catalogJobNames(queue),
-        registrations.map((r) => r.job),
-      ),
-    );
+  async onApplicationBootstrap(): Promise<void> {
+    const handlers = this.explorer.explore();
+    const workers = this.registry.options.workers;
+    const problems = findWorkerBootProblems([...workers.keys()], catalogJobNames, handlers);
     if (problems.length > 0) {
-      throw new WorkerBootError(queue, problems);
+      throw new WorkerBootError(problems);
     }
+    for (const [queue, { concurrency }] of workers) {
+      const queueHandlers = new Map<string, AnyJobHandler>(
+        handlers.filter((h) => h.queue === queue).map((h) => [h.job, h.handle]),
+      );
+      await this.startWorker(queue, queueHandlers, concurrency);
+    }
+  }
 
-    const handlers = new Map(registrations.map((r) => [r.job, r.handler]));
+  private async startWorker(
+    queue: QueueName,
+    handlers: Map<string, AnyJobHandler>,
+    concurrency: number,
+  ): Promise<void> {
     const connection = this.registry.createWorkerConnection(queue);
     const activeJobs = new ActiveJobs();
     const worker = new Worker<unknown, JobOutcome>(
@@ -214,7 +178,7 @@ export class WorkerHost implements BeforeApplicationShutdown {
     const attempt = job.attemptsMade + 1;
     const context: JobContext = {
       queue,
-      name: job.name as JobName<QueueName>,
+      name: job.name as JobContext['name'],
       id: job.id ?? '',
       attempt,
       maxAttempts,
@@ -237,7 +201,7 @@ export class WorkerHost implements BeforeApplicationShutdown {
       // Mirrors BullMQ's own decision (Job.shouldRetryJob) so the metric says what happens next.
       const retried = !context.isFinalAttempt && !(error instanceof UnrecoverableError);
       this.count(labels, retried ? 'retried' : 'failed');
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = describeError(error);
       this.logger.warn(
         `job ${context.id} (${queue}/${job.name}) attempt ${attempt}/${maxAttempts} failed${retried ? ', will retry' : ''}: ${reason}`,
       );

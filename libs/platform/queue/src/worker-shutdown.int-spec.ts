@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@rentguy/platform/config';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
-import { JobQueue, QueueModule, WorkerHost, queueTesting, type QueueModuleOptions } from './index';
+import {
+  JobQueue,
+  OnJob,
+  QueueModule,
+  queueTesting,
+  type JobOutcome,
+  type QueueModuleOptions,
+} from './index';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -32,14 +40,31 @@ describe('WorkerHost shutdown', () => {
   const prefix = queueTesting.randomPrefix();
   const open = new Set<TestingModule>();
 
-  const createApp = async (options: Partial<QueueModuleOptions> = {}): Promise<TestingModule> => {
+  /** An app; with `handle`, it also runs the `images` worker with `handle` as its handler. */
+  const createApp = async (
+    handle?: () => Promise<JobOutcome>,
+    options: Partial<QueueModuleOptions> = {},
+  ): Promise<TestingModule> => {
+    @Injectable()
+    class BlockingImageProcessor {
+      @OnJob('images', 'image.process')
+      process(): Promise<JobOutcome> {
+        return handle ? handle() : Promise.resolve({ status: 'done' });
+      }
+    }
     const app = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ REDIS_URL }),
         HealthModule,
         MetricsModule,
-        QueueModule.forRoot({ queues: ['images'], prefix, ...options }),
+        QueueModule.forRoot({
+          queues: ['images'],
+          prefix,
+          ...(handle ? { workers: { images: {} } } : {}),
+          ...options,
+        }),
       ],
+      providers: handle ? [BlockingImageProcessor] : [],
     }).compile();
     await app.init();
     open.add(app);
@@ -62,17 +87,14 @@ describe('WorkerHost shutdown', () => {
   const image = () => ({ imageId: randomUUID(), propertyId: randomUUID(), originalKey: 'originals/b.jpg' });
 
   it('waits for the active job to finish before closing', async () => {
-    const app = await createApp();
     const started = deferred();
     const release = deferred();
     let finished = false;
-    await app.get(WorkerHost).start('images', {
-      'image.process': async () => {
-        started.resolve();
-        await release.promise;
-        finished = true;
-        return { status: 'done' };
-      },
+    const app = await createApp(async () => {
+      started.resolve();
+      await release.promise;
+      finished = true;
+      return { status: 'done' };
     });
     const id = await app
       .get(JobQueue)
@@ -92,16 +114,16 @@ describe('WorkerHost shutdown', () => {
   });
 
   it('force-closes after the close budget, leaving the job for another worker', async () => {
-    const app = await createApp({ workerCloseTimeoutMs: 200 });
     const started = deferred();
     const release = deferred();
-    await app.get(WorkerHost).start('images', {
-      'image.process': async () => {
+    const app = await createApp(
+      async () => {
         started.resolve();
         await release.promise;
         return { status: 'done' };
       },
-    });
+      { workerCloseTimeoutMs: 200 },
+    );
     const id = await app
       .get(JobQueue)
       .enqueue('images', 'image.process', image(), { entityId: randomUUID() });

@@ -7,6 +7,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import type { CaughtMail } from './caught-mail.model';
 import { inboxContentSecurityPolicy, renderInboxPage, renderMessagePage } from './mail-inbox.page';
 import { parseMailMessage } from './mail-message.parser';
+import { asError, describeError } from '@rentguy/platform/errors';
 
 export interface MailCatcherOptions {
   /** SMTP port, 0 (a free port) by default. */
@@ -111,7 +112,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     onData(stream, session, callback) {
       receive(stream, session).then(
         (message) => callback(null, `Message queued as ${message.id}`),
-        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+        (error: unknown) => callback(asError(error)),
       );
     },
   });
@@ -135,7 +136,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     try {
       route(request, response, inbox);
     } catch (error) {
-      sendJson(response, 500, { error: error instanceof Error ? error.message : String(error) });
+      sendJson(response, 500, { error: describeError(error) });
     }
   });
   let httpPort: number;
@@ -165,7 +166,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
             try {
               matches = caught.filter(predicate);
             } catch (error) {
-              waiter.fail(error instanceof Error ? error : new Error(String(error)));
+              waiter.fail(asError(error));
               return;
             }
             if (matches.length > 0) {

@@ -1,6 +1,7 @@
 import PostalMime from 'postal-mime';
 
 import type { CaughtMail, MailEnvelope } from './caught-mail.model';
+import { describeError } from '@rentguy/platform/errors';
 
 /** What parsing yields; the catcher adds id, envelope, receivedAt and raw. */
 export type ParsedMail = Omit<CaughtMail, 'id' | 'envelope' | 'receivedAt' | 'raw'>;
@@ -23,7 +24,7 @@ export async function parseMailMessage(raw: Buffer, envelope: MailEnvelope): Pro
       text: '',
       headers: {},
       attachments: [],
-      parseError: error instanceof Error ? error.message : String(error),
+      parseError: describeError(error),
     };
   }
 

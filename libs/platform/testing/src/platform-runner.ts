@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { describeError } from '@rentguy/platform/errors';
 
 /** The six deployables, in start order (producers before the consumers that wait on them). */
 export const APP_NAMES = [
@@ -131,7 +132,7 @@ async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
         return;
       }
     } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
+      last = describeError(error);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

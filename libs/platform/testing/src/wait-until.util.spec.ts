@@ -23,7 +23,7 @@ describe('waitUntil', () => {
       { timeoutMs: 100, intervalMs: 10, description: 'the booking to be confirmed' },
     );
     await expect(waiting).rejects.toThrow(
-      /^Timed out after 100 ms waiting for the booking to be confirmed \(\d+ attempts; last error: not ready \(\d+\)\)$/,
+      /^Timed out after 100 ms waiting for the booking to be confirmed \(\d+ attempts; last error: Error: not ready \(\d+\)\)$/,
     );
     expect(calls).toBeGreaterThan(1);
   });

@@ -1,3 +1,5 @@
+import { describeError } from '@rentguy/platform/errors';
+
 export interface WaitUntilOptions {
   /** Total time allowed, 5000 ms by default. */
   timeoutMs?: number;
@@ -52,7 +54,7 @@ export async function waitUntil<T>(
   const detail = hung
     ? 'the last check was still running'
     : lastError !== undefined
-      ? `last error: ${lastError instanceof Error ? lastError.message : String(lastError)}`
+      ? `last error: ${describeError(lastError)}`
       : `last value: ${describe(lastValue)}`;
   throw new Error(
     `Timed out after ${timeoutMs} ms waiting for ${description} (${attempts} attempt${attempts === 1 ? '' : 's'}; ${detail})`,

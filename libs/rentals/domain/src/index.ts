@@ -3,3 +3,4 @@ export * from './pricing.policy';
 export * from './stay.policy';
 export * from './booking-status.machine';
 export * from './image-type.policy';
+export * from './visibility.policy';

@@ -4,10 +4,11 @@ import { DomainError, ErrorCode } from '@rentguy/contracts';
 import type { Principal } from '@rentguy/platform/http';
 import { JobQueue } from '@rentguy/platform/queue';
 import { ApplicationRepository, PropertyRepository } from '@rentguy/rentals/data-access';
-import type { ApplicationStatus } from '@rentguy/rentals/domain';
+import { isVisibleTo, type ApplicationStatus } from '@rentguy/rentals/domain';
 import type { CreateApplicationDto } from './create-application.dto';
 import { isEntityId } from './entity-id';
 import { toApplicationView, type ApplicationView } from './rentals.views';
+import { describeError } from '@rentguy/platform/errors';
 
 @Injectable()
 export class ApplicationService {
@@ -44,11 +45,12 @@ export class ApplicationService {
   /** Visible to the applicant and to the property's host; to anyone else it does not exist. */
   async get(user: Principal, id: string): Promise<ApplicationView> {
     const application = isEntityId(id) ? await this.applications.findById(id) : null;
-    if (application && application.guestId === user.id) {
-      return toApplicationView(application);
-    }
-    const property = application ? await this.properties.findById(application.propertyId) : null;
-    if (!application || property?.hostId !== user.id) {
+    // The property is read only when the viewer is not the guest (it can only be the host then).
+    const property =
+      application && application.guestId !== user.id
+        ? await this.properties.findById(application.propertyId)
+        : null;
+    if (!application || !isVisibleTo(user.id, application, property)) {
       throw new DomainError(ErrorCode.NotFound, 'application not found');
     }
     return toApplicationView(application);
@@ -80,7 +82,7 @@ export class ApplicationService {
       }
     } catch (error) {
       this.logger.warn(
-        `application ${applicationId} stored but not queued, the pending-jobs sweep will retry: ${error instanceof Error ? error.message : String(error)}`,
+        `application ${applicationId} stored but not queued, the pending-jobs sweep will retry: ${describeError(error)}`,
       );
     }
   }

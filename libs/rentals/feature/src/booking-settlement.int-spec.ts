@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Topics, type EventData, type EventEnvelope } from '@rentguy/contracts';
 import { KafkaClient } from '@rentguy/platform/messaging';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
+import { queueTesting } from '@rentguy/platform/queue';
 import { waitUntil } from '@rentguy/platform/testing';
 import type { Producer } from 'kafkajs';
 import { BookingService } from './booking.service';
-import { HoldExpirySweep } from './hold-expiry.sweep';
 import {
   daysFromToday,
   insertTestProperty,
@@ -137,7 +137,7 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
       { propertyId: property.id, checkIn: daysFromToday(8), checkOut: daysFromToday(9), guests: 1 },
       new Date(Date.now() - 30 * 60_000),
     );
-    await t.app.get(HoldExpirySweep).expireDue();
+    await queueTesting.runScheduledJobNow(t.app, 'rentals-hold-expiry');
     expect(await statusOf(booking.id)).toBe('expired');
 
     await publish(paymentSucceeded(booking));
@@ -162,7 +162,7 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
       stay,
       new Date(Date.now() - 30 * 60_000),
     );
-    await t.app.get(HoldExpirySweep).expireDue();
+    await queueTesting.runScheduledJobNow(t.app, 'rentals-hold-expiry');
     const other = await bookings.create(principalOf(testUser('guest')), stay);
     const payment = paymentSucceeded(late);
 

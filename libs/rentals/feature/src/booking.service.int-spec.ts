@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
+import { queueTesting } from '@rentguy/platform/queue';
 import { BookingService } from './booking.service';
-import { HoldExpirySweep } from './hold-expiry.sweep';
 import {
   daysFromToday,
   insertTestProperty,
@@ -122,7 +122,7 @@ describe('BookingService against PostgreSQL', () => {
       code: ErrorCode.BookingOverlap,
     });
 
-    await t.app.get(HoldExpirySweep).expireDue();
+    await queueTesting.runScheduledJobNow(t.app, 'rentals-hold-expiry');
 
     const statuses = (await t.dataSource.query(
       `SELECT id, status FROM rentals.bookings WHERE id = ANY($1::uuid[]) ORDER BY check_in`,

@@ -11,7 +11,7 @@ import {
   StayOverlapError,
   type BookingEntity,
 } from '@rentguy/rentals/data-access';
-import { quoteStay, validateStay } from '@rentguy/rentals/domain';
+import { isVisibleTo, quoteStay, validateStay } from '@rentguy/rentals/domain';
 import type { CreateBookingDto } from './create-booking.dto';
 import { isEntityId } from './entity-id';
 import type { RentalsFeatureConfig } from './rentals.config';
@@ -91,11 +91,10 @@ export class BookingService {
   /** Visible to the guest who booked and to the property's host; to anyone else it does not exist. */
   async get(user: Principal, id: string): Promise<BookingView> {
     const booking = isEntityId(id) ? await this.bookings.findById(id) : null;
-    if (booking && booking.guestId === user.id) {
-      return toBookingView(booking);
-    }
-    const property = booking ? await this.properties.findById(booking.propertyId) : null;
-    if (!booking || property?.hostId !== user.id) {
+    // The property is read only when the viewer is not the guest (it can only be the host then).
+    const property =
+      booking && booking.guestId !== user.id ? await this.properties.findById(booking.propertyId) : null;
+    if (!booking || !isVisibleTo(user.id, booking, property)) {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }
     return toBookingView(booking);

@@ -8,6 +8,7 @@ import { ImageRepository, PropertyRepository } from '@rentguy/rentals/data-acces
 import { detectImageType, IMAGE_SIGNATURE_BYTES, type ImageStatus } from '@rentguy/rentals/domain';
 import { isEntityId } from './entity-id';
 import { peek, type Upload } from './upload.stream';
+import { describeError } from '@rentguy/platform/errors';
 
 /** Blob key of an uploaded original; variants live next to it, under the same image prefix. */
 export const originalImageKey = (propertyId: string, imageId: string): string =>
@@ -84,7 +85,7 @@ export class ImageService {
       }
     } catch (error) {
       this.logger.warn(
-        `image ${imageId} stored but not queued, the pending-jobs sweep will retry: ${error instanceof Error ? error.message : String(error)}`,
+        `image ${imageId} stored but not queued, the pending-jobs sweep will retry: ${describeError(error)}`,
       );
     }
   }

@@ -1,12 +1,6 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnModuleDestroy,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
-import { PeriodicTask } from '@rentguy/platform/scheduling';
+import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
 import { ApplicationService } from './application.service';
 import { ImageService } from './image.service';
@@ -20,11 +14,11 @@ const BATCH_SIZE = 500;
  * again; deterministic job ids make it a no-op for jobs that are still queued or completed. A job
  * kept after failing for good (e.g. the database was down on its last attempt) is retried: the row
  * still says the work is unfinished, and BullMQ would otherwise block the id for days.
+ * Runs from the `rentals-pending-jobs` job scheduler (`PENDING_JOBS_SWEEP_MS`).
  */
 @Injectable()
-export class PendingJobsSweep implements OnApplicationBootstrap, OnModuleDestroy {
+export class PendingJobsSweep {
   private readonly logger = new Logger(PendingJobsSweep.name);
-  private readonly task: PeriodicTask;
 
   constructor(
     private readonly images: ImageRepository,
@@ -32,26 +26,12 @@ export class PendingJobsSweep implements OnApplicationBootstrap, OnModuleDestroy
     private readonly imageService: ImageService,
     private readonly applicationService: ApplicationService,
     @Inject(APP_CONFIG) private readonly config: RentalsFeatureConfig,
-  ) {
-    this.task = new PeriodicTask(
-      'pending-jobs sweep',
-      config.PENDING_JOBS_SWEEP_MS,
-      () => this.requeue(),
-      this.logger,
-    );
-  }
+  ) {}
 
-  onApplicationBootstrap(): void {
-    this.task.start();
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.task.stop();
-  }
-
-  /** Enqueues again the jobs of work older than the minimum age; returns how many were looked at. */
-  async requeue(now: Date = new Date()): Promise<{ images: number; applications: number }> {
-    const before = new Date(now.getTime() - this.config.PENDING_JOBS_MIN_AGE_MS);
+  /** Enqueues again the jobs of work older than the minimum age. */
+  @OnJob('rentals-maintenance', 'pending-jobs.requeue')
+  async requeue(): Promise<JobOutcome> {
+    const before = new Date(Date.now() - this.config.PENDING_JOBS_MIN_AGE_MS);
     const images = await this.images.findProcessingBefore(before, BATCH_SIZE);
     for (const image of images) {
       await this.imageService.enqueueProcessing(image.id, image.propertyId, image.originalKey, {
@@ -62,6 +42,11 @@ export class PendingJobsSweep implements OnApplicationBootstrap, OnModuleDestroy
     for (const application of applications) {
       await this.applicationService.enqueueScreening(application.id, { retryFailed: true });
     }
-    return { images: images.length, applications: applications.length };
+    if (images.length + applications.length > 0) {
+      this.logger.debug(
+        `handed ${images.length} image(s) and ${applications.length} application(s) to their queues again`,
+      );
+    }
+    return { status: 'done' };
   }
 }

@@ -9,6 +9,7 @@ import { HoldExpirySweep } from './hold-expiry.sweep';
 import { ImageController } from './image.controller';
 import { ImageService } from './image.service';
 import { InternalBookingController } from './internal-booking.controller';
+import { OutboxRetentionProcessor } from './outbox-retention.processor';
 import { PaymentSucceededConsumer } from './payment-succeeded.consumer';
 import { PendingJobsSweep } from './pending-jobs.sweep';
 import { PropertyController } from './property.controller';
@@ -17,9 +18,9 @@ import { RentalsMetrics } from './rentals.metrics';
 
 /**
  * Properties, bookings, images and applications over HTTP, the `payment.succeeded` consumer and the
- * periodic sweeps. Expects from the app: ConfigModule (with `rentalsFeatureConfig`, publicUrl),
- * MetricsModule, DatabaseModule (rentals), MessagingModule, QueueModule (images, screening) and
- * StorageModule.
+ * handlers of the `rentals-maintenance` jobs (sweeps, outbox retention). Expects from the app:
+ * ConfigModule (with `rentalsFeatureConfig`, publicUrl), MetricsModule, DatabaseModule (rentals),
+ * MessagingModule, QueueModule (`rentalsQueueOptions(config)`) and StorageModule.
  */
 @Module({
   imports: [RentalsDataAccessModule],
@@ -40,6 +41,7 @@ import { RentalsMetrics } from './rentals.metrics';
     ApplicationService,
     HoldExpirySweep,
     PendingJobsSweep,
+    OutboxRetentionProcessor,
   ],
 })
 export class RentalsFeatureModule {}

@@ -1,3 +1,4 @@
+import type { QueueModuleOptions } from '@rentguy/platform/queue';
 import { z } from 'zod';
 
 /** Settings of the rentals feature, spread into the rentals app's config schema. */
@@ -13,6 +14,8 @@ export const rentalsFeatureConfig = {
   HOLD_EXPIRY_SWEEP_MS: z.coerce.number().int().min(0).default(30_000),
   /** How often images and applications whose job may have been lost are enqueued again; 0 turns it off. */
   PENDING_JOBS_SWEEP_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How often published outbox rows past their retention are deleted; 0 turns it off. */
+  OUTBOX_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Work younger than this is left alone by the pending-jobs sweep: its job is most likely queued. */
   PENDING_JOBS_MIN_AGE_MS: z.coerce.number().int().min(0).default(60_000),
   /** Largest accepted image upload. */
@@ -28,7 +31,27 @@ export interface RentalsFeatureConfig {
   BOOKING_HOLD_MINUTES: number;
   HOLD_EXPIRY_SWEEP_MS: number;
   PENDING_JOBS_SWEEP_MS: number;
+  OUTBOX_RETENTION_INTERVAL_MS: number;
   PENDING_JOBS_MIN_AGE_MS: number;
   UPLOAD_LIMIT_BYTES: number;
   PUBLIC_BASE_URL: string;
 }
+
+/**
+ * The rentals app's queues: it feeds the image and screening workers and works its own maintenance
+ * queue, whose job schedulers run the periodic work at the intervals above.
+ */
+export const rentalsQueueOptions = (
+  config: Pick<
+    RentalsFeatureConfig,
+    'HOLD_EXPIRY_SWEEP_MS' | 'PENDING_JOBS_SWEEP_MS' | 'OUTBOX_RETENTION_INTERVAL_MS'
+  >,
+): QueueModuleOptions => ({
+  queues: ['images', 'screening', 'rentals-maintenance'],
+  workers: { 'rentals-maintenance': {} },
+  schedules: {
+    'rentals-hold-expiry': config.HOLD_EXPIRY_SWEEP_MS,
+    'rentals-pending-jobs': config.PENDING_JOBS_SWEEP_MS,
+    'rentals-outbox-retention': config.OUTBOX_RETENTION_INTERVAL_MS,
+  },
+});

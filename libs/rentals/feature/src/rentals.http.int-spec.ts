@@ -4,11 +4,15 @@ import { join } from 'node:path';
 import { internalBookingPath, internalBookingSchema, jobId } from '@rentguy/contracts';
 import { TransactionRunner } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
-import { QueueInspector, WorkerHost, queueTesting } from '@rentguy/platform/queue';
+import { Injectable, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ConfigModule } from '@rentguy/platform/config';
+import { HealthModule } from '@rentguy/platform/health';
+import { MetricsModule } from '@rentguy/platform/metrics';
+import { OnJob, QueueInspector, QueueModule, queueTesting, type JobOutcome } from '@rentguy/platform/queue';
 import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
 import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
 import sharp from 'sharp';
-import { PendingJobsSweep } from './pending-jobs.sweep';
 import {
   daysFromToday,
   startRentalsTestApp,
@@ -465,7 +469,7 @@ describe('rentals HTTP API', () => {
       const inspector = t.app.get(QueueInspector);
       expect(await inspector.getJob('screening', jobId(id, 'application.screen'))).toBeUndefined();
 
-      await t.app.get(PendingJobsSweep).requeue();
+      await queueTesting.runScheduledJobNow(t.app, 'rentals-pending-jobs');
 
       expect(await inspector.getJob('screening', jobId(id, 'application.screen'))).toMatchObject({
         data: { applicationId: id },
@@ -491,10 +495,13 @@ describe('rentals HTTP API', () => {
           attempts: 1,
         },
       );
-      // Its only attempt fails (as if the database was down), later runs succeed.
+      // A screening worker on the app's queues: its only attempt fails (as if the database was
+      // down), later runs succeed.
       const runs: string[] = [];
-      await t.app.get(WorkerHost).start('screening', {
-        'application.screen': async ({ applicationId }) => {
+      @Injectable()
+      class FlakyScreening {
+        @OnJob('screening', 'application.screen')
+        async screen({ applicationId }: { applicationId: string }): Promise<JobOutcome> {
           if (applicationId !== id) {
             return { status: 'skipped', reason: 'not this test' };
           }
@@ -503,14 +510,40 @@ describe('rentals HTTP API', () => {
             throw new Error('database unavailable');
           }
           return { status: 'done' };
-        },
-      });
-      await queueTesting.waitForJobState(t.app, 'screening', screeningJobId, ['failed']);
+        }
+      }
+      const worker = await startScreeningWorker(t, FlakyScreening);
+      try {
+        await queueTesting.waitForJobState(t.app, 'screening', screeningJobId, ['failed']);
 
-      await t.app.get(PendingJobsSweep).requeue();
+        await queueTesting.runScheduledJobNow(t.app, 'rentals-pending-jobs');
 
-      await queueTesting.waitForJobState(t.app, 'screening', screeningJobId, ['completed']);
-      expect(runs).toEqual([id, id]);
+        await queueTesting.waitForJobState(t.app, 'screening', screeningJobId, ['completed']);
+        expect(runs).toEqual([id, id]);
+      } finally {
+        await worker.close();
+      }
     });
   });
 });
+
+/** A worker process for the rentals app's `screening` queue, with `processor` as its handler. */
+async function startScreeningWorker(
+  t: RentalsTestApp,
+  processor: new (...args: never[]) => object,
+): Promise<INestApplicationContext> {
+  const config = { REDIS_URL: t.config.REDIS_URL };
+  return NestFactory.createApplicationContext(
+    {
+      module: class ScreeningTestWorkerModule {},
+      imports: [
+        ConfigModule.forRoot(config),
+        MetricsModule,
+        HealthModule,
+        QueueModule.forRoot({ queues: ['screening'], workers: { screening: {} }, prefix: t.queuePrefix }),
+      ],
+      providers: [processor],
+    },
+    { logger: false, abortOnError: false },
+  );
+}

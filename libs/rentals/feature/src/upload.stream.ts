@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type { MultipartFile } from '@fastify/multipart';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import type { FastifyRequest } from 'fastify';
+import { asError } from '@rentguy/platform/errors';
 
 /** One uploaded file, streamed: nothing is buffered in memory beyond the first bytes. */
 export interface Upload {
@@ -93,5 +94,5 @@ function uploadError(error: unknown): Error {
       error instanceof Error ? error.message : 'invalid upload',
     );
   }
-  return error instanceof Error ? error : new Error(String(error));
+  return asError(error);
 }

@@ -58,6 +58,7 @@ describe('image worker with PostgreSQL, Redis and filesystem storage', () => {
         }),
         QueueModule.forRoot({
           queues: ['images'],
+          workers: { images: { concurrency: 2 } },
           prefix: queueTesting.randomPrefix(),
           jobDefaults: { images: { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } } },
         }),

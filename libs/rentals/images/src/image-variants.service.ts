@@ -21,6 +21,7 @@ import {
   variantWidths,
   type WrittenVariant,
 } from './variant.policy';
+import { describeError } from '@rentguy/platform/errors';
 
 export type ImageProcessJob = JobData<'images', 'image.process'>;
 
@@ -129,9 +130,7 @@ export class ImageVariantsService {
     await Promise.all(
       variants.map((variant) =>
         this.storage.delete(variant.key).catch((error: unknown) => {
-          this.logger.warn(
-            `could not remove orphaned ${variant.key}: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          this.logger.warn(`could not remove orphaned ${variant.key}: ${describeError(error)}`);
         }),
       ),
     );

@@ -1,23 +1,15 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG } from '@rentguy/platform/config';
-import { WorkerHost } from '@rentguy/platform/queue';
+import { Injectable } from '@nestjs/common';
+import type { JobData } from '@rentguy/contracts';
+import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import { ImageVariantsService } from './image-variants.service';
-import type { ImagesWorkerConfig } from './images-worker.config';
 
-/** Runs the `images` queue's worker in this process. */
+/** Handles the `images` queue. */
 @Injectable()
-export class ImageProcessor implements OnApplicationBootstrap {
-  constructor(
-    private readonly workers: WorkerHost,
-    private readonly variants: ImageVariantsService,
-    @Inject(APP_CONFIG) private readonly config: Pick<ImagesWorkerConfig, 'IMAGE_WORKER_CONCURRENCY'>,
-  ) {}
+export class ImageProcessor {
+  constructor(private readonly variants: ImageVariantsService) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.workers.start(
-      'images',
-      { 'image.process': (data) => this.variants.process(data) },
-      { concurrency: this.config.IMAGE_WORKER_CONCURRENCY },
-    );
+  @OnJob('images', 'image.process')
+  process(data: JobData<'images', 'image.process'>): Promise<JobOutcome> {
+    return this.variants.process(data);
   }
 }

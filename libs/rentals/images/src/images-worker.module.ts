@@ -7,7 +7,7 @@ import { SharpImageRepository } from './sharp-image.repository';
 
 /**
  * The image worker: processes `image.process` jobs. Needs the app's ConfigModule (with
- * `imagesWorkerConfig`), DatabaseModule (rentals schema), QueueModule (`images`), StorageModule,
+ * `imagesWorkerConfig`), DatabaseModule (rentals schema), QueueModule (`images`, with its worker), StorageModule,
  * MetricsModule and HealthModule.
  */
 @Module({

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ImageFormat } from '@rentguy/rentals/domain';
 import sharp, { type SharpOptions } from 'sharp';
+import { describeError } from '@rentguy/platform/errors';
 
 /** The input cannot be decoded (corrupt, truncated, unsupported or over the pixel limit): retrying will not help. */
 export class UnreadableImageError extends Error {
@@ -91,6 +92,6 @@ async function unreadableOnError<T>(work: Promise<T>): Promise<T> {
     return await work;
   } catch (error) {
     // Given a buffer, sharp fails only on the input itself (format, corruption, pixel limit).
-    throw new UnreadableImageError(error instanceof Error ? error.message : String(error));
+    throw new UnreadableImageError(describeError(error));
   }
 }

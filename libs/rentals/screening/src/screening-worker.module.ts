@@ -17,7 +17,7 @@ function createProvider(config: Pick<ScreeningWorkerConfig, 'SCREENING_PROVIDER'
 
 /**
  * The screening worker: decides `application.screen` jobs. Needs the app's ConfigModule (with
- * `screeningWorkerConfig`), DatabaseModule (rentals schema), QueueModule (`screening`),
+ * `screeningWorkerConfig`), DatabaseModule (rentals schema), QueueModule (`screening`, with its worker),
  * MessagingModule (rentals schema; its relay runs in the rentals app), MetricsModule, HealthModule.
  */
 @Module({

@@ -71,6 +71,7 @@ describe('screening worker with PostgreSQL and Redis', () => {
         ...infrastructure,
         QueueModule.forRoot({
           queues: ['screening'],
+          workers: { screening: {} },
           prefix: queueTesting.randomPrefix(),
           jobDefaults: { screening: { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } } },
         }),

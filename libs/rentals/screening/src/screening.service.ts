@@ -6,6 +6,7 @@ import { ApplicationRepository, type ApplicationEntity } from '@rentguy/rentals/
 import type { ScreeningDecision } from '@rentguy/rentals/domain';
 import { ScreeningMetrics } from './screening.metrics';
 import { SCREENING_PROVIDER, type ScreeningProvider } from './screening.provider';
+import { describeError } from '@rentguy/platform/errors';
 
 /** The decision as stored on the application: the domain's fields plus the provider's score. */
 export type RecordedDecision = ScreeningDecision & { score?: number; reasons: string[] };
@@ -86,7 +87,7 @@ export class ScreeningService {
       }
       // Out of retries: a person decides rather than the application waiting forever.
       this.logger.error(
-        `screening provider failed on the last attempt for application ${application.id}, sending it to review: ${error instanceof Error ? error.message : String(error)}`,
+        `screening provider failed on the last attempt for application ${application.id}, sending it to review: ${describeError(error)}`,
       );
       return { outcome: 'review', reasons: ['screening_unavailable'] };
     }

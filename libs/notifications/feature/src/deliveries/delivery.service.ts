@@ -18,6 +18,7 @@ import {
 } from '../templates/template-catalog';
 import type { DeliveryEntity } from './delivery.entity';
 import { DeliveryRepository } from './delivery.repository';
+import { describeError } from '@rentguy/platform/errors';
 
 /** Header that names the ledger row an email came from, so a duplicate at the recipient is traceable. */
 export const DELIVERY_HEADER = 'X-RentGuy-Delivery';
@@ -195,5 +196,5 @@ export class DeliveryService {
 }
 
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return describeError(error);
 }

@@ -1,23 +1,15 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG } from '@rentguy/platform/config';
-import { WorkerHost } from '@rentguy/platform/queue';
+import { Injectable } from '@nestjs/common';
+import type { JobData } from '@rentguy/contracts';
+import { OnJob, type JobContext, type JobOutcome } from '@rentguy/platform/queue';
 import { DeliveryService } from '../deliveries/delivery.service';
-import type { NotificationsConfig } from '../notifications.config';
 
-/** Runs the `email` queue's worker in this process. */
+/** Handles the `email` queue. */
 @Injectable()
-export class EmailSendProcessor implements OnApplicationBootstrap {
-  constructor(
-    private readonly workers: WorkerHost,
-    private readonly deliveries: DeliveryService,
-    @Inject(APP_CONFIG) private readonly config: Pick<NotificationsConfig, 'EMAIL_WORKER_CONCURRENCY'>,
-  ) {}
+export class EmailSendProcessor {
+  constructor(private readonly deliveries: DeliveryService) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.workers.start(
-      'email',
-      { 'email.send': (data, job) => this.deliveries.send(data.deliveryId, job) },
-      { concurrency: this.config.EMAIL_WORKER_CONCURRENCY },
-    );
+  @OnJob('email', 'email.send')
+  send(data: JobData<'email', 'email.send'>, job: JobContext): Promise<JobOutcome> {
+    return this.deliveries.send(data.deliveryId, job);
   }
 }

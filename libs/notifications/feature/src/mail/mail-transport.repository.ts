@@ -3,6 +3,7 @@ import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { NotificationsConfig } from '../notifications.config';
+import { asError, describeError } from '@rentguy/platform/errors';
 
 export interface OutgoingEmail {
   to: string;
@@ -78,10 +79,10 @@ export class MailTransportRepository implements OnApplicationShutdown {
         });
         return { messageId: info.messageId, response: info.response };
       } catch (error) {
-        span.recordException(error instanceof Error ? error : new Error(String(error)));
+        span.recordException(asError(error));
         span.setStatus({ code: SpanStatusCode.ERROR });
         if (isPermanentRecipientRejection(error)) {
-          throw new MailRejectedError(error instanceof Error ? error.message : String(error));
+          throw new MailRejectedError(describeError(error));
         }
         throw error;
       } finally {

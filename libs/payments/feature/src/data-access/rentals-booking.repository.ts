@@ -9,6 +9,7 @@ import {
 } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import type { PaymentsFeatureConfig } from '../payments.config';
+import { describeError } from '@rentguy/platform/errors';
 
 /** Below rentals' own keep-alive (Fastify: 72 s), so we never reuse a socket it is closing. */
 const KEEP_ALIVE_TIMEOUT_MS = 30_000;
@@ -50,7 +51,7 @@ export class RentalsBookingRepository implements OnApplicationShutdown {
         headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
       });
     } catch (error) {
-      throw this.unavailable(bookingId, describe(error));
+      throw this.unavailable(bookingId, describeError(error));
     }
     if (response.statusCode === 404) {
       await response.body.dump();
@@ -64,7 +65,7 @@ export class RentalsBookingRepository implements OnApplicationShutdown {
     try {
       body = await response.body.json();
     } catch (error) {
-      throw this.unavailable(bookingId, `unreadable body: ${describe(error)}`);
+      throw this.unavailable(bookingId, `unreadable body: ${describeError(error)}`);
     }
     const parsed = internalBookingSchema.safeParse(body);
     if (!parsed.success) {
@@ -86,12 +87,4 @@ export class RentalsBookingRepository implements OnApplicationShutdown {
     this.logger.warn(`rentals unavailable reading booking ${bookingId}: ${reason}`);
     return new DomainError(ErrorCode.UpstreamUnavailable, 'rentals is unavailable, try again shortly');
   }
-}
-
-function describe(error: unknown): string {
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return typeof code === 'string' ? `${code} ${error.message}` : error.message;
-  }
-  return String(error);
 }

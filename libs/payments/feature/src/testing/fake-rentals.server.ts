@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import type { InternalBooking } from '@rentguy/contracts';
+import { asError } from '@rentguy/platform/errors';
 
 const ROUTE = /^\/internal\/v1\/bookings\/([^/?]+)$/;
 
@@ -66,7 +67,7 @@ export async function startFakeRentals(options: { jwtSecret: string; port?: numb
 
   const server = createServer((req, res) => {
     answer(req, res).catch((error: unknown) => {
-      res.destroy(error instanceof Error ? error : new Error(String(error)));
+      res.destroy(asError(error));
     });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));

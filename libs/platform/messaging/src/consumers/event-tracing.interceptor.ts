@@ -1,8 +1,9 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, context as otelContext, trace } from '@opentelemetry/api';
 import { Observable } from 'rxjs';
-import { describeError, extractTraceContext } from '../event-headers';
+import { extractTraceContext } from '../event-headers';
 import { InboxContext } from './inbox.context';
+import { asError, describeError } from '@rentguy/platform/errors';
 
 const tracer = trace.getTracer('@rentguy/platform/messaging');
 
@@ -42,7 +43,7 @@ export class EventTracingInterceptor implements NestInterceptor {
         next.handle().subscribe({
           next: (value) => subscriber.next(value),
           error: (error: unknown) => {
-            span.recordException(error instanceof Error ? error : new Error(String(error)));
+            span.recordException(asError(error));
             span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
             span.end();
             subscriber.error(error);

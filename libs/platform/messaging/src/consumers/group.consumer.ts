@@ -4,11 +4,12 @@ import { parseEnvelope, type EventEnvelope, type EventType } from '@rentguy/cont
 import type { TransactionRunner, Tx } from '@rentguy/platform/database';
 import { backoffDelay, sleep } from '../backoff';
 import type { DeadLetterPublisher } from '../dead-letter.publisher';
-import { decodeHeaders, describeError } from '../event-headers';
+import { decodeHeaders } from '../event-headers';
 import type { InboxRepository } from '../inbox.repository';
 import type { KafkaClient, KafkaConsumer, KafkaEachMessagePayload } from '../kafka.client';
 import type { ConsumerRetryOptions } from '../messaging.options';
 import type { MessageOrigin } from './inbox.context';
+import { describeError } from '@rentguy/platform/errors';
 
 /** Applies one event inside the inbox transaction `tx`; throwing rolls the transaction back. */
 export type InboxHandler = (event: EventEnvelope, tx: Tx, origin: MessageOrigin) => Promise<void>;

@@ -5,12 +5,12 @@ import { consumerGroups, topicsOfGroup, type ConsumerGroup, type EventType } fro
 import { TransactionRunner } from '@rentguy/platform/database';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { DeadLetterPublisher } from '../dead-letter.publisher';
-import { describeError } from '../event-headers';
 import { InboxRepository } from '../inbox.repository';
 import { KafkaClient } from '../kafka.client';
 import { MESSAGING_OPTIONS, type ResolvedMessagingOptions } from '../messaging.options';
 import { GroupConsumer, type GroupConsumerDeps, type InboxHandler } from './group.consumer';
 import { InboxContext } from './inbox.context';
+import { describeError } from '@rentguy/platform/errors';
 
 /** Group ids end up in DLQ topic names, so they must be valid in a topic name. */
 const GROUP_ID = /^[A-Za-z0-9._-]{1,100}$/;

@@ -38,7 +38,7 @@ import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { RentalsFeatureModule } from '../rentals-feature.module';
-import { rentalsFeatureConfig } from '../rentals.config';
+import { rentalsFeatureConfig, rentalsQueueOptions } from '../rentals.config';
 
 export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
 const JWT_KID = 'rentals-test';
@@ -75,6 +75,8 @@ export interface RentalsTestApp {
   dataSource: DataSource;
   /** Prefix of every Kafka topic this app consumes. */
   topicPrefix: string;
+  /** Redis key prefix of this app's BullMQ queues. */
+  queuePrefix: string;
   /** A bearer token the app accepts for `user`. */
   tokenFor(user: TestUser): Promise<string>;
   close(): Promise<void>;
@@ -95,8 +97,8 @@ export function migrateTestDatabase(): Promise<string[]> {
 
 /**
  * Boots the rentals feature with its own Kafka topic prefix and consumer group, BullMQ prefix and
- * blob directory, so test files never see each other's messages, jobs or files. Sweeps do not run
- * on timers here: tests call them.
+ * blob directory, so test files never see each other's messages, jobs or files. The job schedulers
+ * are off (interval 0): tests run a sweep with `queueTesting.runScheduledJobNow`.
  */
 export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): Promise<RentalsTestApp> {
   await migrateTestDatabase();
@@ -117,6 +119,7 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
       BLOB_STORAGE_DIR: storageDir,
       HOLD_EXPIRY_SWEEP_MS: '0',
       PENDING_JOBS_SWEEP_MS: '0',
+      OUTBOX_RETENTION_INTERVAL_MS: '0',
       KAFKA_GROUP_PREFIX: `test-${suffix}-`,
       UPLOAD_LIMIT_BYTES: String(256 * 1024),
       ...options.env,
@@ -155,7 +158,7 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
         consumerGroup: 'rentals',
         topicPrefix,
       }),
-      QueueModule.forRoot({ queues: ['images', 'screening'], prefix: queuePrefix }),
+      QueueModule.forRoot({ ...rentalsQueueOptions(config), prefix: queuePrefix }),
       StorageModule.forRoot(),
       RentalsFeatureModule,
     ],
@@ -184,6 +187,7 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
     config,
     dataSource: app.get(DataSource),
     topicPrefix,
+    queuePrefix,
     tokenFor: (user) =>
       new SignJWT({ role: user.role, email: user.email, name: user.name })
         .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })

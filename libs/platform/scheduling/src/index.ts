@@ -1,1 +1,0 @@
-export { PeriodicTask } from './periodic.task';
