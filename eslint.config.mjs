@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
 /** Which library types a project of each type may import. */
-const typeRules = [
+const productionTypeRules = [
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: [
@@ -35,11 +35,51 @@ const typeRules = [
   { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
 ];
 
+/**
+ * `type:testing` libraries (fakes of external providers, test kits, harnesses under libs/testing)
+ * may use anything, and only tests may use them: production code never imports one, so none can
+ * reach an image. Test files of any project get `type:testing` added to what they may import.
+ */
+const typeRules = (testFiles) => [
+  ...productionTypeRules.map((rule) => ({
+    ...rule,
+    onlyDependOnLibsWithTags: testFiles
+      ? [...rule.onlyDependOnLibsWithTags, 'type:testing']
+      : rule.onlyDependOnLibsWithTags,
+  })),
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['*'] },
+];
+
 /** A service's code never reaches into another service's libraries. */
 const scopeRules = ['gateway', 'rentals', 'payments', 'notifications'].map((scope) => ({
   sourceTag: `scope:${scope}`,
   onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'],
 }));
+
+/**
+ * A library's own integration tests use the test kit built on it (the kit imports the library, the
+ * tests import the kit): a cycle in the project graph through test files only, declared here.
+ */
+const testKitCycles = [
+  ['platform-messaging', 'testing-messaging'],
+  ['platform-queue', 'testing-queue'],
+  ['rentals-feature', 'testing-rentals'],
+];
+
+const moduleBoundaries = ({ testFiles }) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    banTransitiveDependencies: false,
+    allow: [],
+    ignoredCircularDependencies: testKitCycles,
+    depConstraints: [
+      ...typeRules(testFiles),
+      ...scopeRules,
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    ],
+  },
+];
 
 export default tseslint.config(
   { ignores: ['**/dist', '**/node_modules', '.cache/**', '.nx/**', 'coverage/**'] },
@@ -49,19 +89,7 @@ export default tseslint.config(
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          banTransitiveDependencies: false,
-          allow: [],
-          depConstraints: [
-            ...typeRules,
-            ...scopeRules,
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries({ testFiles: false }),
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
@@ -79,9 +107,13 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'e2e/**/*.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ testFiles: true }) },
+  },
+  {
     // process.env is read in exactly one place: the config library (tests and tools may set it).
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['libs/platform/config/**', '**/*.spec.ts', '**/*.int-spec.ts', 'libs/platform/testing/**'],
+    ignores: ['libs/platform/config/**', '**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**'],
     rules: {
       'no-restricted-properties': [
         'error',

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { startFakeStripe, type FakeStripe } from '@rentguy/payments/stripe-fake';
+import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import {
   APP_NAMES,
   migrateAll,
@@ -11,7 +11,7 @@ import {
   type MailCatcher,
   type OtlpCollector,
   type RunningPlatform,
-} from '@rentguy/platform/testing';
+} from '@rentguy/testing/platform';
 import { ApiClient, eventually } from './client';
 
 /**

@@ -23,8 +23,8 @@ import { up } from '../infra/infra.mjs';
 import { root } from '../dev/dev-env.mjs';
 
 const require = createRequire(import.meta.url);
-const testing = require(`${root}/dist/libs/platform/testing/src/index.js`);
-const { startFakeStripe } = require(`${root}/dist/libs/payments/stripe-fake/src/index.js`);
+const testing = require(`${root}/dist/libs/testing/platform/src/index.js`);
+const { startFakeStripe } = require(`${root}/dist/libs/testing/stripe-fake/src/index.js`);
 
 const SCENARIOS = ['property-read', 'booking', 'booking-payment'];
 const args = parseArgs({

@@ -6,8 +6,8 @@ import { down, up } from '../infra/infra.mjs';
 import { baseEnv, devSecrets, root } from './dev-env.mjs';
 
 const require = createRequire(import.meta.url);
-const testing = require(`${root}/dist/libs/platform/testing/src/index.js`);
-const { startFakeStripe } = require(`${root}/dist/libs/payments/stripe-fake/src/index.js`);
+const testing = require(`${root}/dist/libs/testing/platform/src/index.js`);
+const { startFakeStripe } = require(`${root}/dist/libs/testing/stripe-fake/src/index.js`);
 
 const FAKE_STRIPE_PORT = 12111;
 const MAIL_SMTP_PORT = 1025;

@@ -15,7 +15,7 @@ import { ConfigModule } from '@rentguy/platform/config';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
 import { requestIdOf } from '@rentguy/platform/logging';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { freePort } from '@rentguy/platform/testing';
+import { freePort } from '@rentguy/testing/platform';
 import { installEdgeBodyParsers } from './edge-body.parsers';
 import { EdgeModule } from './edge.module';
 

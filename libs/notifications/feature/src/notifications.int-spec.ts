@@ -14,14 +14,15 @@ import {
   type KafkaClientOptions,
 } from '@rentguy/platform/messaging';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { QueueModule, queueTesting } from '@rentguy/platform/queue';
+import { QueueModule } from '@rentguy/platform/queue';
+import { queueTesting } from '@rentguy/testing/queue';
 import {
   freePort,
   startMailCatcher,
   waitUntil,
   type CaughtMail,
   type MailCatcher,
-} from '@rentguy/platform/testing';
+} from '@rentguy/testing/platform';
 import { DeliveryService, DELIVERY_HEADER } from './deliveries/delivery.service';
 import { notificationsMigrations } from './migrations/notifications.migrations';
 import { notificationsQueueOptions, type NotificationsConfig } from './notifications.config';

@@ -22,16 +22,17 @@ import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
 import { KafkaClient, MessagingModule, startEventConsumers } from '@rentguy/platform/messaging';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { QueueModule, queueTesting } from '@rentguy/platform/queue';
-import { waitUntil } from '@rentguy/platform/testing';
-import { startFakeStripe, type FakeStripe } from '@rentguy/payments/stripe-fake';
+import { QueueModule } from '@rentguy/platform/queue';
+import { queueTesting } from '@rentguy/testing/queue';
+import { waitUntil } from '@rentguy/testing/platform';
+import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import { paymentsEntities } from './data-access/entities';
 import { paymentsMigrations } from './data-access/migrations';
 import { paymentsFeatureConfig, paymentsQueueOptions } from './payments.config';
 import { PaymentsModule } from './payments.module';
 import { keepRawJsonBody } from './raw-body.parser';
 import { STRIPE_WEBHOOK_PATH } from './stripe-webhook.controller';
-import { startFakeRentals, type FakeRentals } from './testing/fake-rentals.server';
+import { startFakeRentals, type FakeRentals } from '@rentguy/testing/payments';
 import { WebhookInboxService } from './webhook-inbox.service';
 
 // Real PostgreSQL (rentguy_test, real migrations in a schema of this run), real Kafka (topics under

@@ -5,7 +5,7 @@ import { redriveDlq } from './dlq.redrive';
 import { EventHandlerSetError } from './consumers/inbox.transport';
 import type { KafkaProducer } from './kafka.client';
 import type { ConsumerRetryOptions } from './messaging.options';
-import { acquireKafkaShared, type Release } from './testing/kafka-outage.lock';
+import { acquireKafkaShared, type Release } from '@rentguy/testing/messaging';
 import {
   Cleanup,
   TopicReader,
@@ -22,7 +22,7 @@ import {
   type PaymentSucceededHandler,
   type TestApp,
   type TestSchema,
-} from './testing/messaging-test-kit';
+} from '@rentguy/testing/messaging';
 
 const logLevels = testLogLevels(process.env.MESSAGING_TEST_LOGS);
 const kafka = testKafka();

@@ -6,7 +6,8 @@ export type {
   ConsumerRetryOptions,
 } from './messaging.options';
 export type { BackoffOptions } from './backoff';
-export { KafkaClient, type KafkaClientOptions } from './kafka.client';
+export { KafkaClient, type KafkaClientOptions, type KafkaConsumer, type KafkaProducer } from './kafka.client';
+export { decodeHeaders } from './event-headers';
 export { OutboxWriter, OutboxTransactionError } from './outbox.writer';
 export { OutboxRelay } from './outbox.relay';
 export { outboxMigrationSql } from './outbox.migration';

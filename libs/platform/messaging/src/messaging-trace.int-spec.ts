@@ -2,7 +2,7 @@ import { SpanKind, trace, type SpanContext } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { Topics, type EventEnvelope } from '@rentguy/contracts';
 import { registerTracerProvider } from '@rentguy/platform/tracing';
-import { acquireKafkaShared, type Release } from './testing/kafka-outage.lock';
+import { acquireKafkaShared, type Release } from '@rentguy/testing/messaging';
 import {
   Cleanup,
   createTestSchema,
@@ -13,7 +13,7 @@ import {
   testLogLevels,
   testTopicPrefix,
   waitFor,
-} from './testing/messaging-test-kit';
+} from '@rentguy/testing/messaging';
 
 // Registers the W3C propagator, an async-context manager and a tracer provider, like
 // @rentguy/platform/tracing does in an app (minus the auto-instrumentations and the exporter).

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Topics, type EventEnvelope } from '@rentguy/contracts';
-import { acquireKafkaExclusive, type Release } from './testing/kafka-outage.lock';
+import { acquireKafkaExclusive, type Release } from '@rentguy/testing/messaging';
 import {
   Cleanup,
   TopicReader,
@@ -17,7 +17,7 @@ import {
   topicMessageCount,
   waitFor,
   type TestApp,
-} from './testing/messaging-test-kit';
+} from '@rentguy/testing/messaging';
 
 // Stops the shared local broker (tools/infra) and starts it again; holds the Kafka lock exclusively
 // so the other messaging test files never run against a stopped broker. The broker is left running.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { EventValidationError, Topics, type EventData } from '@rentguy/contracts';
 import { OutboxTransactionError } from './outbox.writer';
-import { acquireKafkaShared, type Release } from './testing/kafka-outage.lock';
+import { acquireKafkaShared, type Release } from '@rentguy/testing/messaging';
 import {
   Cleanup,
   TopicReader,
@@ -17,7 +17,7 @@ import {
   type TestApp,
   type TestAppOptions,
   type TestSchema,
-} from './testing/messaging-test-kit';
+} from '@rentguy/testing/messaging';
 
 const logLevels = testLogLevels(process.env.MESSAGING_TEST_LOGS);
 const kafka = testKafka();

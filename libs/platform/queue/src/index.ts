@@ -17,8 +17,4 @@ export {
 export { JobQueue } from './job-queue';
 export { JobSchedulers } from './job-schedulers';
 export { QueueInspector, type JobCounts } from './queue-inspector';
-/**
- * Helpers for integration tests only (random prefixes, obliterate, raw jobs, waiting for a state,
- * running a scheduled job now).
- */
-export * as queueTesting from './queue.testing';
+export { QueueRegistry } from './queue.registry';

@@ -3,14 +3,8 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@rentguy/platform/config';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import {
-  JobSchedulers,
-  OnJob,
-  QueueModule,
-  queueTesting,
-  type JobOutcome,
-  type QueueModuleOptions,
-} from './index';
+import { JobSchedulers, OnJob, QueueModule, type JobOutcome, type QueueModuleOptions } from './index';
+import { queueTesting } from '@rentguy/testing/queue';
 import { QueueRegistry } from './queue.registry';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

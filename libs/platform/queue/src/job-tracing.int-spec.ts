@@ -7,7 +7,8 @@ import { ConfigModule } from '@rentguy/platform/config';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
 import { registerTracerProvider } from '@rentguy/platform/tracing';
-import { JobQueue, OnJob, QueueModule, queueTesting, type JobOutcome } from './index';
+import { JobQueue, OnJob, QueueModule, type JobOutcome } from './index';
+import { queueTesting } from '@rentguy/testing/queue';
 
 /** Which trace each image job ran in, by image id. */
 const seen = new Map<string, string | undefined>();

@@ -12,12 +12,12 @@ import {
   QueueInspector,
   QueueModule,
   WorkerBootError,
-  queueTesting,
   type JobContext,
   type JobHandler,
   type JobOutcome,
   type QueueModuleOptions,
 } from './index';
+import { queueTesting } from '@rentguy/testing/queue';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const BACKOFF_MS = 50;

@@ -4,14 +4,8 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { ConfigModule } from '@rentguy/platform/config';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
-import {
-  JobQueue,
-  OnJob,
-  QueueModule,
-  queueTesting,
-  type JobOutcome,
-  type QueueModuleOptions,
-} from './index';
+import { JobQueue, OnJob, QueueModule, type JobOutcome, type QueueModuleOptions } from './index';
+import { queueTesting } from '@rentguy/testing/queue';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Topics, type EventData, type EventEnvelope } from '@rentguy/contracts';
 import { KafkaClient } from '@rentguy/platform/messaging';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
-import { queueTesting } from '@rentguy/platform/queue';
-import { waitUntil } from '@rentguy/platform/testing';
+import { queueTesting } from '@rentguy/testing/queue';
+import { waitUntil } from '@rentguy/testing/platform';
 import type { Producer } from 'kafkajs';
 import { BookingService } from './booking.service';
 import {
@@ -14,7 +14,7 @@ import {
   startRentalsTestApp,
   testUser,
   type RentalsTestApp,
-} from './testing/rentals-test.harness';
+} from '@rentguy/testing/rentals';
 
 describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
   let t: RentalsTestApp;

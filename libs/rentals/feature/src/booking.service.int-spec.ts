@@ -1,6 +1,6 @@
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
-import { queueTesting } from '@rentguy/platform/queue';
+import { queueTesting } from '@rentguy/testing/queue';
 import { BookingService } from './booking.service';
 import {
   daysFromToday,
@@ -10,7 +10,7 @@ import {
   startRentalsTestApp,
   testUser,
   type RentalsTestApp,
-} from './testing/rentals-test.harness';
+} from '@rentguy/testing/rentals';
 
 async function counterValue(t: RentalsTestApp, name: string): Promise<number> {
   const metric = t.app.get(MetricsRegistry).registry.getSingleMetric(name);

@@ -9,7 +9,8 @@ import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '@rentguy/platform/config';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
-import { OnJob, QueueInspector, QueueModule, queueTesting, type JobOutcome } from '@rentguy/platform/queue';
+import { OnJob, QueueInspector, QueueModule, type JobOutcome } from '@rentguy/platform/queue';
+import { queueTesting } from '@rentguy/testing/queue';
 import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
 import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
 import sharp from 'sharp';
@@ -19,7 +20,7 @@ import {
   testUser,
   type RentalsTestApp,
   type TestUser,
-} from './testing/rentals-test.harness';
+} from '@rentguy/testing/rentals';
 
 interface Reply {
   statusCode: number;

@@ -8,7 +8,8 @@ import { ConfigModule } from '@rentguy/platform/config';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { JobQueue, QueueModule, queueTesting, type JobSnapshot } from '@rentguy/platform/queue';
+import { JobQueue, QueueModule, type JobSnapshot } from '@rentguy/platform/queue';
+import { queueTesting } from '@rentguy/testing/queue';
 import { BLOB_STORAGE, StorageModule, type BlobStorage } from '@rentguy/platform/storage';
 import {
   ImageRepository,

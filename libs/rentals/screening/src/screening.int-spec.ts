@@ -6,7 +6,8 @@ import { DatabaseModule } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { MessagingModule } from '@rentguy/platform/messaging';
 import { MetricsModule } from '@rentguy/platform/metrics';
-import { JobQueue, QueueModule, queueTesting, type JobSnapshot } from '@rentguy/platform/queue';
+import { JobQueue, QueueModule, type JobSnapshot } from '@rentguy/platform/queue';
+import { queueTesting } from '@rentguy/testing/queue';
 import {
   ApplicationRepository,
   migrateRentals,

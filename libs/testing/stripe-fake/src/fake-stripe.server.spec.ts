@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { freePort, waitUntil } from '@rentguy/platform/testing';
+import { freePort, waitUntil } from '@rentguy/testing/platform';
 import Stripe from 'stripe';
 
 import { startFakeStripe, type FakeStripe, type FakeStripeOptions } from './fake-stripe.server';

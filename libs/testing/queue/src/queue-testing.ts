@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { jobSchedulers, type JobSchedulerId, type QueueName } from '@rentguy/contracts';
-import { JobSchedulers } from './job-schedulers';
-import { QueueInspector } from './queue-inspector';
-import { QueueRegistry } from './queue.registry';
-import type { JobSnapshot, JobStateName } from './queue.types';
+import {
+  JobSchedulers,
+  QueueInspector,
+  QueueRegistry,
+  type JobSnapshot,
+  type JobStateName,
+} from '@rentguy/platform/queue';
 
 /** A Redis key prefix unique to one test file or test, so parallel suites never share jobs. */
 export const randomPrefix = (): string => `test-${randomUUID().slice(0, 8)}`;

@@ -30,15 +30,15 @@ import {
   startEventConsumers,
 } from '@rentguy/platform/messaging';
 import { MetricsModule } from '@rentguy/platform/metrics';
-import { QueueModule, queueTesting } from '@rentguy/platform/queue';
+import { QueueModule } from '@rentguy/platform/queue';
+import { queueTesting } from '@rentguy/testing/queue';
 import { StorageModule } from '@rentguy/platform/storage';
 import { migrateRentals, rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { RentalsFeatureModule } from '../rentals-feature.module';
-import { rentalsFeatureConfig, rentalsQueueOptions } from '../rentals.config';
+import { RentalsFeatureModule, rentalsFeatureConfig, rentalsQueueOptions } from '@rentguy/rentals/feature';
 
 export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
 const JWT_KID = 'rentals-test';

@@ -10,17 +10,22 @@ import { ConfigModule } from '@rentguy/platform/config';
 import { DatabaseModule, type Tx } from '@rentguy/platform/database';
 import { HealthModule, ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { startEventConsumers } from '../consumers/event-consumers';
-import { InboxContext } from '../consumers/inbox.context';
-import { InboxTransport } from '../consumers/inbox.transport';
-import { OnEvent } from '../consumers/on-event.decorator';
-import { decodeHeaders } from '../event-headers';
-import { KafkaClient, type KafkaConsumer, type KafkaProducer } from '../kafka.client';
-import type { ConsumerRetryOptions, OutboxRelayOptions } from '../messaging.options';
-import { MessagingModule } from '../messaging.module';
-import { outboxMigrationSql } from '../outbox.migration';
-import { OutboxRelay } from '../outbox.relay';
-import { OutboxWriter } from '../outbox.writer';
+import {
+  InboxContext,
+  InboxTransport,
+  KafkaClient,
+  MessagingModule,
+  OnEvent,
+  OutboxRelay,
+  OutboxWriter,
+  decodeHeaders,
+  outboxMigrationSql,
+  startEventConsumers,
+  type ConsumerRetryOptions,
+  type KafkaConsumer,
+  type KafkaProducer,
+  type OutboxRelayOptions,
+} from '@rentguy/platform/messaging';
 
 // Integration tests only (never exported from the library): real PostgreSQL and Kafka, started by
 // the jest globalSetup (tools/test/integration-setup.js).

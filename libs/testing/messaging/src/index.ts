@@ -1,0 +1,2 @@
+export * from './kafka-outage.lock';
+export * from './messaging-test-kit';
