@@ -1,7 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { EdgeModule } from '@rentguy/gateway/edge';
-import { IDENTITY_SCHEMA, identityEntities, identityMigrations, IdentityModule } from '@rentguy/identity';
+import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity/data-access';
+import { IdentityModule } from '@rentguy/identity/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import type { GatewayConfig } from './config';

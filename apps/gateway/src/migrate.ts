@@ -1,4 +1,4 @@
-import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity';
+import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
 import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import { gatewayConfigSchema } from './config';

@@ -3,7 +3,7 @@ import { DatabaseModule } from '@rentguy/platform/database';
 import { QueueModule } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
 import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
-import { ImagesWorkerModule } from '@rentguy/rentals/images';
+import { ImageWorkerModule } from '@rentguy/rentals/image-worker';
 import { platformCoreModules } from '@rentguy/platform/http';
 import type { ImageWorkerConfig } from './config';
 
@@ -27,7 +27,7 @@ export class AppModule {
           workers: { images: { concurrency: config.IMAGE_WORKER_CONCURRENCY } },
         }),
         StorageModule.forRoot(),
-        ImagesWorkerModule,
+        ImageWorkerModule,
       ],
     };
   }

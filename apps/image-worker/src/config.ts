@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseConfig, databaseConfig, opsConfig, redisConfig, storageConfig } from '@rentguy/platform/config';
-import { imagesWorkerConfig } from '@rentguy/rentals/images';
+import { imageWorkerConfig } from '@rentguy/rentals/image-worker';
 
 export const imageWorkerConfigSchema = z.object({
   ...baseConfig,
@@ -8,7 +8,7 @@ export const imageWorkerConfigSchema = z.object({
   ...databaseConfig,
   ...redisConfig,
   ...storageConfig,
-  ...imagesWorkerConfig,
+  ...imageWorkerConfig,
 });
 
 export type ImageWorkerConfig = z.infer<typeof imageWorkerConfigSchema>;

@@ -2,11 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import {
   NOTIFICATIONS_SCHEMA,
-  NotificationsModule,
   notificationsEntities,
   notificationsMigrations,
-  notificationsQueueOptions,
-} from '@rentguy/notifications/feature';
+} from '@rentguy/notifications/data-access';
+import { NotificationsModule, notificationsQueueOptions } from '@rentguy/notifications/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule } from '@rentguy/platform/messaging';

@@ -5,7 +5,7 @@ import {
   NOTIFICATIONS_SCHEMA,
   notificationsEntities,
   notificationsMigrations,
-} from '@rentguy/notifications/feature';
+} from '@rentguy/notifications/data-access';
 
 // Only what migrating needs: a migration job must not fail on a missing SMTP or JWT setting.
 const migrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });

@@ -4,12 +4,8 @@ import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule } from '@rentguy/platform/messaging';
 import { QueueModule } from '@rentguy/platform/queue';
-import {
-  PaymentsModule,
-  paymentsEntities,
-  paymentsMigrations,
-  paymentsQueueOptions,
-} from '@rentguy/payments/feature';
+import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/data-access';
+import { PaymentsModule, paymentsQueueOptions } from '@rentguy/payments/feature';
 import { PAYMENTS_SCHEMA, type PaymentsConfig } from './config';
 
 @Module({})

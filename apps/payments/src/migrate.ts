@@ -1,6 +1,6 @@
 import { loadConfig, runService } from '@rentguy/platform/config';
 import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
-import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/feature';
+import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/data-access';
 import { PAYMENTS_SCHEMA, paymentsMigrateConfigSchema } from './config';
 
 runService('payments-migrate', async () => {

@@ -3,7 +3,7 @@ import { DatabaseModule } from '@rentguy/platform/database';
 import { MessagingModule } from '@rentguy/platform/messaging';
 import { QueueModule } from '@rentguy/platform/queue';
 import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
-import { ScreeningWorkerModule } from '@rentguy/rentals/screening';
+import { ScreeningWorkerModule } from '@rentguy/rentals/screening-worker';
 import { platformCoreModules } from '@rentguy/platform/http';
 import type { ScreeningWorkerAppConfig } from './config';
 

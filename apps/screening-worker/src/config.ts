@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { baseConfig, databaseConfig, kafkaConfig, opsConfig, redisConfig } from '@rentguy/platform/config';
-import { screeningWorkerConfig } from '@rentguy/rentals/screening';
+import { screeningWorkerConfig } from '@rentguy/rentals/screening-worker';
 
 export const screeningWorkerConfigSchema = z.object({
   ...baseConfig,

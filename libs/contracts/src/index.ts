@@ -2,3 +2,4 @@ export * from './errors';
 export * from './events';
 export * from './jobs';
 export * from './internal-api';
+export * from './roles';

@@ -23,11 +23,14 @@ import {
   type CaughtMail,
   type MailCatcher,
 } from '@rentguy/testing/platform';
-import { DeliveryService, DELIVERY_HEADER } from './deliveries/delivery.service';
-import { notificationsMigrations } from './migrations/notifications.migrations';
+import { DeliveryService, DELIVERY_HEADER } from './delivery.service';
+import {
+  notificationsMigrations,
+  NOTIFICATIONS_SCHEMA,
+  notificationsEntities,
+} from '@rentguy/notifications/data-access';
 import { notificationsQueueOptions, type NotificationsConfig } from './notifications.config';
 import { NotificationsModule } from './notifications.module';
-import { NOTIFICATIONS_SCHEMA, notificationsEntities } from './notifications.schema';
 
 // Real PostgreSQL (rentguy_test, real migrations), Redis (random BullMQ prefix), Kafka (random topic
 // prefix) and an SMTP sink; only the clock of the retry backoff is shortened.

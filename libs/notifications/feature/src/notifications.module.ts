@@ -1,10 +1,9 @@
 import { Module } from '@nestjs/common';
 import { BookingConfirmedConsumer } from './consumers/booking-confirmed.consumer';
-import { DeliveryRepository } from './deliveries/delivery.repository';
-import { DeliveryService } from './deliveries/delivery.service';
+import { DeliveryRepository, SmtpMailRepository } from '@rentguy/notifications/data-access';
+import { DeliveryService } from './delivery.service';
 import { EmailSendProcessor } from './jobs/email-send.processor';
 import { PendingDeliverySweeper } from './jobs/pending-delivery.sweeper';
-import { MailTransportRepository } from './mail/mail-transport.repository';
 
 /**
  * Domain events in, emails out: the `notifications` consumer group, the delivery ledger, the
@@ -16,7 +15,7 @@ import { MailTransportRepository } from './mail/mail-transport.repository';
   controllers: [BookingConfirmedConsumer],
   providers: [
     DeliveryRepository,
-    MailTransportRepository,
+    SmtpMailRepository,
     DeliveryService,
     EmailSendProcessor,
     PendingDeliverySweeper,

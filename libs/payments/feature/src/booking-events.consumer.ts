@@ -2,7 +2,7 @@ import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventEnvelope } from '@rentguy/contracts';
 import { InboxContext, OnEvent } from '@rentguy/platform/messaging';
-import { BookingProjectionRepository } from './data-access/booking-projection.repository';
+import { BookingProjectionRepository } from '@rentguy/payments/data-access';
 
 /**
  * Payments' consumer group (`consumerGroups.payments`): keeps the booking projection that decides

@@ -1,10 +1,7 @@
 export { PaymentsModule } from './payments.module';
 export { paymentsFeatureConfig, paymentsQueueOptions, type PaymentsFeatureConfig } from './payments.config';
-export { paymentsEntities } from './data-access/entities';
-export { paymentsMigrations } from './data-access/migrations';
 export { keepRawJsonBody } from './raw-body.parser';
 export { STRIPE_WEBHOOK_PATH } from './stripe-webhook.controller';
 export { PaymentReconciliationService, type ReconciliationResult } from './payment-reconciliation.service';
 export { WebhookInboxService } from './webhook-inbox.service';
 export type { PaymentView } from './payment.service';
-export type { PaymentStatus, PaymentProviderName } from './domain/payment-status';

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
-import { StripePaymentProvider } from './data-access/stripe-payment.provider';
-import type { PaymentProvider } from './domain/payment-provider';
-import type { PaymentProviderName } from './domain/payment-status';
+import { StripePaymentProvider } from '@rentguy/payments/data-access';
+import type { PaymentProvider, PaymentProviderName } from '@rentguy/payments/domain';
 
 /** The configured provider adapters by name. */
 @Injectable()

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Tx } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
-import { PaymentRepository, type Payment } from './data-access/payment.repository';
-import type { PaymentUpdate } from './domain/payment-provider';
-import { isForwardTransition, type PaymentProviderName } from './domain/payment-status';
+import { PaymentRepository, type Payment } from '@rentguy/payments/data-access';
+import { type PaymentUpdate, isForwardTransition, type PaymentProviderName } from '@rentguy/payments/domain';
 import { PaymentMetrics } from './payment.metrics';
 
 export type TransitionOutcome =

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Counter } from 'prom-client';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
-import type { PaymentProviderName, PaymentStatus } from './domain/payment-status';
+import type { PaymentProviderName, PaymentStatus } from '@rentguy/payments/domain';
 
 export type WebhookOutcome =
   | 'invalid_signature'

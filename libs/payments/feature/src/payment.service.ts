@@ -2,22 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type InternalBooking } from '@rentguy/contracts';
 import { TransactionRunner } from '@rentguy/platform/database';
-import type { ProjectedBookingStatus } from './data-access/booking-projection.entity';
 import {
+  type ProjectedBookingStatus,
   BookingProjectionRepository,
   type BookingProjection,
-} from './data-access/booking-projection.repository';
-import { PaymentRepository, type Payment } from './data-access/payment.repository';
-import { RentalsBookingRepository } from './data-access/rentals-booking.repository';
+  PaymentRepository,
+  type Payment,
+  RentalsBookingRepository,
+} from '@rentguy/payments/data-access';
 import {
   IN_FLIGHT_STATUSES,
   PAID_STATUSES,
   type PaymentProviderName,
   type PaymentStatus,
-} from './domain/payment-status';
+  type PaymentProvider,
+  type ProviderPayment,
+} from '@rentguy/payments/domain';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
-import type { PaymentProvider, ProviderPayment } from './domain/payment-provider';
 import { PaymentTransitionService } from './payment-transition.service';
 
 /** The guest paying, with the bearer token of their request (forwarded when rentals is asked). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { stripeConfig } from '@rentguy/platform/config';
+import { paymentsDataAccessConfig } from '@rentguy/payments/data-access';
 import type { QueueModuleOptions } from '@rentguy/platform/queue';
 
 const ms = z.coerce.number().int().positive();
@@ -9,15 +9,7 @@ const count = z.coerce.number().int().positive();
 
 /** The payments feature's own settings; the app spreads this into its config schema. */
 export const paymentsFeatureConfig = {
-  ...stripeConfig,
-  /** Per-request timeout of provider API calls. */
-  STRIPE_TIMEOUT_MS: ms.default(10_000),
-  /** Rentals' internal HTTP API, read when a booking has not reached the projection yet. */
-  RENTALS_URL: z.url().default('http://127.0.0.1:3001'),
-  /** Per-request timeout (connect and response headers) of a read from rentals. */
-  RENTALS_TIMEOUT_MS: ms.default(2_000),
-  /** Most keep-alive connections to rentals (undici pool size). */
-  RENTALS_CONNECTIONS: count.default(16),
+  ...paymentsDataAccessConfig,
   /** Fallback for webhook events whose in-process processing failed or never ran (crash, restart). */
   WEBHOOK_SWEEP_INTERVAL_MS: interval.default(5_000),
   /** A webhook event that failed this many times is left for a human (it stays in the inbox with its error). */

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import { BookingEventsConsumer } from './booking-events.consumer';
-import { BookingProjectionRepository } from './data-access/booking-projection.repository';
-import { PaymentRepository } from './data-access/payment.repository';
-import { RentalsBookingRepository } from './data-access/rentals-booking.repository';
-import { StripePaymentProvider } from './data-access/stripe-payment.provider';
-import { WebhookEventRepository } from './data-access/webhook-event.repository';
+import {
+  BookingProjectionRepository,
+  PaymentRepository,
+  RentalsBookingRepository,
+  StripePaymentProvider,
+  WebhookEventRepository,
+} from '@rentguy/payments/data-access';
 import { OutboxRetentionProcessor } from './outbox-retention.processor';
 import { PaymentController } from './payment.controller';
 import { PaymentMetrics } from './payment.metrics';

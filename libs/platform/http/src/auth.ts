@@ -9,10 +9,8 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
-import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { DomainError, ErrorCode, ROLES, type Role } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
-
-export type Role = 'guest' | 'host' | 'admin';
 
 /** Who is calling, from a verified access token. */
 export interface Principal {
@@ -26,8 +24,6 @@ interface JwtVerifyConfig {
   JWT_KEYS: { kid: string; secret: string }[];
   JWT_ISSUER: string;
 }
-
-const ROLES: readonly Role[] = ['guest', 'host', 'admin'];
 
 /** Verifies access tokens signed by the gateway; every configured key verifies, chosen by `kid`. */
 @Injectable()

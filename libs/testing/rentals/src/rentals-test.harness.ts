@@ -8,7 +8,7 @@ import multipart from '@fastify/multipart';
 import { Module, type LogLevel } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Topics } from '@rentguy/contracts';
+import { Topics, type Role } from '@rentguy/contracts';
 import {
   baseConfig,
   ConfigModule,
@@ -22,7 +22,7 @@ import {
 } from '@rentguy/platform/config';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, AuthGuard, ErrorFilter, type Role } from '@rentguy/platform/http';
+import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
 import {
   InboxTransport,
   KafkaClient,

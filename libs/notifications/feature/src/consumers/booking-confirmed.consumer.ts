@@ -3,7 +3,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventEnvelope } from '@rentguy/contracts';
 import { AfterCommitHooks } from '@rentguy/platform/database';
 import { InboxContext, OnEvent } from '@rentguy/platform/messaging';
-import { DeliveryService } from '../deliveries/delivery.service';
+import { DeliveryService } from '../delivery.service';
 
 /**
  * `booking.confirmed` → the guest's confirmation email: a ledger row in the inbox transaction, the

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { JobData } from '@rentguy/contracts';
 import { OnJob, type JobContext, type JobOutcome } from '@rentguy/platform/queue';
-import { DeliveryService } from '../deliveries/delivery.service';
+import { DeliveryService } from '../delivery.service';
 
 /** Handles the `email` queue. */
 @Injectable()

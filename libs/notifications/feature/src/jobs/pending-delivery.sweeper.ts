@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
-import { DeliveryService } from '../deliveries/delivery.service';
+import { DeliveryService } from '../delivery.service';
 import type { NotificationsConfig } from '../notifications.config';
 
 /**

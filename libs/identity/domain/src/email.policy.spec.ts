@@ -1,0 +1,7 @@
+import { normalizeEmail } from './email.policy';
+
+describe('normalizeEmail', () => {
+  it('lowercases and trims', () => {
+    expect(normalizeEmail('  Ann.Smith@Example.COM ')).toBe('ann.smith@example.com');
+  });
+});

@@ -1,0 +1,120 @@
+import { hash } from '@node-rs/argon2';
+import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { AccessTokenVerifier } from '@rentguy/platform/http';
+import { AccessTokenIssuer } from './access-token.issuer';
+import { AuthService } from './auth.service';
+import { PasswordHasher } from './password.hasher';
+import type { NewUser, User, UserRepository } from '@rentguy/identity/data-access';
+
+/** Stands in for the users table: same contract (null on a taken email), no business rules. */
+class InMemoryUsers {
+  readonly rows = new Map<string, User>();
+
+  async insert(user: NewUser): Promise<User | null> {
+    if ([...this.rows.values()].some((u) => u.email === user.email)) {
+      return null;
+    }
+    const row = { ...user, createdAt: new Date() };
+    this.rows.set(user.id, row);
+    return row;
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    return [...this.rows.values()].find((u) => u.email === email) ?? null;
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string): Promise<void> {
+    const row = this.rows.get(id);
+    if (row) {
+      row.passwordHash = passwordHash;
+    }
+  }
+}
+
+const jwt = {
+  JWT_KEYS: [{ kid: 'k1', secret: 'a-test-secret-of-at-least-32-characters' }],
+  JWT_ISSUER: 'rentguy',
+  JWT_TTL_SECONDS: 600,
+};
+
+function setup(): { auth: AuthService; users: InMemoryUsers; passwords: PasswordHasher } {
+  const users = new InMemoryUsers();
+  const passwords = new PasswordHasher();
+  passwords.onModuleInit();
+  const auth = new AuthService(users as unknown as UserRepository, passwords, new AccessTokenIssuer(jwt));
+  return { auth, users, passwords };
+}
+
+async function errorOf(promise: Promise<unknown>): Promise<DomainError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(DomainError);
+  return error as DomainError;
+}
+
+describe('AuthService', () => {
+  const registration = {
+    email: 'Ann@Example.com',
+    password: 'correct horse battery',
+    name: 'Ann',
+    role: 'guest' as const,
+  };
+
+  it('registers with the email lowercased and returns a token for the new user', async () => {
+    const { auth, users } = setup();
+
+    const result = await auth.register(registration);
+
+    expect(result.user).toEqual({ id: expect.any(String), email: 'ann@example.com', role: 'guest' });
+    expect([...users.rows.values()][0]?.passwordHash).toMatch(/^\$argon2id\$/);
+    const principal = await new AccessTokenVerifier(jwt).verify(result.accessToken);
+    expect(principal).toEqual({ id: result.user.id, email: 'ann@example.com', name: 'Ann', role: 'guest' });
+  });
+
+  it('refuses a second account whose email differs only in case', async () => {
+    const { auth } = setup();
+    await auth.register(registration);
+
+    const error = await errorOf(auth.register({ ...registration, email: 'ANN@example.com' }));
+
+    expect(error.code).toBe(ErrorCode.EmailTaken);
+  });
+
+  it('logs in case-insensitively with a bearer token', async () => {
+    const { auth } = setup();
+    await auth.register(registration);
+
+    const result = await auth.login({ email: 'aNN@example.COM', password: 'correct horse battery' });
+
+    expect(result).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 600 });
+  });
+
+  it('answers a wrong password and an unknown email identically, after a verification either way', async () => {
+    const { auth, passwords } = setup();
+    await auth.register(registration);
+    const dummy = jest.spyOn(passwords, 'verifyDummy');
+
+    const wrong = await errorOf(auth.login({ email: 'ann@example.com', password: 'wrong horse battery' }));
+    expect(dummy).not.toHaveBeenCalled();
+    const unknown = await errorOf(
+      auth.login({ email: 'bob@example.com', password: 'correct horse battery' }),
+    );
+    expect(dummy).toHaveBeenCalledTimes(1);
+
+    expect([wrong.code, wrong.message]).toEqual([ErrorCode.InvalidCredentials, 'invalid email or password']);
+    expect([unknown.code, unknown.message]).toEqual([wrong.code, wrong.message]);
+  });
+
+  it('upgrades a hash made with older parameters on a successful login', async () => {
+    const { auth, users } = setup();
+    const { user } = await auth.register(registration);
+    const weak = await hash('correct horse battery', { memoryCost: 4096, timeCost: 1 });
+    await users.updatePasswordHash(user.id, weak);
+
+    await auth.login({ email: 'ann@example.com', password: 'correct horse battery' });
+
+    expect(users.rows.get(user.id)?.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+});

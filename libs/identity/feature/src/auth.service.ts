@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { UserRepository, type User } from '@rentguy/identity/data-access';
+import { normalizeEmail } from '@rentguy/identity/domain';
+import { AccessTokenIssuer } from './access-token.issuer';
+import type { LoginDto, LoginResponse } from './login.dto';
+import { PasswordHasher } from './password.hasher';
+import type { RegisterDto, RegisterResponse } from './register.dto';
+
+const INVALID_CREDENTIALS = 'invalid email or password';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly passwords: PasswordHasher,
+    private readonly tokens: AccessTokenIssuer,
+  ) {}
+
+  async register(dto: RegisterDto): Promise<RegisterResponse> {
+    const user = await this.users.insert({
+      id: randomUUID(),
+      email: normalizeEmail(dto.email),
+      passwordHash: await this.passwords.hash(dto.password),
+      name: dto.name,
+      role: dto.role,
+    });
+    if (!user) {
+      throw new DomainError(ErrorCode.EmailTaken, 'an account with this email already exists');
+    }
+    const { token } = await this.tokens.issue(principalOf(user));
+    return { user: { id: user.id, email: user.email, role: user.role }, accessToken: token };
+  }
+
+  async login(dto: LoginDto): Promise<LoginResponse> {
+    const user = await this.users.findByEmail(normalizeEmail(dto.email));
+    // Unknown accounts still pay for one verification, so timing does not reveal who is registered.
+    const valid = user
+      ? await this.passwords.verify(user.passwordHash, dto.password)
+      : await this.passwords.verifyDummy(dto.password);
+    if (!user || !valid) {
+      throw new DomainError(ErrorCode.InvalidCredentials, INVALID_CREDENTIALS);
+    }
+    if (this.passwords.needsRehash(user.passwordHash)) {
+      await this.users.updatePasswordHash(user.id, await this.passwords.hash(dto.password));
+    }
+    const { token, expiresIn } = await this.tokens.issue(principalOf(user));
+    return { accessToken: token, tokenType: 'Bearer', expiresIn };
+  }
+}
+
+function principalOf(user: User): { id: string; email: string; name: string; role: User['role'] } {
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AccessTokenIssuer } from './access-token.issuer';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { PasswordHasher } from './password.hasher';
+import { UserEntity, UserRepository } from '@rentguy/identity/data-access';
+
+/** Registration and login (`/v1/auth/*`). Needs `DatabaseModule.forRoot` with the identity schema. */
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity])],
+  controllers: [AuthController],
+  providers: [AuthService, UserRepository, PasswordHasher, AccessTokenIssuer],
+  exports: [AccessTokenIssuer],
+})
+export class IdentityModule {}

@@ -1,0 +1,4 @@
+export { IdentityModule } from './identity.module';
+export { AccessTokenIssuer, type IssuedAccessToken } from './access-token.issuer';
+export { registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
+export { loginSchema, type LoginDto, type LoginResponse } from './login.dto';

@@ -1,5 +1,0 @@
-export { IdentityModule } from './identity.module';
-export { IDENTITY_SCHEMA, identityEntities, identityMigrations } from './identity.schema';
-export { AccessTokenIssuer, type IssuedAccessToken } from './access-token.issuer';
-export { registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
-export { loginSchema, type LoginDto, type LoginResponse } from './login.dto';

@@ -1,0 +1,9 @@
+export { LOCALES, DEFAULT_LOCALE, type Locale, type RenderedEmail } from './email-template.model';
+export {
+  templateCatalog,
+  isTemplateName,
+  renderStoredEmail,
+  resolveLocale,
+  type TemplateName,
+  type TemplatePayload,
+} from './template-catalog';

@@ -1,0 +1,14 @@
+export { paymentsDataAccessConfig, type PaymentsDataAccessConfig } from './payments-data-access.config';
+export { paymentsEntities } from './entities';
+export { paymentsMigrations } from './migrations';
+export { PaymentRepository, type Payment, type NewPayment } from './payment.repository';
+export {
+  BookingProjectionRepository,
+  type BookingProjection,
+  type HeldBooking,
+  type ReadBooking,
+} from './booking-projection.repository';
+export type { ProjectedBookingStatus } from './booking-projection.entity';
+export { WebhookEventRepository, type StoredWebhookEvent } from './webhook-event.repository';
+export { RentalsBookingRepository } from './rentals-booking.repository';
+export { StripePaymentProvider } from './stripe-payment.provider';

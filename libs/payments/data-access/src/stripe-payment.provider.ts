@@ -1,0 +1,227 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import Stripe from 'stripe';
+import { z } from 'zod';
+import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { APP_CONFIG } from '@rentguy/platform/config';
+import type {
+  CreateProviderPayment,
+  CreateProviderRefund,
+  PaymentProvider,
+  PaymentUpdate,
+  ProviderPayment,
+  ProviderRefund,
+  WebhookDelivery,
+  PaymentStatus,
+} from '@rentguy/payments/domain';
+import type { PaymentsDataAccessConfig } from './payments-data-access.config';
+
+/** Stripe's signature tolerance: a replayed delivery older than this is refused. */
+const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/** Stripe PaymentIntent statuses in our vocabulary: everything not final is still pending. */
+export function paymentStatusOfIntent(status: Stripe.PaymentIntent.Status): PaymentStatus {
+  switch (status) {
+    case 'requires_payment_method':
+    case 'requires_confirmation':
+    case 'requires_action':
+    case 'requires_capture':
+    case 'processing':
+      return 'pending';
+    case 'succeeded':
+      return 'succeeded';
+    case 'canceled':
+      return 'canceled';
+    default:
+      // A status newer than this adapter is not final for us: reconciliation keeps asking.
+      return 'pending';
+  }
+}
+
+const EVENT_STATUS: Record<string, PaymentStatus> = {
+  'payment_intent.succeeded': 'succeeded',
+  'payment_intent.payment_failed': 'failed',
+  'payment_intent.canceled': 'canceled',
+};
+
+const intentEventSchema = z.object({
+  data: z.object({
+    object: z.object({
+      id: z.string().min(1),
+      amount: z.number().int().nullish(),
+      amount_received: z.number().int().nullish(),
+      currency: z.string().nullish(),
+      metadata: z.record(z.string(), z.string()).nullish(),
+      last_payment_error: z.object({ message: z.string().nullish(), code: z.string().nullish() }).nullish(),
+      cancellation_reason: z.string().nullish(),
+    }),
+  }),
+});
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The payment news of a stored Stripe event, or null for event types we do not act on. */
+export function paymentUpdateOfStripeEvent(event: WebhookDelivery): PaymentUpdate | null {
+  const status = EVENT_STATUS[event.type];
+  if (!status) {
+    return null;
+  }
+  const intent = intentEventSchema.parse(event.payload).data.object;
+  const paymentId = intent.metadata?.['paymentId'];
+  let failureReason: string | null = null;
+  if (status === 'failed') {
+    failureReason = intent.last_payment_error?.message ?? intent.last_payment_error?.code ?? 'payment_failed';
+  } else if (status === 'canceled') {
+    failureReason = intent.cancellation_reason ?? 'canceled';
+  }
+  return {
+    providerPaymentId: intent.id,
+    paymentId: paymentId && UUID.test(paymentId) ? paymentId : null,
+    status,
+    failureReason,
+    // A success is checked against what was actually collected, not what was asked for.
+    amount: (status === 'succeeded' ? intent.amount_received : undefined) ?? intent.amount ?? null,
+    currency: intent.currency ? intent.currency.toUpperCase() : null,
+  };
+}
+
+/** The idempotency key of canceling our payment's intent: one cancel per payment, whoever asks. */
+export function cancelIdempotencyKeyOf(paymentId: string): string {
+  return `${paymentId}:cancel`;
+}
+
+/** The Stripe adapter: the only code that talks to Stripe, through the official SDK. */
+@Injectable()
+export class StripePaymentProvider implements PaymentProvider {
+  readonly name = 'stripe' as const;
+  private readonly logger = new Logger(StripePaymentProvider.name);
+  private readonly stripe: Stripe;
+
+  constructor(@Inject(APP_CONFIG) private readonly config: PaymentsDataAccessConfig) {
+    this.stripe = new Stripe(config.STRIPE_SECRET_KEY, {
+      maxNetworkRetries: 2,
+      timeout: config.STRIPE_TIMEOUT_MS,
+      telemetry: false,
+      ...apiEndpointOf(config.STRIPE_API_BASE_URL),
+    });
+  }
+
+  async create(request: CreateProviderPayment): Promise<ProviderPayment> {
+    const intent = await this.call('create payment intent', () =>
+      this.stripe.paymentIntents.create(
+        {
+          amount: request.amount,
+          currency: request.currency.toLowerCase(),
+          metadata: { paymentId: request.paymentId, bookingId: request.bookingId },
+          automatic_payment_methods: { enabled: true },
+        },
+        { idempotencyKey: request.paymentId },
+      ),
+    );
+    return providerPaymentOf(intent);
+  }
+
+  async fetchStatus(providerPaymentId: string): Promise<ProviderPayment> {
+    const intent = await this.call('retrieve payment intent', () =>
+      this.stripe.paymentIntents.retrieve(providerPaymentId),
+    );
+    return providerPaymentOf(intent);
+  }
+
+  async cancel(providerPaymentId: string, paymentId: string): Promise<ProviderPayment> {
+    const canceled = await this.call('cancel payment intent', () =>
+      this.stripe.paymentIntents
+        .cancel(
+          providerPaymentId,
+          { cancellation_reason: 'abandoned' },
+          { idempotencyKey: cancelIdempotencyKeyOf(paymentId) },
+        )
+        .catch((error: unknown) => {
+          // Already succeeded or canceled: the caller must learn which, not fail.
+          if (
+            error instanceof Stripe.errors.StripeError &&
+            error.code === 'payment_intent_unexpected_state'
+          ) {
+            return null;
+          }
+          throw error;
+        }),
+    );
+    return canceled ? providerPaymentOf(canceled) : this.fetchStatus(providerPaymentId);
+  }
+
+  async refund(request: CreateProviderRefund): Promise<ProviderRefund> {
+    const refund = await this.call('create refund', () =>
+      this.stripe.refunds.create(
+        {
+          payment_intent: request.providerPaymentId,
+          ...(request.amount !== undefined && { amount: request.amount }),
+        },
+        { idempotencyKey: request.refundId },
+      ),
+    );
+    const status = refund.status === 'requires_action' || !refund.status ? 'pending' : refund.status;
+    return { providerRefundId: refund.id, status: status as ProviderRefund['status'] };
+  }
+
+  parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): WebhookDelivery {
+    const signature = headers['stripe-signature'];
+    if (typeof signature !== 'string' || signature === '') {
+      throw new DomainError(ErrorCode.InvalidSignature, 'missing Stripe-Signature header');
+    }
+    let event: Stripe.Event;
+    try {
+      event = this.stripe.webhooks.constructEvent(
+        rawBody,
+        signature,
+        this.config.STRIPE_WEBHOOK_SECRET,
+        WEBHOOK_TOLERANCE_SECONDS,
+      );
+    } catch {
+      throw new DomainError(ErrorCode.InvalidSignature, 'webhook signature verification failed');
+    }
+    return { eventId: event.id, type: event.type, payload: event as unknown as Record<string, unknown> };
+  }
+
+  paymentUpdateOf(event: WebhookDelivery): Promise<PaymentUpdate | null> {
+    return Promise.resolve(paymentUpdateOfStripeEvent(event));
+  }
+
+  /** Provider failures become 503 for the caller; the SDK has already retried transient ones. */
+  private async call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      const stripeError = error instanceof Stripe.errors.StripeError ? error : undefined;
+      this.logger.warn(
+        `stripe ${what} failed: ${stripeError ? `${stripeError.type} ${stripeError.statusCode ?? ''} ${stripeError.message}` : String(error)}`,
+      );
+      throw new DomainError(ErrorCode.UpstreamUnavailable, 'payment provider unavailable, try again', {
+        provider: 'stripe',
+        ...(stripeError?.code && { providerCode: stripeError.code }),
+      });
+    }
+  }
+}
+
+function providerPaymentOf(intent: Stripe.PaymentIntent): ProviderPayment {
+  return {
+    providerPaymentId: intent.id,
+    status: paymentStatusOfIntent(intent.status),
+    clientSecret: intent.client_secret,
+    failureReason: intent.last_payment_error?.message ?? null,
+    amount: intent.status === 'succeeded' ? intent.amount_received : intent.amount,
+    currency: intent.currency.toUpperCase(),
+  };
+}
+
+/** SDK host/port/protocol from STRIPE_API_BASE_URL (a local fake in tests); Stripe's own when unset. */
+export function apiEndpointOf(
+  baseUrl: string | undefined,
+): Pick<Stripe.StripeConfig, 'host' | 'port' | 'protocol'> {
+  if (!baseUrl) {
+    return {};
+  }
+  const url = new URL(baseUrl);
+  const protocol = url.protocol === 'http:' ? 'http' : 'https';
+  return { host: url.hostname, port: url.port || (protocol === 'http' ? 80 : 443), protocol };
+}

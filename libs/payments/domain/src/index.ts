@@ -1,0 +1,2 @@
+export * from './payment-status';
+export type * from './payment-provider';
