@@ -12,6 +12,7 @@ export {
   type AppName,
   type AppPorts,
   type PlatformOptions,
+  type RestartPolicy,
   type RunningApp,
   type RunningPlatform,
 } from './platform-runner';
