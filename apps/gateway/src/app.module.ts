@@ -13,7 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('gateway', config),
+        ...platformCoreModules('gateway', config, { requires: [] }),
         DatabaseModule.forRoot({
           schema: IDENTITY_SCHEMA,
           entities: identityEntities,

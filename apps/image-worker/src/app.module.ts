@@ -14,7 +14,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('image-worker', config),
+        ...platformCoreModules('image-worker', config, { requires: [] }),
         // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
         DatabaseModule.forRoot({
           schema: 'rentals',

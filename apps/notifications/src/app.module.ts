@@ -18,7 +18,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('notifications', config),
+        ...platformCoreModules('notifications', config, { requires: ['postgres'] }),
         DatabaseModule.forRoot({
           schema: NOTIFICATIONS_SCHEMA,
           entities: notificationsEntities,

@@ -14,7 +14,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('payments', config),
+        ...platformCoreModules('payments', config, { requires: ['postgres'] }),
         DatabaseModule.forRoot({
           schema: PAYMENTS_SCHEMA,
           entities: paymentsEntities,

@@ -15,7 +15,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('rentals', config),
+        ...platformCoreModules('rentals', config, { requires: ['postgres'] }),
         DatabaseModule.forRoot({
           schema: 'rentals',
           entities: rentalsEntities,

@@ -13,7 +13,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('screening-worker', config),
+        ...platformCoreModules('screening-worker', config, { requires: [] }),
         // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
         DatabaseModule.forRoot({
           schema: 'rentals',

@@ -27,7 +27,7 @@ const config = {
   imports: [
     ConfigModule.forRoot(config),
     MetricsModule,
-    HealthModule,
+    HealthModule.forRoot({ requires: [] }),
     DatabaseModule.forRoot({
       schema: IDENTITY_SCHEMA,
       entities: identityEntities,

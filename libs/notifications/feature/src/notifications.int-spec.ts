@@ -91,7 +91,7 @@ describe('notifications: booking.confirmed → email', () => {
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule,
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         DatabaseModule.forRoot({
           schema: NOTIFICATIONS_SCHEMA,
           entities: notificationsEntities,

@@ -110,7 +110,7 @@ function testModule(stripeBaseUrl: string, rentalsUrl: string): DynamicModule {
     imports: [
       ConfigModule.forRoot(config),
       MetricsModule,
-      HealthModule,
+      HealthModule.forRoot({ requires: [] }),
       DatabaseModule.forRoot({
         schema: SCHEMA,
         entities: paymentsEntities,

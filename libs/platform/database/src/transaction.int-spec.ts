@@ -17,7 +17,7 @@ const schema = `db_test_${Array.from({ length: 10 }, () => String.fromCharCode(9
   imports: [
     ConfigModule.forRoot({ DATABASE_URL, DATABASE_POOL_SIZE: 4, DATABASE_SLOW_QUERY_MS: 5000 }),
     MetricsModule,
-    HealthModule,
+    HealthModule.forRoot({ requires: [] }),
     DatabaseModule.forRoot({ schema, entities: [], migrations: [], applicationName: 'database-int-spec' }),
   ],
 })

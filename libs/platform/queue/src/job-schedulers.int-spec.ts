@@ -52,7 +52,7 @@ describe('job schedulers with a real Redis', () => {
     const app = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ REDIS_URL }),
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({
           queues: ['rentals-maintenance'],

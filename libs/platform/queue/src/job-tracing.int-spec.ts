@@ -35,7 +35,7 @@ describe('trace context through jobs', () => {
     app = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ REDIS_URL }),
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({
           queues: ['images'],

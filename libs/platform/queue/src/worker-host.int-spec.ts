@@ -54,7 +54,7 @@ describe('QueueModule with a real Redis', () => {
     const app = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ REDIS_URL }),
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({
           queues: ['images', 'email'],

@@ -49,7 +49,7 @@ describe('WorkerHost shutdown', () => {
     const app = await Test.createTestingModule({
       imports: [
         ConfigModule.forRoot({ REDIS_URL }),
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({
           queues: ['images'],

@@ -540,7 +540,7 @@ async function startScreeningWorker(
       imports: [
         ConfigModule.forRoot(config),
         MetricsModule,
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         QueueModule.forRoot({ queues: ['screening'], workers: { screening: {} }, prefix: t.queuePrefix }),
       ],
       providers: [processor],

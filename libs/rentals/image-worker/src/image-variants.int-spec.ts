@@ -50,7 +50,7 @@ describe('image worker with PostgreSQL, Redis and filesystem storage', () => {
           IMAGE_VARIANT_QUALITY: 80,
         }),
         MetricsModule,
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         DatabaseModule.forRoot({
           schema: 'rentals',
           entities: rentalsEntities,

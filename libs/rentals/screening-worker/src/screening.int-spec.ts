@@ -42,7 +42,7 @@ const config = {
 const infrastructure = [
   ConfigModule.forRoot(config),
   MetricsModule,
-  HealthModule,
+  HealthModule.forRoot({ requires: [] }),
   DatabaseModule.forRoot({
     schema: 'rentals',
     entities: rentalsEntities,

@@ -193,7 +193,7 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
     imports: [
       ConfigModule.forRoot(config),
       MetricsModule,
-      HealthModule,
+      HealthModule.forRoot({ requires: [] }),
       DatabaseModule.forRoot({
         schema: options.schema,
         entities: [],

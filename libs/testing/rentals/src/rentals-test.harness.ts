@@ -143,7 +143,7 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
     imports: [
       ConfigModule.forRoot(config),
       MetricsModule,
-      HealthModule,
+      HealthModule.forRoot({ requires: [] }),
       DatabaseModule.forRoot({
         schema: 'rentals',
         entities: rentalsEntities,
