@@ -20,7 +20,7 @@ import { WebhookInboxService } from './webhook-inbox.service';
 /**
  * Payments: payment requests, provider webhooks, reconciliation and the booking projection (from
  * rentals' events, read through from rentals' internal HTTP API when a payment outruns them).
- * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsEntities`,
+ * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsSchema`,
  * MessagingModule, QueueModule (`paymentsQueueOptions(config)`), MetricsModule and HealthModule
  * from the app.
  */

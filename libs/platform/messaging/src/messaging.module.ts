@@ -7,6 +7,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
+import { assertSchemaName } from '@rentguy/platform/database';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { InboxTransport } from './consumers/inbox.transport';
 import { KafkaClient } from './kafka.client';
@@ -19,7 +20,6 @@ import {
   type MessagingModuleOptions,
   type ResolvedMessagingOptions,
 } from './messaging.options';
-import { assertSchemaName } from './outbox.migration';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxWriter } from './outbox.writer';
 

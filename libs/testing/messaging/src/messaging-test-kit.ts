@@ -4,10 +4,10 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { ConsumerGroup, EventData, EventEnvelope } from '@rentguy/contracts';
 import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule, type Tx } from '@rentguy/platform/database';
+import { DatabaseModule, migrateSchema, migrationSchemaOf, type Tx } from '@rentguy/platform/database';
 import { HealthModule, ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import {
@@ -19,7 +19,7 @@ import {
   OutboxRelay,
   OutboxWriter,
   decodeHeaders,
-  outboxMigrationSql,
+  outboxMigration,
   startEventConsumers,
   type ConsumerRetryOptions,
   type KafkaConsumer,
@@ -102,18 +102,34 @@ export interface TestSchema {
   drop(): Promise<void>;
 }
 
-/** A throwaway schema `msg_test_<random>` with the outbox migration applied. */
+/**
+ * A throwaway schema `msg_test_<random>`, migrated the way a service's is (`migrateSchema`): the
+ * outbox migration, then `extraDdl` of the test's own tables.
+ */
 export async function createTestSchema(
   extraDdl: (schema: string) => string[] = () => [],
 ): Promise<TestSchema> {
   const name = `msg_test_${randomName()}`;
+  class CreateTestTables1767000000001 implements MigrationInterface {
+    name = 'CreateTestTables1767000000001';
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      for (const sql of extraDdl(migrationSchemaOf(queryRunner))) {
+        await queryRunner.query(sql);
+      }
+    }
+
+    async down(): Promise<void> {
+      // The test drops the whole schema.
+    }
+  }
+  await migrateSchema(
+    { name, migrations: [outboxMigration('CreateOutbox1767000000000'), CreateTestTables1767000000001] },
+    { url: TEST_DATABASE_URL, applicationName: 'messaging-int-test-migrate' },
+  );
   const client = new Client({ connectionString: TEST_DATABASE_URL });
   client.on('error', () => undefined);
   await client.connect();
-  await client.query(`CREATE SCHEMA "${name}"`);
-  for (const sql of [...outboxMigrationSql(name).up, ...extraDdl(name)]) {
-    await client.query(sql);
-  }
   return {
     name,
     query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
@@ -195,9 +211,7 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
       MetricsModule,
       HealthModule,
       DatabaseModule.forRoot({
-        schema: options.schema,
-        entities: [],
-        migrations: [],
+        schema: { name: options.schema, migrations: [] },
         applicationName: 'messaging-int-test',
       }),
       MessagingModule.forRoot({
