@@ -21,6 +21,7 @@ export class AppModule {
           schema: paymentsSchema.name,
           relay: true,
           consumerGroup: 'payments',
+          outboxRetentionQueue: 'payments-maintenance',
         }),
         QueueModule.forRoot(paymentsQueueOptions(config)),
         PaymentsModule,

@@ -22,6 +22,7 @@ export class AppModule {
           schema: rentalsSchema.name,
           relay: true,
           consumerGroup: 'rentals',
+          outboxRetentionQueue: 'rentals-maintenance',
         }),
         QueueModule.forRoot(rentalsQueueOptions(config)),
         StorageModule.forRoot(),

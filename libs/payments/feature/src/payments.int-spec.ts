@@ -120,6 +120,7 @@ function testModule(stripeBaseUrl: string, rentalsUrl: string): DynamicModule {
         relay: true,
         consumerGroup: 'payments',
         topicPrefix: TOPIC_PREFIX,
+        outboxRetentionQueue: 'payments-maintenance',
       }),
       QueueModule.forRoot({ ...paymentsQueueOptions(config), prefix: QUEUE_PREFIX }),
       PaymentsModule,

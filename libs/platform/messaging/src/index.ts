@@ -3,6 +3,7 @@ export type {
   MessagingConfig,
   MessagingModuleOptions,
   OutboxRelayOptions,
+  OutboxRetentionQueue,
   ConsumerRetryOptions,
 } from './messaging.options';
 export type { BackoffOptions } from './backoff';

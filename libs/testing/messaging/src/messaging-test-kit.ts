@@ -1,5 +1,12 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { Controller, Inject, Module, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import {
+  Controller,
+  Inject,
+  Injectable,
+  Module,
+  type INestApplicationContext,
+  type LogLevel,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -26,11 +33,14 @@ import {
   type KafkaProducer,
   type OutboxRelayOptions,
 } from '@rentguy/platform/messaging';
+import { OnJob, QueueModule, type JobOutcome } from '@rentguy/platform/queue';
+import { queueTesting } from '@rentguy/testing/queue';
 
-// Integration tests only (never exported from the library): real PostgreSQL and Kafka, started by
-// the jest globalSetup (tools/test/integration-setup.js).
+// Integration tests only (never exported from the library): real PostgreSQL and Kafka (and Redis for
+// an app that works a queue), started by the jest globalSetup (tools/test/integration-setup.js).
 export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
 export const TEST_BROKERS = ['127.0.0.1:9092'];
+const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** Nest log levels for test apps: none, unless the spec's debug flag (MESSAGING_TEST_LOGS=1) is set. */
 export function testLogLevels(flag: string | undefined): LogLevel[] | false {
@@ -179,6 +189,26 @@ export interface TestAppOptions {
   groupPrefix?: string;
   /** The group the app claims to run (default `rentals`, the one `consume` matches). */
   consumerGroup?: ConsumerGroup;
+  /**
+   * Makes the app work `payments-maintenance` (under a BullMQ prefix of its own, schedulers off)
+   * with the outbox's `outbox.prune` handler (`outboxRetentionQueue`); the queue's other jobs get
+   * handlers that do nothing.
+   */
+  maintenance?: boolean;
+}
+
+/** The jobs of `payments-maintenance` that are not the outbox's, for an app that works the queue. */
+@Injectable()
+class OtherMaintenanceJobs {
+  @OnJob('payments-maintenance', 'payments.reconcile')
+  reconcile(): Promise<JobOutcome> {
+    return Promise.resolve({ status: 'skipped', reason: 'not under test' });
+  }
+
+  @OnJob('payments-maintenance', 'webhook-inbox.sweep')
+  sweep(): Promise<JobOutcome> {
+    return Promise.resolve({ status: 'skipped', reason: 'not under test' });
+  }
 }
 
 export interface TestApp {
@@ -201,9 +231,27 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
     DATABASE_POOL_SIZE: 5,
     DATABASE_SLOW_QUERY_MS: 5_000,
     KAFKA_BROKERS: TEST_BROKERS,
+    REDIS_URL: TEST_REDIS_URL,
     ...(options.groupPrefix ? { KAFKA_GROUP_PREFIX: options.groupPrefix } : {}),
   };
   const consume = options.consume;
+  const maintenance = options.maintenance
+    ? {
+        imports: [
+          QueueModule.forRoot({
+            queues: ['payments-maintenance'],
+            workers: { 'payments-maintenance': {} },
+            schedules: {
+              'payments-reconciliation': 0,
+              'payments-webhook-inbox': 0,
+              'payments-outbox-retention': 0,
+            },
+            prefix: queueTesting.randomPrefix(),
+          }),
+        ],
+        providers: [OtherMaintenanceJobs],
+      }
+    : { imports: [], providers: [] };
 
   @Module({
     imports: [
@@ -222,10 +270,12 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
         relayOptions: options.relayOptions,
         consumerRetry: options.consumerRetry,
         ...(consume ? { consumerGroup: options.consumerGroup ?? 'rentals' } : {}),
+        ...(options.maintenance ? { outboxRetentionQueue: 'payments-maintenance' as const } : {}),
       }),
+      ...maintenance.imports,
     ],
     controllers: consume ? [PaymentSucceededTestConsumer] : [],
-    providers: consume ? [{ provide: TEST_HANDLER, useValue: consume }] : [],
+    providers: [...(consume ? [{ provide: TEST_HANDLER, useValue: consume }] : []), ...maintenance.providers],
   })
   class MessagingTestAppModule {}
 
@@ -261,7 +311,16 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
     metrics: app.get(MetricsRegistry),
     readiness: app.get(ReadinessRegistry),
     relay: options.relay ? app.get(OutboxRelay) : undefined,
-    close: () => (closing ??= app.close()),
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          if (options.maintenance) {
+            await queueTesting.obliterateQueues(app);
+          }
+        } finally {
+          await app.close();
+        }
+      })()),
   };
 }
 

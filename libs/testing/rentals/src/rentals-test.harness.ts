@@ -152,6 +152,7 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
         relay: false,
         consumerGroup: 'rentals',
         topicPrefix,
+        outboxRetentionQueue: 'rentals-maintenance',
       }),
       QueueModule.forRoot({ ...rentalsQueueOptions(config), prefix: queuePrefix }),
       StorageModule.forRoot(),
