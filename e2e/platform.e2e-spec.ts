@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import sharp from 'sharp';
+import Stripe from 'stripe';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import {
   APP_NAMES,
@@ -166,6 +167,37 @@ describe('RentGuy through the gateway', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('refuses a NUL character in any field with 400 naming the field, on every service', async () => {
+    const nul = 'a\u0000b';
+    const register = await api.post<Json>('/v1/auth/register', {
+      email: `nul-${unique}@example.com`,
+      password,
+      name: nul,
+      role: 'guest',
+    });
+    const login = await api.post<Json>('/v1/auth/login', { email: nul, password });
+    const property = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: nul,
+        description: nul,
+        city: nul,
+        country: 'NL',
+        nightlyPrice: 100,
+        currency: 'EUR',
+        maxGuests: 1,
+      },
+      tokens.host,
+    );
+    const fieldsOf = (body: Json) =>
+      ((body.error as Json).details as { fields: { path: string }[] }).fields.map((f) => f.path);
+    expect([register.status, login.status, property.status]).toEqual([400, 400, 400]);
+    expect(fieldsOf(register.body)).toEqual(['name']);
+    expect(fieldsOf(login.body)).toEqual(['email']);
+    expect(fieldsOf(property.body)).toEqual(['title', 'description', 'city']);
+    expect((property.body.error as Json).code).toBe('validation_failed');
+  });
+
   it('3. holds a booking priced by the server, rejects an overlap, hides it from strangers', async () => {
     const checkIn = isoDay(30);
     const checkOut = isoDay(33);
@@ -263,6 +295,33 @@ describe('RentGuy through the gateway', () => {
     const deliveries = stripe.deliveries.filter((d) => d.eventId === eventId);
     expect(deliveries.length).toBeGreaterThanOrEqual(3);
     expect(deliveries.every((d) => d.status === 200)).toBe(true);
+  });
+
+  it('answers 400 to signed webhooks dated in the future or carrying no usable event', async () => {
+    const post = (payload: string, timestamp?: number) =>
+      api.request('POST', '/v1/webhooks/stripe', {
+        body: payload,
+        headers: {
+          'content-type': 'application/json',
+          'stripe-signature': Stripe.webhooks.generateTestHeaderString({
+            payload,
+            secret: webhookSecret,
+            timestamp,
+          }),
+        },
+      });
+    const event = JSON.stringify({
+      id: `evt_future_${unique}`,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      data: { object: { id: paymentIntentId } },
+    });
+    const future = await post(event, Math.floor(Date.now() / 1000) + 3600);
+    const notAnEvent = await post('{"hello":"world"}');
+    const empty = await post('[]');
+    expect([future.status, notAnEvent.status, empty.status]).toEqual([400, 400, 400]);
+    expect((future.body as Json).error).toMatchObject({ code: 'invalid_signature' });
+    expect((notAnEvent.body as Json).error).toMatchObject({ code: 'validation_failed' });
   });
 
   it('6. confirms the booking once the payment succeeded', async () => {

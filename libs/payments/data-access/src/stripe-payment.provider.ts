@@ -168,7 +168,7 @@ export class StripePaymentProvider implements PaymentProvider {
     if (typeof signature !== 'string' || signature === '') {
       throw new DomainError(ErrorCode.InvalidSignature, 'missing Stripe-Signature header');
     }
-    let event: Stripe.Event;
+    let event: unknown;
     try {
       event = this.stripe.webhooks.constructEvent(
         rawBody,
@@ -179,7 +179,18 @@ export class StripePaymentProvider implements PaymentProvider {
     } catch {
       throw new DomainError(ErrorCode.InvalidSignature, 'webhook signature verification failed');
     }
-    return { eventId: event.id, type: event.type, payload: event as unknown as Record<string, unknown> };
+    // The SDK refuses only signatures that are too old; one dated in the future is as suspect.
+    if (signedAtOf(signature) - Date.now() / 1000 > WEBHOOK_TOLERANCE_SECONDS) {
+      throw new DomainError(ErrorCode.InvalidSignature, 'webhook signature is dated in the future');
+    }
+    const parsed = stripeEventSchema.safeParse(event);
+    if (!parsed.success) {
+      // Signed with our secret but not an event: retrying it would never help, so it is a 400.
+      throw new DomainError(ErrorCode.ValidationFailed, 'webhook payload is not a Stripe event', {
+        fields: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      });
+    }
+    return { eventId: parsed.data.id, type: parsed.data.type, payload: parsed.data };
   }
 
   paymentUpdateOf(event: WebhookDelivery): Promise<PaymentUpdate | null> {
@@ -212,6 +223,19 @@ function providerPaymentOf(intent: Stripe.PaymentIntent): ProviderPayment {
     amount: intent.status === 'succeeded' ? intent.amount_received : intent.amount,
     currency: intent.currency.toUpperCase(),
   };
+}
+
+/** What every Stripe event has, whatever its type; anything else signed with our secret is refused. */
+const stripeEventSchema = z.looseObject({
+  id: z.string().min(1).max(255),
+  type: z.string().min(1).max(255),
+  data: z.looseObject({ object: z.looseObject({}) }),
+});
+
+/** The `t=` of a Stripe-Signature header (already verified, so it is present), in Unix seconds. */
+function signedAtOf(signature: string): number {
+  const t = signature.split(',').find((part) => part.startsWith('t='));
+  return Number(t?.slice(2));
 }
 
 /** SDK host/port/protocol from STRIPE_API_BASE_URL (a local fake in tests); Stripe's own when unset. */

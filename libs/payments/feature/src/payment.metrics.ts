@@ -5,6 +5,7 @@ import type { PaymentProviderName, PaymentStatus } from '@rentguy/payments/domai
 
 export type WebhookOutcome =
   | 'invalid_signature'
+  | 'invalid_payload'
   | 'received'
   | 'duplicate'
   | 'applied'

@@ -627,6 +627,82 @@ describe('POST /v1/webhooks/stripe', () => {
     expect(await webhookRows(eventId)).toEqual([]);
   });
 
+  it('refuses a signature dated more than 300 s from now in either direction, and stores nothing', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const attempts = [now + 3600, now + 301, now - 3600].map(async (timestamp) => {
+      const eventId = `evt_skewed_${letters(8)}`;
+      const payload = JSON.stringify({
+        id: eventId,
+        object: 'event',
+        type: 'payment_intent.succeeded',
+        data: { object: { id: 'pi_x' } },
+      });
+      const signature = Stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: WEBHOOK_SECRET,
+        timestamp,
+      });
+      return { eventId, response: await postWebhook(payload, signature) };
+    });
+    for (const { eventId, response } of await Promise.all(attempts)) {
+      expect(response).toEqual({
+        status: 400,
+        body: { error: expect.objectContaining({ code: 'invalid_signature' }) },
+      });
+      expect(await webhookRows(eventId)).toEqual([]);
+    }
+    // Clock skew within the tolerance is fine.
+    const eventId = await fake.sendEvent('customer.created', {
+      id: `cus_${letters(10)}`,
+      object: 'customer',
+    });
+    expect(fake.deliveries.filter((d) => d.eventId === eventId).map((d) => d.status)).toEqual([200]);
+  });
+
+  it('answers 400, never 5xx, to a correctly signed payload that is not a usable event', async () => {
+    const nulId = `evt_nul_${letters(8)}`;
+    const payloads = [
+      '{"hello":"world"}',
+      '[]',
+      '"just a string"',
+      JSON.stringify({ id: '', object: 'event', type: 'payment_intent.succeeded', data: { object: {} } }),
+      JSON.stringify({
+        id: nulId,
+        object: 'event',
+        type: 'payment_intent.succeeded',
+        data: { object: { id: 'pi_\u0000x' } },
+      }),
+      JSON.stringify({
+        id: `evt_\u0000${letters(4)}`,
+        object: 'event',
+        type: 'customer.created',
+        data: { object: {} },
+      }),
+    ];
+    const before = await counterValue('webhook_events_total', {
+      provider: 'stripe',
+      type: 'unknown',
+      outcome: 'invalid_payload',
+    });
+    for (const payload of payloads) {
+      const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+      const response = await postWebhook(payload, signature);
+      expect({ payload, ...response }).toEqual({
+        payload,
+        status: 400,
+        body: { error: expect.objectContaining({ code: 'validation_failed' }) },
+      });
+    }
+    expect(await webhookRows(nulId)).toEqual([]);
+    expect(
+      await counterValue('webhook_events_total', {
+        provider: 'stripe',
+        type: 'unknown',
+        outcome: 'invalid_payload',
+      }),
+    ).toBe(before + payloads.length);
+  });
+
   it('marks the payment succeeded and emits exactly one payment.succeeded', async () => {
     const { booking, payment } = await pendingPayment();
 

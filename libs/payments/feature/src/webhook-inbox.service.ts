@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nes
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { APP_CONFIG } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
+import { refuseNulCharacters } from '@rentguy/platform/http';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import { WebhookEventRepository, type StoredWebhookEvent } from '@rentguy/payments/data-access';
 import type { PaymentProviderName } from '@rentguy/payments/domain';
@@ -44,9 +45,13 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     let delivery;
     try {
       delivery = provider.parseWebhook(rawBody, headers);
+      // A verified event the inbox cannot store (PostgreSQL jsonb holds no NUL) is bad input.
+      refuseNulCharacters(delivery.payload, 'webhook payload holds NUL characters');
     } catch (error) {
       if (error instanceof DomainError && error.code === ErrorCode.InvalidSignature) {
         this.metrics.webhookEvent(providerName, 'unknown', 'invalid_signature');
+      } else if (error instanceof DomainError && error.code === ErrorCode.ValidationFailed) {
+        this.metrics.webhookEvent(providerName, 'unknown', 'invalid_payload');
       }
       throw error;
     }
