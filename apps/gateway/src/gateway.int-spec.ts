@@ -3,9 +3,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity/data-access';
+import { identitySchema } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
-import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { migrateSchema } from '@rentguy/platform/database';
 import { ErrorFilter } from '@rentguy/platform/http';
 import { AppModule } from './app.module';
 import { configureGateway } from './bootstrap';
@@ -35,17 +35,10 @@ beforeAll(async () => {
       LOG_LEVEL: 'silent',
     },
   });
-  await runMigrations(
-    serviceDataSourceOptions({
-      url: config.DATABASE_URL,
-      schema: IDENTITY_SCHEMA,
-      poolSize: 1,
-      slowQueryMs: 500,
-      applicationName: 'gateway-int-spec-migrate',
-      entities: identityEntities,
-      migrations: identityMigrations,
-    }),
-  );
+  await migrateSchema(identitySchema, {
+    url: config.DATABASE_URL,
+    applicationName: 'gateway-int-spec-migrate',
+  });
   app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), new FastifyAdapter(), {
     logger: false,
   });

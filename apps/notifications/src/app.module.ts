@@ -1,10 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import {
-  NOTIFICATIONS_SCHEMA,
-  notificationsEntities,
-  notificationsMigrations,
-} from '@rentguy/notifications/data-access';
+import { notificationsSchema } from '@rentguy/notifications/data-access';
 import { NotificationsModule, notificationsQueueOptions } from '@rentguy/notifications/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
@@ -19,16 +15,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...platformCoreModules('notifications', config, { requires: ['postgres'] }),
-        DatabaseModule.forRoot({
-          schema: NOTIFICATIONS_SCHEMA,
-          entities: notificationsEntities,
-          migrations: notificationsMigrations,
-          applicationName: 'notifications',
-        }),
+        DatabaseModule.forRoot({ schema: notificationsSchema, applicationName: 'notifications' }),
         // No relay yet: the service publishes no events until `notifications.delivery.v1` is specified.
         MessagingModule.forRoot({
           clientId: config.KAFKA_CLIENT_ID ?? 'notifications',
-          schema: NOTIFICATIONS_SCHEMA,
+          schema: notificationsSchema.name,
           relay: false,
           consumerGroup: 'notifications',
         }),

@@ -4,9 +4,9 @@ import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule } from '@rentguy/platform/messaging';
 import { QueueModule } from '@rentguy/platform/queue';
-import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/data-access';
+import { paymentsSchema } from '@rentguy/payments/data-access';
 import { PaymentsModule, paymentsQueueOptions } from '@rentguy/payments/feature';
-import { PAYMENTS_SCHEMA, type PaymentsConfig } from './config';
+import type { PaymentsConfig } from './config';
 
 @Module({})
 export class AppModule {
@@ -15,17 +15,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...platformCoreModules('payments', config, { requires: ['postgres'] }),
-        DatabaseModule.forRoot({
-          schema: PAYMENTS_SCHEMA,
-          entities: paymentsEntities,
-          migrations: paymentsMigrations,
-          applicationName: 'payments',
-        }),
+        DatabaseModule.forRoot({ schema: paymentsSchema, applicationName: 'payments' }),
         MessagingModule.forRoot({
           clientId: config.KAFKA_CLIENT_ID ?? 'payments',
-          schema: PAYMENTS_SCHEMA,
+          schema: paymentsSchema.name,
           relay: true,
           consumerGroup: 'payments',
+          outboxRetentionQueue: 'payments-maintenance',
         }),
         QueueModule.forRoot(paymentsQueueOptions(config)),
         PaymentsModule,

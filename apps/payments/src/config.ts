@@ -9,9 +9,6 @@ import {
 } from '@rentguy/platform/config';
 import { paymentsFeatureConfig } from '@rentguy/payments/feature';
 
-/** The service's own PostgreSQL schema. */
-export const PAYMENTS_SCHEMA = 'payments';
-
 export const paymentsConfigSchema = z.object({
   ...baseConfig,
   ...httpConfig(3002, 9102),
@@ -23,6 +20,3 @@ export const paymentsConfigSchema = z.object({
 });
 
 export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;
-
-/** What `migrate` needs: only the database. */
-export const paymentsMigrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });

@@ -5,7 +5,7 @@ import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/pl
 import { MessagingModule } from '@rentguy/platform/messaging';
 import { QueueModule } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
-import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import { rentalsSchema } from '@rentguy/rentals/data-access';
 import { RentalsFeatureModule, rentalsQueueOptions } from '@rentguy/rentals/feature';
 import type { RentalsConfig } from './config';
 
@@ -16,17 +16,13 @@ export class AppModule {
       module: AppModule,
       imports: [
         ...platformCoreModules('rentals', config, { requires: ['postgres'] }),
-        DatabaseModule.forRoot({
-          schema: 'rentals',
-          entities: rentalsEntities,
-          migrations: rentalsMigrations,
-          applicationName: 'rentals',
-        }),
+        DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'rentals' }),
         MessagingModule.forRoot({
           clientId: config.KAFKA_CLIENT_ID ?? 'rentals',
-          schema: 'rentals',
+          schema: rentalsSchema.name,
           relay: true,
           consumerGroup: 'rentals',
+          outboxRetentionQueue: 'rentals-maintenance',
         }),
         QueueModule.forRoot(rentalsQueueOptions(config)),
         StorageModule.forRoot(),

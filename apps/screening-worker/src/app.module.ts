@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { MessagingModule } from '@rentguy/platform/messaging';
 import { QueueModule } from '@rentguy/platform/queue';
-import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import { rentalsSchema } from '@rentguy/rentals/data-access';
 import { ScreeningWorkerModule } from '@rentguy/rentals/screening-worker';
 import { platformCoreModules } from '@rentguy/platform/http';
 import type { ScreeningWorkerAppConfig } from './config';
@@ -15,16 +15,11 @@ export class AppModule {
       imports: [
         ...platformCoreModules('screening-worker', config, { requires: [] }),
         // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
-        DatabaseModule.forRoot({
-          schema: 'rentals',
-          entities: rentalsEntities,
-          migrations: rentalsMigrations,
-          applicationName: 'screening-worker',
-        }),
+        DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'screening-worker' }),
         // Writes `application.screened` to the rentals outbox; the rentals app's relay publishes it.
         MessagingModule.forRoot({
           clientId: config.KAFKA_CLIENT_ID ?? 'screening-worker',
-          schema: 'rentals',
+          schema: rentalsSchema.name,
           relay: false,
         }),
         QueueModule.forRoot({

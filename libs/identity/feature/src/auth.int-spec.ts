@@ -4,11 +4,11 @@ import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
 import { MetricsModule } from '@rentguy/platform/metrics';
-import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity/data-access';
+import { identitySchema } from '@rentguy/identity/data-access';
 import { IdentityModule } from './identity.module';
 
 const config = {
@@ -28,12 +28,7 @@ const config = {
     ConfigModule.forRoot(config),
     MetricsModule,
     HealthModule.forRoot({ requires: [] }),
-    DatabaseModule.forRoot({
-      schema: IDENTITY_SCHEMA,
-      entities: identityEntities,
-      migrations: identityMigrations,
-      applicationName: 'identity-int-spec',
-    }),
+    DatabaseModule.forRoot({ schema: identitySchema, applicationName: 'identity-int-spec' }),
     IdentityModule,
   ],
   providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
@@ -48,17 +43,10 @@ const email = (name = 'ann'): string => `${name}.${randomUUID().slice(0, 8)}@exa
 const password = 'correct horse battery staple';
 
 beforeAll(async () => {
-  await runMigrations(
-    serviceDataSourceOptions({
-      url: config.DATABASE_URL,
-      schema: IDENTITY_SCHEMA,
-      poolSize: 1,
-      slowQueryMs: 500,
-      applicationName: 'identity-int-spec-migrate',
-      entities: identityEntities,
-      migrations: identityMigrations,
-    }),
-  );
+  await migrateSchema(identitySchema, {
+    url: config.DATABASE_URL,
+    applicationName: 'identity-int-spec-migrate',
+  });
   app = await NestFactory.create<NestFastifyApplication>(IdentityTestModule, new FastifyAdapter(), {
     logger: false,
   });

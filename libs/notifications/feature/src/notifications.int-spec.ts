@@ -5,7 +5,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { Topics, jobId, type EventData, type EventEnvelope } from '@rentguy/contracts';
 import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import {
   KafkaClient,
@@ -24,11 +24,7 @@ import {
   type MailCatcher,
 } from '@rentguy/testing/platform';
 import { DeliveryService, DELIVERY_HEADER } from './delivery.service';
-import {
-  notificationsMigrations,
-  NOTIFICATIONS_SCHEMA,
-  notificationsEntities,
-} from '@rentguy/notifications/data-access';
+import { notificationsSchema } from '@rentguy/notifications/data-access';
 import { notificationsQueueOptions, type NotificationsConfig } from './notifications.config';
 import { NotificationsModule } from './notifications.module';
 
@@ -92,15 +88,10 @@ describe('notifications: booking.confirmed → email', () => {
         ConfigModule.forRoot(config),
         MetricsModule,
         HealthModule.forRoot({ requires: [] }),
-        DatabaseModule.forRoot({
-          schema: NOTIFICATIONS_SCHEMA,
-          entities: notificationsEntities,
-          migrations: notificationsMigrations,
-          applicationName: 'notifications-int-test',
-        }),
+        DatabaseModule.forRoot({ schema: notificationsSchema, applicationName: 'notifications-int-test' }),
         MessagingModule.forRoot({
           clientId: 'notifications-int-test',
-          schema: NOTIFICATIONS_SCHEMA,
+          schema: notificationsSchema.name,
           relay: false,
           consumerGroup: 'notifications',
           topicPrefix,
@@ -435,19 +426,12 @@ async function resetSchema(): Promise<void> {
   const dataSource = new DataSource({ type: 'postgres', url: DATABASE_URL });
   await dataSource.initialize();
   try {
-    await dataSource.query(`DROP SCHEMA IF EXISTS ${NOTIFICATIONS_SCHEMA} CASCADE`);
+    await dataSource.query(`DROP SCHEMA IF EXISTS ${notificationsSchema.name} CASCADE`);
   } finally {
     await dataSource.destroy();
   }
-  await runMigrations(
-    serviceDataSourceOptions({
-      url: DATABASE_URL,
-      schema: NOTIFICATIONS_SCHEMA,
-      poolSize: 1,
-      slowQueryMs: 1000,
-      applicationName: 'notifications-int-test-migrate',
-      entities: notificationsEntities,
-      migrations: notificationsMigrations,
-    }),
-  );
+  await migrateSchema(notificationsSchema, {
+    url: DATABASE_URL,
+    applicationName: 'notifications-int-test-migrate',
+  });
 }

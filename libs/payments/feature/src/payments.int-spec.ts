@@ -17,7 +17,7 @@ import {
   loadConfig,
   redisConfig,
 } from '@rentguy/platform/config';
-import { DatabaseModule, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
 import { KafkaClient, MessagingModule, startEventConsumers } from '@rentguy/platform/messaging';
@@ -26,7 +26,7 @@ import { QueueModule } from '@rentguy/platform/queue';
 import { queueTesting } from '@rentguy/testing/queue';
 import { waitUntil } from '@rentguy/testing/platform';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
-import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/data-access';
+import { paymentsSchema } from '@rentguy/payments/data-access';
 import { paymentsFeatureConfig, paymentsQueueOptions } from './payments.config';
 import { PaymentsModule } from './payments.module';
 import { keepRawJsonBody } from './raw-body.parser';
@@ -46,6 +46,8 @@ const JWT_SECRET = 'payments-integration-test-secret-0123456789';
 const letters = (n: number) =>
   Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
 const SCHEMA = `payments_it_${letters(10)}`;
+/** The payments migrations and entities, in this run's own schema. */
+const testSchema = { ...paymentsSchema, name: SCHEMA };
 const TOPIC_PREFIX = `test.${letters(10)}.`;
 
 const testConfigSchema = z.object({
@@ -111,18 +113,14 @@ function testModule(stripeBaseUrl: string, rentalsUrl: string): DynamicModule {
       ConfigModule.forRoot(config),
       MetricsModule,
       HealthModule.forRoot({ requires: [] }),
-      DatabaseModule.forRoot({
-        schema: SCHEMA,
-        entities: paymentsEntities,
-        migrations: paymentsMigrations,
-        applicationName: 'payments-int-test',
-      }),
+      DatabaseModule.forRoot({ schema: testSchema, applicationName: 'payments-int-test' }),
       MessagingModule.forRoot({
         clientId: 'payments-int-test',
         schema: SCHEMA,
         relay: true,
         consumerGroup: 'payments',
         topicPrefix: TOPIC_PREFIX,
+        outboxRetentionQueue: 'payments-maintenance',
       }),
       QueueModule.forRoot({ ...paymentsQueueOptions(config), prefix: QUEUE_PREFIX }),
       PaymentsModule,
@@ -381,17 +379,7 @@ async function pendingPayment(): Promise<{
 beforeAll(async () => {
   db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
-  await runMigrations(
-    serviceDataSourceOptions({
-      url: DATABASE_URL,
-      schema: SCHEMA,
-      poolSize: 1,
-      slowQueryMs: 5_000,
-      applicationName: 'payments-int-test-migrate',
-      entities: paymentsEntities,
-      migrations: paymentsMigrations,
-    }),
-  );
+  await migrateSchema(testSchema, { url: DATABASE_URL, applicationName: 'payments-int-test-migrate' });
   kafka = new KafkaClient({ clientId: 'payments-int-test-admin', brokers: [KAFKA_BROKERS] });
   await kafka.ensureTopics(
     [Topics.booking, Topics.payment].map((topic) => ({

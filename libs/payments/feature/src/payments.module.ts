@@ -7,7 +7,6 @@ import {
   StripePaymentProvider,
   WebhookEventRepository,
 } from '@rentguy/payments/data-access';
-import { OutboxRetentionProcessor } from './outbox-retention.processor';
 import { PaymentController } from './payment.controller';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
@@ -20,9 +19,9 @@ import { WebhookInboxService } from './webhook-inbox.service';
 /**
  * Payments: payment requests, provider webhooks, reconciliation and the booking projection (from
  * rentals' events, read through from rentals' internal HTTP API when a payment outruns them).
- * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsEntities`,
- * MessagingModule, QueueModule (`paymentsQueueOptions(config)`), MetricsModule and HealthModule
- * from the app.
+ * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsSchema`,
+ * MessagingModule (with `outboxRetentionQueue: 'payments-maintenance'`, the queue's `outbox.prune`
+ * handler), QueueModule (`paymentsQueueOptions(config)`), MetricsModule and HealthModule from the app.
  */
 @Module({
   controllers: [PaymentController, StripeWebhookController, BookingEventsConsumer],
@@ -38,7 +37,6 @@ import { WebhookInboxService } from './webhook-inbox.service';
     PaymentService,
     WebhookInboxService,
     PaymentReconciliationService,
-    OutboxRetentionProcessor,
   ],
   exports: [PaymentReconciliationService, WebhookInboxService],
 })

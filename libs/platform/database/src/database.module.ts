@@ -15,10 +15,8 @@ export interface DatabaseConfig {
   DATABASE_SLOW_QUERY_MS: number;
 }
 
-export type DatabaseModuleOptions = Pick<
-  ServiceDataSourceOptions,
-  'schema' | 'entities' | 'migrations' | 'applicationName'
->;
+/** The service's schema (`ServiceSchema`, from its data-access library) and the pool's name. */
+export type DatabaseModuleOptions = Pick<ServiceDataSourceOptions, 'schema' | 'applicationName'>;
 
 /** Registers the postgres readiness check and pool metrics for the app's data source. */
 @Injectable()

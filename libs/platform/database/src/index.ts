@@ -1,5 +1,7 @@
+export * from './service-schema';
 export * from './data-source-options';
 export * from './migrate';
+export * from './migrate.command';
 export * from './database.module';
 export * from './redacting-typeorm.logger';
 export * from './sql-state.util';

@@ -44,9 +44,7 @@ beforeAll(async () => {
     imports: [
       ...platformCoreModules('rentals', config, { requires: ['postgres'] }),
       DatabaseModule.forRoot({
-        schema: 'public',
-        entities: [],
-        migrations: [],
+        schema: { name: 'public', migrations: [] },
         applicationName: 'readiness-int',
       }),
       QueueModule.forRoot({ queues: ['images'], prefix: queueTesting.randomPrefix() }),

@@ -3,6 +3,7 @@ export type {
   MessagingConfig,
   MessagingModuleOptions,
   OutboxRelayOptions,
+  OutboxRetentionQueue,
   ConsumerRetryOptions,
 } from './messaging.options';
 export type { BackoffOptions } from './backoff';
@@ -10,7 +11,7 @@ export { KafkaClient, type KafkaClientOptions, type KafkaConsumer, type KafkaPro
 export { decodeHeaders } from './event-headers';
 export { OutboxWriter, OutboxTransactionError } from './outbox.writer';
 export { OutboxRelay } from './outbox.relay';
-export { outboxMigrationSql } from './outbox.migration';
+export { outboxMigration, outboxMigrationSql } from './outbox.migration';
 export { startEventConsumers } from './consumers/event-consumers';
 export { InboxContext, type MessageOrigin } from './consumers/inbox.context';
 export { InboxTransport, EventHandlerSetError, findEventHandlerProblems } from './consumers/inbox.transport';

@@ -7,6 +7,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import { APP_CONFIG } from '@rentguy/platform/config';
+import { assertSchemaName } from '@rentguy/platform/database';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { InboxTransport } from './consumers/inbox.transport';
 import { KafkaClient } from './kafka.client';
@@ -19,7 +20,7 @@ import {
   type MessagingModuleOptions,
   type ResolvedMessagingOptions,
 } from './messaging.options';
-import { assertSchemaName } from './outbox.migration';
+import { outboxRetentionHandler } from './outbox-retention.handler';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxWriter } from './outbox.writer';
 
@@ -70,10 +71,11 @@ function resolveOptions(
 
 /**
  * Kafka for one service: the transactional outbox (`OutboxWriter`, plus the relay when `relay` is
- * true), the consumer group's inbox transport (`InboxTransport`, when `consumerGroup` is set) and
- * the `kafka` readiness check. Reads `KAFKA_BROKERS`
- * and `DATABASE_URL` from `APP_CONFIG`; needs the app's TypeORM `DataSource`, `ReadinessRegistry`
- * and `MetricsRegistry` (DatabaseModule, HealthModule, MetricsModule).
+ * true), the consumer group's inbox transport (`InboxTransport`, when `consumerGroup` is set), the
+ * outbox retention job's handler (when `outboxRetentionQueue` is set) and the `kafka` readiness
+ * check. Reads `KAFKA_BROKERS` and `DATABASE_URL` from `APP_CONFIG`; needs the app's TypeORM
+ * `DataSource`, `ReadinessRegistry` and `MetricsRegistry` (DatabaseModule, HealthModule,
+ * MetricsModule), and the app's `QueueModule` when it handles the retention job.
  */
 @Module({})
 export class MessagingModule {
@@ -96,6 +98,7 @@ export class MessagingModule {
       OutboxWriter,
       ...(options.consumerGroup ? [InboxTransport] : []),
       ...(options.relay ? [OutboxRelay] : []),
+      ...(options.outboxRetentionQueue ? [outboxRetentionHandler(options.outboxRetentionQueue)] : []),
     ];
     return {
       module: MessagingModule,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule } from '@rentguy/platform/database';
+import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import { JobQueue, QueueModule, type JobSnapshot } from '@rentguy/platform/queue';
@@ -13,10 +13,8 @@ import { queueTesting } from '@rentguy/testing/queue';
 import { BLOB_STORAGE, StorageModule, type BlobStorage } from '@rentguy/platform/storage';
 import {
   ImageRepository,
-  migrateRentals,
   PropertyRepository,
-  rentalsEntities,
-  rentalsMigrations,
+  rentalsSchema,
   type ImageEntity,
 } from '@rentguy/rentals/data-access';
 import sharp from 'sharp';
@@ -35,7 +33,7 @@ describe('image worker with PostgreSQL, Redis and filesystem storage', () => {
   let propertyId: string;
 
   beforeAll(async () => {
-    await migrateRentals({ url: DATABASE_URL });
+    await migrateSchema(rentalsSchema, { url: DATABASE_URL, applicationName: 'image-worker-test-migrate' });
     blobDir = await mkdtemp(join(tmpdir(), 'rentguy-images-'));
     @Module({
       imports: [
@@ -51,12 +49,7 @@ describe('image worker with PostgreSQL, Redis and filesystem storage', () => {
         }),
         MetricsModule,
         HealthModule.forRoot({ requires: [] }),
-        DatabaseModule.forRoot({
-          schema: 'rentals',
-          entities: rentalsEntities,
-          migrations: rentalsMigrations,
-          applicationName: 'image-worker-test',
-        }),
+        DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'image-worker-test' }),
         QueueModule.forRoot({
           queues: ['images'],
           workers: { images: { concurrency: 2 } },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule } from '@rentguy/platform/database';
+import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { MessagingModule } from '@rentguy/platform/messaging';
 import { MetricsModule } from '@rentguy/platform/metrics';
@@ -10,11 +10,9 @@ import { JobQueue, QueueModule, type JobSnapshot } from '@rentguy/platform/queue
 import { queueTesting } from '@rentguy/testing/queue';
 import {
   ApplicationRepository,
-  migrateRentals,
   PropertyRepository,
   RentalsDataAccessModule,
-  rentalsEntities,
-  rentalsMigrations,
+  rentalsSchema,
   type ApplicationEntity,
 } from '@rentguy/rentals/data-access';
 import { DataSource } from 'typeorm';
@@ -43,13 +41,8 @@ const infrastructure = [
   ConfigModule.forRoot(config),
   MetricsModule,
   HealthModule.forRoot({ requires: [] }),
-  DatabaseModule.forRoot({
-    schema: 'rentals',
-    entities: rentalsEntities,
-    migrations: rentalsMigrations,
-    applicationName: 'screening-worker-test',
-  }),
-  MessagingModule.forRoot({ clientId: 'screening-worker-test', schema: 'rentals', relay: false }),
+  DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'screening-worker-test' }),
+  MessagingModule.forRoot({ clientId: 'screening-worker-test', schema: rentalsSchema.name, relay: false }),
 ];
 
 interface OutboxRow {
@@ -66,7 +59,10 @@ describe('screening worker with PostgreSQL and Redis', () => {
   let propertyId: string;
 
   beforeAll(async () => {
-    await migrateRentals({ url: DATABASE_URL });
+    await migrateSchema(rentalsSchema, {
+      url: DATABASE_URL,
+      applicationName: 'screening-worker-test-migrate',
+    });
     @Module({
       imports: [
         ...infrastructure,

@@ -121,12 +121,23 @@ function collectLines(child: ChildProcess, sink: (line: string) => void): void {
   }
 }
 
-/** Runs each service's `migrate` command in turn; rejects with the output of the one that failed. */
-export async function migrateAll(root: string, env: Record<string, string>): Promise<void> {
+/**
+ * Runs each service's `migrate` command in turn (`npm start`, `npm run db:migrate`, the e2e suite and
+ * the bench all migrate through here); `onLine` receives their output. Rejects with the output of
+ * the one that failed.
+ */
+export async function migrateAll(
+  root: string,
+  env: Record<string, string>,
+  onLine?: (app: AppName, line: string) => void,
+): Promise<void> {
   for (const app of MIGRATING_APPS) {
     const child = spawnNode(root, `dist/apps/${app}/src/migrate.js`, env);
     const output: string[] = [];
-    collectLines(child, (line) => output.push(line));
+    collectLines(child, (line) => {
+      output.push(line);
+      onLine?.(app, line);
+    });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     if (code !== 0) {
       throw new Error(`migrations of ${app} failed (exit ${code}):\n${output.slice(-30).join('\n')}`);

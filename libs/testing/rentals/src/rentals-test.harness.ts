@@ -20,7 +20,7 @@ import {
   redisConfig,
   storageConfig,
 } from '@rentguy/platform/config';
-import { DatabaseModule } from '@rentguy/platform/database';
+import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
 import {
@@ -33,7 +33,7 @@ import { MetricsModule } from '@rentguy/platform/metrics';
 import { QueueModule } from '@rentguy/platform/queue';
 import { queueTesting } from '@rentguy/testing/queue';
 import { StorageModule } from '@rentguy/platform/storage';
-import { migrateRentals, rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import { rentalsSchema } from '@rentguy/rentals/data-access';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
@@ -91,7 +91,7 @@ let migrated: Promise<string[]> | undefined;
 
 /** Applies the real rentals migrations to rentguy_test once per test file. */
 export function migrateTestDatabase(): Promise<string[]> {
-  migrated ??= migrateRentals({ url: TEST_DATABASE_URL, applicationName: 'rentals-int-test' });
+  migrated ??= migrateSchema(rentalsSchema, { url: TEST_DATABASE_URL, applicationName: 'rentals-int-test' });
   return migrated;
 }
 
@@ -144,19 +144,15 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
       ConfigModule.forRoot(config),
       MetricsModule,
       HealthModule.forRoot({ requires: [] }),
-      DatabaseModule.forRoot({
-        schema: 'rentals',
-        entities: rentalsEntities,
-        migrations: rentalsMigrations,
-        applicationName: 'rentals-int-test',
-      }),
+      DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'rentals-int-test' }),
       // No relay: other test files share the rentals outbox table and publish their own events.
       MessagingModule.forRoot({
         clientId: `rentals-int-test-${suffix}`,
-        schema: 'rentals',
+        schema: rentalsSchema.name,
         relay: false,
         consumerGroup: 'rentals',
         topicPrefix,
+        outboxRetentionQueue: 'rentals-maintenance',
       }),
       QueueModule.forRoot({ ...rentalsQueueOptions(config), prefix: queuePrefix }),
       StorageModule.forRoot(),
