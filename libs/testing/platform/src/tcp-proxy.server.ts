@@ -24,15 +24,25 @@ export async function startTcpProxy(target: { host?: string; port: number }): Pr
     new Promise((resolve, reject) => {
       const next = createServer((client) => {
         const upstream = connect({ host, port: target.port });
+        // Either side closing or failing closes the pair, as a real server going away would.
+        const closeBoth = () => {
+          client.destroy();
+          upstream.destroy();
+        };
         for (const socket of [client, upstream]) {
           sockets.add(socket);
-          socket.on('close', () => sockets.delete(socket));
-          socket.on('error', () => {
-            client.destroy();
-            upstream.destroy();
+          socket.on('close', () => {
+            sockets.delete(socket);
+            closeBoth();
           });
+          socket.on('error', closeBoth);
         }
-        client.pipe(upstream).pipe(client);
+        // A FIN from either side closes both at once; piping the end through instead left a
+        // half-closed pair behind after a Redis QUIT, which kept the test process busy.
+        client.pipe(upstream, { end: false });
+        upstream.pipe(client, { end: false });
+        client.on('end', closeBoth);
+        upstream.on('end', closeBoth);
       });
       next.once('error', reject);
       next.listen({ port, host: '127.0.0.1' }, () => {
