@@ -3,7 +3,7 @@
  * from tsconfig.base.json, like the build's (tools/build/path-aliases.js).
  * The project's own code runs as CommonJS; ESM-only packages (NestJS 12, jose) are loaded with
  * require(esm), which jest supports on Node 24.9+ when node runs with --experimental-vm-modules
- * (the npm scripts and the test runner set it).
+ * (the Nx test targets set it).
  */
 const { join } = require('node:path');
 const { pathAliases } = require('./tools/build/path-aliases');
