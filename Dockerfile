@@ -6,10 +6,12 @@ FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.base.json .swcrc ./
+COPY nx.json tsconfig.base.json .swcrc ./
+COPY tools/nx ./tools/nx
+COPY tools/build ./tools/build
 COPY libs ./libs
 COPY apps ./apps
-RUN npx swc apps libs -d dist --config-file .swcrc --ignore "**/*.spec.ts,**/*.int-spec.ts" --quiet \
+RUN npx nx run-many -t build --outputStyle=static \
  && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:24-bookworm-slim AS runtime

@@ -1,8 +1,16 @@
 import js from '@eslint/js';
+import { createProjectGraphAsync } from '@nx/devkit';
 import nx from '@nx/eslint-plugin';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
+
+// @nx/enforce-module-boundaries reads the cached project graph and, when there is none (a fresh
+// clone, a deleted .nx/), skips with only a warning: create it first. Not when Nx runs this, which
+// has just written it for the lint task, or is computing it (its ESLint plugin loads this file).
+if (!process.env.NX_TASK_TARGET_PROJECT && !globalThis.NX_GRAPH_CREATION) {
+  await createProjectGraphAsync();
+}
 
 /** Which library types a project of each type may import. */
 const productionTypeRules = [

@@ -1,37 +1,28 @@
 // The project's full test run (the README's test command and CI): infrastructure, lint, types,
 // unit, integration and end-to-end tiers, in that order, stopping at the first failing step.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { globSync, readFileSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// Every jest target writes its JSON report here (tools/nx/targets.js); cached runs restore theirs.
 const results = join(root, '.cache', 'test-results');
 rmSync(results, { recursive: true, force: true });
-mkdirSync(results, { recursive: true });
 
-const jest = (tier, config, extra = []) => [
-  'npx',
-  ['jest', '-c', config, '--ci', '--json', `--outputFile=${join(results, `${tier}.json`)}`, ...extra],
-];
+const nx = (...args) => ['nx', [...args, '--outputStyle=static']];
 
 const steps = [
   ['infrastructure', 'node', ['tools/infra/infra.mjs', 'up']],
-  ['lint', 'npm', ['run', '--silent', 'lint']],
-  ['typecheck', 'npm', ['run', '--silent', 'typecheck']],
-  ['unit', ...jest('unit', 'jest.unit.config.js')],
-  ['integration', ...jest('integration', 'jest.int.config.js', ['--runInBand'])],
-  ['build', 'npm', ['run', '--silent', 'build']],
-  ['e2e', ...jest('e2e', 'jest.e2e.config.js', ['--runInBand'])],
+  ['lint', ...nx('run-many', '-t', 'lint')],
+  ['typecheck', ...nx('run-many', '-t', 'typecheck')],
+  ['unit', ...nx('run-many', '-t', 'test')],
+  // The integration suites share PostgreSQL, Redis and Kafka: one project at a time.
+  ['integration', ...nx('run-many', '-t', 'integration-test', '--parallel=1')],
+  ['build', ...nx('run-many', '-t', 'build')],
+  ['e2e', ...nx('run-many', '-t', 'e2e')],
   ['compose', 'docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']],
 ];
-
-// NestJS 12 is ESM-only; jest loads it from the project's CommonJS through require(esm), which needs
-// node's VM modules (jest's documented way on Node 24.9+).
-const jestEnv = {
-  ...process.env,
-  NODE_OPTIONS: [process.env.NODE_OPTIONS, '--experimental-vm-modules'].filter(Boolean).join(' '),
-};
 
 const STEP_TIMEOUT_MS = 20 * 60 * 1000;
 const timings = [];
@@ -52,7 +43,6 @@ for (const [name, command, args] of steps) {
   const run = spawnSync(command, args, {
     cwd: root,
     stdio: 'inherit',
-    env: command === 'npx' ? jestEnv : process.env,
     timeout: STEP_TIMEOUT_MS,
     killSignal: 'SIGKILL',
   });
@@ -66,17 +56,23 @@ for (const [name, command, args] of steps) {
   }
 }
 
+const tiers = { test: 'unit', 'integration-test': 'integration', e2e: 'e2e' };
+const counts = {};
+for (const file of globSync('*/*.json', { cwd: results })) {
+  const tier = tiers[basename(file, '.json')];
+  const report = JSON.parse(readFileSync(join(results, file), 'utf8'));
+  counts[tier] ??= { passed: 0, failed: 0, projects: 0 };
+  counts[tier].passed += report.numPassedTests;
+  counts[tier].failed += report.numFailedTests;
+  counts[tier].projects += 1;
+}
 let passed = 0;
 let failedTests = 0;
-for (const tier of ['unit', 'integration', 'e2e']) {
-  try {
-    const report = JSON.parse(readFileSync(join(results, `${tier}.json`), 'utf8'));
-    passed += report.numPassedTests;
-    failedTests += report.numFailedTests;
-    process.stdout.write(`${tier}: ${report.numPassedTests} passed, ${report.numFailedTests} failed\n`);
-  } catch {
-    // The tier did not run (an earlier step failed).
-  }
+for (const tier of Object.values(tiers).filter((name) => counts[name])) {
+  const { passed: ok, failed: notOk, projects } = counts[tier];
+  passed += ok;
+  failedTests += notOk;
+  process.stdout.write(`${tier}: ${ok} passed, ${notOk} failed (${projects} projects)\n`);
 }
 process.stdout.write(`\n${timings.map(([n, s]) => `${n} ${s.toFixed(1)}s`).join(', ')}\n`);
 if (failed) {
