@@ -5,15 +5,15 @@ import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/
 import { IdentityModule } from '@rentguy/identity/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
-import type { GatewayConfig } from './config';
+import { appConfig, type AppConfig } from './config';
 
 @Module({})
 export class AppModule {
-  static register(config: GatewayConfig): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('gateway', config),
+        ...platformCoreModules(appConfig, config),
         DatabaseModule.forRoot({
           schema: IDENTITY_SCHEMA,
           entities: identityEntities,

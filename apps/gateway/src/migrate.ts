@@ -1,12 +1,12 @@
 import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
 import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
-import { gatewayConfigSchema } from './config';
+import { appConfig } from './config';
 import { describeError } from '@rentguy/platform/errors';
 
 /** `node dist/apps/gateway/src/migrate.js`: applies pending migrations of the identity schema. */
 async function migrate(): Promise<void> {
-  const config = loadConfig(gatewayConfigSchema);
+  const config = loadConfig(appConfig);
   const applied = await runMigrations(
     serviceDataSourceOptions({
       url: config.DATABASE_URL,

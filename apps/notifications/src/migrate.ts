@@ -1,6 +1,5 @@
-import { z } from 'zod';
-import { baseConfig, databaseConfig, loadConfig, runService } from '@rentguy/platform/config';
-import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { composeConfig, loadConfig, runService } from '@rentguy/platform/config';
+import { databaseConfig, runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import {
   NOTIFICATIONS_SCHEMA,
   notificationsEntities,
@@ -8,10 +7,10 @@ import {
 } from '@rentguy/notifications/data-access';
 
 // Only what migrating needs: a migration job must not fail on a missing SMTP or JWT setting.
-const migrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });
+const migrateConfig = composeConfig('notifications', [databaseConfig]);
 
 runService('notifications-migrate', async () => {
-  const config = loadConfig(migrateConfigSchema);
+  const config = loadConfig(migrateConfig);
   const applied = await runMigrations(
     serviceDataSourceOptions({
       url: config.DATABASE_URL,

@@ -1,28 +1,30 @@
-import { z } from 'zod';
-import {
-  baseConfig,
-  databaseConfig,
-  httpConfig,
-  jwtConfig,
-  kafkaConfig,
-  redisConfig,
-} from '@rentguy/platform/config';
-import { paymentsFeatureConfig } from '@rentguy/payments/feature';
+import { paymentsDataAccessConfig } from '@rentguy/payments/data-access';
+import { paymentsConfig } from '@rentguy/payments/feature';
+import { composeConfig, type ConfigOf } from '@rentguy/platform/config';
+import { databaseConfig } from '@rentguy/platform/database';
+import { lifecycleConfig } from '@rentguy/platform/health';
+import { httpConfig } from '@rentguy/platform/http';
+import { loggingConfig } from '@rentguy/platform/logging';
+import { messagingConfig } from '@rentguy/platform/messaging';
+import { queueConfig } from '@rentguy/platform/queue';
+import { tracingConfig } from '@rentguy/platform/tracing';
 
 /** The service's own PostgreSQL schema. */
 export const PAYMENTS_SCHEMA = 'payments';
 
-export const paymentsConfigSchema = z.object({
-  ...baseConfig,
-  ...httpConfig(3002, 9102),
-  ...databaseConfig,
-  ...redisConfig,
-  ...kafkaConfig,
-  ...jwtConfig,
-  ...paymentsFeatureConfig,
-});
+export const appConfig = composeConfig('payments', [
+  tracingConfig,
+  loggingConfig,
+  lifecycleConfig,
+  httpConfig,
+  databaseConfig,
+  messagingConfig,
+  queueConfig,
+  paymentsDataAccessConfig,
+  paymentsConfig,
+]);
 
-export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;
+export type AppConfig = ConfigOf<typeof appConfig>;
 
 /** What `migrate` needs: only the database. */
-export const paymentsMigrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });
+export const migrateConfig = composeConfig('payments', [databaseConfig]);

@@ -1,10 +1,10 @@
 import { loadConfig, runService } from '@rentguy/platform/config';
 import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
 import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/data-access';
-import { PAYMENTS_SCHEMA, paymentsMigrateConfigSchema } from './config';
+import { PAYMENTS_SCHEMA, migrateConfig } from './config';
 
 runService('payments-migrate', async () => {
-  const config = loadConfig(paymentsMigrateConfigSchema);
+  const config = loadConfig(migrateConfig);
   const applied = await runMigrations(
     serviceDataSourceOptions({
       url: config.DATABASE_URL,

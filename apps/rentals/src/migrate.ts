@@ -1,14 +1,14 @@
-import { z } from 'zod';
-import { baseConfig, databaseConfig, loadConfig } from '@rentguy/platform/config';
+import { composeConfig, loadConfig } from '@rentguy/platform/config';
+import { databaseConfig } from '@rentguy/platform/database';
 import { migrateRentals } from '@rentguy/rentals/data-access';
 import { describeError } from '@rentguy/platform/errors';
 
 /** The migrate command needs the database only, so it runs without the service's secrets. */
-const migrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });
+const migrateConfig = composeConfig('rentals', [databaseConfig]);
 
 /** `node dist/apps/rentals/src/migrate.js`: applies pending migrations of the `rentals` schema. */
 async function migrate(): Promise<void> {
-  const config = loadConfig(migrateConfigSchema);
+  const config = loadConfig(migrateConfig);
   const applied = await migrateRentals({
     url: config.DATABASE_URL,
     slowQueryMs: config.DATABASE_SLOW_QUERY_MS,

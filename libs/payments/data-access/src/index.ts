@@ -1,4 +1,4 @@
-export { paymentsDataAccessConfig, type PaymentsDataAccessConfig } from './payments-data-access.config';
+export { paymentsDataAccessConfig } from './payments-data-access.config';
 export { paymentsEntities } from './entities';
 export { paymentsMigrations } from './migrations';
 export { PaymentRepository, type Payment, type NewPayment } from './payment.repository';

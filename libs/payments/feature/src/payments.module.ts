@@ -20,9 +20,9 @@ import { WebhookInboxService } from './webhook-inbox.service';
 /**
  * Payments: payment requests, provider webhooks, reconciliation and the booking projection (from
  * rentals' events, read through from rentals' internal HTTP API when a payment outruns them).
- * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsEntities`,
- * MessagingModule, QueueModule (`paymentsQueueOptions(config)`), MetricsModule and HealthModule
- * from the app.
+ * Needs from the app: ConfigModule (with `paymentsConfig` and `paymentsDataAccessConfig`),
+ * DatabaseModule with `paymentsEntities`, MessagingModule, QueueModule
+ * (`paymentsQueueOptions(config)`), MetricsModule and HealthModule.
  */
 @Module({
   controllers: [PaymentController, StripeWebhookController, BookingEventsConsumer],

@@ -2,18 +2,13 @@ import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nest
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import type { ConfigOf } from '@rentguy/platform/config';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { AfterCommitHooks } from './after-commit.hooks';
+import { databaseConfig } from './database.config';
 import { serviceDataSourceOptions, type ServiceDataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction.runner';
-
-export interface DatabaseConfig {
-  DATABASE_URL: string;
-  DATABASE_POOL_SIZE: number;
-  DATABASE_SLOW_QUERY_MS: number;
-}
 
 export type DatabaseModuleOptions = Pick<
   ServiceDataSourceOptions,
@@ -47,7 +42,7 @@ class DatabaseObserver implements OnModuleInit {
 }
 
 /**
- * The app's data source, plus the `TransactionRunner` and `AfterCommitHooks` every service's
+ * The app's data source (`databaseConfig`), plus the `TransactionRunner` and `AfterCommitHooks` every service's
  * providers inject (global, so feature modules need not import it).
  */
 @Module({})
@@ -58,8 +53,8 @@ export class DatabaseModule {
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: DatabaseConfig) =>
+          inject: [databaseConfig.token],
+          useFactory: (config: ConfigOf<typeof databaseConfig>) =>
             serviceDataSourceOptions({
               ...options,
               url: config.DATABASE_URL,

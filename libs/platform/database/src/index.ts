@@ -1,3 +1,4 @@
+export * from './database.config';
 export * from './data-source-options';
 export * from './migrate';
 export * from './database.module';

@@ -1,10 +1,6 @@
 export { MessagingModule } from './messaging.module';
-export type {
-  MessagingConfig,
-  MessagingModuleOptions,
-  OutboxRelayOptions,
-  ConsumerRetryOptions,
-} from './messaging.options';
+export { messagingConfig } from './messaging.config';
+export type { MessagingModuleOptions, OutboxRelayOptions, ConsumerRetryOptions } from './messaging.options';
 export type { BackoffOptions } from './backoff';
 export { KafkaClient, type KafkaClientOptions, type KafkaConsumer, type KafkaProducer } from './kafka.client';
 export { decodeHeaders } from './event-headers';

@@ -19,7 +19,7 @@ import { RentalsMetrics } from './rentals.metrics';
 /**
  * Properties, bookings, images and applications over HTTP, the `payment.succeeded` consumer and the
  * handlers of the `rentals-maintenance` jobs (sweeps, outbox retention). Expects from the app:
- * ConfigModule (with `rentalsFeatureConfig`, publicUrl), MetricsModule, DatabaseModule (rentals),
+ * ConfigModule (with `rentalsConfig`), MetricsModule, DatabaseModule (rentals),
  * MessagingModule, QueueModule (`rentalsQueueOptions(config)`) and StorageModule.
  */
 @Module({

@@ -6,8 +6,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { ConsumerGroup, EventData, EventEnvelope } from '@rentguy/contracts';
-import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule, type Tx } from '@rentguy/platform/database';
+import { DatabaseModule, databaseConfig, type Tx } from '@rentguy/platform/database';
 import { HealthModule, ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import {
@@ -15,6 +14,7 @@ import {
   InboxTransport,
   KafkaClient,
   MessagingModule,
+  messagingConfig,
   OnEvent,
   OutboxRelay,
   OutboxWriter,
@@ -26,11 +26,11 @@ import {
   type KafkaProducer,
   type OutboxRelayOptions,
 } from '@rentguy/platform/messaging';
+import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 
 // Integration tests only (never exported from the library): real PostgreSQL and Kafka, started by
 // the jest globalSetup (tools/test/integration-setup.js).
-export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
-export const TEST_BROKERS = ['127.0.0.1:9092'];
+const env = testEnvironment();
 
 /** Nest log levels for test apps: none, unless the spec's debug flag (MESSAGING_TEST_LOGS=1) is set. */
 export function testLogLevels(flag: string | undefined): LogLevel[] | false {
@@ -107,7 +107,7 @@ export async function createTestSchema(
   extraDdl: (schema: string) => string[] = () => [],
 ): Promise<TestSchema> {
   const name = `msg_test_${randomName()}`;
-  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  const client = new Client({ connectionString: env.databaseUrl });
   client.on('error', () => undefined);
   await client.connect();
   await client.query(`CREATE SCHEMA "${name}"`);
@@ -178,20 +178,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the messaging module the way an app does: config, metrics, health, database, messaging. */
+/**
+ * An app of the messaging library: the config, metrics, health, database and messaging modules as
+ * the apps import them, with a consumer controller of the test's.
+ */
 export async function startMessagingApp(options: TestAppOptions): Promise<TestApp> {
-  const config = {
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_POOL_SIZE: 5,
-    DATABASE_SLOW_QUERY_MS: 5_000,
-    KAFKA_BROKERS: TEST_BROKERS,
+  const config = testConfigModule('rentals', [databaseConfig, messagingConfig], {
+    DATABASE_URL: env.databaseUrl,
+    DATABASE_POOL_SIZE: '5',
+    DATABASE_SLOW_QUERY_MS: '5000',
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
     ...(options.groupPrefix ? { KAFKA_GROUP_PREFIX: options.groupPrefix } : {}),
-  };
+  });
   const consume = options.consume;
 
   @Module({
     imports: [
-      ConfigModule.forRoot(config),
+      config,
       MetricsModule,
       HealthModule,
       DatabaseModule.forRoot({
@@ -252,7 +255,7 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
 }
 
 export function testKafka(): KafkaClient {
-  return new KafkaClient({ clientId: `messaging-int-test-${randomName(4)}`, brokers: TEST_BROKERS });
+  return new KafkaClient({ clientId: `messaging-int-test-${randomName(4)}`, brokers: env.kafkaBrokers });
 }
 
 export interface ReceivedMessage {
