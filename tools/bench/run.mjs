@@ -86,6 +86,16 @@ async function json(url, method, body, token) {
   return response.json();
 }
 
+/** A host's listing, through the gateway: every scenario books the same kind of property. */
+function createProperty(gateway, hostToken, title, description) {
+  return json(
+    `${gateway}/v1/properties`,
+    'POST',
+    { title, description, city: 'Utrecht', country: 'NL', nightlyPrice: 9900, currency: 'EUR', maxGuests: 2 },
+    hostToken,
+  );
+}
+
 /** Nearest-rank percentile of ascending `sorted` values. */
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
@@ -200,20 +210,7 @@ try {
     name: 'Bench Guest',
     role: 'guest',
   });
-  const property = await json(
-    `${gateway}/v1/properties`,
-    'POST',
-    {
-      title: 'Bench house',
-      description: 'For load',
-      city: 'Utrecht',
-      country: 'NL',
-      nightlyPrice: 9900,
-      currency: 'EUR',
-      maxGuests: 2,
-    },
-    host.accessToken,
-  );
+  const property = await createProperty(gateway, host.accessToken, 'Bench house', 'For load');
   const path = `/v1/properties/${property.id}`;
   // Warm up both paths (JIT, pools) before measuring.
   await load('warm-up', { url: `${gateway}${path}`, duration: 2 });
@@ -252,19 +249,11 @@ try {
   let checkout;
   if (selected.has('booking-payment')) {
     // Its own property, so its stays never collide with the booking scenario's.
-    const checkoutProperty = await json(
-      `${gateway}/v1/properties`,
-      'POST',
-      {
-        title: 'Bench checkout house',
-        description: 'For booking then paying',
-        city: 'Utrecht',
-        country: 'NL',
-        nightlyPrice: 9900,
-        currency: 'EUR',
-        maxGuests: 2,
-      },
+    const checkoutProperty = await createProperty(
+      gateway,
       host.accessToken,
+      'Bench checkout house',
+      'For booking then paying',
     );
     checkout = await bookThenPay(
       gateway,

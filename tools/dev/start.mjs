@@ -1,6 +1,7 @@
 // `npm start`: the whole platform in the foreground on one machine. Brings local infrastructure up,
 // applies migrations, starts local fakes of Stripe's API and a mail catcher unless real settings are
-// given (STRIPE_API_BASE_URL / STRIPE_SECRET_KEY, SMTP_URL), then all six apps; Ctrl-C stops it all.
+// given (STRIPE_API_BASE_URL / STRIPE_SECRET_KEY, SMTP_URL), then all six apps, restarting any
+// that exits unasked; Ctrl-C stops it all.
 import { createRequire } from 'node:module';
 import { down, up } from '../infra/infra.mjs';
 import { baseEnv, devSecrets, root } from './dev-env.mjs';
@@ -81,7 +82,17 @@ try {
   }
   const env = baseEnv(extra);
   await testing.migrateAll(root, env);
-  const platform = await testing.startPlatform({ root, env, onLine: printLine });
+  const platform = await testing.startPlatform({
+    root,
+    env,
+    onLine: printLine,
+    onStart: (app, pid) => printLine(app, `started (pid ${pid})`),
+    // An app that exits unasked (a crash, a SIGTERM from someone else) comes back, with backoff.
+    restart: {
+      onExit: (app, code, signal, delayMs) =>
+        printLine(app, `exited unasked (${signal ?? `code ${code}`}); restarting in ${delayMs / 1000} s`),
+    },
+  });
   cleanups.push(() => platform.stop());
   const api = env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${platform.ports.gateway.port}`;
   urls.unshift(['API', api], ['API docs', `${api}/docs`]);
@@ -91,14 +102,6 @@ try {
   process.stdout.write(
     `\nRentGuy is running. Ctrl-C stops everything.\n${urls.map(([n, u]) => `  ${n.padEnd(38)} ${u}`).join('\n')}\n\n`,
   );
-  for (const app of platform.apps) {
-    void app.exited.then((code) => {
-      if (!stopping) {
-        process.stderr.write(`${app.name} exited unexpectedly (${code}); stopping the platform\n`);
-        void shutdown(1);
-      }
-    });
-  }
 } catch (error) {
   process.stderr.write(`\n${error instanceof Error ? error.message : error}\n`);
   await shutdown(1);

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { EdgeModule } from '@rentguy/gateway/edge';
-import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity/data-access';
+import { identitySchema } from '@rentguy/identity/data-access';
 import { IdentityModule } from '@rentguy/identity/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
@@ -13,13 +13,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules(appConfig, config),
-        DatabaseModule.forRoot({
-          schema: IDENTITY_SCHEMA,
-          entities: identityEntities,
-          migrations: identityMigrations,
-          applicationName: 'gateway',
-        }),
+        ...platformCoreModules(appConfig, config, { requires: [] }),
+        DatabaseModule.forRoot({ schema: identitySchema, applicationName: 'gateway' }),
         IdentityModule,
         EdgeModule,
       ],

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity/data-access';
+import { identitySchema } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
-import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { migrateSchema } from '@rentguy/platform/database';
 import { testEnvironment } from '@rentguy/testing/platform';
 import { createApp } from './bootstrap';
 import { appConfig, type AppConfig } from './config';
@@ -32,17 +32,10 @@ beforeAll(async () => {
       LOG_LEVEL: 'silent',
     },
   });
-  await runMigrations(
-    serviceDataSourceOptions({
-      url: config.DATABASE_URL,
-      schema: IDENTITY_SCHEMA,
-      poolSize: 1,
-      slowQueryMs: 500,
-      applicationName: 'gateway-int-spec-migrate',
-      entities: identityEntities,
-      migrations: identityMigrations,
-    }),
-  );
+  await migrateSchema(identitySchema, {
+    url: config.DATABASE_URL,
+    applicationName: 'gateway-int-spec-migrate',
+  });
   app = await createApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

@@ -3,7 +3,7 @@ import { DatabaseModule } from '@rentguy/platform/database';
 import { platformCoreModules } from '@rentguy/platform/http';
 import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
-import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import { rentalsSchema } from '@rentguy/rentals/data-access';
 import { ImageWorkerModule } from '@rentguy/rentals/image-worker';
 import { appConfig, type AppConfig } from './config';
 
@@ -22,14 +22,9 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules(appConfig, config),
+        ...platformCoreModules(appConfig, config, { requires: [] }),
         // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
-        DatabaseModule.forRoot({
-          schema: 'rentals',
-          entities: rentalsEntities,
-          migrations: rentalsMigrations,
-          applicationName: 'image-worker',
-        }),
+        DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'image-worker' }),
         QueueModule.forRoot({
           queues: ['images'],
           workers: { images: { concurrency: config.IMAGE_WORKER_CONCURRENCY } },

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { loadConfig } from '@rentguy/platform/config';
+import { migrateSchema } from '@rentguy/platform/database';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { JobQueue, type JobSnapshot } from '@rentguy/platform/queue';
 import { queueTesting } from '@rentguy/testing/queue';
@@ -11,8 +12,8 @@ import { testEnvironment } from '@rentguy/testing/platform';
 import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
 import {
   ImageRepository,
-  migrateRentals,
   PropertyRepository,
+  rentalsSchema,
   type ImageEntity,
 } from '@rentguy/rentals/data-access';
 import type { WrittenVariant } from '@rentguy/rentals/image-worker';
@@ -33,7 +34,7 @@ describe('image worker with PostgreSQL, Redis and filesystem storage', () => {
   let propertyId: string;
 
   beforeAll(async () => {
-    await migrateRentals({ url: DATABASE_URL });
+    await migrateSchema(rentalsSchema, { url: DATABASE_URL, applicationName: 'image-worker-test-migrate' });
     blobDir = await mkdtemp(join(tmpdir(), 'rentguy-images-'));
     const config = loadConfig(appConfig, {
       env: {

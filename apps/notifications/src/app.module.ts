@@ -1,10 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import {
-  NOTIFICATIONS_SCHEMA,
-  notificationsEntities,
-  notificationsMigrations,
-} from '@rentguy/notifications/data-access';
+import { notificationsSchema } from '@rentguy/notifications/data-access';
 import { NotificationsModule, notificationsQueueOptions } from '@rentguy/notifications/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
@@ -27,17 +23,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules(appConfig, config),
-        DatabaseModule.forRoot({
-          schema: NOTIFICATIONS_SCHEMA,
-          entities: notificationsEntities,
-          migrations: notificationsMigrations,
-          applicationName: 'notifications',
-        }),
+        ...platformCoreModules(appConfig, config, { requires: ['postgres'] }),
+        DatabaseModule.forRoot({ schema: notificationsSchema, applicationName: 'notifications' }),
         // No relay yet: the service publishes no events until `notifications.delivery.v1` is specified.
         MessagingModule.forRoot({
           clientId: 'notifications',
-          schema: NOTIFICATIONS_SCHEMA,
+          schema: notificationsSchema.name,
           relay: false,
           consumerGroup: 'notifications',
           ...options.messaging,

@@ -2,14 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics, jobId, type EventData, type EventEnvelope } from '@rentguy/contracts';
-import {
-  NOTIFICATIONS_SCHEMA,
-  notificationsEntities,
-  notificationsMigrations,
-} from '@rentguy/notifications/data-access';
+import { notificationsSchema } from '@rentguy/notifications/data-access';
 import { DELIVERY_HEADER, DeliveryService } from '@rentguy/notifications/feature';
 import { loadConfig } from '@rentguy/platform/config';
-import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { migrateSchema } from '@rentguy/platform/database';
 import { KafkaClient } from '@rentguy/platform/messaging';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
@@ -401,19 +397,12 @@ async function resetSchema(): Promise<void> {
   const dataSource = new DataSource({ type: 'postgres', url: DATABASE_URL });
   await dataSource.initialize();
   try {
-    await dataSource.query(`DROP SCHEMA IF EXISTS ${NOTIFICATIONS_SCHEMA} CASCADE`);
+    await dataSource.query(`DROP SCHEMA IF EXISTS ${notificationsSchema.name} CASCADE`);
   } finally {
     await dataSource.destroy();
   }
-  await runMigrations(
-    serviceDataSourceOptions({
-      url: DATABASE_URL,
-      schema: NOTIFICATIONS_SCHEMA,
-      poolSize: 1,
-      slowQueryMs: 1000,
-      applicationName: 'notifications-int-test-migrate',
-      entities: notificationsEntities,
-      migrations: notificationsMigrations,
-    }),
-  );
+  await migrateSchema(notificationsSchema, {
+    url: DATABASE_URL,
+    applicationName: 'notifications-int-test-migrate',
+  });
 }

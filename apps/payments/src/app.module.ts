@@ -4,9 +4,9 @@ import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
 import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
-import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/data-access';
+import { paymentsSchema } from '@rentguy/payments/data-access';
 import { PaymentsModule, paymentsQueueOptions } from '@rentguy/payments/feature';
-import { PAYMENTS_SCHEMA, appConfig, type AppConfig } from './config';
+import { appConfig, type AppConfig } from './config';
 
 /**
  * What the integration tests change so their run stays apart from others on the shared database,
@@ -22,22 +22,18 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
-    const schema = options.schema ?? PAYMENTS_SCHEMA;
+    const schema = { ...paymentsSchema, name: options.schema ?? paymentsSchema.name };
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules(appConfig, config),
-        DatabaseModule.forRoot({
-          schema,
-          entities: paymentsEntities,
-          migrations: paymentsMigrations,
-          applicationName: 'payments',
-        }),
+        ...platformCoreModules(appConfig, config, { requires: ['postgres'] }),
+        DatabaseModule.forRoot({ schema, applicationName: 'payments' }),
         MessagingModule.forRoot({
           clientId: 'payments',
-          schema,
+          schema: schema.name,
           relay: true,
           consumerGroup: 'payments',
+          outboxRetentionQueue: 'payments-maintenance',
           ...options.messaging,
         }),
         QueueModule.forRoot({ ...paymentsQueueOptions(config), ...options.queue }),

@@ -9,9 +9,6 @@ import { messagingConfig } from '@rentguy/platform/messaging';
 import { queueConfig } from '@rentguy/platform/queue';
 import { tracingConfig } from '@rentguy/platform/tracing';
 
-/** The service's own PostgreSQL schema. */
-export const PAYMENTS_SCHEMA = 'payments';
-
 export const appConfig = composeConfig('payments', [
   tracingConfig,
   loggingConfig,
@@ -25,6 +22,3 @@ export const appConfig = composeConfig('payments', [
 ]);
 
 export type AppConfig = ConfigOf<typeof appConfig>;
-
-/** What `migrate` needs: only the database. */
-export const migrateConfig = composeConfig('payments', [databaseConfig]);

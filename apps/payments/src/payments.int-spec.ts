@@ -5,13 +5,13 @@ import { Client } from 'pg';
 import Stripe from 'stripe';
 import { Topics, type EventData, type InternalBooking } from '@rentguy/contracts';
 import { loadConfig } from '@rentguy/platform/config';
-import { runMigrations, serviceDataSourceOptions } from '@rentguy/platform/database';
+import { migrateSchema } from '@rentguy/platform/database';
 import { KafkaClient } from '@rentguy/platform/messaging';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
 import { testEnvironment, waitUntil } from '@rentguy/testing/platform';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
-import { paymentsEntities, paymentsMigrations } from '@rentguy/payments/data-access';
+import { paymentsSchema } from '@rentguy/payments/data-access';
 import { STRIPE_WEBHOOK_PATH, WebhookInboxService } from '@rentguy/payments/feature';
 import { startFakeRentals, type FakeRentals } from '@rentguy/testing/payments';
 import { createApp } from './bootstrap';
@@ -29,6 +29,8 @@ const JWT_SECRET = 'payments-integration-test-secret-0123456789';
 const letters = (n: number) =>
   Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
 const SCHEMA = `payments_it_${letters(10)}`;
+/** The payments migrations and entities, in this run's own schema. */
+const testSchema = { ...paymentsSchema, name: SCHEMA };
 const TOPIC_PREFIX = `test.${letters(10)}.`;
 
 const QUEUE_PREFIX = queueTesting.randomPrefix();
@@ -320,17 +322,7 @@ async function pendingPayment(): Promise<{
 beforeAll(async () => {
   db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
-  await runMigrations(
-    serviceDataSourceOptions({
-      url: DATABASE_URL,
-      schema: SCHEMA,
-      poolSize: 1,
-      slowQueryMs: 5_000,
-      applicationName: 'payments-int-test-migrate',
-      entities: paymentsEntities,
-      migrations: paymentsMigrations,
-    }),
-  );
+  await migrateSchema(testSchema, { url: DATABASE_URL, applicationName: 'payments-int-test-migrate' });
   kafka = new KafkaClient({ clientId: 'payments-int-test-admin', brokers: KAFKA_BROKERS });
   await kafka.ensureTopics(
     [Topics.booking, Topics.payment].map((topic) => ({

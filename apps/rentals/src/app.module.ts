@@ -5,7 +5,7 @@ import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/pl
 import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
 import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
-import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import { rentalsSchema } from '@rentguy/rentals/data-access';
 import { RentalsFeatureModule, rentalsQueueOptions } from '@rentguy/rentals/feature';
 import { appConfig, type AppConfig } from './config';
 
@@ -24,18 +24,14 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules(appConfig, config),
-        DatabaseModule.forRoot({
-          schema: 'rentals',
-          entities: rentalsEntities,
-          migrations: rentalsMigrations,
-          applicationName: 'rentals',
-        }),
+        ...platformCoreModules(appConfig, config, { requires: ['postgres'] }),
+        DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'rentals' }),
         MessagingModule.forRoot({
           clientId: 'rentals',
-          schema: 'rentals',
+          schema: rentalsSchema.name,
           relay: true,
           consumerGroup: 'rentals',
+          outboxRetentionQueue: 'rentals-maintenance',
           ...options.messaging,
         }),
         QueueModule.forRoot({ ...rentalsQueueOptions(config), ...options.queue }),

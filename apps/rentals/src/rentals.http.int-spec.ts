@@ -543,7 +543,7 @@ async function startScreeningWorker(
           REDIS_URL: t.config.REDIS_URL,
         }),
         MetricsModule,
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         QueueModule.forRoot({ queues: ['screening'], workers: { screening: {} }, prefix: t.queuePrefix }),
       ],
       providers: [processor],

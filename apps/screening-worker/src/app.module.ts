@@ -3,7 +3,7 @@ import { DatabaseModule } from '@rentguy/platform/database';
 import { platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule } from '@rentguy/platform/messaging';
 import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
-import { rentalsEntities, rentalsMigrations } from '@rentguy/rentals/data-access';
+import { rentalsSchema } from '@rentguy/rentals/data-access';
 import { ScreeningWorkerModule } from '@rentguy/rentals/screening-worker';
 import { appConfig, type AppConfig } from './config';
 
@@ -21,16 +21,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules(appConfig, config),
+        ...platformCoreModules(appConfig, config, { requires: [] }),
         // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
-        DatabaseModule.forRoot({
-          schema: 'rentals',
-          entities: rentalsEntities,
-          migrations: rentalsMigrations,
-          applicationName: 'screening-worker',
-        }),
+        DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'screening-worker' }),
         // Writes `application.screened` to the rentals outbox; the rentals app's relay publishes it.
-        MessagingModule.forRoot({ clientId: 'screening-worker', schema: 'rentals', relay: false }),
+        MessagingModule.forRoot({ clientId: 'screening-worker', schema: rentalsSchema.name, relay: false }),
         QueueModule.forRoot({
           queues: ['screening'],
           workers: { screening: { concurrency: config.SCREENING_WORKER_CONCURRENCY } },

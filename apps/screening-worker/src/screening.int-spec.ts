@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { loadConfig } from '@rentguy/platform/config';
+import { migrateSchema } from '@rentguy/platform/database';
 import { JobQueue, type JobSnapshot } from '@rentguy/platform/queue';
 import { queueTesting } from '@rentguy/testing/queue';
 import { testEnvironment } from '@rentguy/testing/platform';
 import {
   ApplicationRepository,
-  migrateRentals,
   PropertyRepository,
+  rentalsSchema,
   type ApplicationEntity,
 } from '@rentguy/rentals/data-access';
 import {
@@ -56,7 +57,10 @@ describe('screening worker with PostgreSQL and Redis', () => {
   let propertyId: string;
 
   beforeAll(async () => {
-    await migrateRentals({ url: env.databaseUrl });
+    await migrateSchema(rentalsSchema, {
+      url: env.databaseUrl,
+      applicationName: 'screening-worker-test-migrate',
+    });
     app = await createApp(config, isolated());
     await app.init();
     jobs = app.get(JobQueue);

@@ -15,7 +15,12 @@ export enum ErrorCode {
   InvalidSignature = 'invalid_signature',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
+  /** Another service (or a payment provider) did not answer. */
   UpstreamUnavailable = 'upstream_unavailable',
+  /** A dependency of this service (PostgreSQL, Redis, Kafka) is down or timing out: retry shortly. */
+  ServiceUnavailable = 'service_unavailable',
+  /** A bug: nothing the caller can change; the request id finds it in the logs. */
+  InternalError = 'internal_error',
 }
 
 export class DomainError extends Error {

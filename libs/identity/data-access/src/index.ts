@@ -1,3 +1,3 @@
-export { IDENTITY_SCHEMA, identityEntities, identityMigrations } from './identity.schema';
+export { identitySchema } from './identity.schema';
 export { UserEntity } from './user.entity';
 export { UserRepository, type NewUser, type User } from './user.repository';

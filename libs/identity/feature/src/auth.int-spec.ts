@@ -3,17 +3,12 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import {
-  DatabaseModule,
-  databaseConfig,
-  runMigrations,
-  serviceDataSourceOptions,
-} from '@rentguy/platform/database';
+import { DatabaseModule, databaseConfig, migrateSchema } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, AuthGuard, ErrorFilter, httpConfig } from '@rentguy/platform/http';
 import { MetricsModule } from '@rentguy/platform/metrics';
 import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
-import { IDENTITY_SCHEMA, identityEntities, identityMigrations } from '@rentguy/identity/data-access';
+import { identitySchema } from '@rentguy/identity/data-access';
 import { identityConfig } from './identity.config';
 import { IdentityModule } from './identity.module';
 
@@ -27,13 +22,8 @@ const DATABASE_URL = testEnvironment().databaseUrl;
         'int-new:integration-test-secret-number-two-32+,int-old:integration-test-secret-number-one-32+',
     }),
     MetricsModule,
-    HealthModule,
-    DatabaseModule.forRoot({
-      schema: IDENTITY_SCHEMA,
-      entities: identityEntities,
-      migrations: identityMigrations,
-      applicationName: 'identity-int-spec',
-    }),
+    HealthModule.forRoot({ requires: [] }),
+    DatabaseModule.forRoot({ schema: identitySchema, applicationName: 'identity-int-spec' }),
     IdentityModule,
   ],
   providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
@@ -48,17 +38,10 @@ const email = (name = 'ann'): string => `${name}.${randomUUID().slice(0, 8)}@exa
 const password = 'correct horse battery staple';
 
 beforeAll(async () => {
-  await runMigrations(
-    serviceDataSourceOptions({
-      url: DATABASE_URL,
-      schema: IDENTITY_SCHEMA,
-      poolSize: 1,
-      slowQueryMs: 500,
-      applicationName: 'identity-int-spec-migrate',
-      entities: identityEntities,
-      migrations: identityMigrations,
-    }),
-  );
+  await migrateSchema(identitySchema, {
+    url: DATABASE_URL,
+    applicationName: 'identity-int-spec-migrate',
+  });
   app = await NestFactory.create<NestFastifyApplication>(IdentityTestModule, new FastifyAdapter(), {
     logger: false,
   });

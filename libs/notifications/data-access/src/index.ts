@@ -1,5 +1,4 @@
-export { NOTIFICATIONS_SCHEMA, notificationsEntities } from './notifications.schema';
-export { notificationsMigrations } from './migrations/notifications.migrations';
+export { notificationsSchema } from './notifications.schema';
 export { mailConfig } from './mail.config';
 export { DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 export { DeliveryRepository, type NewDelivery } from './delivery.repository';

@@ -1,6 +1,11 @@
+import type { ServiceSchema } from '@rentguy/platform/database';
 import { DeliveryEntity } from './delivery.entity';
+import { CreateDeliveries1763900000000 } from './migrations/1763900000000-create-deliveries.migration';
+import { CreateOutboxInbox1763900000001 } from './migrations/1763900000001-create-outbox-inbox.migration';
 
-/** The service's PostgreSQL schema: nobody else reads it. */
-export const NOTIFICATIONS_SCHEMA = 'notifications';
-
-export const notificationsEntities = [DeliveryEntity];
+/** The service's PostgreSQL schema (nobody else reads it): its entities and its migrations, oldest first. */
+export const notificationsSchema: ServiceSchema = {
+  name: 'notifications',
+  entities: [DeliveryEntity],
+  migrations: [CreateDeliveries1763900000000, CreateOutboxInbox1763900000001],
+};

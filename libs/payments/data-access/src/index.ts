@@ -1,6 +1,5 @@
 export { paymentsDataAccessConfig } from './payments-data-access.config';
-export { paymentsEntities } from './entities';
-export { paymentsMigrations } from './migrations';
+export { paymentsSchema } from './payments.schema';
 export { PaymentRepository, type Payment, type NewPayment } from './payment.repository';
 export {
   BookingProjectionRepository,

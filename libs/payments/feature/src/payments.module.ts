@@ -7,7 +7,6 @@ import {
   StripePaymentProvider,
   WebhookEventRepository,
 } from '@rentguy/payments/data-access';
-import { OutboxRetentionProcessor } from './outbox-retention.processor';
 import { PaymentController } from './payment.controller';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
@@ -21,7 +20,8 @@ import { WebhookInboxService } from './webhook-inbox.service';
  * Payments: payment requests, provider webhooks, reconciliation and the booking projection (from
  * rentals' events, read through from rentals' internal HTTP API when a payment outruns them).
  * Needs from the app: ConfigModule (with `paymentsConfig` and `paymentsDataAccessConfig`),
- * DatabaseModule with `paymentsEntities`, MessagingModule, QueueModule
+ * DatabaseModule with `paymentsSchema`, MessagingModule (with `outboxRetentionQueue:
+ * 'payments-maintenance'`, the queue's `outbox.prune` handler), QueueModule
  * (`paymentsQueueOptions(config)`), MetricsModule and HealthModule.
  */
 @Module({
@@ -38,7 +38,6 @@ import { WebhookInboxService } from './webhook-inbox.service';
     PaymentService,
     WebhookInboxService,
     PaymentReconciliationService,
-    OutboxRetentionProcessor,
   ],
   exports: [PaymentReconciliationService, WebhookInboxService],
 })

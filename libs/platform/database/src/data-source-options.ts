@@ -1,17 +1,14 @@
-import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import type { DataSourceOptions } from 'typeorm';
 import { RedactingTypeOrmLogger } from './redacting-typeorm.logger';
+import { assertSchemaName, type ServiceSchema } from './service-schema';
 
 export interface ServiceDataSourceOptions {
   url: string;
   /** The service's own schema: a service never reads another service's schema. */
-  schema: string;
+  schema: ServiceSchema;
   poolSize: number;
   slowQueryMs: number;
   applicationName: string;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  entities: MixedList<Function | string | EntitySchema>;
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-  migrations: MixedList<Function | string>;
 }
 
 /**
@@ -19,12 +16,13 @@ export interface ServiceDataSourceOptions {
  * migrations. The search path keeps `public` for extensions such as btree_gist.
  */
 export function serviceDataSourceOptions(options: ServiceDataSourceOptions): DataSourceOptions {
+  const schema = assertSchemaName(options.schema.name);
   return {
     type: 'postgres',
     url: options.url,
-    schema: options.schema,
-    entities: options.entities,
-    migrations: options.migrations,
+    schema,
+    entities: options.schema.entities ?? [],
+    migrations: options.schema.migrations,
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
@@ -34,7 +32,7 @@ export function serviceDataSourceOptions(options: ServiceDataSourceOptions): Dat
     maxQueryExecutionTime: options.slowQueryMs,
     logger: new RedactingTypeOrmLogger(),
     extra: {
-      options: `-c search_path=${options.schema},public`,
+      options: `-c search_path=${schema},public`,
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
     },

@@ -10,10 +10,8 @@ import { databaseConfig } from './database.config';
 import { serviceDataSourceOptions, type ServiceDataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction.runner';
 
-export type DatabaseModuleOptions = Pick<
-  ServiceDataSourceOptions,
-  'schema' | 'entities' | 'migrations' | 'applicationName'
->;
+/** The service's schema (`ServiceSchema`, from its data-access library) and the pool's name. */
+export type DatabaseModuleOptions = Pick<ServiceDataSourceOptions, 'schema' | 'applicationName'>;
 
 /** Registers the postgres readiness check and pool metrics for the app's data source. */
 @Injectable()
@@ -42,8 +40,8 @@ class DatabaseObserver implements OnModuleInit {
 }
 
 /**
- * The app's data source (`databaseConfig`), plus the `TransactionRunner` and `AfterCommitHooks` every service's
- * providers inject (global, so feature modules need not import it).
+ * The app's data source (`databaseConfig`), plus the `TransactionRunner` and `AfterCommitHooks`
+ * every service's providers inject (global, so feature modules need not import it).
  */
 @Module({})
 export class DatabaseModule {

@@ -22,8 +22,11 @@ const schema = `db_test_${Array.from({ length: 10 }, () => String.fromCharCode(9
       DATABASE_SLOW_QUERY_MS: '5000',
     }),
     MetricsModule,
-    HealthModule,
-    DatabaseModule.forRoot({ schema, entities: [], migrations: [], applicationName: 'database-int-spec' }),
+    HealthModule.forRoot({ requires: [] }),
+    DatabaseModule.forRoot({
+      schema: { name: schema, migrations: [] },
+      applicationName: 'database-int-spec',
+    }),
   ],
 })
 class DatabaseTestModule {}

@@ -1,1 +1,2 @@
 export * from './describe-error';
+export * from './dependency-outage';

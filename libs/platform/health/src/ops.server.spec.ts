@@ -9,14 +9,22 @@ describe('OpsServer', () => {
   let readiness: ReadinessRegistry;
   let base: string;
   let databaseUp = true;
+  let redisUp = true;
 
   beforeAll(async () => {
-    const module = await Test.createTestingModule({ imports: [HealthModule, MetricsModule] }).compile();
+    const module = await Test.createTestingModule({
+      imports: [HealthModule.forRoot({ requires: ['postgres'] }), MetricsModule],
+    }).compile();
     ops = module.get(OpsServer);
     readiness = module.get(ReadinessRegistry);
     readiness.register('postgres', async () => {
       if (!databaseUp) {
         throw new Error('connection refused');
+      }
+    });
+    readiness.register('redis', async () => {
+      if (!redisUp) {
+        throw new Error('redis PING timed out');
       }
     });
     base = `http://127.0.0.1:${await ops.listen(0, '127.0.0.1')}`;
@@ -30,12 +38,17 @@ describe('OpsServer', () => {
     expect(response.status).toBe(200);
   });
 
-  it('reports readiness per dependency: 200 when up, 503 naming the one that is down', async () => {
+  it('is unready while a required dependency is down, naming it', async () => {
     databaseUp = true;
     const up = await fetch(`${base}/health/ready`);
     expect(up.status).toBe(200);
-    expect(await up.json()).toMatchObject({ status: 'ok', details: { postgres: { status: 'up' } } });
-
+    expect(await up.json()).toEqual({
+      status: 'ok',
+      info: { postgres: { status: 'up' } },
+      error: {},
+      details: { postgres: { status: 'up' } },
+      optional: { redis: { status: 'up' } },
+    });
     databaseUp = false;
     const down = await fetch(`${base}/health/ready`);
     expect(down.status).toBe(503);
@@ -43,6 +56,21 @@ describe('OpsServer', () => {
       status: 'error',
       error: { postgres: { status: 'down', message: 'Error: connection refused' } },
     });
+    databaseUp = true;
+  });
+
+  it('stays ready while a dependency it degrades around is down, and reports it', async () => {
+    redisUp = false;
+    const response = await fetch(`${base}/health/ready`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      optional: { redis: { status: 'down', message: 'Error: redis PING timed out' } },
+    });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('dependency_up{dependency="redis",required="false"} 0');
+    expect(metrics).toContain('dependency_up{dependency="postgres",required="true"} 1');
+    redisUp = true;
   });
 
   it('serves Prometheus text with default process metrics', async () => {

@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
-import { HealthCheckService, HealthIndicatorService, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { ReadinessRegistry } from './readiness.registry';
 import { describeError } from '@rentguy/platform/errors';
@@ -21,7 +26,20 @@ export class OpsServer {
     private readonly indicators: HealthIndicatorService,
     private readonly readiness: ReadinessRegistry,
     private readonly metrics: MetricsRegistry,
-  ) {}
+  ) {
+    const checkDependencies = () => this.checkDependencies();
+    const isRequired = (name: string) => this.readiness.isRequired(name);
+    metrics.gauge({
+      name: 'dependency_up',
+      help: 'Whether each dependency answered its check at scrape time (1) or not (0); required="true" ones make the app unready',
+      labelNames: ['dependency', 'required'],
+      async collect() {
+        for (const { name, up } of await checkDependencies()) {
+          this.set({ dependency: name, required: String(isRequired(name)) }, up ? 1 : 0);
+        }
+      },
+    });
+  }
 
   async listen(port: number, host: string): Promise<number> {
     const server = createServer((req, res) => {
@@ -76,30 +94,54 @@ export class OpsServer {
     }
   }
 
-  async checkReadiness(): Promise<{ status: number; body: HealthCheckResult | { status: 'shutting_down' } }> {
+  /**
+   * 503 while draining or while a dependency the app's policy requires is down; every other
+   * dependency is checked too and reported under `optional`, without failing readiness.
+   */
+  async checkReadiness(): Promise<{ status: number; body: ReadinessBody | { status: 'shutting_down' } }> {
     if (this.readiness.isDraining) {
       return { status: 503, body: { status: 'shutting_down' } };
     }
-    const checks = this.readiness.entries().map(([name, check]) => async () => {
-      const session = this.indicators.check(name);
-      try {
-        await withTimeout(check(), CHECK_TIMEOUT_MS);
-        return session.up();
-      } catch (error) {
-        return session.down({ message: describeError(error) });
+    const results = await this.checkDependencies();
+    const optional: Record<string, { status: 'up' | 'down'; message?: string }> = {};
+    const required: (() => Promise<HealthIndicatorResult>)[] = [];
+    for (const { name, up, message } of results) {
+      if (this.readiness.isRequired(name)) {
+        const session = this.indicators.check(name);
+        required.push(() => Promise.resolve(up ? session.up() : session.down({ message })));
+      } else {
+        optional[name] = up ? { status: 'up' } : { status: 'down', message };
       }
-    });
+    }
     try {
-      return { status: 200, body: await this.health.check(checks) };
+      return { status: 200, body: { ...(await this.health.check(required)), optional } };
     } catch (error) {
       const response = (error as { getResponse?: () => HealthCheckResult }).getResponse?.();
       if (response) {
-        return { status: 503, body: response };
+        return { status: 503, body: { ...response, optional } };
       }
       throw error;
     }
   }
+
+  private checkDependencies(): Promise<{ name: string; up: boolean; message?: string }[]> {
+    return Promise.all(
+      this.readiness.entries().map(async ([name, check]) => {
+        try {
+          await withTimeout(check(), CHECK_TIMEOUT_MS);
+          return { name, up: true };
+        } catch (error) {
+          return { name, up: false, message: describeError(error) };
+        }
+      }),
+    );
+  }
 }
+
+/** Terminus' result over the required dependencies, plus the state of the others. */
+export type ReadinessBody = HealthCheckResult & {
+  optional: Record<string, { status: 'up' | 'down'; message?: string }>;
+};
 
 function respond(res: ServerResponse, status: number, contentType: string, body: string): void {
   res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store' });

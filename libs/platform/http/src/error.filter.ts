@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode, type ErrorBody } from '@rentguy/contracts';
-import { describeError } from '@rentguy/platform/errors';
+import { describeError, isDependencyOutage } from '@rentguy/platform/errors';
 
 /** The one place where error codes become HTTP statuses. */
 export function statusOf(code: ErrorCode): number {
@@ -27,7 +27,10 @@ export function statusOf(code: ErrorCode): number {
     case ErrorCode.UnsupportedMediaType:
       return 415;
     case ErrorCode.UpstreamUnavailable:
+    case ErrorCode.ServiceUnavailable:
       return 503;
+    case ErrorCode.InternalError:
+      return 500;
   }
 }
 
@@ -51,6 +54,16 @@ function codeOfStatus(status: number): ErrorCode {
     return ErrorCode.UnsupportedMediaType;
   }
   return ErrorCode.ValidationFailed;
+}
+
+function codeOfServerStatus(status: number): ErrorCode {
+  if (status === 503) {
+    return ErrorCode.ServiceUnavailable;
+  }
+  if (status === 502 || status === 504) {
+    return ErrorCode.UpstreamUnavailable;
+  }
+  return ErrorCode.InternalError;
 }
 
 /** Seconds a client should wait before retrying a 503: a service restart or failover takes a few. */
@@ -79,10 +92,21 @@ export class ErrorFilter implements ExceptionFilter {
     } else if (isFastifyClientError(exception)) {
       status = exception.statusCode;
       body = { error: { code: codeOfStatus(status), message: exception.message, requestId } };
+    } else if (isDependencyOutage(exception)) {
+      // PostgreSQL, Redis or Kafka down or too slow: the request may well succeed in a moment.
+      status = 503;
+      this.logger.warn(`dependency unavailable: ${describeError(exception)}`);
+      body = {
+        error: {
+          code: ErrorCode.ServiceUnavailable,
+          message: 'a service this request needs is unavailable, try again shortly',
+          requestId,
+        },
+      };
     } else {
       status = exception instanceof HttpException ? exception.getStatus() : 500;
       this.logger.error(describeError(exception, { stack: true }));
-      body = { error: { code: ErrorCode.UpstreamUnavailable, message: 'internal error', requestId } };
+      body = { error: { code: codeOfServerStatus(status), message: 'internal error', requestId } };
     }
     if (status === 503) {
       void reply.header('retry-after', String(RETRY_AFTER_SECONDS));

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { assertSchemaName } from './outbox.migration';
+import { assertSchemaName } from '@rentguy/platform/database';
 
 /** All SQL on a schema's `inbox` table: which events each consumer group has already applied. */
 export class InboxRepository {

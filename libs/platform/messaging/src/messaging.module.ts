@@ -7,7 +7,7 @@ import {
   type Provider,
 } from '@nestjs/common';
 import type { ConfigOf } from '@rentguy/platform/config';
-import { databaseConfig } from '@rentguy/platform/database';
+import { assertSchemaName, databaseConfig } from '@rentguy/platform/database';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { InboxTransport } from './consumers/inbox.transport';
 import { KafkaClient } from './kafka.client';
@@ -20,7 +20,7 @@ import {
   type MessagingModuleOptions,
   type ResolvedMessagingOptions,
 } from './messaging.options';
-import { assertSchemaName } from './outbox.migration';
+import { outboxRetentionHandler } from './outbox-retention.handler';
 import { OutboxRelay } from './outbox.relay';
 import { OutboxWriter } from './outbox.writer';
 
@@ -68,10 +68,11 @@ function resolveOptions(
 
 /**
  * Kafka for one service: the transactional outbox (`OutboxWriter`, plus the relay when `relay` is
- * true), the consumer group's inbox transport (`InboxTransport`, when `consumerGroup` is set) and
- * the `kafka` readiness check. Reads `messagingConfig`, and `databaseConfig` for the outbox
- * listener's own connection; needs the app's TypeORM `DataSource`, `ReadinessRegistry` and
- * `MetricsRegistry` (DatabaseModule, HealthModule, MetricsModule).
+ * true), the consumer group's inbox transport (`InboxTransport`, when `consumerGroup` is set), the
+ * outbox retention job's handler (when `outboxRetentionQueue` is set) and the `kafka` readiness
+ * check. Reads `messagingConfig`, and `databaseConfig` for the outbox listener's own connection;
+ * needs the app's TypeORM `DataSource`, `ReadinessRegistry` and `MetricsRegistry` (DatabaseModule,
+ * HealthModule, MetricsModule), and the app's `QueueModule` when it handles the retention job.
  */
 @Module({})
 export class MessagingModule {
@@ -95,6 +96,7 @@ export class MessagingModule {
       OutboxWriter,
       ...(options.consumerGroup ? [InboxTransport] : []),
       ...(options.relay ? [OutboxRelay] : []),
+      ...(options.outboxRetentionQueue ? [outboxRetentionHandler(options.outboxRetentionQueue)] : []),
     ];
     return {
       module: MessagingModule,

@@ -1,4 +1,4 @@
-import type { ConsumerGroup } from '@rentguy/contracts';
+import type { ConsumerGroup, JobName, QueueName } from '@rentguy/contracts';
 import type { BackoffOptions } from './backoff';
 
 /** Injection token of the resolved messaging options. */
@@ -24,6 +24,11 @@ export interface ConsumerRetryOptions {
   infrastructureBackoff: BackoffOptions;
 }
 
+/** The queues whose catalog entry has an `outbox.prune` job: the maintenance queues of relaying services. */
+export type OutboxRetentionQueue = {
+  [Q in QueueName]: 'outbox.prune' extends JobName<Q> ? Q : never;
+}[QueueName];
+
 export interface MessagingModuleOptions {
   /** Kafka client id, usually the app name; `KAFKA_CLIENT_ID` overrides it. */
   clientId: string;
@@ -46,6 +51,12 @@ export interface MessagingModuleOptions {
   topicPrefix?: string;
   relayOptions?: Partial<OutboxRelayOptions>;
   consumerRetry?: Partial<ConsumerRetryOptions>;
+  /**
+   * The service's maintenance queue, whose `outbox.prune` job this app then handles: each run (from
+   * the `<service>-outbox-retention` job scheduler) deletes published rows older than
+   * `relayOptions.retentionDays`. The app must work that queue (`QueueModule.forRoot({ workers })`).
+   */
+  outboxRetentionQueue?: OutboxRetentionQueue;
 }
 
 export interface ResolvedMessagingOptions {

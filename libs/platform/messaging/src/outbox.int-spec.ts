@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventValidationError, Topics, type EventData } from '@rentguy/contracts';
 import { OutboxTransactionError } from './outbox.writer';
 import { acquireKafkaShared, type Release } from '@rentguy/testing/messaging';
+import { queueTesting } from '@rentguy/testing/queue';
 import {
   Cleanup,
   TopicReader,
@@ -288,6 +289,47 @@ describe('transactional outbox', () => {
 
     const left = await schema.query<{ event_id: string }>(`SELECT event_id FROM "${schema.name}".outbox`);
     expect(left.map((r) => r.event_id).sort()).toEqual([recent.event_id, unpublished.event_id].sort());
+  });
+
+  it('prunes on the maintenance queue it handles `outbox.prune` for, and skips where no relay runs', async () => {
+    const { schema, prefix, app } = await setup({ maintenance: true, relayOptions: { retentionDays: 2 } });
+    const insertPublished = async (daysAgo: number): Promise<string> => {
+      const [row] = await schema.query<{ event_id: string }>(
+        `INSERT INTO "${schema.name}".outbox (event_id, topic, key, type, payload, created_at, published_at)
+         VALUES (gen_random_uuid(), 'unused', 'k', 'payment.succeeded', '{}', now() - make_interval(days => $1), now() - make_interval(days => $1))
+         RETURNING event_id`,
+        [daysAgo],
+      );
+      return row.event_id;
+    };
+    const left = async (): Promise<string[]> =>
+      (await schema.query<{ event_id: string }>(`SELECT event_id FROM "${schema.name}".outbox`))
+        .map((r) => r.event_id)
+        .sort();
+    await insertPublished(3);
+    const recent = await insertPublished(1);
+
+    // Through the queue, as the `payments-outbox-retention` scheduler adds it.
+    const run = await queueTesting.runScheduledJobNow(app.app, 'payments-outbox-retention');
+
+    expect(run).toMatchObject({ name: 'outbox.prune', state: 'completed', returnValue: { status: 'done' } });
+    expect(await left()).toEqual([recent]);
+
+    // A process that only writes events (no relay) works the queue too, but leaves pruning alone.
+    const writer = await startMessagingApp({
+      schema: schema.name,
+      relay: false,
+      topicPrefix: prefix,
+      maintenance: true,
+      logLevels,
+    });
+    cleanup.add(() => writer.close());
+    const old = await insertPublished(3);
+
+    const skipped = await queueTesting.runScheduledJobNow(writer.app, 'payments-outbox-retention');
+
+    expect(skipped).toMatchObject({ state: 'completed', returnValue: { status: 'skipped' } });
+    expect(await left()).toEqual([old, recent].sort());
   });
 
   it('reports kafka readiness for an app that relays its outbox', async () => {

@@ -1,12 +1,5 @@
-/** Schema names are code constants; this check is what makes interpolating them into SQL safe. */
-const SCHEMA_NAME = /^[a-z_]+$/;
-
-export function assertSchemaName(schema: string): string {
-  if (!SCHEMA_NAME.test(schema)) {
-    throw new Error(`invalid schema name "${schema}": expected ${SCHEMA_NAME}`);
-  }
-  return schema;
-}
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { assertSchemaName, migrationSchemaOf } from '@rentguy/platform/database';
 
 /** The LISTEN/NOTIFY channel that wakes a schema's outbox relay. */
 export function outboxChannel(schema: string): string {
@@ -19,7 +12,7 @@ export function outboxChannel(schema: string): string {
  *
  * ```ts
  * public async up(queryRunner: QueryRunner) {
- *   for (const sql of outboxMigrationSql('rentals').up) await queryRunner.query(sql);
+ *   for (const sql of outboxMigrationSql(migrationSchemaOf(queryRunner)).up) await queryRunner.query(sql);
  * }
  * ```
  *
@@ -69,5 +62,32 @@ export function outboxMigrationSql(schema: string): { up: string[]; down: string
       `DROP TABLE IF EXISTS ${s}.outbox`,
       `DROP FUNCTION IF EXISTS ${s}.outbox_notify()`,
     ],
+  };
+}
+
+/**
+ * A migration of its own for the outbox and inbox (`outboxMigrationSql`), in the schema it runs in,
+ * for a service whose tables come in a migration apart. `name` is the tracked migration name,
+ * ending in its timestamp:
+ *
+ * ```ts
+ * export const CreateOutbox1763856000001 = outboxMigration('CreateOutbox1763856000001');
+ * ```
+ */
+export function outboxMigration(name: string): new () => MigrationInterface {
+  return class OutboxMigration implements MigrationInterface {
+    readonly name = name;
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      for (const sql of outboxMigrationSql(migrationSchemaOf(queryRunner)).up) {
+        await queryRunner.query(sql);
+      }
+    }
+
+    async down(queryRunner: QueryRunner): Promise<void> {
+      for (const sql of outboxMigrationSql(migrationSchemaOf(queryRunner)).down) {
+        await queryRunner.query(sql);
+      }
+    }
   };
 }

@@ -1,5 +1,5 @@
 import type { EntityManager, QueryRunner } from 'typeorm';
-import { assertSchemaName } from './outbox.migration';
+import { assertSchemaName } from '@rentguy/platform/database';
 
 export interface NewOutboxRow {
   eventId: string;

@@ -59,7 +59,7 @@ describe('job schedulers with a real Redis', () => {
     const app = await Test.createTestingModule({
       imports: [
         testConfigModule('rentals', [queueConfig, lifecycleConfig], { REDIS_URL: redisUrl }),
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({
           queues: ['rentals-maintenance'],

@@ -35,7 +35,7 @@ describe('trace context through jobs', () => {
     app = await Test.createTestingModule({
       imports: [
         testConfigModule('rentals', [queueConfig, lifecycleConfig], { REDIS_URL: redisUrl }),
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({
           queues: ['images'],

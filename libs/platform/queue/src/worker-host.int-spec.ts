@@ -55,7 +55,7 @@ describe('QueueModule with a real Redis', () => {
     const app = await Test.createTestingModule({
       imports: [
         testConfigModule('rentals', [queueConfig, lifecycleConfig], { REDIS_URL: redisUrl }),
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({
           queues: ['images', 'email'],

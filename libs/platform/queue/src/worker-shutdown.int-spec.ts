@@ -49,7 +49,7 @@ describe('WorkerHost shutdown', () => {
     const app = await Test.createTestingModule({
       imports: [
         testConfigModule('rentals', [queueConfig, lifecycleConfig], { REDIS_URL: redisUrl }),
-        HealthModule,
+        HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({
           queues: ['images'],

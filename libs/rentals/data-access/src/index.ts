@@ -7,5 +7,4 @@ export * from './booking.repository';
 export * from './image.repository';
 export * from './application.repository';
 export * from './rentals-data-access.module';
-export { RentalsSchema1761000000000 } from './1761000000000-rentals-schema.migration';
-export * from './rentals.migrator';
+export { rentalsSchema } from './rentals.schema';

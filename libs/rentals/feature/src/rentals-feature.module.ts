@@ -9,7 +9,6 @@ import { HoldExpirySweep } from './hold-expiry.sweep';
 import { ImageController } from './image.controller';
 import { ImageService } from './image.service';
 import { InternalBookingController } from './internal-booking.controller';
-import { OutboxRetentionProcessor } from './outbox-retention.processor';
 import { PaymentSucceededConsumer } from './payment-succeeded.consumer';
 import { PendingJobsSweep } from './pending-jobs.sweep';
 import { PropertyController } from './property.controller';
@@ -18,9 +17,10 @@ import { RentalsMetrics } from './rentals.metrics';
 
 /**
  * Properties, bookings, images and applications over HTTP, the `payment.succeeded` consumer and the
- * handlers of the `rentals-maintenance` jobs (sweeps, outbox retention). Expects from the app:
- * ConfigModule (with `rentalsConfig`), MetricsModule, DatabaseModule (rentals),
- * MessagingModule, QueueModule (`rentalsQueueOptions(config)`) and StorageModule.
+ * handlers of the `rentals-maintenance` sweeps. Expects from the app: ConfigModule (with
+ * `rentalsConfig`), MetricsModule, DatabaseModule (rentals), MessagingModule (with
+ * `outboxRetentionQueue: 'rentals-maintenance'`, the queue's `outbox.prune` handler), QueueModule
+ * (`rentalsQueueOptions(config)`) and StorageModule.
  */
 @Module({
   imports: [RentalsDataAccessModule],
@@ -41,7 +41,6 @@ import { RentalsMetrics } from './rentals.metrics';
     ApplicationService,
     HoldExpirySweep,
     PendingJobsSweep,
-    OutboxRetentionProcessor,
   ],
 })
 export class RentalsFeatureModule {}

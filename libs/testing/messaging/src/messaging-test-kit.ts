@@ -1,13 +1,26 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { Controller, Inject, Module, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import {
+  Controller,
+  Inject,
+  Injectable,
+  Module,
+  type INestApplicationContext,
+  type LogLevel,
+} from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, Payload } from '@nestjs/microservices';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { ConsumerGroup, EventData, EventEnvelope } from '@rentguy/contracts';
-import { DatabaseModule, databaseConfig, type Tx } from '@rentguy/platform/database';
-import { HealthModule, ReadinessRegistry } from '@rentguy/platform/health';
+import {
+  DatabaseModule,
+  databaseConfig,
+  migrateSchema,
+  migrationSchemaOf,
+  type Tx,
+} from '@rentguy/platform/database';
+import { HealthModule, lifecycleConfig, ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import {
   InboxContext,
@@ -19,17 +32,19 @@ import {
   OutboxRelay,
   OutboxWriter,
   decodeHeaders,
-  outboxMigrationSql,
+  outboxMigration,
   startEventConsumers,
   type ConsumerRetryOptions,
   type KafkaConsumer,
   type KafkaProducer,
   type OutboxRelayOptions,
 } from '@rentguy/platform/messaging';
+import { OnJob, QueueModule, queueConfig, type JobOutcome } from '@rentguy/platform/queue';
+import { queueTesting } from '@rentguy/testing/queue';
 import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 
-// Integration tests only (never exported from the library): real PostgreSQL and Kafka, started by
-// the jest globalSetup (tools/test/integration-setup.js).
+// Integration tests only (never exported from the library): real PostgreSQL and Kafka (and Redis for
+// an app that works a queue), started by the jest globalSetup (tools/test/integration-setup.js).
 const env = testEnvironment();
 
 /** Nest log levels for test apps: none, unless the spec's debug flag (MESSAGING_TEST_LOGS=1) is set. */
@@ -102,18 +117,34 @@ export interface TestSchema {
   drop(): Promise<void>;
 }
 
-/** A throwaway schema `msg_test_<random>` with the outbox migration applied. */
+/**
+ * A throwaway schema `msg_test_<random>`, migrated the way a service's is (`migrateSchema`): the
+ * outbox migration, then `extraDdl` of the test's own tables.
+ */
 export async function createTestSchema(
   extraDdl: (schema: string) => string[] = () => [],
 ): Promise<TestSchema> {
   const name = `msg_test_${randomName()}`;
+  class CreateTestTables1767000000001 implements MigrationInterface {
+    name = 'CreateTestTables1767000000001';
+
+    async up(queryRunner: QueryRunner): Promise<void> {
+      for (const sql of extraDdl(migrationSchemaOf(queryRunner))) {
+        await queryRunner.query(sql);
+      }
+    }
+
+    async down(): Promise<void> {
+      // The test drops the whole schema.
+    }
+  }
+  await migrateSchema(
+    { name, migrations: [outboxMigration('CreateOutbox1767000000000'), CreateTestTables1767000000001] },
+    { url: env.databaseUrl, applicationName: 'messaging-int-test-migrate' },
+  );
   const client = new Client({ connectionString: env.databaseUrl });
   client.on('error', () => undefined);
   await client.connect();
-  await client.query(`CREATE SCHEMA "${name}"`);
-  for (const sql of [...outboxMigrationSql(name).up, ...extraDdl(name)]) {
-    await client.query(sql);
-  }
   return {
     name,
     query: async <R>(sql: string, params: unknown[] = []) => (await client.query(sql, params)).rows as R[],
@@ -163,6 +194,26 @@ export interface TestAppOptions {
   groupPrefix?: string;
   /** The group the app claims to run (default `rentals`, the one `consume` matches). */
   consumerGroup?: ConsumerGroup;
+  /**
+   * Makes the app work `payments-maintenance` (under a BullMQ prefix of its own, schedulers off)
+   * with the outbox's `outbox.prune` handler (`outboxRetentionQueue`); the queue's other jobs get
+   * handlers that do nothing.
+   */
+  maintenance?: boolean;
+}
+
+/** The jobs of `payments-maintenance` that are not the outbox's, for an app that works the queue. */
+@Injectable()
+class OtherMaintenanceJobs {
+  @OnJob('payments-maintenance', 'payments.reconcile')
+  reconcile(): Promise<JobOutcome> {
+    return Promise.resolve({ status: 'skipped', reason: 'not under test' });
+  }
+
+  @OnJob('payments-maintenance', 'webhook-inbox.sweep')
+  sweep(): Promise<JobOutcome> {
+    return Promise.resolve({ status: 'skipped', reason: 'not under test' });
+  }
 }
 
 export interface TestApp {
@@ -183,24 +234,44 @@ export interface TestApp {
  * the apps import them, with a consumer controller of the test's.
  */
 export async function startMessagingApp(options: TestAppOptions): Promise<TestApp> {
-  const config = testConfigModule('rentals', [databaseConfig, messagingConfig], {
-    DATABASE_URL: env.databaseUrl,
-    DATABASE_POOL_SIZE: '5',
-    DATABASE_SLOW_QUERY_MS: '5000',
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    ...(options.groupPrefix ? { KAFKA_GROUP_PREFIX: options.groupPrefix } : {}),
-  });
+  const config = testConfigModule(
+    'rentals',
+    [databaseConfig, messagingConfig, queueConfig, lifecycleConfig],
+    {
+      DATABASE_URL: env.databaseUrl,
+      DATABASE_POOL_SIZE: '5',
+      DATABASE_SLOW_QUERY_MS: '5000',
+      KAFKA_BROKERS: env.kafkaBrokers.join(','),
+      REDIS_URL: env.redisUrl,
+      ...(options.groupPrefix ? { KAFKA_GROUP_PREFIX: options.groupPrefix } : {}),
+    },
+  );
   const consume = options.consume;
+  const maintenance = options.maintenance
+    ? {
+        imports: [
+          QueueModule.forRoot({
+            queues: ['payments-maintenance'],
+            workers: { 'payments-maintenance': {} },
+            schedules: {
+              'payments-reconciliation': 0,
+              'payments-webhook-inbox': 0,
+              'payments-outbox-retention': 0,
+            },
+            prefix: queueTesting.randomPrefix(),
+          }),
+        ],
+        providers: [OtherMaintenanceJobs],
+      }
+    : { imports: [], providers: [] };
 
   @Module({
     imports: [
       config,
       MetricsModule,
-      HealthModule,
+      HealthModule.forRoot({ requires: [] }),
       DatabaseModule.forRoot({
-        schema: options.schema,
-        entities: [],
-        migrations: [],
+        schema: { name: options.schema, migrations: [] },
         applicationName: 'messaging-int-test',
       }),
       MessagingModule.forRoot({
@@ -211,10 +282,12 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
         relayOptions: options.relayOptions,
         consumerRetry: options.consumerRetry,
         ...(consume ? { consumerGroup: options.consumerGroup ?? 'rentals' } : {}),
+        ...(options.maintenance ? { outboxRetentionQueue: 'payments-maintenance' as const } : {}),
       }),
+      ...maintenance.imports,
     ],
     controllers: consume ? [PaymentSucceededTestConsumer] : [],
-    providers: consume ? [{ provide: TEST_HANDLER, useValue: consume }] : [],
+    providers: [...(consume ? [{ provide: TEST_HANDLER, useValue: consume }] : []), ...maintenance.providers],
   })
   class MessagingTestAppModule {}
 
@@ -250,7 +323,16 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
     metrics: app.get(MetricsRegistry),
     readiness: app.get(ReadinessRegistry),
     relay: options.relay ? app.get(OutboxRelay) : undefined,
-    close: () => (closing ??= app.close()),
+    close: () =>
+      (closing ??= (async () => {
+        try {
+          if (options.maintenance) {
+            await queueTesting.obliterateQueues(app);
+          }
+        } finally {
+          await app.close();
+        }
+      })()),
   };
 }
 

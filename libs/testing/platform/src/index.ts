@@ -1,5 +1,6 @@
 export type { CaughtAttachment, CaughtMail, MailEnvelope } from './caught-mail.model';
 export { freePort } from './free-port.util';
+export { startTcpProxy, type TcpProxy } from './tcp-proxy.server';
 export { startMailCatcher, type MailCatcher, type MailCatcherOptions } from './mail-catcher.server';
 export {
   APP_NAMES,
@@ -12,6 +13,7 @@ export {
   type AppName,
   type AppPorts,
   type PlatformOptions,
+  type RestartPolicy,
   type RunningApp,
   type RunningPlatform,
 } from './platform-runner';

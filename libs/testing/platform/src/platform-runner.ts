@@ -55,10 +55,23 @@ export function wiringEnv(ports: Record<AppName, AppPorts>): Record<string, stri
 
 export interface RunningApp {
   name: AppName;
-  process: ChildProcess;
+  /** The app's current process (a new one after a restart). */
+  readonly process: ChildProcess;
   ports: AppPorts;
   output: string[];
-  exited: Promise<number | null>;
+  /** Resolves with the exit code of the current process. */
+  readonly exited: Promise<number | null>;
+}
+
+export interface RestartPolicy {
+  /** Delay before the first restart; doubled for each exit that follows a short run. Default 1 s. */
+  initialDelayMs?: number;
+  /** Longest delay between restarts. Default 30 s. */
+  maxDelayMs?: number;
+  /** A process that ran this long before exiting starts the backoff over. Default 60 s. */
+  resetAfterMs?: number;
+  /** Told about each exit the runner did not ask for, before the restart waits `delayMs`. */
+  onExit?: (app: AppName, code: number | null, signal: NodeJS.Signals | null, delayMs: number) => void;
 }
 
 export interface PlatformOptions {
@@ -68,7 +81,14 @@ export interface PlatformOptions {
   ports?: Record<AppName, AppPorts>;
   /** Receives every output line of every app. */
   onLine?: (app: AppName, line: string) => void;
+  /** Told about every process started, first starts and restarts alike. */
+  onStart?: (app: AppName, pid: number | undefined) => void;
   readyTimeoutMs?: number;
+  /**
+   * Restart an app whose process exits without `stop()` having been called (the local platform);
+   * without a policy such an exit is left to the caller (tests assert on it).
+   */
+  restart?: RestartPolicy;
 }
 
 export interface RunningPlatform {
@@ -101,12 +121,23 @@ function collectLines(child: ChildProcess, sink: (line: string) => void): void {
   }
 }
 
-/** Runs each service's `migrate` command in turn; rejects with the output of the one that failed. */
-export async function migrateAll(root: string, env: Record<string, string>): Promise<void> {
+/**
+ * Runs each service's `migrate` command in turn (`npm start`, `npm run db:migrate`, the e2e suite and
+ * the bench all migrate through here); `onLine` receives their output. Rejects with the output of
+ * the one that failed.
+ */
+export async function migrateAll(
+  root: string,
+  env: Record<string, string>,
+  onLine?: (app: AppName, line: string) => void,
+): Promise<void> {
   for (const app of MIGRATING_APPS) {
     const child = spawnNode(root, `dist/apps/${app}/src/migrate.js`, env);
     const output: string[] = [];
-    collectLines(child, (line) => output.push(line));
+    collectLines(child, (line) => {
+      output.push(line);
+      onLine?.(app, line);
+    });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     if (code !== 0) {
       throw new Error(`migrations of ${app} failed (exit ${code}):\n${output.slice(-30).join('\n')}`);
@@ -144,6 +175,8 @@ async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
 /** Starts all six apps as processes and resolves once every ops port answers `/health/ready` 200. */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const ports = options.ports ?? DEFAULT_PORTS;
+  let stopping = false;
+  const restartTimers = new Set<NodeJS.Timeout>();
   const apps: RunningApp[] = APP_NAMES.map((name) => {
     const env: Record<string, string> = {
       ...wiringEnv(ports),
@@ -153,19 +186,60 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     if (ports[name].port !== undefined) {
       env.PORT = String(ports[name].port);
     }
-    const child = spawnNode(options.root, `dist/apps/${name}/src/main.js`, env);
     const output: string[] = [];
-    collectLines(child, (line) => {
-      output.push(line);
-      if (output.length > 500) {
-        output.shift();
-      }
-      options.onLine?.(name, line);
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    return { name, process: child, ports: ports[name], output, exited };
+    let current: { process: ChildProcess; exited: Promise<number | null> };
+    let delayMs = options.restart?.initialDelayMs ?? 1000;
+    const launch = (): void => {
+      const child = spawnNode(options.root, `dist/apps/${name}/src/main.js`, env);
+      const startedAt = Date.now();
+      collectLines(child, (line) => {
+        output.push(line);
+        if (output.length > 500) {
+          output.shift();
+        }
+        options.onLine?.(name, line);
+      });
+      const exited = new Promise<number | null>((resolve) =>
+        child.on('exit', (code, signal) => {
+          resolve(code);
+          const policy = options.restart;
+          if (stopping || !policy) {
+            return;
+          }
+          if (Date.now() - startedAt >= (policy.resetAfterMs ?? 60_000)) {
+            delayMs = policy.initialDelayMs ?? 1000;
+          }
+          policy.onExit?.(name, code, signal, delayMs);
+          const timer = setTimeout(() => {
+            restartTimers.delete(timer);
+            if (!stopping) {
+              launch();
+            }
+          }, delayMs);
+          restartTimers.add(timer);
+          delayMs = Math.min(delayMs * 2, policy.maxDelayMs ?? 30_000);
+        }),
+      );
+      current = { process: child, exited };
+      options.onStart?.(name, child.pid);
+    };
+    launch();
+    return {
+      name,
+      ports: ports[name],
+      output,
+      get process() {
+        return current.process;
+      },
+      get exited() {
+        return current.exited;
+      },
+    };
   });
   const stop = async (timeoutMs = 30_000): Promise<Record<AppName, number | null>> => {
+    stopping = true;
+    restartTimers.forEach(clearTimeout);
+    restartTimers.clear();
     const codes = await Promise.all(
       apps.map(async (app) => {
         if (app.process.exitCode === null && app.process.signalCode === null) {

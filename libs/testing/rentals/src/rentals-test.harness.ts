@@ -11,7 +11,8 @@ import { httpConfig } from '@rentguy/platform/http';
 import { InboxTransport, KafkaClient } from '@rentguy/platform/messaging';
 import { queueTesting } from '@rentguy/testing/queue';
 import { testEnvironment } from '@rentguy/testing/platform';
-import { migrateRentals } from '@rentguy/rentals/data-access';
+import { migrateSchema } from '@rentguy/platform/database';
+import { rentalsSchema } from '@rentguy/rentals/data-access';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
@@ -69,7 +70,10 @@ let migrated: Promise<string[]> | undefined;
 
 /** Applies the real rentals migrations to the test database once per test file. */
 export function migrateTestDatabase(): Promise<string[]> {
-  migrated ??= migrateRentals({ url: testEnvironment().databaseUrl, applicationName: 'rentals-int-test' });
+  migrated ??= migrateSchema(rentalsSchema, {
+    url: testEnvironment().databaseUrl,
+    applicationName: 'rentals-int-test',
+  });
   return migrated;
 }
 

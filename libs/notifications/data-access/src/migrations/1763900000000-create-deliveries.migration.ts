@@ -1,3 +1,4 @@
+import { migrationSchemaOf } from '@rentguy/platform/database';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** The delivery ledger: one row per (event, template, recipient), whatever happens to the event. */
@@ -5,8 +6,9 @@ export class CreateDeliveries1763900000000 implements MigrationInterface {
   name = 'CreateDeliveries1763900000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
+    const s = `"${migrationSchemaOf(queryRunner)}"`;
     await queryRunner.query(`
-      CREATE TABLE notifications.deliveries (
+      CREATE TABLE ${s}.deliveries (
         id uuid PRIMARY KEY,
         event_id uuid NOT NULL,
         template text NOT NULL,
@@ -26,15 +28,15 @@ export class CreateDeliveries1763900000000 implements MigrationInterface {
       )`);
     // The sweep looks for pending deliveries by age; the partial index stays as small as the backlog.
     await queryRunner.query(
-      `CREATE INDEX deliveries_pending_created_at_idx ON notifications.deliveries (created_at) WHERE status = 'pending'`,
+      `CREATE INDEX deliveries_pending_created_at_idx ON ${s}.deliveries (created_at) WHERE status = 'pending'`,
     );
     // Support answers "did this guest get their email?" by address.
     await queryRunner.query(
-      `CREATE INDEX deliveries_recipient_created_at_idx ON notifications.deliveries (recipient, created_at DESC)`,
+      `CREATE INDEX deliveries_recipient_created_at_idx ON ${s}.deliveries (recipient, created_at DESC)`,
     );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP TABLE notifications.deliveries`);
+    await queryRunner.query(`DROP TABLE "${migrationSchemaOf(queryRunner)}".deliveries`);
   }
 }

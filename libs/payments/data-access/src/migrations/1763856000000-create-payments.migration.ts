@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { migrationSchemaOf } from './migration-schema.util';
+import { migrationSchemaOf } from '@rentguy/platform/database';
 
 export class CreatePayments1763856000000 implements MigrationInterface {
   name = 'CreatePayments1763856000000';

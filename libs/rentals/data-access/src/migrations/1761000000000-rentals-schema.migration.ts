@@ -1,10 +1,12 @@
+import { migrationSchemaOf } from '@rentguy/platform/database';
 import { outboxMigrationSql } from '@rentguy/platform/messaging';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-const up = [
+/** `s` is the quoted schema the migration runs in (`"rentals"` in the app). */
+const up = (s: string) => [
   // Infra creates btree_gist in `public` already; this keeps a fresh database migratable on its own.
   `CREATE EXTENSION IF NOT EXISTS btree_gist WITH SCHEMA public`,
-  `CREATE TABLE rentals.properties (
+  `CREATE TABLE ${s}.properties (
     id uuid PRIMARY KEY,
     host_id uuid NOT NULL,
     title text NOT NULL,
@@ -18,10 +20,10 @@ const up = [
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
   )`,
-  `CREATE INDEX properties_host_id_idx ON rentals.properties (host_id)`,
-  `CREATE TABLE rentals.bookings (
+  `CREATE INDEX properties_host_id_idx ON ${s}.properties (host_id)`,
+  `CREATE TABLE ${s}.bookings (
     id uuid PRIMARY KEY,
-    property_id uuid NOT NULL REFERENCES rentals.properties (id),
+    property_id uuid NOT NULL REFERENCES ${s}.properties (id),
     guest_id uuid NOT NULL,
     guest_email text NOT NULL,
     guest_name text NOT NULL,
@@ -42,13 +44,13 @@ const up = [
     CONSTRAINT bookings_no_overlap EXCLUDE USING gist (property_id WITH =, stay WITH &&)
       WHERE (status IN ('held', 'confirmed'))
   )`,
-  `CREATE INDEX bookings_property_id_idx ON rentals.bookings (property_id)`,
-  `CREATE INDEX bookings_guest_id_idx ON rentals.bookings (guest_id)`,
+  `CREATE INDEX bookings_property_id_idx ON ${s}.bookings (property_id)`,
+  `CREATE INDEX bookings_guest_id_idx ON ${s}.bookings (guest_id)`,
   // The hold-expiry sweep reads only live holds.
-  `CREATE INDEX bookings_held_expires_at_idx ON rentals.bookings (expires_at) WHERE status = 'held'`,
-  `CREATE TABLE rentals.images (
+  `CREATE INDEX bookings_held_expires_at_idx ON ${s}.bookings (expires_at) WHERE status = 'held'`,
+  `CREATE TABLE ${s}.images (
     id uuid PRIMARY KEY,
-    property_id uuid NOT NULL REFERENCES rentals.properties (id),
+    property_id uuid NOT NULL REFERENCES ${s}.properties (id),
     status text NOT NULL CHECK (status IN ('processing', 'ready', 'failed')),
     original_key text NOT NULL,
     content_type text NOT NULL,
@@ -57,11 +59,11 @@ const up = [
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
   )`,
-  `CREATE INDEX images_property_id_idx ON rentals.images (property_id, created_at)`,
-  `CREATE INDEX images_processing_created_at_idx ON rentals.images (created_at) WHERE status = 'processing'`,
-  `CREATE TABLE rentals.applications (
+  `CREATE INDEX images_property_id_idx ON ${s}.images (property_id, created_at)`,
+  `CREATE INDEX images_processing_created_at_idx ON ${s}.images (created_at) WHERE status = 'processing'`,
+  `CREATE TABLE ${s}.applications (
     id uuid PRIMARY KEY,
-    property_id uuid NOT NULL REFERENCES rentals.properties (id),
+    property_id uuid NOT NULL REFERENCES ${s}.properties (id),
     guest_id uuid NOT NULL,
     status text NOT NULL CHECK (status IN ('screening', 'approved', 'declined', 'review')),
     consent_at timestamptz NOT NULL,
@@ -72,29 +74,31 @@ const up = [
     created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT applications_decided_check CHECK ((status = 'screening') = (decided_at IS NULL))
   )`,
-  `CREATE INDEX applications_property_id_idx ON rentals.applications (property_id)`,
-  `CREATE INDEX applications_guest_id_idx ON rentals.applications (guest_id)`,
-  `CREATE INDEX applications_screening_created_at_idx ON rentals.applications (created_at) WHERE status = 'screening'`,
+  `CREATE INDEX applications_property_id_idx ON ${s}.applications (property_id)`,
+  `CREATE INDEX applications_guest_id_idx ON ${s}.applications (guest_id)`,
+  `CREATE INDEX applications_screening_created_at_idx ON ${s}.applications (created_at) WHERE status = 'screening'`,
 ];
 
-const down = [
-  `DROP TABLE rentals.applications`,
-  `DROP TABLE rentals.images`,
-  `DROP TABLE rentals.bookings`,
-  `DROP TABLE rentals.properties`,
+const down = (s: string) => [
+  `DROP TABLE ${s}.applications`,
+  `DROP TABLE ${s}.images`,
+  `DROP TABLE ${s}.bookings`,
+  `DROP TABLE ${s}.properties`,
 ];
 
 export class RentalsSchema1761000000000 implements MigrationInterface {
   readonly name = 'RentalsSchema1761000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const sql of [...up, ...outboxMigrationSql('rentals').up]) {
+    const schema = migrationSchemaOf(queryRunner);
+    for (const sql of [...up(`"${schema}"`), ...outboxMigrationSql(schema).up]) {
       await queryRunner.query(sql);
     }
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const sql of [...outboxMigrationSql('rentals').down, ...down]) {
+    const schema = migrationSchemaOf(queryRunner);
+    for (const sql of [...outboxMigrationSql(schema).down, ...down(`"${schema}"`)]) {
       await queryRunner.query(sql);
     }
   }

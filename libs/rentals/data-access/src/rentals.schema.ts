@@ -1,0 +1,16 @@
+import type { ServiceSchema } from '@rentguy/platform/database';
+import { ApplicationEntity } from './application.entity';
+import { BookingEntity } from './booking.entity';
+import { ImageEntity } from './image.entity';
+import { RentalsSchema1761000000000 } from './migrations/1761000000000-rentals-schema.migration';
+import { PropertyEntity } from './property.entity';
+
+/**
+ * The `rentals` schema, owned by the rentals app (which runs its migrations); the image and
+ * screening workers map the same entities. Its entities and its migrations, oldest first.
+ */
+export const rentalsSchema: ServiceSchema = {
+  name: 'rentals',
+  entities: [PropertyEntity, BookingEntity, ImageEntity, ApplicationEntity],
+  migrations: [RentalsSchema1761000000000],
+};
