@@ -71,7 +71,6 @@ const scopeRules = ['gateway', 'rentals', 'payments', 'notifications'].map((scop
 const testKitCycles = [
   ['platform-messaging', 'testing-messaging'],
   ['platform-queue', 'testing-queue'],
-  ['rentals-feature', 'testing-rentals'],
 ];
 
 const moduleBoundaries = ({ testFiles }) => [

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { DEFAULT_PORTS, waitUntil } from '@rentguy/testing/platform';
+import { DEFAULT_PORTS, E2E_DATABASE, testEnvironment, waitUntil } from '@rentguy/testing/platform';
 
 /**
  * `npm start` (tools/dev/start.mjs) as a developer runs it: an app that exits without being asked
@@ -26,13 +26,15 @@ async function ready(opsPort: number): Promise<boolean> {
 }
 
 beforeAll(async () => {
+  const infra = testEnvironment();
   runner = spawn(process.execPath, [join(root, 'tools/dev/start.mjs')], {
     cwd: root,
     env: {
       ...process.env,
       LOG_LEVEL: 'warn',
-      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rentguy_e2e',
-      REDIS_URL: 'redis://127.0.0.1:6379/7',
+      DATABASE_URL: infra.databaseUrlFor(E2E_DATABASE),
+      REDIS_URL: infra.redisUrlFor(7),
+      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       // Own consumer groups: this platform must take no events from another one on the broker.
       KAFKA_GROUP_PREFIX: 'e2e-runner-',
       BLOB_STORAGE_DIR: join(root, '.cache', 'e2e-runner-blobs'),

@@ -4,11 +4,13 @@ import Stripe from 'stripe';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import {
   APP_NAMES,
+  E2E_DATABASE,
   migrateAll,
   shiftedPorts,
   startMailCatcher,
   startOtlpCollector,
   startPlatform,
+  testEnvironment,
   type MailCatcher,
   type OtlpCollector,
   type RunningPlatform,
@@ -42,13 +44,13 @@ beforeAll(async () => {
     webhookUrl: `http://127.0.0.1:${ports.gateway.port}/v1/webhooks/stripe`,
     webhookSecret,
   });
+  const infra = testEnvironment();
   const env = {
-    NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
-    DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/rentguy_e2e',
-    REDIS_URL: 'redis://127.0.0.1:6379/5',
-    CACHE_REDIS_URL: 'redis://127.0.0.1:6379/6',
-    KAFKA_BROKERS: '127.0.0.1:9092',
+    DATABASE_URL: infra.databaseUrlFor(E2E_DATABASE),
+    // Not the default database: a developer's running platform keeps its queues there.
+    REDIS_URL: infra.redisUrlFor(5),
+    KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     // Own consumer groups, so a developer's running platform on the same broker takes none of our events.
     KAFKA_GROUP_PREFIX: 'e2e-',
     JWT_KEYS: 'e2e-1:e2e-signing-secret-with-at-least-32-chars',

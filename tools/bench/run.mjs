@@ -174,11 +174,9 @@ const stripe = await startFakeStripe({
   webhookSecret: 'whsec_bench',
 });
 const env = {
-  NODE_ENV: 'production',
   LOG_LEVEL: 'warn',
   DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${DATABASE}`,
   REDIS_URL: 'redis://127.0.0.1:6379/7',
-  CACHE_REDIS_URL: 'redis://127.0.0.1:6379/8',
   KAFKA_GROUP_PREFIX: 'bench-',
   JWT_KEYS: 'bench-1:bench-signing-secret-with-at-least-32-chars',
   STRIPE_SECRET_KEY: 'sk_test_bench',

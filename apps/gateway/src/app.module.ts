@@ -5,15 +5,15 @@ import { identitySchema } from '@rentguy/identity/data-access';
 import { IdentityModule } from '@rentguy/identity/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
-import type { GatewayConfig } from './config';
+import { appConfig, type AppConfig } from './config';
 
 @Module({})
 export class AppModule {
-  static register(config: GatewayConfig): DynamicModule {
+  static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('gateway', config, { requires: [] }),
+        ...platformCoreModules(appConfig, config, { requires: [] }),
         DatabaseModule.forRoot({ schema: identitySchema, applicationName: 'gateway' }),
         IdentityModule,
         EdgeModule,

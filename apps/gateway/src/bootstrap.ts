@@ -2,16 +2,21 @@ import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { installEdgeBodyParsers } from '@rentguy/gateway/edge';
-import { bootstrapHttpService } from '@rentguy/platform/http';
+import { createHttpService, serveHttpService } from '@rentguy/platform/http';
 import { AppModule } from './app.module';
-import type { GatewayConfig } from './config';
+import type { AppConfig } from './config';
 
-export async function bootstrap(config: GatewayConfig): Promise<NestFastifyApplication> {
-  return bootstrapHttpService(AppModule.register(config), config, (app) => configureGateway(app, config));
+/** The gateway, set up but not listening: what `bootstrap` serves and the integration test drives. */
+export function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  return createHttpService(AppModule.forRoot(config), config, (app) => configureGateway(app, config));
 }
 
-/** What the public edge adds to the common HTTP bootstrap: pass-through bodies, CORS, OpenAPI. */
-export async function configureGateway(app: NestFastifyApplication, config: GatewayConfig): Promise<void> {
+export async function bootstrap(config: AppConfig): Promise<void> {
+  await serveHttpService(await createApp(config), config);
+}
+
+/** What the public edge adds to the common HTTP service: pass-through bodies, CORS, OpenAPI. */
+async function configureGateway(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   installEdgeBodyParsers(app, config.BODY_LIMIT_BYTES);
   const openApi = new DocumentBuilder()
     .setTitle('RentGuy gateway')

@@ -1,24 +1,16 @@
 import { z } from 'zod';
-import {
-  baseConfig,
-  cacheConfig,
-  databaseConfig,
-  httpConfig,
-  jwtConfig,
-  publicUrlConfig,
-  redisConfig,
-} from '@rentguy/platform/config';
+import { imageUploadConfig } from '@rentguy/contracts';
+import { edgeConfig } from '@rentguy/gateway/edge';
+import { identityConfig } from '@rentguy/identity/feature';
+import { composeConfig, defineConfig, type ConfigOf } from '@rentguy/platform/config';
+import { databaseConfig } from '@rentguy/platform/database';
+import { lifecycleConfig } from '@rentguy/platform/health';
+import { httpConfig } from '@rentguy/platform/http';
+import { loggingConfig } from '@rentguy/platform/logging';
+import { tracingConfig } from '@rentguy/platform/tracing';
 
-export const gatewayConfigSchema = z.object({
-  ...baseConfig,
-  ...httpConfig(3000, 9100),
-  ...databaseConfig,
-  ...redisConfig,
-  ...cacheConfig,
-  ...jwtConfig,
-  ...publicUrlConfig,
-  RENTALS_URL: z.url().default('http://127.0.0.1:3001'),
-  PAYMENTS_URL: z.url().default('http://127.0.0.1:3002'),
+/** The public edge's CORS allow-list (`configureGateway`); empty, browsers get no CORS headers. */
+export const corsConfig = defineConfig('cors', {
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -28,15 +20,18 @@ export const gatewayConfigSchema = z.object({
         .map((o) => o.trim())
         .filter(Boolean),
     ),
-  UPLOAD_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(15 * 1024 * 1024),
-  /** Most keep-alive connections to each service (undici pool size). */
-  UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
-  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
-  UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
 });
 
-export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
+export const appConfig = composeConfig('gateway', [
+  tracingConfig,
+  loggingConfig,
+  lifecycleConfig,
+  httpConfig,
+  databaseConfig,
+  identityConfig,
+  edgeConfig,
+  imageUploadConfig,
+  corsConfig,
+]);
+
+export type AppConfig = ConfigOf<typeof appConfig>;

@@ -1,23 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
 import { migrateSchema } from '@rentguy/platform/database';
-import { ErrorFilter } from '@rentguy/platform/http';
-import { AppModule } from './app.module';
-import { configureGateway } from './bootstrap';
-import { gatewayConfigSchema, type GatewayConfig } from './config';
+import { testEnvironment } from '@rentguy/testing/platform';
+import { createApp } from './bootstrap';
+import { appConfig, type AppConfig } from './config';
 
-// The gateway as wired in production (AppModule + configureGateway), minus the ports and signal
-// handling of bootstrapHttpService. A tiny HTTP server stands in for rentals.
+// The gateway as it boots (createApp), minus the ports and signal handling of serveHttpService. A
+// tiny HTTP server stands in for rentals.
 
 let rentals: Server;
 const rentalsSaw: IncomingHttpHeaders[] = [];
 let app: NestFastifyApplication;
-let config: GatewayConfig;
+let config: AppConfig;
 
 beforeAll(async () => {
   rentals = createServer((req, res) => {
@@ -25,10 +23,9 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
   });
   await new Promise<void>((resolve) => rentals.listen(0, '127.0.0.1', resolve));
-  config = loadConfig(gatewayConfigSchema, {
-    envFile: false,
+  config = loadConfig(appConfig, {
     env: {
-      DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rentguy_test',
+      DATABASE_URL: testEnvironment().databaseUrl,
       JWT_KEYS: 'gw-int:gateway-integration-secret-of-32-chars',
       RENTALS_URL: `http://127.0.0.1:${(rentals.address() as AddressInfo).port}`,
       CORS_ORIGINS: 'https://app.rentguy.test, https://admin.rentguy.test',
@@ -39,11 +36,7 @@ beforeAll(async () => {
     url: config.DATABASE_URL,
     applicationName: 'gateway-int-spec-migrate',
   });
-  app = await NestFactory.create<NestFastifyApplication>(AppModule.register(config), new FastifyAdapter(), {
-    logger: false,
-  });
-  app.useGlobalFilters(new ErrorFilter());
-  await configureGateway(app, config);
+  app = await createApp(config);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 });

@@ -1,25 +1,34 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { QueueModule } from '@rentguy/platform/queue';
+import { platformCoreModules } from '@rentguy/platform/http';
+import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
 import { rentalsSchema } from '@rentguy/rentals/data-access';
 import { ImageWorkerModule } from '@rentguy/rentals/image-worker';
-import { platformCoreModules } from '@rentguy/platform/http';
-import type { ImageWorkerConfig } from './config';
+import { appConfig, type AppConfig } from './config';
+
+/**
+ * What the integration tests change so their run stays apart from others on the shared Redis (and
+ * how long retries wait); the app itself passes none.
+ */
+export interface AppModuleOptions {
+  queue?: Pick<QueueModuleOptions, 'prefix' | 'jobDefaults'>;
+}
 
 /** Readiness: postgres and redis (the worker does not use Kafka). */
 @Module({})
 export class AppModule {
-  static register(config: ImageWorkerConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('image-worker', config, { requires: [] }),
+        ...platformCoreModules(appConfig, config, { requires: [] }),
         // The rentals app owns the schema and runs its migrations; the worker only reads and updates rows.
         DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'image-worker' }),
         QueueModule.forRoot({
           queues: ['images'],
           workers: { images: { concurrency: config.IMAGE_WORKER_CONCURRENCY } },
+          ...options.queue,
         }),
         StorageModule.forRoot(),
         ImageWorkerModule,

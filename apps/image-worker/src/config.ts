@@ -1,14 +1,20 @@
-import { z } from 'zod';
-import { baseConfig, databaseConfig, opsConfig, redisConfig, storageConfig } from '@rentguy/platform/config';
+import { composeConfig, type ConfigOf } from '@rentguy/platform/config';
+import { databaseConfig } from '@rentguy/platform/database';
+import { lifecycleConfig } from '@rentguy/platform/health';
+import { loggingConfig } from '@rentguy/platform/logging';
+import { queueConfig } from '@rentguy/platform/queue';
+import { storageConfig } from '@rentguy/platform/storage';
+import { tracingConfig } from '@rentguy/platform/tracing';
 import { imageWorkerConfig } from '@rentguy/rentals/image-worker';
 
-export const imageWorkerConfigSchema = z.object({
-  ...baseConfig,
-  ...opsConfig(9104),
-  ...databaseConfig,
-  ...redisConfig,
-  ...storageConfig,
-  ...imageWorkerConfig,
-});
+export const appConfig = composeConfig('image-worker', [
+  tracingConfig,
+  loggingConfig,
+  lifecycleConfig,
+  databaseConfig,
+  queueConfig,
+  storageConfig,
+  imageWorkerConfig,
+]);
 
-export type ImageWorkerConfig = z.infer<typeof imageWorkerConfigSchema>;
+export type AppConfig = ConfigOf<typeof appConfig>;

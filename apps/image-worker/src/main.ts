@@ -1,15 +1,11 @@
-import { z } from 'zod';
-import { loadConfig, runService, tracingConfig } from '@rentguy/platform/config';
-import { startTracing } from '@rentguy/platform/tracing';
+import { composeConfig, loadConfig, runService } from '@rentguy/platform/config';
+import { startTracing, tracingConfig } from '@rentguy/platform/tracing';
 
 runService('image-worker', async () => {
   // Tracing starts before anything it instruments (http, undici, pg, ioredis) is loaded, so the app's
   // config and modules are imported only afterwards.
-  const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(z.object(tracingConfig));
+  const { OTEL_EXPORTER_OTLP_ENDPOINT } = loadConfig(composeConfig('image-worker', [tracingConfig]));
   startTracing({ service: 'image-worker', otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT });
-  const [{ imageWorkerConfigSchema }, { bootstrap }] = await Promise.all([
-    import('./config.js'),
-    import('./bootstrap.js'),
-  ]);
-  await bootstrap(loadConfig(imageWorkerConfigSchema));
+  const [{ appConfig }, { bootstrap }] = await Promise.all([import('./config.js'), import('./bootstrap.js')]);
+  await bootstrap(loadConfig(appConfig));
 });

@@ -4,26 +4,36 @@ import { notificationsSchema } from '@rentguy/notifications/data-access';
 import { NotificationsModule, notificationsQueueOptions } from '@rentguy/notifications/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
-import { MessagingModule } from '@rentguy/platform/messaging';
-import { QueueModule } from '@rentguy/platform/queue';
-import type { NotificationsAppConfig } from './config';
+import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
+import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
+import { appConfig, type AppConfig } from './config';
+
+/**
+ * What the integration tests change so their run stays apart from others on the shared broker and
+ * Redis (and how long retries wait); the app itself passes none.
+ */
+export interface AppModuleOptions {
+  messaging?: Pick<MessagingModuleOptions, 'topicPrefix'>;
+  queue?: Pick<QueueModuleOptions, 'prefix' | 'jobDefaults'>;
+}
 
 @Module({})
 export class AppModule {
-  static register(config: NotificationsAppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('notifications', config, { requires: ['postgres'] }),
+        ...platformCoreModules(appConfig, config, { requires: ['postgres'] }),
         DatabaseModule.forRoot({ schema: notificationsSchema, applicationName: 'notifications' }),
         // No relay yet: the service publishes no events until `notifications.delivery.v1` is specified.
         MessagingModule.forRoot({
-          clientId: config.KAFKA_CLIENT_ID ?? 'notifications',
+          clientId: 'notifications',
           schema: notificationsSchema.name,
           relay: false,
           consumerGroup: 'notifications',
+          ...options.messaging,
         }),
-        QueueModule.forRoot(notificationsQueueOptions(config)),
+        QueueModule.forRoot({ ...notificationsQueueOptions(config), ...options.queue }),
         NotificationsModule,
       ],
       providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],

@@ -1,13 +1,19 @@
-import { bootstrapHttpService } from '@rentguy/platform/http';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createHttpService, serveHttpService } from '@rentguy/platform/http';
 import { startEventConsumers } from '@rentguy/platform/messaging';
 import { STRIPE_WEBHOOK_PATH, keepRawJsonBody } from '@rentguy/payments/feature';
-import { AppModule } from './app.module';
-import type { PaymentsConfig } from './config';
+import { AppModule, type AppModuleOptions } from './app.module';
+import type { AppConfig } from './config';
 
-export async function bootstrap(config: PaymentsConfig): Promise<void> {
-  await bootstrapHttpService(AppModule.register(config), config, async (app) => {
+/** The payments service, set up but not listening: what `bootstrap` serves and the integration tests drive. */
+export function createApp(config: AppConfig, options?: AppModuleOptions): Promise<NestFastifyApplication> {
+  return createHttpService(AppModule.forRoot(config, options), config, async (app) => {
     // Stripe signs the exact bytes it sends; the webhook route must see them unparsed.
     await keepRawJsonBody(app, [STRIPE_WEBHOOK_PATH]);
     await startEventConsumers(app);
   });
+}
+
+export async function bootstrap(config: AppConfig): Promise<void> {
+  await serveHttpService(await createApp(config), config);
 }

@@ -1,22 +1,24 @@
-import { z } from 'zod';
-import {
-  baseConfig,
-  databaseConfig,
+import { paymentsDataAccessConfig } from '@rentguy/payments/data-access';
+import { paymentsConfig } from '@rentguy/payments/feature';
+import { composeConfig, type ConfigOf } from '@rentguy/platform/config';
+import { databaseConfig } from '@rentguy/platform/database';
+import { lifecycleConfig } from '@rentguy/platform/health';
+import { httpConfig } from '@rentguy/platform/http';
+import { loggingConfig } from '@rentguy/platform/logging';
+import { messagingConfig } from '@rentguy/platform/messaging';
+import { queueConfig } from '@rentguy/platform/queue';
+import { tracingConfig } from '@rentguy/platform/tracing';
+
+export const appConfig = composeConfig('payments', [
+  tracingConfig,
+  loggingConfig,
+  lifecycleConfig,
   httpConfig,
-  jwtConfig,
-  kafkaConfig,
-  redisConfig,
-} from '@rentguy/platform/config';
-import { paymentsFeatureConfig } from '@rentguy/payments/feature';
+  databaseConfig,
+  messagingConfig,
+  queueConfig,
+  paymentsDataAccessConfig,
+  paymentsConfig,
+]);
 
-export const paymentsConfigSchema = z.object({
-  ...baseConfig,
-  ...httpConfig(3002, 9102),
-  ...databaseConfig,
-  ...redisConfig,
-  ...kafkaConfig,
-  ...jwtConfig,
-  ...paymentsFeatureConfig,
-});
-
-export type PaymentsConfig = z.infer<typeof paymentsConfigSchema>;
+export type AppConfig = ConfigOf<typeof appConfig>;

@@ -2,29 +2,39 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
-import { MessagingModule } from '@rentguy/platform/messaging';
-import { QueueModule } from '@rentguy/platform/queue';
+import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
+import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
 import { rentalsSchema } from '@rentguy/rentals/data-access';
 import { RentalsFeatureModule, rentalsQueueOptions } from '@rentguy/rentals/feature';
-import type { RentalsConfig } from './config';
+import { appConfig, type AppConfig } from './config';
+
+/**
+ * What the integration tests change so their run stays apart from others on the shared database,
+ * broker and Redis; the app itself passes none.
+ */
+export interface AppModuleOptions {
+  messaging?: Partial<Pick<MessagingModuleOptions, 'topicPrefix' | 'relay'>>;
+  queue?: Pick<QueueModuleOptions, 'prefix'>;
+}
 
 @Module({})
 export class AppModule {
-  static register(config: RentalsConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        ...platformCoreModules('rentals', config, { requires: ['postgres'] }),
+        ...platformCoreModules(appConfig, config, { requires: ['postgres'] }),
         DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'rentals' }),
         MessagingModule.forRoot({
-          clientId: config.KAFKA_CLIENT_ID ?? 'rentals',
+          clientId: 'rentals',
           schema: rentalsSchema.name,
           relay: true,
           consumerGroup: 'rentals',
           outboxRetentionQueue: 'rentals-maintenance',
+          ...options.messaging,
         }),
-        QueueModule.forRoot(rentalsQueueOptions(config)),
+        QueueModule.forRoot({ ...rentalsQueueOptions(config), ...options.queue }),
         StorageModule.forRoot(),
         RentalsFeatureModule,
       ],

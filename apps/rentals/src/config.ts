@@ -1,26 +1,26 @@
-import { z } from 'zod';
-import {
-  baseConfig,
-  databaseConfig,
+import { imageUploadConfig } from '@rentguy/contracts';
+import { composeConfig, type ConfigOf } from '@rentguy/platform/config';
+import { databaseConfig } from '@rentguy/platform/database';
+import { lifecycleConfig } from '@rentguy/platform/health';
+import { httpConfig } from '@rentguy/platform/http';
+import { loggingConfig } from '@rentguy/platform/logging';
+import { messagingConfig } from '@rentguy/platform/messaging';
+import { queueConfig } from '@rentguy/platform/queue';
+import { storageConfig } from '@rentguy/platform/storage';
+import { tracingConfig } from '@rentguy/platform/tracing';
+import { rentalsConfig } from '@rentguy/rentals/feature';
+
+export const appConfig = composeConfig('rentals', [
+  tracingConfig,
+  loggingConfig,
+  lifecycleConfig,
   httpConfig,
-  jwtConfig,
-  kafkaConfig,
-  publicUrlConfig,
-  redisConfig,
+  databaseConfig,
+  messagingConfig,
+  queueConfig,
   storageConfig,
-} from '@rentguy/platform/config';
-import { rentalsFeatureConfig } from '@rentguy/rentals/feature';
+  imageUploadConfig,
+  rentalsConfig,
+]);
 
-export const rentalsConfigSchema = z.object({
-  ...baseConfig,
-  ...httpConfig(3001, 9101),
-  ...databaseConfig,
-  ...redisConfig,
-  ...kafkaConfig,
-  ...jwtConfig,
-  ...publicUrlConfig,
-  ...storageConfig,
-  ...rentalsFeatureConfig,
-});
-
-export type RentalsConfig = z.infer<typeof rentalsConfigSchema>;
+export type AppConfig = ConfigOf<typeof appConfig>;

@@ -3,3 +3,4 @@ export * from './events';
 export * from './jobs';
 export * from './internal-api';
 export * from './roles';
+export * from './image-upload.config';

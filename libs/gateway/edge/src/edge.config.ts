@@ -1,16 +1,17 @@
-/** The gateway config keys the edge reads (from APP_CONFIG). */
-export interface EdgeConfig {
-  RENTALS_URL: string;
-  PAYMENTS_URL: string;
-  /** Most connections kept open to each service. */
-  UPSTREAM_CONNECTIONS: number;
-  /** Give up on connecting to a service after this long (2 s by default). */
-  UPSTREAM_CONNECT_TIMEOUT_MS: number;
-  /** Give up waiting for a service's response headers after this long (10 s by default). */
-  UPSTREAM_HEADERS_TIMEOUT_MS: number;
-  BODY_LIMIT_BYTES: number;
-  UPLOAD_LIMIT_BYTES: number;
-}
+import { z } from 'zod';
+import { defineConfig, localServiceUrl } from '@rentguy/platform/config';
+
+/** Where the gateway reaches the services, and how it bounds waiting on them. */
+export const edgeConfig = defineConfig('edge', {
+  RENTALS_URL: z.url().default(localServiceUrl('rentals')),
+  PAYMENTS_URL: z.url().default(localServiceUrl('payments')),
+  /** Most keep-alive connections to each service (undici pool size). */
+  UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
+  /** Give up on connecting to a service after this long. */
+  UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(2000),
+  /** Give up waiting for a service's response headers after this long. */
+  UPSTREAM_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10000),
+});
 
 /** The services behind the gateway. */
 export type Upstream = 'rentals' | 'payments';

@@ -1,9 +1,9 @@
-import { All, Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
+import { All, Controller, Get, Post, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { APP_CONFIG } from '@rentguy/platform/config';
-import { Public } from '@rentguy/platform/http';
-import type { EdgeConfig } from './edge.config';
+import { imageUploadConfig } from '@rentguy/contracts';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
+import { httpConfig, Public } from '@rentguy/platform/http';
 import { EDGE_ROUTES } from './edge.routes';
 import { ProxyService } from './proxy.service';
 
@@ -16,35 +16,42 @@ import { ProxyService } from './proxy.service';
 @Public()
 @Controller()
 export class EdgeController {
+  private readonly bodyLimit: number;
+  private readonly uploadLimit: number;
+
   constructor(
     private readonly proxy: ProxyService,
-    @Inject(APP_CONFIG) private readonly config: EdgeConfig,
-  ) {}
+    @InjectConfig(httpConfig) http: ConfigOf<typeof httpConfig>,
+    @InjectConfig(imageUploadConfig) upload: ConfigOf<typeof imageUploadConfig>,
+  ) {
+    this.bodyLimit = http.BODY_LIMIT_BYTES;
+    this.uploadLimit = upload.UPLOAD_LIMIT_BYTES;
+  }
 
   @All([...EDGE_ROUTES.rentals])
   rentals(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('rentals', request, reply, { bodyLimit: this.config.BODY_LIMIT_BYTES });
+    return this.proxy.forward('rentals', request, reply, { bodyLimit: this.bodyLimit });
   }
 
   @Post(EDGE_ROUTES.propertyImageUpload)
   uploadPropertyImage(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('rentals', request, reply, { bodyLimit: this.config.UPLOAD_LIMIT_BYTES });
+    return this.proxy.forward('rentals', request, reply, { bodyLimit: this.uploadLimit });
   }
 
   @Get(EDGE_ROUTES.images)
   images(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('rentals', request, reply, { bodyLimit: this.config.BODY_LIMIT_BYTES });
+    return this.proxy.forward('rentals', request, reply, { bodyLimit: this.bodyLimit });
   }
 
   @All([...EDGE_ROUTES.payments])
   payments(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('payments', request, reply, { bodyLimit: this.config.BODY_LIMIT_BYTES });
+    return this.proxy.forward('payments', request, reply, { bodyLimit: this.bodyLimit });
   }
 
   @Post(EDGE_ROUTES.stripeWebhook)
   stripeWebhook(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.proxy.forward('payments', request, reply, {
-      bodyLimit: this.config.BODY_LIMIT_BYTES,
+      bodyLimit: this.bodyLimit,
       extraHeaders: ['stripe-signature'],
     });
   }

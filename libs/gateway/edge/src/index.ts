@@ -1,4 +1,4 @@
 export { EdgeModule } from './edge.module';
 export { installEdgeBodyParsers } from './edge-body.parsers';
 export { EDGE_ROUTES } from './edge.routes';
-export type { EdgeConfig, Upstream } from './edge.config';
+export { edgeConfig, type Upstream } from './edge.config';

@@ -1,8 +1,10 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { Pool, type Dispatcher } from 'undici';
-import { APP_CONFIG } from '@rentguy/platform/config';
-import type { EdgeConfig, Upstream } from './edge.config';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
+import { edgeConfig, type Upstream } from './edge.config';
+
+type EdgeConfig = ConfigOf<typeof edgeConfig>;
 
 /** Longest silence while a response body streams (image variants, slow clients). */
 const BODY_TIMEOUT_MS = 30_000;
@@ -29,7 +31,7 @@ interface Target {
 export class UpstreamClient implements OnApplicationShutdown {
   private readonly targets: Record<Upstream, Target>;
 
-  constructor(@Inject(APP_CONFIG) config: EdgeConfig) {
+  constructor(@InjectConfig(edgeConfig) config: EdgeConfig) {
     this.targets = {
       rentals: target(config.RENTALS_URL, config),
       payments: target(config.PAYMENTS_URL, config),

@@ -12,12 +12,19 @@ const ann: Principal = {
   role: 'host',
 };
 
+const http = (keys: (typeof newKey)[], iss = 'rentguy') => ({
+  PORT: 0,
+  BODY_LIMIT_BYTES: 1_048_576,
+  JWT_KEYS: keys,
+  JWT_ISSUER: iss,
+});
+
 function issuer(keys = [newKey, oldKey], ttl = 900): AccessTokenIssuer {
-  return new AccessTokenIssuer({ JWT_KEYS: keys, JWT_ISSUER: 'rentguy', JWT_TTL_SECONDS: ttl });
+  return new AccessTokenIssuer(http(keys), { JWT_TTL_SECONDS: ttl });
 }
 
 function verifier(keys = [newKey, oldKey], iss = 'rentguy'): AccessTokenVerifier {
-  return new AccessTokenVerifier({ JWT_KEYS: keys, JWT_ISSUER: iss });
+  return new AccessTokenVerifier(http(keys, iss));
 }
 
 describe('AccessTokenIssuer', () => {

@@ -1,14 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { SignJWT } from 'jose';
-import { APP_CONFIG } from '@rentguy/platform/config';
-import type { Principal } from '@rentguy/platform/http';
-
-interface JwtSignConfig {
-  JWT_KEYS: { kid: string; secret: string }[];
-  JWT_ISSUER: string;
-  JWT_TTL_SECONDS: number;
-}
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
+import { httpConfig, type Principal } from '@rentguy/platform/http';
+import { identityConfig } from './identity.config';
 
 export interface IssuedAccessToken {
   token: string;
@@ -24,23 +19,30 @@ export interface IssuedAccessToken {
 export class AccessTokenIssuer {
   private readonly kid: string;
   private readonly secret: Uint8Array;
+  private readonly issuer: string;
+  private readonly ttlSeconds: number;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: JwtSignConfig) {
-    const [signing] = config.JWT_KEYS;
+  constructor(
+    @InjectConfig(httpConfig) http: ConfigOf<typeof httpConfig>,
+    @InjectConfig(identityConfig) identity: ConfigOf<typeof identityConfig>,
+  ) {
+    const [signing] = http.JWT_KEYS;
     if (!signing) {
       throw new Error('JWT_KEYS has no key to sign with');
     }
     this.kid = signing.kid;
     this.secret = new TextEncoder().encode(signing.secret);
+    this.issuer = http.JWT_ISSUER;
+    this.ttlSeconds = identity.JWT_TTL_SECONDS;
   }
 
   async issue(principal: Principal): Promise<IssuedAccessToken> {
     const now = Math.floor(Date.now() / 1000);
-    const expiresIn = this.config.JWT_TTL_SECONDS;
+    const expiresIn = this.ttlSeconds;
     const token = await new SignJWT({ role: principal.role, email: principal.email, name: principal.name })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT', kid: this.kid })
       .setSubject(principal.id)
-      .setIssuer(this.config.JWT_ISSUER)
+      .setIssuer(this.issuer)
       .setIssuedAt(now)
       .setExpirationTime(now + expiresIn)
       .setJti(randomUUID())

@@ -3,29 +3,24 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
+import { DatabaseModule, databaseConfig, migrateSchema } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
+import { AccessTokenVerifier, AuthGuard, ErrorFilter, httpConfig } from '@rentguy/platform/http';
 import { MetricsModule } from '@rentguy/platform/metrics';
+import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 import { identitySchema } from '@rentguy/identity/data-access';
+import { identityConfig } from './identity.config';
 import { IdentityModule } from './identity.module';
 
-const config = {
-  DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rentguy_test',
-  DATABASE_POOL_SIZE: 10,
-  DATABASE_SLOW_QUERY_MS: 500,
-  JWT_KEYS: [
-    { kid: 'int-new', secret: 'integration-test-secret-number-two-32+' },
-    { kid: 'int-old', secret: 'integration-test-secret-number-one-32+' },
-  ],
-  JWT_ISSUER: 'rentguy',
-  JWT_TTL_SECONDS: 900,
-};
+const DATABASE_URL = testEnvironment().databaseUrl;
 
 @Module({
   imports: [
-    ConfigModule.forRoot(config),
+    testConfigModule('gateway', [httpConfig, databaseConfig, identityConfig], {
+      DATABASE_URL,
+      JWT_KEYS:
+        'int-new:integration-test-secret-number-two-32+,int-old:integration-test-secret-number-one-32+',
+    }),
     MetricsModule,
     HealthModule.forRoot({ requires: [] }),
     DatabaseModule.forRoot({ schema: identitySchema, applicationName: 'identity-int-spec' }),
@@ -36,7 +31,7 @@ const config = {
 class IdentityTestModule {}
 
 let app: NestFastifyApplication;
-const verifier = new AccessTokenVerifier(config);
+let verifier: AccessTokenVerifier;
 
 /** A fresh address per test, so runs never collide with rows left by earlier runs. */
 const email = (name = 'ann'): string => `${name}.${randomUUID().slice(0, 8)}@example.com`;
@@ -44,7 +39,7 @@ const password = 'correct horse battery staple';
 
 beforeAll(async () => {
   await migrateSchema(identitySchema, {
-    url: config.DATABASE_URL,
+    url: DATABASE_URL,
     applicationName: 'identity-int-spec-migrate',
   });
   app = await NestFactory.create<NestFastifyApplication>(IdentityTestModule, new FastifyAdapter(), {
@@ -52,6 +47,7 @@ beforeAll(async () => {
   });
   app.useGlobalFilters(new ErrorFilter());
   await app.init();
+  verifier = app.get(AccessTokenVerifier);
   await app.getHttpAdapter().getInstance().ready();
 });
 

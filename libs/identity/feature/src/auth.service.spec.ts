@@ -31,17 +31,22 @@ class InMemoryUsers {
   }
 }
 
-const jwt = {
+const http = {
+  PORT: 0,
+  BODY_LIMIT_BYTES: 1_048_576,
   JWT_KEYS: [{ kid: 'k1', secret: 'a-test-secret-of-at-least-32-characters' }],
   JWT_ISSUER: 'rentguy',
-  JWT_TTL_SECONDS: 600,
 };
 
 function setup(): { auth: AuthService; users: InMemoryUsers; passwords: PasswordHasher } {
   const users = new InMemoryUsers();
   const passwords = new PasswordHasher();
   passwords.onModuleInit();
-  const auth = new AuthService(users as unknown as UserRepository, passwords, new AccessTokenIssuer(jwt));
+  const auth = new AuthService(
+    users as unknown as UserRepository,
+    passwords,
+    new AccessTokenIssuer(http, { JWT_TTL_SECONDS: 600 }),
+  );
   return { auth, users, passwords };
 }
 
@@ -69,7 +74,7 @@ describe('AuthService', () => {
 
     expect(result.user).toEqual({ id: expect.any(String), email: 'ann@example.com', role: 'guest' });
     expect([...users.rows.values()][0]?.passwordHash).toMatch(/^\$argon2id\$/);
-    const principal = await new AccessTokenVerifier(jwt).verify(result.accessToken);
+    const principal = await new AccessTokenVerifier(http).verify(result.accessToken);
     expect(principal).toEqual({ id: result.user.id, email: 'ann@example.com', name: 'Ann', role: 'guest' });
   });
 

@@ -1,4 +1,5 @@
 export { IdentityModule } from './identity.module';
+export { identityConfig } from './identity.config';
 export { AccessTokenIssuer, type IssuedAccessToken } from './access-token.issuer';
 export { registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
 export { loginSchema, type LoginDto, type LoginResponse } from './login.dto';

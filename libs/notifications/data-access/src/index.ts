@@ -1,4 +1,5 @@
 export { notificationsSchema } from './notifications.schema';
+export { mailConfig } from './mail.config';
 export { DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 export { DeliveryRepository, type NewDelivery } from './delivery.repository';
 export {

@@ -1,9 +1,9 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { APP_CONFIG, type smtpConfig } from '@rentguy/platform/config';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { createTransport, type Transporter } from 'nodemailer';
-import type { z } from 'zod';
 import { asError, describeError } from '@rentguy/platform/errors';
+import { mailConfig } from './mail.config';
 
 export interface OutgoingEmail {
   to: string;
@@ -50,7 +50,7 @@ export class SmtpMailRepository implements OnApplicationShutdown {
   private readonly transport: Transporter;
   private readonly from: string;
 
-  constructor(@Inject(APP_CONFIG) config: z.infer<z.ZodObject<typeof smtpConfig>>) {
+  constructor(@InjectConfig(mailConfig) config: ConfigOf<typeof mailConfig>) {
     this.transport = createTransport(withTransportDefaults(config.SMTP_URL));
     this.from = config.MAIL_FROM;
   }

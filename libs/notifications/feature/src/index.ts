@@ -1,2 +1,3 @@
 export { NotificationsModule } from './notifications.module';
-export { notificationsQueueOptions, type NotificationsConfig } from './notifications.config';
+export { notificationsConfig, notificationsQueueOptions } from './notifications.config';
+export { DELIVERY_HEADER, DeliveryService } from './delivery.service';

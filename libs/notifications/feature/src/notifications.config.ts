@@ -1,23 +1,27 @@
+import { z } from 'zod';
+import { defineConfig, type ConfigOf } from '@rentguy/platform/config';
 import type { QueueModuleOptions } from '@rentguy/platform/queue';
 
-/** The part of the app config this library reads (`smtpConfig` plus the notifications settings). */
-export interface NotificationsConfig {
-  SMTP_URL: string;
-  MAIL_FROM: string;
+/** Settings of the notifications feature (its SMTP relay's are `mailConfig`). */
+export const notificationsConfig = defineConfig('notifications', {
   /** Parallel sends of the email worker. */
-  EMAIL_WORKER_CONCURRENCY: number;
-  /** How often pending deliveries are looked at again; 0 turns the sweep off. */
-  EMAIL_SWEEP_INTERVAL_MS: number;
+  EMAIL_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(50).default(5),
+  /** How often pending deliveries are looked at again; 0 turns the sweep off, otherwise at least a second. */
+  EMAIL_SWEEP_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || ms >= 1000, 'must be 0 (off) or at least 1000')
+    .default(30_000),
   /** A pending delivery younger than this still has its job on the way; older ones get it again. */
-  EMAIL_SWEEP_MIN_AGE_MS: number;
-}
+  EMAIL_SWEEP_MIN_AGE_MS: z.coerce.number().int().min(1000).default(60_000),
+});
 
 /**
  * The notifications app's queues: it feeds and works `email`, and works its maintenance queue,
  * whose job scheduler runs the pending-delivery sweep.
  */
 export const notificationsQueueOptions = (
-  config: Pick<NotificationsConfig, 'EMAIL_WORKER_CONCURRENCY' | 'EMAIL_SWEEP_INTERVAL_MS'>,
+  config: ConfigOf<typeof notificationsConfig>,
 ): QueueModuleOptions => ({
   queues: ['email', 'notifications-maintenance'],
   workers: {

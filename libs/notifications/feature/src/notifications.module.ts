@@ -8,7 +8,7 @@ import { PendingDeliverySweeper } from './jobs/pending-delivery.sweeper';
 /**
  * Domain events in, emails out: the `notifications` consumer group, the delivery ledger, the
  * `email` job's handler and the pending-delivery sweep. Needs the app's ConfigModule (with
- * `NotificationsConfig`), MetricsModule, DatabaseModule (schema `notifications`), MessagingModule
+ * `notificationsConfig` and `mailConfig`), MetricsModule, DatabaseModule (schema `notifications`), MessagingModule
  * and QueueModule (`notificationsQueueOptions(config)`).
  */
 @Module({

@@ -1,4 +1,4 @@
-export { paymentsDataAccessConfig, type PaymentsDataAccessConfig } from './payments-data-access.config';
+export { paymentsDataAccessConfig } from './payments-data-access.config';
 export { paymentsSchema } from './payments.schema';
 export { PaymentRepository, type Payment, type NewPayment } from './payment.repository';
 export {

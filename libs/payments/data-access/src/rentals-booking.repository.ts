@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { Pool, type Dispatcher } from 'undici';
 import {
   DomainError,
@@ -7,8 +7,8 @@ import {
   internalBookingSchema,
   type InternalBooking,
 } from '@rentguy/contracts';
-import { APP_CONFIG } from '@rentguy/platform/config';
-import type { PaymentsDataAccessConfig } from './payments-data-access.config';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
+import { paymentsDataAccessConfig } from './payments-data-access.config';
 import { describeError } from '@rentguy/platform/errors';
 
 /** Below rentals' own keep-alive (Fastify: 72 s), so we never reuse a socket it is closing. */
@@ -26,7 +26,7 @@ export class RentalsBookingRepository implements OnApplicationShutdown {
   /** Path prefix of RENTALS_URL, e.g. `/rentals` behind an ingress; usually empty. */
   private readonly basePath: string;
 
-  constructor(@Inject(APP_CONFIG) config: PaymentsDataAccessConfig) {
+  constructor(@InjectConfig(paymentsDataAccessConfig) config: ConfigOf<typeof paymentsDataAccessConfig>) {
     const url = new URL(config.RENTALS_URL);
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.pool = new Pool(url.origin, {

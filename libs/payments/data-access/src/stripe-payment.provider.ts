@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import Stripe from 'stripe';
 import { z } from 'zod';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import type {
   CreateProviderPayment,
   CreateProviderRefund,
@@ -13,7 +13,7 @@ import type {
   WebhookDelivery,
   PaymentStatus,
 } from '@rentguy/payments/domain';
-import type { PaymentsDataAccessConfig } from './payments-data-access.config';
+import { paymentsDataAccessConfig } from './payments-data-access.config';
 
 /** Stripe's signature tolerance: a replayed delivery older than this is refused. */
 const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -96,7 +96,10 @@ export class StripePaymentProvider implements PaymentProvider {
   private readonly logger = new Logger(StripePaymentProvider.name);
   private readonly stripe: Stripe;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: PaymentsDataAccessConfig) {
+  constructor(
+    @InjectConfig(paymentsDataAccessConfig)
+    private readonly config: ConfigOf<typeof paymentsDataAccessConfig>,
+  ) {
     this.stripe = new Stripe(config.STRIPE_SECRET_KEY, {
       maxNetworkRetries: 2,
       timeout: config.STRIPE_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 export { PaymentsModule } from './payments.module';
-export { paymentsFeatureConfig, paymentsQueueOptions, type PaymentsFeatureConfig } from './payments.config';
+export { paymentsConfig, paymentsQueueOptions } from './payments.config';
 export { keepRawJsonBody } from './raw-body.parser';
 export { STRIPE_WEBHOOK_PATH } from './stripe-webhook.controller';
 export { PaymentReconciliationService, type ReconciliationResult } from './payment-reconciliation.service';

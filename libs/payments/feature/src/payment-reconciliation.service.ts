@@ -1,5 +1,5 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import { PaymentRepository, type Payment } from '@rentguy/payments/data-access';
@@ -7,7 +7,7 @@ import type { PaymentProvider, ProviderPayment } from '@rentguy/payments/domain'
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentTransitionService } from './payment-transition.service';
 import { PaymentService } from './payment.service';
-import type { PaymentsFeatureConfig } from './payments.config';
+import { paymentsConfig } from './payments.config';
 import { describeError } from '@rentguy/platform/errors';
 
 const BATCH = 100;
@@ -30,7 +30,7 @@ export class PaymentReconciliationService {
   private readonly logger = new Logger(PaymentReconciliationService.name);
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: PaymentsFeatureConfig,
+    @InjectConfig(paymentsConfig) private readonly config: ConfigOf<typeof paymentsConfig>,
     private readonly payments: PaymentRepository,
     private readonly transactions: TransactionRunner,
     private readonly providers: PaymentProviderRegistry,

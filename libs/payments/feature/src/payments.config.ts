@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paymentsDataAccessConfig } from '@rentguy/payments/data-access';
+import { defineConfig, type ConfigOf } from '@rentguy/platform/config';
 import type { QueueModuleOptions } from '@rentguy/platform/queue';
 
 const ms = z.coerce.number().int().positive();
@@ -7,9 +7,8 @@ const ms = z.coerce.number().int().positive();
 const interval = z.coerce.number().int().min(0);
 const count = z.coerce.number().int().positive();
 
-/** The payments feature's own settings; the app spreads this into its config schema. */
-export const paymentsFeatureConfig = {
-  ...paymentsDataAccessConfig,
+/** The payments feature's own settings (its adapters' are `paymentsDataAccessConfig`). */
+export const paymentsConfig = defineConfig('payments', {
   /** Fallback for webhook events whose in-process processing failed or never ran (crash, restart). */
   WEBHOOK_SWEEP_INTERVAL_MS: interval.default(5_000),
   /** A webhook event that failed this many times is left for a human (it stays in the inbox with its error). */
@@ -20,17 +19,10 @@ export const paymentsFeatureConfig = {
   RECONCILE_PENDING_AFTER_MS: ms.default(5 * 60_000),
   /** How often published outbox rows past their retention are deleted. */
   OUTBOX_RETENTION_INTERVAL_MS: interval.default(3_600_000),
-};
-
-export type PaymentsFeatureConfig = z.infer<z.ZodObject<typeof paymentsFeatureConfig>>;
+});
 
 /** The payments app's queue: its maintenance queue, whose job schedulers run the periodic work. */
-export const paymentsQueueOptions = (
-  config: Pick<
-    PaymentsFeatureConfig,
-    'RECONCILE_INTERVAL_MS' | 'WEBHOOK_SWEEP_INTERVAL_MS' | 'OUTBOX_RETENTION_INTERVAL_MS'
-  >,
-): QueueModuleOptions => ({
+export const paymentsQueueOptions = (config: ConfigOf<typeof paymentsConfig>): QueueModuleOptions => ({
   queues: ['payments-maintenance'],
   workers: { 'payments-maintenance': {} },
   schedules: {

@@ -19,9 +19,10 @@ import { WebhookInboxService } from './webhook-inbox.service';
 /**
  * Payments: payment requests, provider webhooks, reconciliation and the booking projection (from
  * rentals' events, read through from rentals' internal HTTP API when a payment outruns them).
- * Needs APP_CONFIG (with `paymentsFeatureConfig`), DatabaseModule with `paymentsSchema`,
- * MessagingModule (with `outboxRetentionQueue: 'payments-maintenance'`, the queue's `outbox.prune`
- * handler), QueueModule (`paymentsQueueOptions(config)`), MetricsModule and HealthModule from the app.
+ * Needs from the app: ConfigModule (with `paymentsConfig` and `paymentsDataAccessConfig`),
+ * DatabaseModule with `paymentsSchema`, MessagingModule (with `outboxRetentionQueue:
+ * 'payments-maintenance'`, the queue's `outbox.prune` handler), QueueModule
+ * (`paymentsQueueOptions(config)`), MetricsModule and HealthModule.
  */
 @Module({
   controllers: [PaymentController, StripeWebhookController, BookingEventsConsumer],

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
 import { refuseNulCharacters } from '@rentguy/platform/http';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
@@ -9,7 +9,7 @@ import type { PaymentProviderName } from '@rentguy/payments/domain';
 import { PaymentMetrics, type WebhookOutcome } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentTransitionService } from './payment-transition.service';
-import type { PaymentsFeatureConfig } from './payments.config';
+import { paymentsConfig } from './payments.config';
 import { describeError } from '@rentguy/platform/errors';
 
 const SWEEP_BATCH = 100;
@@ -27,7 +27,7 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
   private stopping = false;
 
   constructor(
-    @Inject(APP_CONFIG) private readonly config: PaymentsFeatureConfig,
+    @InjectConfig(paymentsConfig) private readonly config: ConfigOf<typeof paymentsConfig>,
     private readonly events: WebhookEventRepository,
     private readonly transactions: TransactionRunner,
     private readonly providers: PaymentProviderRegistry,

@@ -1,17 +1,23 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { configSlice, type ConfigComposition, type ConfigOf } from './define-config';
 
-/** Injection token of the app's validated config object. */
-export const APP_CONFIG = Symbol('APP_CONFIG');
-
-/** Makes the app's validated config injectable everywhere as `@Inject(APP_CONFIG)`. */
+/**
+ * Provides each definition of the app's composition under its token, with its slice of the
+ * validated config, so a library injects only what it declared: `@InjectConfig(definition)`.
+ */
 @Global()
 @Module({})
 export class ConfigModule {
-  static forRoot(config: object): DynamicModule {
+  static forRoot<C extends ConfigComposition>(composition: C, config: ConfigOf<C>): DynamicModule {
+    const values = config as Record<string, unknown>;
+    const providers = [...composition.keys.keys()].map((definition) => ({
+      provide: definition.token,
+      useValue: configSlice(composition, definition, values),
+    }));
     return {
       module: ConfigModule,
-      providers: [{ provide: APP_CONFIG, useValue: config }],
-      exports: [APP_CONFIG],
+      providers,
+      exports: providers.map((provider) => provider.provide),
     };
   }
 }

@@ -1,4 +1,5 @@
+export * from './define-config';
 export * from './load-config';
-export * from './schemas';
 export * from './config.module';
+export * from './service-ports';
 export * from './service-runner';

@@ -1,49 +1,50 @@
 import { z } from 'zod';
+import { composeConfig, defineConfig } from './define-config';
 import { ConfigError, loadConfig, maskConfig } from './load-config';
-import { baseConfig, databaseConfig, httpConfig, jwtConfig, kafkaConfig } from './schemas';
+import { portSchema, servicePorts } from './service-ports';
 
-const schema = z.object({
-  ...baseConfig,
-  ...httpConfig(3000, 9100),
-  ...databaseConfig,
-  ...kafkaConfig,
-  ...jwtConfig,
+const server = defineConfig('server', (service) => ({
+  PORT: portSchema.default(servicePorts[service].ops),
+  LOG_LEVEL: z.enum(['info', 'debug']).default('info'),
+}));
+const store = defineConfig('store', {
+  DATABASE_URL: z.url(),
+  POOL_SIZE: z.coerce.number().int().min(1).default(10),
 });
-const validJwt = 'k1:0123456789abcdef0123456789abcdef';
+const config = composeConfig('rentals', [server, store]);
+const valid = { DATABASE_URL: 'postgres://db/rentguy' };
 
 describe('loadConfig', () => {
-  it('applies defaults and coerces types', () => {
-    const config = loadConfig(schema, { env: { JWT_KEYS: validJwt, PORT: '4000' } });
-    expect(config.PORT).toBe(4000);
-    expect(config.OPS_PORT).toBe(9100);
-    expect(config.KAFKA_BROKERS).toEqual(['127.0.0.1:9092']);
-    expect(config.JWT_KEYS).toEqual([{ kid: 'k1', secret: '0123456789abcdef0123456789abcdef' }]);
+  it('validates every definition in one pass, applying defaults and coercing types', () => {
+    expect(loadConfig(config, { env: { ...valid, POOL_SIZE: '4' } })).toEqual({
+      PORT: servicePorts.rentals.ops,
+      LOG_LEVEL: 'info',
+      DATABASE_URL: 'postgres://db/rentguy',
+      POOL_SIZE: 4,
+    });
   });
 
-  it('lists every invalid key at once', () => {
+  it('lists every invalid key of every definition at once', () => {
     let error: unknown;
     try {
-      loadConfig(schema, {
-        env: { PORT: 'eighty', LOG_LEVEL: 'chatty', KAFKA_BROKERS: 'nohostport', DATABASE_URL: 'not a url' },
-      });
+      loadConfig(config, { env: { PORT: 'eighty', LOG_LEVEL: 'chatty', POOL_SIZE: '0' } });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
-    const keys = (error as ConfigError).problems.map((p) => p.split(':')[0]);
-    expect(keys).toEqual(
-      expect.arrayContaining(['PORT', 'LOG_LEVEL', 'KAFKA_BROKERS.0', 'DATABASE_URL', 'JWT_KEYS']),
-    );
-    expect((error as ConfigError).message).toContain('JWT_KEYS');
-    expect((error as ConfigError).problems.find((p) => p.startsWith('JWT_KEYS'))).toContain('(not set)');
-  });
-
-  it('rejects a JWT secret that is too short', () => {
-    expect(() => loadConfig(schema, { env: { JWT_KEYS: 'k1:short' } })).toThrow(/at least 32 characters/);
+    const problems = (error as ConfigError).problems;
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'POOL_SIZE',
+      'PORT',
+    ]);
+    expect(problems.find((p) => p.startsWith('DATABASE_URL'))).toContain('(not set)');
+    expect((error as ConfigError).message).toContain('LOG_LEVEL');
   });
 
   it('treats empty variables as unset', () => {
-    expect(loadConfig(schema, { env: { JWT_KEYS: validJwt, PORT: '' } }).PORT).toBe(3000);
+    expect(loadConfig(config, { env: { ...valid, PORT: '' } }).PORT).toBe(servicePorts.rentals.ops);
   });
 });
 

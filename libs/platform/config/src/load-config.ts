@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { z } from 'zod';
+import type { ConfigComposition, ConfigOf } from './define-config';
 
-/** Thrown at boot when the environment does not satisfy an app's schema; lists every invalid key. */
+/** Thrown at boot when the environment does not satisfy an app's config; lists every invalid key. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -24,12 +24,18 @@ export function readEnvironment(envFile: string | false = '.env'): Record<string
   return process.env;
 }
 
-/** Validates the environment against `schema` and returns the typed config, or throws ConfigError. */
-export function loadConfig<S extends z.ZodObject>(schema: S, options: LoadConfigOptions = {}): z.infer<S> {
+/**
+ * Validates the environment against every definition of `composition` at once and returns the typed
+ * config, or throws ConfigError listing each invalid key.
+ */
+export function loadConfig<C extends ConfigComposition>(
+  composition: C,
+  options: LoadConfigOptions = {},
+): ConfigOf<C> {
   const env = options.env ?? readEnvironment(options.envFile ?? '.env');
   // Empty strings mean "unset", as in most shells' `FOO= cmd`.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const result = schema.safeParse(cleaned);
+  const result = composition.schema.safeParse(cleaned);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const key = issue.path.join('.') || '(root)';
@@ -38,7 +44,7 @@ export function loadConfig<S extends z.ZodObject>(schema: S, options: LoadConfig
     });
     throw new ConfigError(problems);
   }
-  return result.data;
+  return result.data as ConfigOf<C>;
 }
 
 const SECRET_KEY = /(SECRET|PASSWORD|TOKEN|KEY|KEYS)$/;

@@ -2,18 +2,13 @@ import { Injectable, Module, type DynamicModule, type OnModuleInit } from '@nest
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { Pool } from 'pg';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import type { ConfigOf } from '@rentguy/platform/config';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { AfterCommitHooks } from './after-commit.hooks';
+import { databaseConfig } from './database.config';
 import { serviceDataSourceOptions, type ServiceDataSourceOptions } from './data-source-options';
 import { TransactionRunner } from './transaction.runner';
-
-export interface DatabaseConfig {
-  DATABASE_URL: string;
-  DATABASE_POOL_SIZE: number;
-  DATABASE_SLOW_QUERY_MS: number;
-}
 
 /** The service's schema (`ServiceSchema`, from its data-access library) and the pool's name. */
 export type DatabaseModuleOptions = Pick<ServiceDataSourceOptions, 'schema' | 'applicationName'>;
@@ -45,8 +40,8 @@ class DatabaseObserver implements OnModuleInit {
 }
 
 /**
- * The app's data source, plus the `TransactionRunner` and `AfterCommitHooks` every service's
- * providers inject (global, so feature modules need not import it).
+ * The app's data source (`databaseConfig`), plus the `TransactionRunner` and `AfterCommitHooks`
+ * every service's providers inject (global, so feature modules need not import it).
  */
 @Module({})
 export class DatabaseModule {
@@ -56,8 +51,8 @@ export class DatabaseModule {
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          inject: [APP_CONFIG],
-          useFactory: (config: DatabaseConfig) =>
+          inject: [databaseConfig.token],
+          useFactory: (config: ConfigOf<typeof databaseConfig>) =>
             serviceDataSourceOptions({
               ...options,
               url: config.DATABASE_URL,

@@ -1,3 +1,4 @@
+export * from './database.config';
 export * from './service-schema';
 export * from './data-source-options';
 export * from './migrate';

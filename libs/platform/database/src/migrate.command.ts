@@ -1,19 +1,17 @@
-import { z } from 'zod';
-import { baseConfig, databaseConfig, loadConfig, runService } from '@rentguy/platform/config';
+import { composeConfig, loadConfig, runService, type ServiceName } from '@rentguy/platform/config';
+import { databaseConfig } from './database.config';
 import { migrateSchema } from './migrate';
 import type { ServiceSchema } from './service-schema';
 
-// Only what migrating needs: a migration job must not fail on a missing Stripe, SMTP or JWT setting.
-const migrateConfigSchema = z.object({ ...baseConfig, ...databaseConfig });
-
 /**
  * A service's migrate command (`apps/<app>/src/migrate.ts`, run as `node dist/apps/<app>/src/migrate.js`):
- * reads the base and database settings only, applies the schema's pending migrations and prints
- * what it applied. Exits 0, or 1 with every invalid setting or the error.
+ * reads `databaseConfig` only (a migration job must not fail on a missing Stripe, SMTP or JWT
+ * setting), applies the schema's pending migrations and prints what it applied. Exits 0, or 1 with
+ * every invalid setting or the error.
  */
-export function runMigrateCommand(app: string, schema: ServiceSchema): void {
+export function runMigrateCommand(app: ServiceName, schema: ServiceSchema): void {
   runService(`${app}-migrate`, async () => {
-    const config = loadConfig(migrateConfigSchema);
+    const config = loadConfig(composeConfig(app, [databaseConfig]));
     const applied = await migrateSchema(schema, {
       url: config.DATABASE_URL,
       slowQueryMs: config.DATABASE_SLOW_QUERY_MS,

@@ -1,10 +1,11 @@
 import { randomInt } from 'node:crypto';
 import { Client } from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { testEnvironment } from '@rentguy/testing/platform';
 import { migrateSchema } from './migrate';
 import { migrationSchemaOf, type ServiceSchema } from './service-schema';
 
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rentguy_test';
+const DATABASE_URL = testEnvironment().databaseUrl;
 const name = `db_migrate_${Array.from({ length: 10 }, () => String.fromCharCode(97 + randomInt(26))).join('')}`;
 
 /** Records each run of a migration in the schema itself, so a second run would show. */

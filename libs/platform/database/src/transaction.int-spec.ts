@@ -2,20 +2,25 @@ import { randomInt } from 'node:crypto';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Client } from 'pg';
-import { ConfigModule } from '@rentguy/platform/config';
 import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
+import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 import { AfterCommitHooks } from './after-commit.hooks';
+import { databaseConfig } from './database.config';
 import { DatabaseModule } from './database.module';
 import { sqlStateOf } from './sql-state.util';
 import { TRANSACTION_MAX_ATTEMPTS, TransactionRunner, type Tx } from './transaction.runner';
 
-const DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/rentguy_test';
+const DATABASE_URL = testEnvironment().databaseUrl;
 const schema = `db_test_${Array.from({ length: 10 }, () => String.fromCharCode(97 + randomInt(26))).join('')}`;
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ DATABASE_URL, DATABASE_POOL_SIZE: 4, DATABASE_SLOW_QUERY_MS: 5000 }),
+    testConfigModule('rentals', [databaseConfig], {
+      DATABASE_URL,
+      DATABASE_POOL_SIZE: '4',
+      DATABASE_SLOW_QUERY_MS: '5000',
+    }),
     MetricsModule,
     HealthModule.forRoot({ requires: [] }),
     DatabaseModule.forRoot({

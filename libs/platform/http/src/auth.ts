@@ -1,6 +1,5 @@
 import {
   createParamDecorator,
-  Inject,
   Injectable,
   SetMetadata,
   type CanActivate,
@@ -10,7 +9,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { DomainError, ErrorCode, ROLES, type Role } from '@rentguy/contracts';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
+import { httpConfig } from './http.config';
 
 /** Who is calling, from a verified access token. */
 export interface Principal {
@@ -20,17 +20,12 @@ export interface Principal {
   role: Role;
 }
 
-interface JwtVerifyConfig {
-  JWT_KEYS: { kid: string; secret: string }[];
-  JWT_ISSUER: string;
-}
-
 /** Verifies access tokens signed by the gateway; every configured key verifies, chosen by `kid`. */
 @Injectable()
 export class AccessTokenVerifier {
   private readonly keys: Map<string, Uint8Array>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: JwtVerifyConfig) {
+  constructor(@InjectConfig(httpConfig) private readonly config: ConfigOf<typeof httpConfig>) {
     this.keys = new Map(config.JWT_KEYS.map((k) => [k.kid, new TextEncoder().encode(k.secret)]));
   }
 

@@ -4,26 +4,22 @@ import type { INestApplicationContext } from '@nestjs/common';
 type IEntryNestModule = Parameters<typeof NestFactory.create>[0];
 import helmet from '@fastify/helmet';
 import { Logger, requestIdOf } from '@rentguy/platform/logging';
-import { maskConfig } from '@rentguy/platform/config';
-import { runWithLifecycle } from '@rentguy/platform/health';
+import { maskConfig, type ConfigOf } from '@rentguy/platform/config';
+import { lifecycleConfig, runWithLifecycle } from '@rentguy/platform/health';
 import { installHttpMetrics, MetricsRegistry } from '@rentguy/platform/metrics';
 import { stopTracing } from '@rentguy/platform/tracing';
 import { ErrorFilter } from './error.filter';
+import type { httpConfig } from './http.config';
 
-export interface ServiceConfig {
-  OPS_PORT: number;
-  HOST: string;
-  SHUTDOWN_DRAIN_DELAY_MS: number;
-  SHUTDOWN_GRACE_MS: number;
-}
+export type WorkerServiceConfig = ConfigOf<typeof lifecycleConfig>;
+export type HttpServiceConfig = ConfigOf<typeof httpConfig> & WorkerServiceConfig;
 
-export interface HttpServiceConfig extends ServiceConfig {
-  PORT: number;
-  BODY_LIMIT_BYTES: number;
-}
-
-/** Boots a NestJS app on Fastify with logging, metrics, error mapping, the ops port and graceful stop. */
-export async function bootstrapHttpService(
+/**
+ * A NestJS app on Fastify with logging, metrics, error mapping and security headers, set up by the
+ * app's `configure`, not listening yet: what `serveHttpService` serves, and what the apps'
+ * integration tests drive (`inject` or `listen(0)`).
+ */
+export async function createHttpService(
   module: IEntryNestModule,
   config: HttpServiceConfig,
   configure?: (app: NestFastifyApplication) => Promise<void> | void,
@@ -34,7 +30,11 @@ export async function bootstrapHttpService(
     return503OnClosing: true,
     genReqId: requestIdOf,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true });
+  // A wiring error is thrown (and printed by runService) instead of Nest exiting the process.
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
   const logger = app.get(Logger);
   app.useLogger(logger);
   logConfiguration(logger, config);
@@ -46,30 +46,43 @@ export async function bootstrapHttpService(
     reply.header('x-request-id', request.id);
   });
   await configure?.(app);
-  await app.listen(config.PORT, config.HOST);
-  logger.log(`listening on http://${config.HOST}:${config.PORT}`, 'Bootstrap');
-  await runWithLifecycle(app, {
-    opsPort: config.OPS_PORT,
-    host: config.HOST,
-    drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
-    graceMs: config.SHUTDOWN_GRACE_MS,
-    logger,
-    onDrained: stopTracing,
-  });
   return app;
 }
 
-/** Boots a worker (no public port): an application context plus the ops port and graceful stop. */
-export async function bootstrapWorkerService(
+/** Listens on `PORT`, opens the ops port and drains on SIGTERM/SIGINT. */
+export async function serveHttpService(
+  app: NestFastifyApplication,
+  config: HttpServiceConfig,
+): Promise<void> {
+  const logger = app.get(Logger);
+  await app.listen(config.PORT, config.HOST);
+  logger.log(`listening on http://${config.HOST}:${config.PORT}`, 'Bootstrap');
+  await serveOps(app, config, logger);
+}
+
+/** A worker (no public port): an application context, not initialised yet. */
+export async function createWorkerService(
   module: IEntryNestModule,
-  config: ServiceConfig,
+  config: WorkerServiceConfig,
 ): Promise<INestApplicationContext> {
-  const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+  const app = await NestFactory.createApplicationContext(module, { bufferLogs: true, abortOnError: false });
   const logger = app.get(Logger);
   app.useLogger(logger);
   logConfiguration(logger, config);
+  return app;
+}
+
+/** Starts the worker's jobs, opens the ops port and drains on SIGTERM/SIGINT. */
+export async function serveWorkerService(
+  app: INestApplicationContext,
+  config: WorkerServiceConfig,
+): Promise<void> {
   await app.init();
-  await runWithLifecycle(app, {
+  await serveOps(app, config, app.get(Logger));
+}
+
+function serveOps(app: INestApplicationContext, config: WorkerServiceConfig, logger: Logger): Promise<void> {
+  return runWithLifecycle(app, {
     opsPort: config.OPS_PORT,
     host: config.HOST,
     drainDelayMs: config.SHUTDOWN_DRAIN_DELAY_MS,
@@ -77,13 +90,9 @@ export async function bootstrapWorkerService(
     logger,
     onDrained: stopTracing,
   });
-  return app;
 }
 
 /** What the app runs with, secrets masked, so an operator can see the effective settings. */
-function logConfiguration(logger: Logger, config: ServiceConfig): void {
-  logger.log(
-    { msg: 'configuration', config: maskConfig(config as unknown as Record<string, unknown>) },
-    'Bootstrap',
-  );
+function logConfiguration(logger: Logger, config: WorkerServiceConfig): void {
+  logger.log({ msg: 'configuration', config: maskConfig(config) }, 'Bootstrap');
 }

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { startTcpProxy, type TcpProxy } from '@rentguy/testing/platform';
+import { startTcpProxy, testEnvironment, type TcpProxy } from '@rentguy/testing/platform';
 import { ErrorFilter } from './error.filter';
 
 // Real PostgreSQL and Redis behind TCP proxies that a test can cut, so the errors the drivers raise
@@ -38,18 +38,29 @@ class ProbeController {
 @Module({ controllers: [ProbeController] })
 class ProbeModule {}
 
+/** `url` with its host and port replaced by the proxy's. */
+function through(url: URL, proxy: TcpProxy): string {
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  return proxied.href;
+}
+
 beforeAll(async () => {
-  pgProxy = await startTcpProxy({ port: 5432 });
-  redisProxy = await startTcpProxy({ port: 6379 });
+  const env = testEnvironment();
+  const database = new URL(env.databaseUrl);
+  const redisUrl = new URL(env.redisUrl);
+  pgProxy = await startTcpProxy({ host: database.hostname, port: Number(database.port || 5432) });
+  redisProxy = await startTcpProxy({ host: redisUrl.hostname, port: Number(redisUrl.port || 6379) });
   dataSource = new DataSource({
     type: 'postgres',
-    url: `postgres://postgres@127.0.0.1:${pgProxy.port}/rentguy_test`,
+    url: through(database, pgProxy),
     // As the platform's data sources: a connection that cannot be had in time is an error.
     extra: { max: 2, connectionTimeoutMillis: 1000 },
   });
   await dataSource.initialize();
   // As the platform's producer connection: one retry, then the command fails instead of waiting.
-  redis = new Redis(`redis://127.0.0.1:${redisProxy.port}`, { maxRetriesPerRequest: 1 });
+  redis = new Redis(through(redisUrl, redisProxy), { maxRetriesPerRequest: 1 });
   app = await NestFactory.create<NestFastifyApplication>(ProbeModule, new FastifyAdapter(), {
     logger: false,
   });

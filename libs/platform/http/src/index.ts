@@ -1,3 +1,4 @@
+export * from './http.config';
 export * from './error.filter';
 export * from './zod-validation.pipe';
 export * from './auth';

@@ -1,10 +1,12 @@
 import { Test, type TestingModule } from '@nestjs/testing';
-import { DatabaseModule } from '@rentguy/platform/database';
-import { OpsServer, ReadinessRegistry } from '@rentguy/platform/health';
+import { composeConfig, loadConfig } from '@rentguy/platform/config';
+import { DatabaseModule, databaseConfig } from '@rentguy/platform/database';
+import { lifecycleConfig, OpsServer, ReadinessRegistry } from '@rentguy/platform/health';
+import { loggingConfig } from '@rentguy/platform/logging';
 import { KafkaClient } from '@rentguy/platform/messaging';
-import { QueueModule } from '@rentguy/platform/queue';
+import { QueueModule, queueConfig } from '@rentguy/platform/queue';
 import { queueTesting } from '@rentguy/testing/queue';
-import { startTcpProxy, waitUntil, type TcpProxy } from '@rentguy/testing/platform';
+import { startTcpProxy, testEnvironment, waitUntil, type TcpProxy } from '@rentguy/testing/platform';
 import { platformCoreModules } from './platform-core.modules';
 
 // rentals' readiness policy against real PostgreSQL, Redis and Kafka, each behind a TCP proxy that
@@ -27,22 +29,37 @@ function registerKafkaCheck(): void {
   app.get(ReadinessRegistry).register('kafka', () => client.ping(2000));
 }
 
+/** `url` with its host and port replaced by the proxy's. */
+function through(url: URL, proxy: TcpProxy): string {
+  const proxied = new URL(url);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String(proxy.port);
+  return proxied.href;
+}
+
 beforeAll(async () => {
+  const env = testEnvironment();
+  const database = new URL(env.databaseUrl);
+  const redis = new URL(env.redisUrl);
+  const [kafkaHost, kafkaPort] = (env.kafkaBrokers[0] ?? '').split(':');
   proxies = {
-    postgres: await startTcpProxy({ port: 5432 }),
-    redis: await startTcpProxy({ port: 6379 }),
-    kafka: await startTcpProxy({ port: 9092 }),
+    postgres: await startTcpProxy({ host: database.hostname, port: Number(database.port || 5432) }),
+    redis: await startTcpProxy({ host: redis.hostname, port: Number(redis.port || 6379) }),
+    kafka: await startTcpProxy({ host: kafkaHost, port: Number(kafkaPort) }),
   };
-  const config = {
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: `postgres://postgres@127.0.0.1:${proxies.postgres.port}/rentguy_test`,
-    DATABASE_POOL_SIZE: 2,
-    DATABASE_SLOW_QUERY_MS: 1000,
-    REDIS_URL: `redis://127.0.0.1:${proxies.redis.port}`,
-  };
+  const composition = composeConfig('rentals', [loggingConfig, lifecycleConfig, databaseConfig, queueConfig]);
+  const config = loadConfig(composition, {
+    env: {
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: through(database, proxies.postgres),
+      DATABASE_POOL_SIZE: '2',
+      DATABASE_SLOW_QUERY_MS: '1000',
+      REDIS_URL: through(redis, proxies.redis),
+    },
+  });
   app = await Test.createTestingModule({
     imports: [
-      ...platformCoreModules('rentals', config, { requires: ['postgres'] }),
+      ...platformCoreModules(composition, config, { requires: ['postgres'] }),
       DatabaseModule.forRoot({
         schema: { name: 'public', migrations: [] },
         applicationName: 'readiness-int',

@@ -1,2 +1,3 @@
 export * from './logging.module';
+export * from './logging.config';
 export { Logger, PinoLogger, InjectPinoLogger } from 'nestjs-pino';

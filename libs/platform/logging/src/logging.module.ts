@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { trace } from '@opentelemetry/api';
 import { LoggerModule } from 'nestjs-pino';
+import type { ConfigOf } from '@rentguy/platform/config';
+import { loggingConfig } from './logging.config';
 
 /** Paths pino replaces with "[redacted]": credentials, provider signatures, card data. */
 export const REDACTED_PATHS = [
@@ -42,36 +44,41 @@ export function traceMixin(): Record<string, string> {
 
 export interface LoggingOptions {
   service: string;
-  level: string;
 }
 
-/** pino JSON logs with request id, trace id and redaction; HTTP access logs for every request. */
+/**
+ * pino JSON logs with request id, trace id and redaction; HTTP access logs for every request. Reads
+ * `loggingConfig`.
+ */
 @Module({})
 export class LoggingModule {
   static forRoot(options: LoggingOptions): DynamicModule {
     return {
       module: LoggingModule,
       imports: [
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: options.level,
-            base: { service: options.service },
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-            mixin: traceMixin,
-            // Fastify assigns the id (see requestIdOf); pino-http reuses it.
-            genReqId: (req) => (req as { id?: string }).id ?? requestIdOf(req),
-            customLogLevel: (_req, res, error) =>
-              error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-            autoLogging: { ignore: (req) => req.url === '/favicon.ico' },
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({
-                id: req.id,
-                method: req.method,
-                url: req.url,
-              }),
-              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+        LoggerModule.forRootAsync({
+          inject: [loggingConfig.token],
+          useFactory: (config: ConfigOf<typeof loggingConfig>) => ({
+            pinoHttp: {
+              level: config.LOG_LEVEL,
+              base: { service: options.service },
+              redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+              mixin: traceMixin,
+              // Fastify assigns the id (see requestIdOf); pino-http reuses it.
+              genReqId: (req) => (req as { id?: string }).id ?? requestIdOf(req),
+              customLogLevel: (_req, res, error) =>
+                error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+              autoLogging: { ignore: (req) => req.url === '/favicon.ico' },
+              serializers: {
+                req: (req: { id: string; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url,
+                }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              },
             },
-          },
+          }),
         }),
       ],
       exports: [LoggerModule],

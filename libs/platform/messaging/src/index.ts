@@ -1,6 +1,6 @@
 export { MessagingModule } from './messaging.module';
+export { messagingConfig } from './messaging.config';
 export type {
-  MessagingConfig,
   MessagingModuleOptions,
   OutboxRelayOptions,
   OutboxRetentionQueue,

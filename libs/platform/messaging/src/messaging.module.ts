@@ -6,17 +6,17 @@ import {
   type OnApplicationBootstrap,
   type Provider,
 } from '@nestjs/common';
-import { APP_CONFIG } from '@rentguy/platform/config';
-import { assertSchemaName } from '@rentguy/platform/database';
+import type { ConfigOf } from '@rentguy/platform/config';
+import { assertSchemaName, databaseConfig } from '@rentguy/platform/database';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { InboxTransport } from './consumers/inbox.transport';
 import { KafkaClient } from './kafka.client';
+import { messagingConfig } from './messaging.config';
 import {
   DEFAULT_CONSUMER_RETRY,
   DEFAULT_RELAY_OPTIONS,
   MESSAGING_OPTIONS,
   assertTopicPrefix,
-  type MessagingConfig,
   type MessagingModuleOptions,
   type ResolvedMessagingOptions,
 } from './messaging.options';
@@ -45,25 +45,22 @@ class KafkaReadiness implements OnApplicationBootstrap {
   }
 }
 
+type MessagingConfig = ConfigOf<typeof messagingConfig>;
+
 function resolveOptions(
   options: MessagingModuleOptions,
-  config: Partial<MessagingConfig>,
+  config: MessagingConfig,
+  database: ConfigOf<typeof databaseConfig>,
 ): ResolvedMessagingOptions {
-  const missing = (['KAFKA_BROKERS', 'DATABASE_URL'] as const).filter((key) => !config[key]);
-  if (missing.length > 0) {
-    throw new Error(
-      `MessagingModule needs ${missing.join(' and ')} in the app config (kafkaConfig, databaseConfig)`,
-    );
-  }
   return {
-    clientId: options.clientId,
+    clientId: config.KAFKA_CLIENT_ID ?? options.clientId,
     schema: assertSchemaName(options.schema),
     relay: options.relay,
     consumerGroup: options.consumerGroup,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
     topicPrefix: assertTopicPrefix(options.topicPrefix ?? ''),
-    groupPrefix: config.KAFKA_GROUP_PREFIX ?? '',
-    databaseUrl: config.DATABASE_URL as string,
+    groupPrefix: config.KAFKA_GROUP_PREFIX,
+    databaseUrl: database.DATABASE_URL,
     relayOptions: { ...DEFAULT_RELAY_OPTIONS, ...options.relayOptions },
     consumerRetry: { ...DEFAULT_CONSUMER_RETRY, ...options.consumerRetry },
   };
@@ -73,9 +70,9 @@ function resolveOptions(
  * Kafka for one service: the transactional outbox (`OutboxWriter`, plus the relay when `relay` is
  * true), the consumer group's inbox transport (`InboxTransport`, when `consumerGroup` is set), the
  * outbox retention job's handler (when `outboxRetentionQueue` is set) and the `kafka` readiness
- * check. Reads `KAFKA_BROKERS` and `DATABASE_URL` from `APP_CONFIG`; needs the app's TypeORM
- * `DataSource`, `ReadinessRegistry` and `MetricsRegistry` (DatabaseModule, HealthModule,
- * MetricsModule), and the app's `QueueModule` when it handles the retention job.
+ * check. Reads `messagingConfig`, and `databaseConfig` for the outbox listener's own connection;
+ * needs the app's TypeORM `DataSource`, `ReadinessRegistry` and `MetricsRegistry` (DatabaseModule,
+ * HealthModule, MetricsModule), and the app's `QueueModule` when it handles the retention job.
  */
 @Module({})
 export class MessagingModule {
@@ -85,14 +82,15 @@ export class MessagingModule {
     const providers: Provider[] = [
       {
         provide: MESSAGING_OPTIONS,
-        inject: [APP_CONFIG],
-        useFactory: (config: Partial<MessagingConfig>) => resolveOptions(options, config),
+        inject: [messagingConfig.token, databaseConfig.token],
+        useFactory: (config: MessagingConfig, database: ConfigOf<typeof databaseConfig>) =>
+          resolveOptions(options, config, database),
       },
       {
         provide: KafkaClient,
-        inject: [APP_CONFIG],
-        useFactory: (config: MessagingConfig) =>
-          new KafkaClient({ clientId: options.clientId, brokers: config.KAFKA_BROKERS }),
+        inject: [MESSAGING_OPTIONS, messagingConfig.token],
+        useFactory: (resolved: ResolvedMessagingOptions, config: MessagingConfig) =>
+          new KafkaClient({ clientId: resolved.clientId, brokers: config.KAFKA_BROKERS }),
       },
       KafkaReadiness,
       OutboxWriter,

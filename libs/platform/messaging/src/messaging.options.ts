@@ -4,14 +4,6 @@ import type { BackoffOptions } from './backoff';
 /** Injection token of the resolved messaging options. */
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
-/** What messaging reads from the app's validated config (`kafkaConfig` and `databaseConfig`). */
-export interface MessagingConfig {
-  KAFKA_BROKERS: string[];
-  DATABASE_URL: string;
-  /** Prefix of every consumer group id (and so of its inbox rows and DLQ topics). */
-  KAFKA_GROUP_PREFIX?: string;
-}
-
 export interface OutboxRelayOptions {
   /** Rows per round, published in one `sendBatch`. */
   batchSize: number;
@@ -38,7 +30,7 @@ export type OutboxRetentionQueue = {
 }[QueueName];
 
 export interface MessagingModuleOptions {
-  /** Kafka client id, usually the app name. */
+  /** Kafka client id, usually the app name; `KAFKA_CLIENT_ID` overrides it. */
   clientId: string;
   /** The service's PostgreSQL schema that holds its `outbox` and `inbox` tables. */
   schema: string;

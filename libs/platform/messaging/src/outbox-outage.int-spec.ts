@@ -3,6 +3,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Topics, type EventEnvelope } from '@rentguy/contracts';
 import { acquireKafkaExclusive, type Release } from '@rentguy/testing/messaging';
+import { testEnvironment } from '@rentguy/testing/platform';
 import {
   Cleanup,
   TopicReader,
@@ -30,11 +31,17 @@ let release: Release | undefined;
 let brokerStopped = false;
 
 // Through the CLI (which calls the exported up()/down()): jest's module system cannot import an
-// ES module with top-level await.
+// ES module with top-level await. The CLI reads the apps' variable names; they point at the tests'.
 async function infra(command: 'up' | 'down'): Promise<void> {
+  const { databaseUrl, redisUrl, kafkaBrokers } = testEnvironment();
   await promisify(execFile)(process.execPath, [INFRA, command], {
     cwd: REPO_ROOT,
-    env: { ...process.env, INFRA_EXTRA_DATABASES: 'rentguy_test' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redisUrl,
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+    },
   });
 }
 

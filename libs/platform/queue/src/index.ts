@@ -1,10 +1,6 @@
 export { QueueModule } from './queue.module';
-export {
-  DEFAULT_QUEUE_PREFIX,
-  type QueueConfig,
-  type QueueModuleOptions,
-  type WorkerOptions,
-} from './queue.options';
+export { queueConfig } from './queue.config';
+export { DEFAULT_QUEUE_PREFIX, type QueueModuleOptions, type WorkerOptions } from './queue.options';
 export { OnJob } from './on-job.decorator';
 export type { JobContext, JobHandler, JobOutcome, JobSnapshot, JobStateName } from './queue.types';
 export { JobPayloadError, WorkerBootError } from './queue.errors';

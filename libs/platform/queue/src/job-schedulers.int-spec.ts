@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { ConfigModule } from '@rentguy/platform/config';
-import { HealthModule } from '@rentguy/platform/health';
+import { HealthModule, lifecycleConfig } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { JobSchedulers, OnJob, QueueModule, type JobOutcome, type QueueModuleOptions } from './index';
+import {
+  JobSchedulers,
+  OnJob,
+  QueueModule,
+  queueConfig,
+  type JobOutcome,
+  type QueueModuleOptions,
+} from './index';
 import { queueTesting } from '@rentguy/testing/queue';
+import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 import { QueueRegistry } from './queue.registry';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const { redisUrl } = testEnvironment();
 const INTERVAL_MS = 250;
 
 interface Run {
@@ -51,7 +58,7 @@ describe('job schedulers with a real Redis', () => {
     }
     const app = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ REDIS_URL }),
+        testConfigModule('rentals', [queueConfig, lifecycleConfig], { REDIS_URL: redisUrl }),
         HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({

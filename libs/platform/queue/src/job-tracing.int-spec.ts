@@ -3,12 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { ConfigModule } from '@rentguy/platform/config';
-import { HealthModule } from '@rentguy/platform/health';
+import { HealthModule, lifecycleConfig } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
 import { registerTracerProvider } from '@rentguy/platform/tracing';
-import { JobQueue, OnJob, QueueModule, type JobOutcome } from './index';
+import { JobQueue, OnJob, QueueModule, queueConfig, type JobOutcome } from './index';
 import { queueTesting } from '@rentguy/testing/queue';
+import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 
 /** Which trace each image job ran in, by image id. */
 const seen = new Map<string, string | undefined>();
@@ -22,7 +22,7 @@ class TracedImageProcessor {
   }
 }
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const { redisUrl } = testEnvironment();
 
 describe('trace context through jobs', () => {
   const exporter = new InMemorySpanExporter();
@@ -34,7 +34,7 @@ describe('trace context through jobs', () => {
     registerTracerProvider(provider);
     app = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ REDIS_URL }),
+        testConfigModule('rentals', [queueConfig, lifecycleConfig], { REDIS_URL: redisUrl }),
         HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({

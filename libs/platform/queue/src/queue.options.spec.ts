@@ -2,14 +2,16 @@ import type { QueueName } from '@rentguy/contracts';
 import { resolveQueueOptions } from './queue.options';
 
 describe('resolveQueueOptions', () => {
-  const config = {
-    REDIS_URL: 'redis://127.0.0.1:6379',
+  const config = { REDIS_URL: 'redis://127.0.0.1:6379' };
+  const lifecycle = {
+    HOST: '127.0.0.1',
+    OPS_PORT: 0,
     SHUTDOWN_GRACE_MS: 25_000,
     SHUTDOWN_DRAIN_DELAY_MS: 2_000,
   };
 
   it('defaults the prefix and derives the worker close budget from the grace period', () => {
-    const resolved = resolveQueueOptions({ queues: ['images'] }, config);
+    const resolved = resolveQueueOptions({ queues: ['images'] }, config, lifecycle);
     expect(resolved.prefix).toBe('rentguy');
     expect(resolved.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(resolved.workerCloseTimeoutMs).toBe(21_000);
@@ -18,20 +20,20 @@ describe('resolveQueueOptions', () => {
 
   it('keeps a minimum close budget when the grace period is tiny', () => {
     expect(
-      resolveQueueOptions({ queues: ['images'] }, { ...config, SHUTDOWN_GRACE_MS: 1_000 })
+      resolveQueueOptions({ queues: ['images'] }, config, { ...lifecycle, SHUTDOWN_GRACE_MS: 1_000 })
         .workerCloseTimeoutMs,
     ).toBe(1_000);
   });
 
   it('lists every invalid option at once', () => {
     const queues = ['images', 'images', 'thumbnails'] as QueueName[];
-    expect(() => resolveQueueOptions({ queues, prefix: 'a b' }, { REDIS_URL: '' })).toThrow(
-      /"thumbnails" not in the catalog[\s\S]*images listed twice[\s\S]*prefix[\s\S]*REDIS_URL/,
+    expect(() => resolveQueueOptions({ queues, prefix: 'a b' }, config, lifecycle)).toThrow(
+      /"thumbnails" not in the catalog[\s\S]*images listed twice[\s\S]*prefix/,
     );
   });
 
   it('requires at least one queue', () => {
-    expect(() => resolveQueueOptions({ queues: [] }, config)).toThrow(/at least one queue/);
+    expect(() => resolveQueueOptions({ queues: [] }, config, lifecycle)).toThrow(/at least one queue/);
   });
 
   it('resolves the workers and the scheduler intervals', () => {
@@ -42,6 +44,7 @@ describe('resolveQueueOptions', () => {
         schedules: { 'notifications-pending-deliveries': 0 },
       },
       config,
+      lifecycle,
     );
     expect([...resolved.workers]).toEqual([
       ['images', { concurrency: 4 }],
@@ -59,6 +62,7 @@ describe('resolveQueueOptions', () => {
           schedules: { 'rentals-hold-expiry': -1, 'payments-reconciliation': 1_000 },
         },
         config,
+        lifecycle,
       ),
     ).toThrow(
       new RegExp(

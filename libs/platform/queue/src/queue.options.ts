@@ -2,6 +2,9 @@ import { jobSchedulers, type JobSchedulerId, type QueueName } from '@rentguy/con
 import { catalogQueueNames, isCatalogQueue } from './queue-catalog';
 import { resolveJobDefaults, type QueueJobDefaults, type QueueJobDefaultsOverrides } from './job-options';
 import { describeError } from '@rentguy/platform/errors';
+import type { ConfigOf } from '@rentguy/platform/config';
+import type { lifecycleConfig } from '@rentguy/platform/health';
+import type { queueConfig } from './queue.config';
 
 /** How one worker of this app runs. */
 export interface WorkerOptions {
@@ -36,13 +39,6 @@ export interface QueueModuleOptions {
   workerCloseTimeoutMs?: number;
 }
 
-/** The part of the app config this library reads (`redisConfig` and `baseConfig` of the config lib). */
-export interface QueueConfig {
-  REDIS_URL: string;
-  SHUTDOWN_GRACE_MS?: number;
-  SHUTDOWN_DRAIN_DELAY_MS?: number;
-}
-
 export interface ResolvedQueueOptions {
   queues: QueueName[];
   workers: ReadonlyMap<QueueName, Required<WorkerOptions>>;
@@ -61,8 +57,15 @@ export const DEFAULT_QUEUE_PREFIX = 'rentguy';
 const SHUTDOWN_MARGIN_MS = 2_000;
 const MIN_WORKER_CLOSE_TIMEOUT_MS = 1_000;
 
-/** Validates the module options against the catalog and the config; lists every problem at once. */
-export function resolveQueueOptions(options: QueueModuleOptions, config: QueueConfig): ResolvedQueueOptions {
+/**
+ * Validates the module options against the catalog; lists every problem at once. The workers' close
+ * budget comes from the app's shutdown timing (`lifecycleConfig`).
+ */
+export function resolveQueueOptions(
+  options: QueueModuleOptions,
+  config: ConfigOf<typeof queueConfig>,
+  lifecycle: ConfigOf<typeof lifecycleConfig>,
+): ResolvedQueueOptions {
   const problems: string[] = [];
   if (options.queues.length === 0) {
     problems.push('queues: at least one queue is required');
@@ -83,9 +86,6 @@ export function resolveQueueOptions(options: QueueModuleOptions, config: QueueCo
   if (!/^[\w{}.-]+$/.test(prefix)) {
     problems.push(`prefix: "${prefix}" must be letters, digits, _ . - { } only`);
   }
-  if (!config.REDIS_URL) {
-    problems.push('REDIS_URL is not set in the app config');
-  }
   const jobDefaults = new Map<QueueName, QueueJobDefaults>();
   for (const queue of options.queues.filter(isCatalogQueue)) {
     try {
@@ -97,8 +97,7 @@ export function resolveQueueOptions(options: QueueModuleOptions, config: QueueCo
   if (problems.length > 0) {
     throw new Error(`Invalid QueueModule options:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
-  const derived =
-    (config.SHUTDOWN_GRACE_MS ?? 25_000) - (config.SHUTDOWN_DRAIN_DELAY_MS ?? 2_000) - SHUTDOWN_MARGIN_MS;
+  const derived = lifecycle.SHUTDOWN_GRACE_MS - lifecycle.SHUTDOWN_DRAIN_DELAY_MS - SHUTDOWN_MARGIN_MS;
   return {
     queues: [...options.queues],
     workers,

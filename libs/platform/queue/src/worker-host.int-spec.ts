@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { JobData } from '@rentguy/contracts';
-import { ConfigModule } from '@rentguy/platform/config';
-import { HealthModule, ReadinessRegistry } from '@rentguy/platform/health';
+import { HealthModule, lifecycleConfig, ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import {
   JobPayloadError,
@@ -11,6 +10,7 @@ import {
   OnJob,
   QueueInspector,
   QueueModule,
+  queueConfig,
   WorkerBootError,
   type JobContext,
   type JobHandler,
@@ -18,8 +18,9 @@ import {
   type QueueModuleOptions,
 } from './index';
 import { queueTesting } from '@rentguy/testing/queue';
+import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const { redisUrl } = testEnvironment();
 const BACKOFF_MS = 50;
 
 type ImageJob = JobData<'images', 'image.process'>;
@@ -53,7 +54,7 @@ describe('QueueModule with a real Redis', () => {
   ): Promise<TestingModule> => {
     const app = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ REDIS_URL }),
+        testConfigModule('rentals', [queueConfig, lifecycleConfig], { REDIS_URL: redisUrl }),
         HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { ConfigModule } from '@rentguy/platform/config';
-import { HealthModule } from '@rentguy/platform/health';
+import { HealthModule, lifecycleConfig } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
-import { JobQueue, OnJob, QueueModule, type JobOutcome, type QueueModuleOptions } from './index';
+import { JobQueue, OnJob, QueueModule, queueConfig, type JobOutcome, type QueueModuleOptions } from './index';
 import { queueTesting } from '@rentguy/testing/queue';
+import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const { redisUrl } = testEnvironment();
 
 /** Resolves once `promise` has settled, or after `ms`; tells which happened. */
 async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -48,7 +48,7 @@ describe('WorkerHost shutdown', () => {
     }
     const app = await Test.createTestingModule({
       imports: [
-        ConfigModule.forRoot({ REDIS_URL }),
+        testConfigModule('rentals', [queueConfig, lifecycleConfig], { REDIS_URL: redisUrl }),
         HealthModule.forRoot({ requires: [] }),
         MetricsModule,
         QueueModule.forRoot({

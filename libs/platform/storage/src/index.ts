@@ -1,3 +1,4 @@
+export * from './storage.config';
 export * from './blob-storage';
 export * from './blob-key';
 export * from './filesystem-blob.storage';

@@ -1,11 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import type { ConfigOf } from '@rentguy/platform/config';
 import { BLOB_STORAGE } from './blob-storage';
 import { FilesystemBlobStorage } from './filesystem-blob.storage';
-
-export interface StorageConfig {
-  BLOB_STORAGE_DIR: string;
-}
+import { storageConfig } from './storage.config';
 
 /** Provides `BLOB_STORAGE` (the filesystem driver rooted at BLOB_STORAGE_DIR) to the whole app. */
 @Module({})
@@ -17,8 +14,9 @@ export class StorageModule {
       providers: [
         {
           provide: BLOB_STORAGE,
-          inject: [APP_CONFIG],
-          useFactory: (config: StorageConfig) => new FilesystemBlobStorage(config.BLOB_STORAGE_DIR),
+          inject: [storageConfig.token],
+          useFactory: (config: ConfigOf<typeof storageConfig>) =>
+            new FilesystemBlobStorage(config.BLOB_STORAGE_DIR),
         },
       ],
       exports: [BLOB_STORAGE],

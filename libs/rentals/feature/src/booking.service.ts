@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type InternalBooking } from '@rentguy/contracts';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
 import type { Principal } from '@rentguy/platform/http';
 import { OutboxWriter } from '@rentguy/platform/messaging';
@@ -14,7 +14,7 @@ import {
 import { isVisibleTo, quoteStay, validateStay } from '@rentguy/rentals/domain';
 import type { CreateBookingDto } from './create-booking.dto';
 import { isEntityId } from './entity-id';
-import type { RentalsFeatureConfig } from './rentals.config';
+import { rentalsConfig } from './rentals.config';
 import { RentalsMetrics } from './rentals.metrics';
 import { toBookingView, toInternalBookingView, type BookingView } from './rentals.views';
 
@@ -26,7 +26,7 @@ export class BookingService {
     private readonly bookings: BookingRepository,
     private readonly outbox: OutboxWriter,
     private readonly metrics: RentalsMetrics,
-    @Inject(APP_CONFIG) private readonly config: RentalsFeatureConfig,
+    @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
   /**

@@ -1,10 +1,10 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
 import { ApplicationService } from './application.service';
 import { ImageService } from './image.service';
-import type { RentalsFeatureConfig } from './rentals.config';
+import { rentalsConfig } from './rentals.config';
 
 const BATCH_SIZE = 500;
 
@@ -25,7 +25,7 @@ export class PendingJobsSweep {
     private readonly applications: ApplicationRepository,
     private readonly imageService: ImageService,
     private readonly applicationService: ApplicationService,
-    @Inject(APP_CONFIG) private readonly config: RentalsFeatureConfig,
+    @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
   /** Enqueues again the jobs of work older than the minimum age. */

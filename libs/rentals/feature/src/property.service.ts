@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import type { Principal } from '@rentguy/platform/http';
 import { ImageRepository, PropertyRepository } from '@rentguy/rentals/data-access';
 import type { CreatePropertyDto } from './create-property.dto';
 import { isEntityId } from './entity-id';
-import type { RentalsFeatureConfig } from './rentals.config';
+import { rentalsConfig } from './rentals.config';
 import { toImageView, toPropertyView, type PropertyView } from './rentals.views';
 
 @Injectable()
@@ -14,7 +14,7 @@ export class PropertyService {
   constructor(
     private readonly properties: PropertyRepository,
     private readonly images: ImageRepository,
-    @Inject(APP_CONFIG) private readonly config: RentalsFeatureConfig,
+    @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
   async create(host: Principal, dto: CreatePropertyDto): Promise<PropertyView> {

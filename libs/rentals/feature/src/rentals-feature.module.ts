@@ -18,8 +18,8 @@ import { RentalsMetrics } from './rentals.metrics';
 /**
  * Properties, bookings, images and applications over HTTP, the `payment.succeeded` consumer and the
  * handlers of the `rentals-maintenance` sweeps. Expects from the app: ConfigModule (with
- * `rentalsFeatureConfig`, publicUrl), MetricsModule, DatabaseModule (rentals), MessagingModule
- * (with `outboxRetentionQueue: 'rentals-maintenance'`, the queue's `outbox.prune` handler), QueueModule
+ * `rentalsConfig`), MetricsModule, DatabaseModule (rentals), MessagingModule (with
+ * `outboxRetentionQueue: 'rentals-maintenance'`, the queue's `outbox.prune` handler), QueueModule
  * (`rentalsQueueOptions(config)`) and StorageModule.
  */
 @Module({

@@ -1,8 +1,9 @@
-import type { QueueModuleOptions } from '@rentguy/platform/queue';
 import { z } from 'zod';
+import { defineConfig, localServiceUrl, type ConfigOf } from '@rentguy/platform/config';
+import type { QueueModuleOptions } from '@rentguy/platform/queue';
 
-/** Settings of the rentals feature, spread into the rentals app's config schema. */
-export const rentalsFeatureConfig = {
+/** Settings of the rentals feature. */
+export const rentalsConfig = defineConfig('rentals', {
   /** How long a held booking blocks its dates while waiting for payment. */
   BOOKING_HOLD_MINUTES: z.coerce
     .number()
@@ -18,35 +19,15 @@ export const rentalsFeatureConfig = {
   OUTBOX_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Work younger than this is left alone by the pending-jobs sweep: its job is most likely queued. */
   PENDING_JOBS_MIN_AGE_MS: z.coerce.number().int().min(0).default(60_000),
-  /** Largest accepted image upload. */
-  UPLOAD_LIMIT_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(15 * 1024 * 1024),
-};
-
-/** What the rentals feature reads from `APP_CONFIG`. */
-export interface RentalsFeatureConfig {
-  BOOKING_HOLD_MINUTES: number;
-  HOLD_EXPIRY_SWEEP_MS: number;
-  PENDING_JOBS_SWEEP_MS: number;
-  OUTBOX_RETENTION_INTERVAL_MS: number;
-  PENDING_JOBS_MIN_AGE_MS: number;
-  UPLOAD_LIMIT_BYTES: number;
-  PUBLIC_BASE_URL: string;
-}
+  /** The public API's base URL (the gateway's), which image URLs are built on. */
+  PUBLIC_BASE_URL: z.url().default(localServiceUrl('gateway')),
+});
 
 /**
  * The rentals app's queues: it feeds the image and screening workers and works its own maintenance
  * queue, whose job schedulers run the periodic work at the intervals above.
  */
-export const rentalsQueueOptions = (
-  config: Pick<
-    RentalsFeatureConfig,
-    'HOLD_EXPIRY_SWEEP_MS' | 'PENDING_JOBS_SWEEP_MS' | 'OUTBOX_RETENTION_INTERVAL_MS'
-  >,
-): QueueModuleOptions => ({
+export const rentalsQueueOptions = (config: ConfigOf<typeof rentalsConfig>): QueueModuleOptions => ({
   queues: ['images', 'screening', 'rentals-maintenance'],
   workers: { 'rentals-maintenance': {} },
   schedules: {

@@ -1,12 +1,12 @@
 import { buffer } from 'node:stream/consumers';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JobData } from '@rentguy/contracts';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import type { JobOutcome } from '@rentguy/platform/queue';
 import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
 import { ImageRepository, type ImageEntity } from '@rentguy/rentals/data-access';
 import { detectImageType, IMAGE_SIGNATURE_BYTES } from '@rentguy/rentals/domain';
-import type { ImageWorkerConfig } from './image-worker.config';
+import { imageWorkerConfig } from './image-worker.config';
 import { ImagesMetrics, type ImageRejection } from './images.metrics';
 import {
   SharpImageRepository,
@@ -41,7 +41,7 @@ export class ImageVariantsService {
     private readonly transformer: SharpImageRepository,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
     private readonly metrics: ImagesMetrics,
-    @Inject(APP_CONFIG) config: Pick<ImageWorkerConfig, 'IMAGE_MAX_INPUT_PIXELS' | 'IMAGE_VARIANT_QUALITY'>,
+    @InjectConfig(imageWorkerConfig) config: ConfigOf<typeof imageWorkerConfig>,
   ) {
     this.limits = { maxInputPixels: config.IMAGE_MAX_INPUT_PIXELS };
     this.quality = config.IMAGE_VARIANT_QUALITY;

@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { defineConfig } from '@rentguy/platform/config';
 
-/** Settings of the image worker, spread into the image-worker app's config schema. */
-export const imageWorkerConfig = {
+/** Settings of the image worker. */
+export const imageWorkerConfig = defineConfig('image-worker', {
   /** Images processed in parallel; libvips threads within each, so about the number of cores. */
   IMAGE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   /**
@@ -11,11 +12,4 @@ export const imageWorkerConfig = {
   IMAGE_MAX_INPUT_PIXELS: z.coerce.number().int().min(1_000_000).default(50_000_000),
   /** Encoder quality of the WebP and JPEG renditions. */
   IMAGE_VARIANT_QUALITY: z.coerce.number().int().min(1).max(100).default(80),
-};
-
-/** What the images library reads from `APP_CONFIG`. */
-export interface ImageWorkerConfig {
-  IMAGE_WORKER_CONCURRENCY: number;
-  IMAGE_MAX_INPUT_PIXELS: number;
-  IMAGE_VARIANT_QUALITY: number;
-}
+});

@@ -7,8 +7,8 @@ import { SharpImageRepository } from './sharp-image.repository';
 
 /**
  * The image worker: processes `image.process` jobs. Needs the app's ConfigModule (with
- * `imageWorkerConfig`), DatabaseModule (rentals schema), QueueModule (`images`, with its worker), StorageModule,
- * MetricsModule and HealthModule.
+ * `imageWorkerConfig`), DatabaseModule (rentals schema), QueueModule (`images`, with its worker),
+ * StorageModule, MetricsModule and HealthModule.
  */
 @Module({
   imports: [RentalsDataAccessModule],

@@ -1,5 +1,5 @@
 export { ImageWorkerModule } from './image-worker.module';
-export { imageWorkerConfig, type ImageWorkerConfig } from './image-worker.config';
+export { imageWorkerConfig } from './image-worker.config';
 export { ImageVariantsService, type ImageProcessJob } from './image-variants.service';
 export {
   VARIANT_FORMATS,

@@ -1,5 +1,5 @@
 export { ScreeningWorkerModule } from './screening-worker.module';
-export { screeningWorkerConfig, type ScreeningWorkerConfig } from './screening-worker.config';
+export { screeningWorkerConfig } from './screening-worker.config';
 export { ScreeningService, type RecordedDecision } from './screening.service';
 export {
   SCREENING_PROVIDER,

@@ -1,14 +1,14 @@
 import { Module } from '@nestjs/common';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import type { ConfigOf } from '@rentguy/platform/config';
 import { RentalsDataAccessModule } from '@rentguy/rentals/data-access';
 import { SandboxScreeningProvider } from './sandbox-screening.provider';
-import type { ScreeningWorkerConfig } from './screening-worker.config';
+import { screeningWorkerConfig } from './screening-worker.config';
 import { ScreeningMetrics } from './screening.metrics';
 import { ScreeningProcessor } from './screening.processor';
 import { SCREENING_PROVIDER, type ScreeningProvider } from './screening.provider';
 import { ScreeningService } from './screening.service';
 
-function createProvider(config: Pick<ScreeningWorkerConfig, 'SCREENING_PROVIDER'>): ScreeningProvider {
+function createProvider(config: ConfigOf<typeof screeningWorkerConfig>): ScreeningProvider {
   switch (config.SCREENING_PROVIDER) {
     case 'sandbox':
       return new SandboxScreeningProvider();
@@ -23,7 +23,7 @@ function createProvider(config: Pick<ScreeningWorkerConfig, 'SCREENING_PROVIDER'
 @Module({
   imports: [RentalsDataAccessModule],
   providers: [
-    { provide: SCREENING_PROVIDER, inject: [APP_CONFIG], useFactory: createProvider },
+    { provide: SCREENING_PROVIDER, inject: [screeningWorkerConfig.token], useFactory: createProvider },
     ScreeningMetrics,
     ScreeningService,
     ScreeningProcessor,

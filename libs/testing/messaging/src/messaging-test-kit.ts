@@ -13,15 +13,21 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
 import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import type { ConsumerGroup, EventData, EventEnvelope } from '@rentguy/contracts';
-import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule, migrateSchema, migrationSchemaOf, type Tx } from '@rentguy/platform/database';
-import { HealthModule, ReadinessRegistry } from '@rentguy/platform/health';
+import {
+  DatabaseModule,
+  databaseConfig,
+  migrateSchema,
+  migrationSchemaOf,
+  type Tx,
+} from '@rentguy/platform/database';
+import { HealthModule, lifecycleConfig, ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import {
   InboxContext,
   InboxTransport,
   KafkaClient,
   MessagingModule,
+  messagingConfig,
   OnEvent,
   OutboxRelay,
   OutboxWriter,
@@ -33,14 +39,13 @@ import {
   type KafkaProducer,
   type OutboxRelayOptions,
 } from '@rentguy/platform/messaging';
-import { OnJob, QueueModule, type JobOutcome } from '@rentguy/platform/queue';
+import { OnJob, QueueModule, queueConfig, type JobOutcome } from '@rentguy/platform/queue';
 import { queueTesting } from '@rentguy/testing/queue';
+import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 
 // Integration tests only (never exported from the library): real PostgreSQL and Kafka (and Redis for
 // an app that works a queue), started by the jest globalSetup (tools/test/integration-setup.js).
-export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
-export const TEST_BROKERS = ['127.0.0.1:9092'];
-const TEST_REDIS_URL = 'redis://127.0.0.1:6379';
+const env = testEnvironment();
 
 /** Nest log levels for test apps: none, unless the spec's debug flag (MESSAGING_TEST_LOGS=1) is set. */
 export function testLogLevels(flag: string | undefined): LogLevel[] | false {
@@ -135,9 +140,9 @@ export async function createTestSchema(
   }
   await migrateSchema(
     { name, migrations: [outboxMigration('CreateOutbox1767000000000'), CreateTestTables1767000000001] },
-    { url: TEST_DATABASE_URL, applicationName: 'messaging-int-test-migrate' },
+    { url: env.databaseUrl, applicationName: 'messaging-int-test-migrate' },
   );
-  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  const client = new Client({ connectionString: env.databaseUrl });
   client.on('error', () => undefined);
   await client.connect();
   return {
@@ -224,16 +229,23 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the messaging module the way an app does: config, metrics, health, database, messaging. */
+/**
+ * An app of the messaging library: the config, metrics, health, database and messaging modules as
+ * the apps import them, with a consumer controller of the test's.
+ */
 export async function startMessagingApp(options: TestAppOptions): Promise<TestApp> {
-  const config = {
-    DATABASE_URL: TEST_DATABASE_URL,
-    DATABASE_POOL_SIZE: 5,
-    DATABASE_SLOW_QUERY_MS: 5_000,
-    KAFKA_BROKERS: TEST_BROKERS,
-    REDIS_URL: TEST_REDIS_URL,
-    ...(options.groupPrefix ? { KAFKA_GROUP_PREFIX: options.groupPrefix } : {}),
-  };
+  const config = testConfigModule(
+    'rentals',
+    [databaseConfig, messagingConfig, queueConfig, lifecycleConfig],
+    {
+      DATABASE_URL: env.databaseUrl,
+      DATABASE_POOL_SIZE: '5',
+      DATABASE_SLOW_QUERY_MS: '5000',
+      KAFKA_BROKERS: env.kafkaBrokers.join(','),
+      REDIS_URL: env.redisUrl,
+      ...(options.groupPrefix ? { KAFKA_GROUP_PREFIX: options.groupPrefix } : {}),
+    },
+  );
   const consume = options.consume;
   const maintenance = options.maintenance
     ? {
@@ -255,7 +267,7 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
 
   @Module({
     imports: [
-      ConfigModule.forRoot(config),
+      config,
       MetricsModule,
       HealthModule.forRoot({ requires: [] }),
       DatabaseModule.forRoot({
@@ -325,7 +337,7 @@ export async function startMessagingApp(options: TestAppOptions): Promise<TestAp
 }
 
 export function testKafka(): KafkaClient {
-  return new KafkaClient({ clientId: `messaging-int-test-${randomName(4)}`, brokers: TEST_BROKERS });
+  return new KafkaClient({ clientId: `messaging-int-test-${randomName(4)}`, brokers: env.kafkaBrokers });
 }
 
 export interface ReceivedMessage {

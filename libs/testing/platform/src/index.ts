@@ -17,5 +17,7 @@ export {
   type RunningApp,
   type RunningPlatform,
 } from './platform-runner';
+export { testConfigModule } from './test-config';
+export { E2E_DATABASE, testEnvironment, type TestEnvironment } from './test-environment';
 export { waitUntil, type WaitUntilOptions } from './wait-until.util';
 export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp-collector.server';

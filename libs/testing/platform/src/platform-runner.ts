@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { servicePorts, type ServiceName } from '@rentguy/platform/config';
 import { describeError } from '@rentguy/platform/errors';
 
 /** The six deployables, in start order (producers before the consumers that wait on them). */
@@ -10,7 +11,7 @@ export const APP_NAMES = [
   'notifications',
   'image-worker',
   'screening-worker',
-] as const;
+] as const satisfies readonly ServiceName[];
 export type AppName = (typeof APP_NAMES)[number];
 
 /** Services with their own schema and an explicit `migrate` command. */
@@ -21,14 +22,13 @@ export interface AppPorts {
   opsPort: number;
 }
 
-export const DEFAULT_PORTS: Record<AppName, AppPorts> = {
-  gateway: { port: 3000, opsPort: 9100 },
-  rentals: { port: 3001, opsPort: 9101 },
-  payments: { port: 3002, opsPort: 9102 },
-  notifications: { port: 3003, opsPort: 9103 },
-  'image-worker': { opsPort: 9104 },
-  'screening-worker': { opsPort: 9105 },
-};
+/** The apps' own defaults (`servicePorts`). */
+export const DEFAULT_PORTS = Object.fromEntries(
+  APP_NAMES.map((name) => {
+    const ports: { http?: number; ops: number } = servicePorts[name];
+    return [name, { port: ports.http, opsPort: ports.ops }];
+  }),
+) as Record<AppName, AppPorts>;
 
 /** Ports shifted by `offset`, so tests can run beside a developer's `npm start`. */
 export function shiftedPorts(offset: number): Record<AppName, AppPorts> {

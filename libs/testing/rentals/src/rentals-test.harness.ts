@@ -1,60 +1,24 @@
-// Integration-test harness of the rentals feature (never exported from the library): the feature
-// module wired like apps/rentals wires it, against the real rentguy_test database, Redis and Kafka.
+// Integration-test harness of the rentals app: the app as it boots (its own `createApp`, passed in:
+// a library cannot import an app), against the test environment's database, Redis and Kafka.
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import multipart from '@fastify/multipart';
-import { Module, type LogLevel } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Topics, type Role } from '@rentguy/contracts';
-import {
-  baseConfig,
-  ConfigModule,
-  databaseConfig,
-  jwtConfig,
-  kafkaConfig,
-  loadConfig,
-  publicUrlConfig,
-  redisConfig,
-  storageConfig,
-} from '@rentguy/platform/config';
-import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
-import {
-  InboxTransport,
-  KafkaClient,
-  MessagingModule,
-  startEventConsumers,
-} from '@rentguy/platform/messaging';
-import { MetricsModule } from '@rentguy/platform/metrics';
-import { QueueModule } from '@rentguy/platform/queue';
+import { loadConfig, type ConfigComposition, type ConfigOf } from '@rentguy/platform/config';
+import { httpConfig } from '@rentguy/platform/http';
+import { InboxTransport, KafkaClient } from '@rentguy/platform/messaging';
 import { queueTesting } from '@rentguy/testing/queue';
-import { StorageModule } from '@rentguy/platform/storage';
+import { testEnvironment } from '@rentguy/testing/platform';
+import { migrateSchema } from '@rentguy/platform/database';
 import { rentalsSchema } from '@rentguy/rentals/data-access';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
-import { z } from 'zod';
-import { RentalsFeatureModule, rentalsFeatureConfig, rentalsQueueOptions } from '@rentguy/rentals/feature';
 
-export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
 const JWT_KID = 'rentals-test';
 const JWT_SECRET = 'rentals-integration-test-secret-0123456789';
-
-const testConfigSchema = z.object({
-  ...baseConfig,
-  ...databaseConfig,
-  ...redisConfig,
-  ...kafkaConfig,
-  ...jwtConfig,
-  ...publicUrlConfig,
-  ...storageConfig,
-  ...rentalsFeatureConfig,
-});
-export type RentalsTestConfig = z.infer<typeof testConfigSchema>;
 
 export interface TestUser {
   id: string;
@@ -68,10 +32,25 @@ export function testUser(role: Role, name = `${role} ${randomUUID().slice(0, 4)}
   return { id, role, name, email: `${role}-${id.slice(0, 8)}@example.test` };
 }
 
-export interface RentalsTestApp {
+/**
+ * The app module options a test run passes: its own topic prefix and BullMQ prefix, and no outbox
+ * relay (other test files share the rentals outbox table and publish their own events).
+ */
+export interface RentalsTestIsolation {
+  messaging: { topicPrefix: string; relay: false };
+  queue: { prefix: string };
+}
+
+/** The rentals app as the harness builds it: its config composition and its `createApp`. */
+export interface RentalsApp<C extends ConfigComposition> {
+  config: C;
+  create(config: ConfigOf<C>, isolation: RentalsTestIsolation): Promise<NestFastifyApplication>;
+}
+
+export interface RentalsTestApp<Config> {
   app: NestFastifyApplication;
   http: FastifyInstance;
-  config: RentalsTestConfig;
+  config: Config;
   dataSource: DataSource;
   /** Prefix of every Kafka topic this app consumes. */
   topicPrefix: string;
@@ -83,37 +62,43 @@ export interface RentalsTestApp {
 }
 
 export interface RentalsTestAppOptions {
+  /** Variables over the harness's, e.g. `LOG_LEVEL: 'debug'` to see the app's logs. */
   env?: Record<string, string>;
-  logger?: LogLevel[] | false;
 }
 
 let migrated: Promise<string[]> | undefined;
 
-/** Applies the real rentals migrations to rentguy_test once per test file. */
+/** Applies the real rentals migrations to the test database once per test file. */
 export function migrateTestDatabase(): Promise<string[]> {
-  migrated ??= migrateSchema(rentalsSchema, { url: TEST_DATABASE_URL, applicationName: 'rentals-int-test' });
+  migrated ??= migrateSchema(rentalsSchema, {
+    url: testEnvironment().databaseUrl,
+    applicationName: 'rentals-int-test',
+  });
   return migrated;
 }
 
 /**
- * Boots the rentals feature with its own Kafka topic prefix and consumer group, BullMQ prefix and
- * blob directory, so test files never see each other's messages, jobs or files. The job schedulers
- * are off (interval 0): tests run a sweep with `queueTesting.runScheduledJobNow`.
+ * Boots the rentals app with its own Kafka topic prefix and consumer group, BullMQ prefix and blob
+ * directory, so test files never see each other's messages, jobs or files. The job schedulers are
+ * off (interval 0): tests run a sweep with `queueTesting.runScheduledJobNow`.
  */
-export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): Promise<RentalsTestApp> {
+export async function startRentalsTestApp<C extends ConfigComposition>(
+  rentals: RentalsApp<C>,
+  options: RentalsTestAppOptions = {},
+): Promise<RentalsTestApp<ConfigOf<C>>> {
   await migrateTestDatabase();
   const storageDir = await mkdtemp(join(tmpdir(), 'rentals-int-'));
   const suffix = randomUUID().slice(0, 8);
   const topicPrefix = `test.rentals.${suffix}.`;
   const queuePrefix = queueTesting.randomPrefix();
-  const config = loadConfig(testConfigSchema, {
+  const env = testEnvironment();
+  const config = loadConfig(rentals.config, {
     env: {
-      NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
-      DATABASE_URL: TEST_DATABASE_URL,
+      DATABASE_URL: env.databaseUrl,
       DATABASE_POOL_SIZE: '10',
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      KAFKA_BROKERS: '127.0.0.1:9092',
+      REDIS_URL: env.redisUrl,
+      KAFKA_BROKERS: env.kafkaBrokers.join(','),
       JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
       PUBLIC_BASE_URL: 'http://gateway.test',
       BLOB_STORAGE_DIR: storageDir,
@@ -126,7 +111,7 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
     },
   });
 
-  const kafka = new KafkaClient({ clientId: `rentals-int-test-${suffix}`, brokers: config.KAFKA_BROKERS });
+  const kafka = new KafkaClient({ clientId: `rentals-int-test-${suffix}`, brokers: env.kafkaBrokers });
   try {
     await kafka.ensureTopics(
       Object.values(Topics).map((topic) => ({
@@ -139,44 +124,17 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
     await kafka.close();
   }
 
-  @Module({
-    imports: [
-      ConfigModule.forRoot(config),
-      MetricsModule,
-      HealthModule.forRoot({ requires: [] }),
-      DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'rentals-int-test' }),
-      // No relay: other test files share the rentals outbox table and publish their own events.
-      MessagingModule.forRoot({
-        clientId: `rentals-int-test-${suffix}`,
-        schema: rentalsSchema.name,
-        relay: false,
-        consumerGroup: 'rentals',
-        topicPrefix,
-        outboxRetentionQueue: 'rentals-maintenance',
-      }),
-      QueueModule.forRoot({ ...rentalsQueueOptions(config), prefix: queuePrefix }),
-      StorageModule.forRoot(),
-      RentalsFeatureModule,
-    ],
-    providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
-  })
-  class RentalsTestModule {}
-
-  const app = await NestFactory.create<NestFastifyApplication>(RentalsTestModule, new FastifyAdapter(), {
-    logger: options.logger ?? false,
-    abortOnError: false,
+  const app = await rentals.create(config, {
+    messaging: { topicPrefix, relay: false },
+    queue: { prefix: queuePrefix },
   });
-  app.useGlobalFilters(new ErrorFilter());
-  await app.register(multipart, {
-    limits: { fileSize: config.UPLOAD_LIMIT_BYTES, files: 1, fields: 10, parts: 11 },
-  });
-  await startEventConsumers(app);
   await app.init();
   const http = app.getHttpAdapter().getInstance();
   await http.ready();
   await app.get(InboxTransport).ready();
 
   const key = new TextEncoder().encode(JWT_SECRET);
+  const { JWT_ISSUER } = app.get<ConfigOf<typeof httpConfig>>(httpConfig.token);
   return {
     app,
     http,
@@ -188,7 +146,7 @@ export async function startRentalsTestApp(options: RentalsTestAppOptions = {}): 
       new SignJWT({ role: user.role, email: user.email, name: user.name })
         .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
         .setSubject(user.id)
-        .setIssuer(config.JWT_ISSUER)
+        .setIssuer(JWT_ISSUER)
         .setIssuedAt()
         .setExpirationTime('10m')
         .sign(key),

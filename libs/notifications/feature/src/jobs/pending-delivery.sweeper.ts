@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { APP_CONFIG } from '@rentguy/platform/config';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import { DeliveryService } from '../delivery.service';
-import type { NotificationsConfig } from '../notifications.config';
+import { notificationsConfig } from '../notifications.config';
 
 /**
  * Re-enqueues deliveries left pending, e.g. by a crash between the consumer's commit and its
@@ -15,7 +15,7 @@ export class PendingDeliverySweeper {
 
   constructor(
     private readonly deliveries: DeliveryService,
-    @Inject(APP_CONFIG) private readonly config: Pick<NotificationsConfig, 'EMAIL_SWEEP_MIN_AGE_MS'>,
+    @InjectConfig(notificationsConfig) private readonly config: ConfigOf<typeof notificationsConfig>,
   ) {}
 
   @OnJob('notifications-maintenance', 'deliveries.requeue-pending')

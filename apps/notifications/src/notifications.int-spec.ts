@@ -1,37 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Topics, jobId, type EventData, type EventEnvelope } from '@rentguy/contracts';
-import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import {
-  KafkaClient,
-  MessagingModule,
-  startEventConsumers,
-  type KafkaClientOptions,
-} from '@rentguy/platform/messaging';
-import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { QueueModule } from '@rentguy/platform/queue';
+import { notificationsSchema } from '@rentguy/notifications/data-access';
+import { DELIVERY_HEADER, DeliveryService } from '@rentguy/notifications/feature';
+import { loadConfig } from '@rentguy/platform/config';
+import { migrateSchema } from '@rentguy/platform/database';
+import { KafkaClient } from '@rentguy/platform/messaging';
+import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
 import {
   freePort,
   startMailCatcher,
+  testEnvironment,
   waitUntil,
   type CaughtMail,
   type MailCatcher,
 } from '@rentguy/testing/platform';
-import { DeliveryService, DELIVERY_HEADER } from './delivery.service';
-import { notificationsSchema } from '@rentguy/notifications/data-access';
-import { notificationsQueueOptions, type NotificationsConfig } from './notifications.config';
-import { NotificationsModule } from './notifications.module';
+import { createApp } from './bootstrap';
+import { appConfig } from './config';
 
-// Real PostgreSQL (rentguy_test, real migrations), Redis (random BullMQ prefix), Kafka (random topic
-// prefix) and an SMTP sink; only the clock of the retry backoff is shortened.
-const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
-const BROKERS = ['127.0.0.1:9092'];
+// The notifications app as it boots (createApp) against real PostgreSQL (the test database, real
+// migrations), Redis (random BullMQ prefix), Kafka (random topic prefix) and an SMTP sink; only the
+// clock of the retry backoff is shortened.
+const { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, kafkaBrokers: BROKERS } = testEnvironment();
 /** The group's id: no KAFKA_GROUP_PREFIX in this test, topics are prefixed instead. */
 const NOTIFICATIONS_CONSUMER_GROUP = 'notifications';
 const MAX_ATTEMPTS = 4;
@@ -62,56 +54,35 @@ describe('notifications: booking.confirmed → email', () => {
     await resetSchema();
     smtpPort = await freePort();
     catcher = await startMailCatcher({ smtpPort });
-    kafka = new KafkaClient({
-      clientId: 'notifications-int-test',
-      brokers: BROKERS,
-    } satisfies KafkaClientOptions);
+    kafka = new KafkaClient({ clientId: 'notifications-int-test', brokers: BROKERS });
     await kafka.ensureTopics([{ topic: bookingTopic, numPartitions: 3 }]);
     producer = kafka.producer();
     await producer.connect();
 
-    const config: NotificationsConfig & Record<string, unknown> = {
-      DATABASE_URL,
-      DATABASE_POOL_SIZE: 5,
-      DATABASE_SLOW_QUERY_MS: 1000,
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      KAFKA_BROKERS: BROKERS,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-      MAIL_FROM: 'RentGuy <no-reply@rentguy.test>',
-      EMAIL_WORKER_CONCURRENCY: 5,
-      EMAIL_SWEEP_INTERVAL_MS: 300,
-      EMAIL_SWEEP_MIN_AGE_MS: 60_000,
-    };
-
-    @Module({
-      imports: [
-        ConfigModule.forRoot(config),
-        MetricsModule,
-        HealthModule.forRoot({ requires: [] }),
-        DatabaseModule.forRoot({ schema: notificationsSchema, applicationName: 'notifications-int-test' }),
-        MessagingModule.forRoot({
-          clientId: 'notifications-int-test',
-          schema: notificationsSchema.name,
-          relay: false,
-          consumerGroup: 'notifications',
-          topicPrefix,
-        }),
-        QueueModule.forRoot({
-          ...notificationsQueueOptions(config),
-          prefix: queueTesting.randomPrefix(),
-          jobDefaults: { email: { attempts: MAX_ATTEMPTS, backoff: { type: 'fixed', delayMs: 300 } } },
-        }),
-        NotificationsModule,
-      ],
-    })
-    class NotificationsTestModule {}
-
-    // Built like the app: a Nest app whose consumer group is connected by startEventConsumers.
-    const nest = await NestFactory.create(NotificationsTestModule, new FastifyAdapter(), {
-      logger: false,
-      abortOnError: false,
+    const config = loadConfig(appConfig, {
+      env: {
+        LOG_LEVEL: 'silent',
+        DATABASE_URL,
+        DATABASE_POOL_SIZE: '5',
+        DATABASE_SLOW_QUERY_MS: '1000',
+        REDIS_URL,
+        KAFKA_BROKERS: BROKERS.join(','),
+        JWT_KEYS: 'notifications-int:notifications-integration-secret-32+',
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        MAIL_FROM: 'RentGuy <no-reply@rentguy.test>',
+        EMAIL_WORKER_CONCURRENCY: '5',
+        // The shortest interval the config allows: the recovery test waits for the sweep.
+        EMAIL_SWEEP_INTERVAL_MS: '1000',
+        EMAIL_SWEEP_MIN_AGE_MS: '60000',
+      },
     });
-    await startEventConsumers(nest);
+    const nest = await createApp(config, {
+      messaging: { topicPrefix },
+      queue: {
+        prefix: queueTesting.randomPrefix(),
+        jobDefaults: { email: { attempts: MAX_ATTEMPTS, backoff: { type: 'fixed', delayMs: 300 } } },
+      },
+    });
     await nest.init();
     app = nest;
     dataSource = app.get(DataSource);

@@ -5,7 +5,7 @@ import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
 import { waitUntil } from '@rentguy/testing/platform';
 import type { Producer } from 'kafkajs';
-import { BookingService } from './booking.service';
+import { BookingService } from '@rentguy/rentals/feature';
 import {
   daysFromToday,
   insertTestProperty,
@@ -15,14 +15,16 @@ import {
   testUser,
   type RentalsTestApp,
 } from '@rentguy/testing/rentals';
+import { createApp } from './bootstrap';
+import { appConfig, type AppConfig } from './config';
 
 describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
-  let t: RentalsTestApp;
+  let t: RentalsTestApp<AppConfig>;
   let bookings: BookingService;
   let producer: Producer;
 
   beforeAll(async () => {
-    t = await startRentalsTestApp();
+    t = await startRentalsTestApp({ config: appConfig, create: createApp });
     bookings = t.app.get(BookingService);
     producer = t.app.get(KafkaClient).producer();
     await producer.connect();

@@ -1,44 +1,27 @@
 import { randomInt, randomUUID } from 'node:crypto';
-import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import Stripe from 'stripe';
-import { z } from 'zod';
 import { Topics, type EventData, type InternalBooking } from '@rentguy/contracts';
-import {
-  ConfigModule,
-  baseConfig,
-  databaseConfig,
-  httpConfig,
-  jwtConfig,
-  kafkaConfig,
-  loadConfig,
-  redisConfig,
-} from '@rentguy/platform/config';
-import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
-import { KafkaClient, MessagingModule, startEventConsumers } from '@rentguy/platform/messaging';
-import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { QueueModule } from '@rentguy/platform/queue';
+import { loadConfig } from '@rentguy/platform/config';
+import { migrateSchema } from '@rentguy/platform/database';
+import { KafkaClient } from '@rentguy/platform/messaging';
+import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
-import { waitUntil } from '@rentguy/testing/platform';
+import { testEnvironment, waitUntil } from '@rentguy/testing/platform';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import { paymentsSchema } from '@rentguy/payments/data-access';
-import { paymentsFeatureConfig, paymentsQueueOptions } from './payments.config';
-import { PaymentsModule } from './payments.module';
-import { keepRawJsonBody } from './raw-body.parser';
-import { STRIPE_WEBHOOK_PATH } from './stripe-webhook.controller';
+import { STRIPE_WEBHOOK_PATH, WebhookInboxService } from '@rentguy/payments/feature';
 import { startFakeRentals, type FakeRentals } from '@rentguy/testing/payments';
-import { WebhookInboxService } from './webhook-inbox.service';
+import { createApp } from './bootstrap';
+import { appConfig } from './config';
 
-// Real PostgreSQL (rentguy_test, real migrations in a schema of this run), real Kafka (topics under
-// a prefix of this run), Stripe faked at its HTTP API and driven through the official SDK, rentals'
-// internal booking route served by a stand-in of its contract (payments may not import rentals).
-const DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/rentguy_test';
-const KAFKA_BROKERS = '127.0.0.1:9092';
+// The payments app as it boots (createApp) against real PostgreSQL (the test database, real
+// migrations in a schema of this run), real Kafka (topics under a prefix of this run), Stripe faked
+// at its HTTP API and driven through the official SDK, rentals' internal booking route served by a
+// stand-in of its contract (payments may not import rentals).
+const { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, kafkaBrokers: KAFKA_BROKERS } = testEnvironment();
 const WEBHOOK_SECRET = 'whsec_payments_int_test_secret';
 const JWT_KID = 'it';
 const JWT_SECRET = 'payments-integration-test-secret-0123456789';
@@ -50,15 +33,6 @@ const SCHEMA = `payments_it_${letters(10)}`;
 const testSchema = { ...paymentsSchema, name: SCHEMA };
 const TOPIC_PREFIX = `test.${letters(10)}.`;
 
-const testConfigSchema = z.object({
-  ...baseConfig,
-  ...httpConfig(0, 0),
-  ...databaseConfig,
-  ...redisConfig,
-  ...kafkaConfig,
-  ...jwtConfig,
-  ...paymentsFeatureConfig,
-});
 const QUEUE_PREFIX = queueTesting.randomPrefix();
 
 interface PaymentBody {
@@ -83,14 +57,13 @@ let db: Client;
 let kafka: KafkaClient;
 let producer: ReturnType<KafkaClient['producer']>;
 
-function testModule(stripeBaseUrl: string, rentalsUrl: string): DynamicModule {
-  const config = loadConfig(testConfigSchema, {
-    envFile: false,
+async function startApp(stripeBaseUrl: string, rentalsUrl: string): Promise<void> {
+  const config = loadConfig(appConfig, {
     env: {
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env['PAYMENTS_TEST_LOGS'] ? 'debug' : 'silent',
       DATABASE_URL,
       DATABASE_POOL_SIZE: '10',
-      KAFKA_BROKERS,
+      KAFKA_BROKERS: KAFKA_BROKERS.join(','),
       JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
       STRIPE_SECRET_KEY: 'sk_test_payments_int',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -98,48 +71,18 @@ function testModule(stripeBaseUrl: string, rentalsUrl: string): DynamicModule {
       STRIPE_TIMEOUT_MS: '2000',
       RENTALS_URL: rentalsUrl,
       RENTALS_TIMEOUT_MS: '500',
-      REDIS_URL: 'redis://127.0.0.1:6379',
+      REDIS_URL,
       WEBHOOK_SWEEP_INTERVAL_MS: '500',
       // Reconciliation is driven by the test itself (reconcileNow), and looks at every payment.
       RECONCILE_INTERVAL_MS: '0',
       RECONCILE_PENDING_AFTER_MS: '1',
     },
   });
-  @Module({})
-  class TestPaymentsAppModule {}
-  return {
-    module: TestPaymentsAppModule,
-    imports: [
-      ConfigModule.forRoot(config),
-      MetricsModule,
-      HealthModule.forRoot({ requires: [] }),
-      DatabaseModule.forRoot({ schema: testSchema, applicationName: 'payments-int-test' }),
-      MessagingModule.forRoot({
-        clientId: 'payments-int-test',
-        schema: SCHEMA,
-        relay: true,
-        consumerGroup: 'payments',
-        topicPrefix: TOPIC_PREFIX,
-        outboxRetentionQueue: 'payments-maintenance',
-      }),
-      QueueModule.forRoot({ ...paymentsQueueOptions(config), prefix: QUEUE_PREFIX }),
-      PaymentsModule,
-    ],
-    providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
-  };
-}
-
-async function startApp(stripeBaseUrl: string, rentalsUrl: string): Promise<void> {
-  app = await NestFactory.create<NestFastifyApplication>(
-    testModule(stripeBaseUrl, rentalsUrl),
-    new FastifyAdapter(),
-    {
-      logger: process.env['PAYMENTS_TEST_LOGS'] ? ['error', 'warn', 'log'] : false,
-    },
-  );
-  app.useGlobalFilters(new ErrorFilter());
-  await keepRawJsonBody(app, [STRIPE_WEBHOOK_PATH]);
-  await startEventConsumers(app);
+  app = await createApp(config, {
+    schema: SCHEMA,
+    messaging: { topicPrefix: TOPIC_PREFIX },
+    queue: { prefix: QUEUE_PREFIX },
+  });
   await app.listen(0, '127.0.0.1');
   baseUrl = await app.getUrl();
   baseUrl = baseUrl.replace('[::1]', '127.0.0.1');
@@ -380,7 +323,7 @@ beforeAll(async () => {
   db = new Client({ connectionString: DATABASE_URL });
   await db.connect();
   await migrateSchema(testSchema, { url: DATABASE_URL, applicationName: 'payments-int-test-migrate' });
-  kafka = new KafkaClient({ clientId: 'payments-int-test-admin', brokers: [KAFKA_BROKERS] });
+  kafka = new KafkaClient({ clientId: 'payments-int-test-admin', brokers: KAFKA_BROKERS });
   await kafka.ensureTopics(
     [Topics.booking, Topics.payment].map((topic) => ({
       topic: `${TOPIC_PREFIX}${topic}`,

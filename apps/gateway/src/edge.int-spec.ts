@@ -7,20 +7,16 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Module } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
-import { ConfigModule } from '@rentguy/platform/config';
-import { AccessTokenVerifier, AuthGuard, ErrorFilter } from '@rentguy/platform/http';
-import { requestIdOf } from '@rentguy/platform/logging';
-import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { freePort } from '@rentguy/testing/platform';
-import { installEdgeBodyParsers } from './edge-body.parsers';
-import { EdgeModule } from './edge.module';
+import { loadConfig } from '@rentguy/platform/config';
+import { MetricsRegistry } from '@rentguy/platform/metrics';
+import { freePort, testEnvironment } from '@rentguy/testing/platform';
+import { createApp } from './bootstrap';
+import { appConfig } from './config';
 
-// Two tiny HTTP servers stand in for rentals and payments: this suite tests the gateway's
-// forwarding, not the services.
+// The gateway as it boots (createApp), with two tiny HTTP servers standing in for rentals and
+// payments: this suite tests the gateway's forwarding (libs/gateway/edge), not the services.
 
 interface Received {
   method: string;
@@ -88,27 +84,21 @@ async function startGateway(
   urls: { rentals: string; payments: string },
   headersTimeoutMs = 10_000,
 ): Promise<Gateway> {
-  const config = {
-    RENTALS_URL: urls.rentals,
-    PAYMENTS_URL: urls.payments,
-    UPSTREAM_CONNECTIONS: 8,
-    UPSTREAM_CONNECT_TIMEOUT_MS: 2000,
-    UPSTREAM_HEADERS_TIMEOUT_MS: headersTimeoutMs,
-    BODY_LIMIT_BYTES,
-    UPLOAD_LIMIT_BYTES,
-    JWT_KEYS: [JWT],
-    JWT_ISSUER: 'rentguy',
-  };
-  @Module({
-    imports: [ConfigModule.forRoot(config), MetricsModule, EdgeModule],
-    providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
-  })
-  class EdgeTestModule {}
-
-  const adapter = new FastifyAdapter({ bodyLimit: BODY_LIMIT_BYTES, genReqId: requestIdOf });
-  const app = await NestFactory.create<NestFastifyApplication>(EdgeTestModule, adapter, { logger: false });
-  app.useGlobalFilters(new ErrorFilter());
-  installEdgeBodyParsers(app, BODY_LIMIT_BYTES);
+  const config = loadConfig(appConfig, {
+    env: {
+      DATABASE_URL: testEnvironment().databaseUrl,
+      RENTALS_URL: urls.rentals,
+      PAYMENTS_URL: urls.payments,
+      UPSTREAM_CONNECTIONS: '8',
+      UPSTREAM_CONNECT_TIMEOUT_MS: '2000',
+      UPSTREAM_HEADERS_TIMEOUT_MS: String(headersTimeoutMs),
+      BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
+      UPLOAD_LIMIT_BYTES: String(UPLOAD_LIMIT_BYTES),
+      JWT_KEYS: `${JWT.kid}:${JWT.secret}`,
+      LOG_LEVEL: 'silent',
+    },
+  });
+  const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   return { app, url: new URL(await app.getUrl()) };
 }

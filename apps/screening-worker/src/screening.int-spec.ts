@@ -1,49 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { MessagingModule } from '@rentguy/platform/messaging';
-import { MetricsModule } from '@rentguy/platform/metrics';
-import { JobQueue, QueueModule, type JobSnapshot } from '@rentguy/platform/queue';
+import type { INestApplicationContext } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { loadConfig } from '@rentguy/platform/config';
+import { migrateSchema } from '@rentguy/platform/database';
+import { JobQueue, type JobSnapshot } from '@rentguy/platform/queue';
 import { queueTesting } from '@rentguy/testing/queue';
+import { testEnvironment } from '@rentguy/testing/platform';
 import {
   ApplicationRepository,
   PropertyRepository,
-  RentalsDataAccessModule,
   rentalsSchema,
   type ApplicationEntity,
 } from '@rentguy/rentals/data-access';
+import {
+  SandboxScreeningProvider,
+  SCREENING_PROVIDER,
+  ScreeningService,
+  type ScreeningProvider,
+} from '@rentguy/rentals/screening-worker';
 import { DataSource } from 'typeorm';
-import { SandboxScreeningProvider } from './sandbox-screening.provider';
-import { ScreeningWorkerModule } from './screening-worker.module';
-import { ScreeningMetrics } from './screening.metrics';
-import { SCREENING_PROVIDER, type ScreeningProvider } from './screening.provider';
-import { ScreeningService } from './screening.service';
+import { AppModule, type AppModuleOptions } from './app.module';
+import { createApp } from './bootstrap';
+import { appConfig } from './config';
 
-const DATABASE_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/rentguy_test';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const KAFKA_BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-
-const config = {
-  DATABASE_URL,
-  DATABASE_POOL_SIZE: 4,
-  DATABASE_SLOW_QUERY_MS: 5_000,
-  REDIS_URL,
-  KAFKA_BROKERS,
-  SCREENING_WORKER_CONCURRENCY: 2,
-  SCREENING_PROVIDER: 'sandbox',
-};
-
-/** The platform modules every screening test app needs. */
-const infrastructure = [
-  ConfigModule.forRoot(config),
-  MetricsModule,
-  HealthModule.forRoot({ requires: [] }),
-  DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'screening-worker-test' }),
-  MessagingModule.forRoot({ clientId: 'screening-worker-test', schema: rentalsSchema.name, relay: false }),
-];
+// The screening worker as it boots (createApp), against the test database and Redis; the provider
+// outage below replaces the screening provider of the same module.
+const env = testEnvironment();
+const config = loadConfig(appConfig, {
+  env: {
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: env.databaseUrl,
+    DATABASE_POOL_SIZE: '4',
+    REDIS_URL: env.redisUrl,
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    SCREENING_WORKER_CONCURRENCY: '2',
+  },
+});
+const isolated = (): AppModuleOptions => ({
+  queue: {
+    prefix: queueTesting.randomPrefix(),
+    jobDefaults: { screening: { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } } },
+  },
+});
 
 interface OutboxRow {
   type: string;
@@ -60,26 +58,10 @@ describe('screening worker with PostgreSQL and Redis', () => {
 
   beforeAll(async () => {
     await migrateSchema(rentalsSchema, {
-      url: DATABASE_URL,
+      url: env.databaseUrl,
       applicationName: 'screening-worker-test-migrate',
     });
-    @Module({
-      imports: [
-        ...infrastructure,
-        QueueModule.forRoot({
-          queues: ['screening'],
-          workers: { screening: {} },
-          prefix: queueTesting.randomPrefix(),
-          jobDefaults: { screening: { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } } },
-        }),
-        ScreeningWorkerModule,
-      ],
-    })
-    class ScreeningWorkerTestModule {}
-    app = await NestFactory.createApplicationContext(ScreeningWorkerTestModule, {
-      logger: ['error'],
-      abortOnError: false,
-    });
+    app = await createApp(config, isolated());
     await app.init();
     jobs = app.get(JobQueue);
     applications = app.get(ApplicationRepository);
@@ -232,19 +214,10 @@ describe('screening worker with PostgreSQL and Redis', () => {
     };
 
     beforeAll(async () => {
-      @Module({
-        imports: [...infrastructure, RentalsDataAccessModule],
-        providers: [
-          { provide: SCREENING_PROVIDER, useValue: unavailable },
-          ScreeningMetrics,
-          ScreeningService,
-        ],
-      })
-      class UnavailableProviderTestModule {}
-      direct = await NestFactory.createApplicationContext(UnavailableProviderTestModule, {
-        logger: false,
-        abortOnError: false,
-      });
+      direct = await Test.createTestingModule({ imports: [AppModule.forRoot(config, isolated())] })
+        .overrideProvider(SCREENING_PROVIDER)
+        .useValue(unavailable)
+        .compile();
       await direct.init();
     });
 

@@ -1,7 +1,7 @@
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
-import { BookingService } from './booking.service';
+import { BookingService } from '@rentguy/rentals/feature';
 import {
   daysFromToday,
   insertTestProperty,
@@ -11,19 +11,21 @@ import {
   testUser,
   type RentalsTestApp,
 } from '@rentguy/testing/rentals';
+import { createApp } from './bootstrap';
+import { appConfig, type AppConfig } from './config';
 
-async function counterValue(t: RentalsTestApp, name: string): Promise<number> {
+async function counterValue(t: RentalsTestApp<AppConfig>, name: string): Promise<number> {
   const metric = t.app.get(MetricsRegistry).registry.getSingleMetric(name);
   const { values } = (await metric?.get()) ?? { values: [] };
   return values[0]?.value ?? 0;
 }
 
 describe('BookingService against PostgreSQL', () => {
-  let t: RentalsTestApp;
+  let t: RentalsTestApp<AppConfig>;
   let bookings: BookingService;
 
   beforeAll(async () => {
-    t = await startRentalsTestApp();
+    t = await startRentalsTestApp({ config: appConfig, create: createApp });
     bookings = t.app.get(BookingService);
   });
 

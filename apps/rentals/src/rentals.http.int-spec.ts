@@ -6,11 +6,11 @@ import { TransactionRunner } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import { Injectable, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ConfigModule } from '@rentguy/platform/config';
-import { HealthModule } from '@rentguy/platform/health';
+import { HealthModule, lifecycleConfig } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
-import { OnJob, QueueInspector, QueueModule, type JobOutcome } from '@rentguy/platform/queue';
+import { OnJob, QueueInspector, QueueModule, queueConfig, type JobOutcome } from '@rentguy/platform/queue';
 import { queueTesting } from '@rentguy/testing/queue';
+import { testConfigModule } from '@rentguy/testing/platform';
 import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
 import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-access';
 import sharp from 'sharp';
@@ -21,6 +21,8 @@ import {
   type RentalsTestApp,
   type TestUser,
 } from '@rentguy/testing/rentals';
+import { createApp } from './bootstrap';
+import { appConfig, type AppConfig } from './config';
 
 interface Reply {
   statusCode: number;
@@ -43,7 +45,7 @@ function multipart(field: string, filename: string, contentType: string, data: B
 }
 
 describe('rentals HTTP API', () => {
-  let t: RentalsTestApp;
+  let t: RentalsTestApp<AppConfig>;
   const host = testUser('host', 'Harriet Host');
   const otherHost = testUser('host');
   const guest = testUser('guest', 'Gus Guest');
@@ -51,7 +53,7 @@ describe('rentals HTTP API', () => {
   let png: Buffer;
 
   beforeAll(async () => {
-    t = await startRentalsTestApp();
+    t = await startRentalsTestApp({ config: appConfig, create: createApp });
     png = await sharp({ create: { width: 8, height: 6, channels: 3, background: '#336699' } })
       .png()
       .toBuffer();
@@ -530,15 +532,16 @@ describe('rentals HTTP API', () => {
 
 /** A worker process for the rentals app's `screening` queue, with `processor` as its handler. */
 async function startScreeningWorker(
-  t: RentalsTestApp,
+  t: RentalsTestApp<AppConfig>,
   processor: new (...args: never[]) => object,
 ): Promise<INestApplicationContext> {
-  const config = { REDIS_URL: t.config.REDIS_URL };
   return NestFactory.createApplicationContext(
     {
       module: class ScreeningTestWorkerModule {},
       imports: [
-        ConfigModule.forRoot(config),
+        testConfigModule('screening-worker', [queueConfig, lifecycleConfig], {
+          REDIS_URL: t.config.REDIS_URL,
+        }),
         MetricsModule,
         HealthModule.forRoot({ requires: [] }),
         QueueModule.forRoot({ queues: ['screening'], workers: { screening: {} }, prefix: t.queuePrefix }),

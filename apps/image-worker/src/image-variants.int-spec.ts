@@ -2,27 +2,28 @@ import { randomUUID } from 'node:crypto';
 import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Module, type INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ConfigModule } from '@rentguy/platform/config';
-import { DatabaseModule, migrateSchema } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
-import { JobQueue, QueueModule, type JobSnapshot } from '@rentguy/platform/queue';
+import type { INestApplicationContext } from '@nestjs/common';
+import { loadConfig } from '@rentguy/platform/config';
+import { migrateSchema } from '@rentguy/platform/database';
+import { MetricsRegistry } from '@rentguy/platform/metrics';
+import { JobQueue, type JobSnapshot } from '@rentguy/platform/queue';
 import { queueTesting } from '@rentguy/testing/queue';
-import { BLOB_STORAGE, StorageModule, type BlobStorage } from '@rentguy/platform/storage';
+import { testEnvironment } from '@rentguy/testing/platform';
+import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
 import {
   ImageRepository,
   PropertyRepository,
   rentalsSchema,
   type ImageEntity,
 } from '@rentguy/rentals/data-access';
+import type { WrittenVariant } from '@rentguy/rentals/image-worker';
 import sharp from 'sharp';
-import { ImageWorkerModule } from './image-worker.module';
-import type { WrittenVariant } from './variant.policy';
+import { createApp } from './bootstrap';
+import { appConfig } from './config';
 
-const DATABASE_URL = process.env.DATABASE_URL_TEST ?? 'postgres://postgres@127.0.0.1:5432/rentguy_test';
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The image worker as it boots (createApp), against the test database, Redis and a temporary
+// directory for its blobs.
+const { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL } = testEnvironment();
 
 describe('image worker with PostgreSQL, Redis and filesystem storage', () => {
   let app: INestApplicationContext;
@@ -35,35 +36,21 @@ describe('image worker with PostgreSQL, Redis and filesystem storage', () => {
   beforeAll(async () => {
     await migrateSchema(rentalsSchema, { url: DATABASE_URL, applicationName: 'image-worker-test-migrate' });
     blobDir = await mkdtemp(join(tmpdir(), 'rentguy-images-'));
-    @Module({
-      imports: [
-        ConfigModule.forRoot({
-          DATABASE_URL,
-          DATABASE_POOL_SIZE: 4,
-          DATABASE_SLOW_QUERY_MS: 5_000,
-          REDIS_URL,
-          BLOB_STORAGE_DIR: blobDir,
-          IMAGE_WORKER_CONCURRENCY: 2,
-          IMAGE_MAX_INPUT_PIXELS: 50_000_000,
-          IMAGE_VARIANT_QUALITY: 80,
-        }),
-        MetricsModule,
-        HealthModule.forRoot({ requires: [] }),
-        DatabaseModule.forRoot({ schema: rentalsSchema, applicationName: 'image-worker-test' }),
-        QueueModule.forRoot({
-          queues: ['images'],
-          workers: { images: { concurrency: 2 } },
-          prefix: queueTesting.randomPrefix(),
-          jobDefaults: { images: { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } } },
-        }),
-        StorageModule.forRoot(),
-        ImageWorkerModule,
-      ],
-    })
-    class ImageWorkerTestModule {}
-    app = await NestFactory.createApplicationContext(ImageWorkerTestModule, {
-      logger: ['error'],
-      abortOnError: false,
+    const config = loadConfig(appConfig, {
+      env: {
+        LOG_LEVEL: 'silent',
+        DATABASE_URL,
+        DATABASE_POOL_SIZE: '4',
+        REDIS_URL,
+        BLOB_STORAGE_DIR: blobDir,
+        IMAGE_WORKER_CONCURRENCY: '2',
+      },
+    });
+    app = await createApp(config, {
+      queue: {
+        prefix: queueTesting.randomPrefix(),
+        jobDefaults: { images: { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } } },
+      },
     });
     await app.init();
     storage = app.get<BlobStorage>(BLOB_STORAGE);

@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { defineConfig } from '@rentguy/platform/config';
+
+/** What `main.ts` loads before anything else: tracing must start before the libraries it patches. */
+export const tracingConfig = defineConfig('tracing', {
+  /** OTLP/HTTP endpoint of a collector; unset, spans are recorded but not exported. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+});
