@@ -10,7 +10,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const results = join(root, '.cache', 'test-results');
 rmSync(results, { recursive: true, force: true });
 
-const nx = (...args) => ['nx', [...args, '--outputStyle=static']];
+// CI runs everything: Nx's cache outlives a checkout, so a clean clone would otherwise reuse the
+// results of an earlier one.
+const nx = (...args) => [
+  'nx',
+  [...args, '--outputStyle=static', ...(process.env.CI ? ['--skip-nx-cache'] : [])],
+];
 
 const steps = [
   ['infrastructure', 'node', ['tools/infra/infra.mjs', 'up']],
