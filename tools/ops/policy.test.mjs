@@ -17,7 +17,11 @@ function workload() {
         metadata: { labels },
         spec: {
           terminationGracePeriodSeconds: 45,
-          securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 10001,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
           volumes: [{ name: 'tmp', emptyDir: {} }],
           containers: [
             {
@@ -72,13 +76,29 @@ describe('checkPolicy', () => {
     ['runs as root', (s) => (s.securityContext.runAsUser = 0), /runAsUser must be a UID above 10000/],
     ['may run as root', (s) => delete s.securityContext.runAsNonRoot, /runAsNonRoot is not true/],
     ['has no seccomp profile', (s) => delete s.securityContext.seccompProfile, /seccompProfile/],
-    ['allows escalation', (_, c) => delete c.securityContext.allowPrivilegeEscalation, /allowPrivilegeEscalation/],
+    [
+      'allows escalation',
+      (_, c) => delete c.securityContext.allowPrivilegeEscalation,
+      /allowPrivilegeEscalation/,
+    ],
     ['keeps capabilities', (_, c) => (c.securityContext.capabilities.drop = []), /drop ALL/],
-    ['adds a capability', (_, c) => (c.securityContext.capabilities.add = ['SYS_ADMIN']), /adds capabilities SYS_ADMIN/],
-    ['writes its root filesystem', (_, c) => delete c.securityContext.readOnlyRootFilesystem, /readOnlyRootFilesystem/],
+    [
+      'adds a capability',
+      (_, c) => (c.securityContext.capabilities.add = ['SYS_ADMIN']),
+      /adds capabilities SYS_ADMIN/,
+    ],
+    [
+      'writes its root filesystem',
+      (_, c) => delete c.securityContext.readOnlyRootFilesystem,
+      /readOnlyRootFilesystem/,
+    ],
     ['is privileged', (_, c) => (c.securityContext.privileged = true), /privileged/],
     ['uses the host network', (s) => (s.hostNetwork = true), /hostNetwork/],
-    ['mounts a host path', (s) => s.volumes.push({ name: 'h', hostPath: { path: '/' } }), /hostPath is not allowed/],
+    [
+      'mounts a host path',
+      (s) => s.volumes.push({ name: 'h', hostPath: { path: '/' } }),
+      /hostPath is not allowed/,
+    ],
     ['runs latest', (_, c) => (c.image = 'rentguy:latest'), /no pinned tag/],
     ['runs an untagged image', (_, c) => (c.image = 'rentguy'), /no pinned tag/],
     ['has no requests', (_, c) => delete c.resources.requests, /requests needs cpu and memory/],
@@ -87,7 +107,11 @@ describe('checkPolicy', () => {
     ['has no liveness probe', (_, c) => delete c.livenessProbe, /no livenessProbe/],
     ['has no startup probe', (_, c) => delete c.startupProbe, /no startupProbe/],
     ['has no preStop', (_, c) => delete c.lifecycle, /no preStop sleep/],
-    ['stops too soon', (s) => (s.terminationGracePeriodSeconds = 30), /terminationGracePeriodSeconds 30 < 40/],
+    [
+      'stops too soon',
+      (s) => (s.terminationGracePeriodSeconds = 30),
+      /terminationGracePeriodSeconds 30 < 40/,
+    ],
   ];
   for (const [name, change, expected] of cases) {
     it(`fails a pod that ${name}`, () => {

@@ -29,6 +29,8 @@ const steps = [
   ['build', ...nx('run-many', '-t', 'build')],
   ['e2e', ...nx('run-many', '-t', 'e2e')],
   ['compose', 'docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']],
+  // The chart, the cluster manifests and the alert rules, without a cluster (tools/ops/check.mjs).
+  ['ops', 'node', ['tools/ops/check.mjs']],
 ];
 
 const STEP_TIMEOUT_MS = 20 * 60 * 1000;
