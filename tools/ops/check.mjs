@@ -38,10 +38,27 @@ const kubectl = join(bin, 'kubectl/kubectl');
 const RULES = join(chart, 'files/prometheus/rentguy.rules.yaml');
 const RULE_TESTS = join(root, 'deploy/prometheus/rentguy.rules.test.yaml');
 
-/** Each render: a values file (or none) and what it must contain. */
+/** The renders checked: values files layered on values.yaml, and `--set` overrides. */
 const RENDERS = [
-  { name: 'dev', values: ['values-dev.yaml'] },
-  { name: 'prod', values: ['values-prod.yaml'] },
+  { name: 'dev', values: ['values-dev.yaml'], set: [] },
+  { name: 'prod', values: ['values-prod.yaml'], set: [] },
+  // Where KEDA is not installed: CPU HPAs for every HTTP app instead of ScaledObjects.
+  { name: 'prod without KEDA', values: ['values-prod.yaml'], set: ['keda.enabled=false'] },
+];
+const renderArgs = ({ values, set }) => [
+  ...values.flatMap((file) => ['-f', join(chart, file)]),
+  ...set.flatMap((value) => ['--set', value]),
+];
+
+/** Values the schema must refuse at install time, with the message Helm must give. */
+const BAD_VALUES = [
+  ['image.tag=latest', /image\/tag/],
+  ['apps.gateway.env.SMTP_URL=smtp://x', /invalid propertyName 'SMTP_URL'/],
+  ['config.STRIPE_SECRET_KEY=sk_live_x', /STRIPE_SECRET_KEY/],
+  ['apps.rentals.replicas=two', /replicas/],
+  ['securityContext.runAsUser=1000', /runAsUser/],
+  ['ingress.webhookPaths[0]=/v1/bookings', /webhookPaths/],
+  ['apps.payments.secretEnv.STRIPE_SECRET_KEY.name=', /name/],
 ];
 const OVERLAYS = ['k8s/overlays/dev', 'k8s/overlays/prod'];
 
@@ -192,31 +209,37 @@ function checkSchemaKeys() {
 }
 
 function helmLint() {
-  for (const { values } of RENDERS) {
-    run(helm, ['lint', '--strict', chart, ...values.flatMap((file) => ['-f', join(chart, file)])], {
-      capture: true,
-    });
+  for (const render of RENDERS.filter(({ set }) => set.length === 0)) {
+    run(helm, ['lint', '--strict', chart, ...renderArgs(render)], { capture: true });
   }
-  return RENDERS.map((r) => r.name).join(', ');
+  return RENDERS.filter(({ set }) => set.length === 0)
+    .map((r) => r.name)
+    .join(', ');
+}
+
+function schemaRejects() {
+  const problems = [];
+  for (const [value, message] of BAD_VALUES) {
+    const result = spawnSync(helm, ['template', 'rentguy', chart, '--set', value], { encoding: 'utf8' });
+    if (result.status === 0) {
+      problems.push(`--set ${value} was accepted`);
+    } else if (!message.test(result.stderr)) {
+      problems.push(`--set ${value} failed without naming it:\n${result.stderr}`);
+    }
+  }
+  fail(problems);
+  return `${BAD_VALUES.length} bad values refused`;
 }
 
 async function helmTemplate() {
   const summary = [];
   const problems = [];
   const unchecked = new Set();
-  for (const { name, values } of RENDERS) {
-    const text = run(
-      helm,
-      [
-        'template',
-        'rentguy',
-        chart,
-        '--namespace',
-        'rentguy',
-        ...values.flatMap((f) => ['-f', join(chart, f)]),
-      ],
-      { capture: true },
-    );
+  for (const render of RENDERS) {
+    const { name } = render;
+    const text = run(helm, ['template', 'rentguy', chart, '--namespace', 'rentguy', ...renderArgs(render)], {
+      capture: true,
+    });
     const docs = parseManifests(text, name);
     const result = await validate(name, docs);
     problems.push(...result.problems, ...checkPolicy(docs).map((p) => `${name}: ${p}`));
@@ -301,6 +324,7 @@ const steps = [
   ['generated facts', () => (run(process.execPath, ['tools/ops/generate.mjs', '--check']), 'current')],
   ['values schema keys', checkSchemaKeys],
   ['helm lint --strict', helmLint],
+  ['values schema refuses', schemaRejects],
   ['helm template', helmTemplate],
   [
     'policy unit tests',
