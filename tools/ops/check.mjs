@@ -271,6 +271,22 @@ async function kustomize() {
   return `${summary.join(', ')}${unchecked.size ? `; no bundled schema (not validated): ${[...unchecked].sort().join(', ')}` : ''}`;
 }
 
+/** Every alert links its own runbook, and the page exists. */
+function runbooks() {
+  const problems = [];
+  const alerts = parse(readFileSync(RULES, 'utf8')).groups.flatMap((g) => g.rules.filter((r) => r.alert));
+  for (const { alert, annotations } of alerts) {
+    const url = annotations?.runbook_url;
+    if (url !== `docs/runbooks/${alert}.md`) {
+      problems.push(`${alert}: runbook_url is ${url}, expected docs/runbooks/${alert}.md`);
+    } else if (!existsSync(join(root, url))) {
+      problems.push(`${alert}: ${url} does not exist`);
+    }
+  }
+  fail(problems);
+  return `${alerts.length} alerts, each with its runbook`;
+}
+
 /** A Debian tool, or a skip outside CI (which installs it: .ci/run). */
 function tool(command) {
   if (spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0) {
@@ -339,6 +355,7 @@ const steps = [
     ),
   ],
   ['k8s kustomize', kustomize],
+  ['runbooks', runbooks],
   ['promtool', promtool],
   ['yamllint', yamllint],
 ];
