@@ -31,6 +31,8 @@ const steps = [
   // Kills and restarts Kafka and PostgreSQL under the running platform (docs/faults.md).
   ['faults', ...nx('run-many', '-t', 'faults')],
   ['compose', 'docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']],
+  // The chart, the cluster manifests and the alert rules, without a cluster (tools/ops/check.mjs).
+  ['ops', 'node', ['tools/ops/check.mjs']],
 ];
 
 const STEP_TIMEOUT_MS = 20 * 60 * 1000;
