@@ -7,4 +7,5 @@ export * from './booking.repository';
 export * from './image.repository';
 export * from './application.repository';
 export * from './rentals-data-access.module';
+export * from './listing.queries';
 export { rentalsSchema } from './rentals.schema';
