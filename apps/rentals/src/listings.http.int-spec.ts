@@ -371,6 +371,13 @@ describe('rentals listings and search', () => {
         (await call('PATCH', `/v1/properties/${id}`, { as: host, json: { published: false } })).statusCode,
       ).toBe(200);
       expect((await search({ city: listing.city })).items).toEqual([]);
+      // A draft is its host's (and admins') alone, by id too.
+      expect((await call('GET', `/v1/properties/${id}`)).statusCode).toBe(404);
+      expect((await call('GET', `/v1/properties/${id}`, { as: otherHost })).statusCode).toBe(404);
+      expect((await call('GET', `/v1/properties/${id}`, { as: host })).json()).toMatchObject({
+        id,
+        published: false,
+      });
     });
 
     it('refuses other hosts, guests, forbidden and unknown fields, and contradictory stay rules', async () => {

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
-import { CurrentUser, Public, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { CurrentUser, OptionalUser, Public, Roles, validate, type Principal } from '@rentguy/platform/http';
 import type { FastifyRequest } from 'fastify';
 import { createPropertySchema, type CreatePropertyDto } from './create-property.dto';
 import { ImageService } from './image.service';
@@ -70,8 +70,8 @@ export class PropertyController {
 
   @Get(':id')
   @Public()
-  get(@Param('id') id: string): Promise<PropertyView> {
-    return this.properties.get(id);
+  get(@OptionalUser() viewer: Principal | null, @Param('id') id: string): Promise<PropertyView> {
+    return this.properties.get(id, viewer);
   }
 
   @Post(':id/images')

@@ -47,9 +47,14 @@ export class PropertyService {
     return toPropertyView(property, []);
   }
 
-  async get(id: string): Promise<PropertyView> {
+  /** A published property for anyone; an unpublished one only for its host or an admin (else 404). */
+  async get(id: string, viewer: Principal | null = null): Promise<PropertyView> {
     const property = isEntityId(id) ? await this.properties.findById(id) : null;
-    if (!property) {
+    const visible =
+      property?.published === true ||
+      viewer?.role === 'admin' ||
+      (viewer !== null && property?.hostId === viewer.id);
+    if (!property || !visible) {
       throw new DomainError(ErrorCode.NotFound, 'property not found');
     }
     return this.withImages(property);
