@@ -6,6 +6,8 @@ export * from './property.repository';
 export * from './booking.repository';
 export * from './image.repository';
 export * from './application.repository';
+export * from './payments-settlement.repository';
+export * from './rentals-data-access.config';
 export * from './rentals-data-access.module';
 export * from './listing.queries';
 export { rentalsSchema } from './rentals.schema';
