@@ -63,6 +63,9 @@ beforeAll(async () => {
     SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}`,
     BLOB_STORAGE_DIR: join(root, '.cache', 'e2e-blobs', String(Date.now())),
     SHUTDOWN_DRAIN_DELAY_MS: '200',
+    // Prices carry a service fee and Dutch tax, so every amount below includes both.
+    SERVICE_FEE_PERCENT: '10',
+    TAX_RATES: 'NL:9',
     OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
     // Export spans every 200 ms instead of every 5 s, so the trace is complete soon after the email.
     OTEL_BSP_SCHEDULE_DELAY: '200',
@@ -92,6 +95,14 @@ const password = 'correct horse battery staple';
 const tokens: Record<'host' | 'guest' | 'other', string> = { host: '', guest: '', other: '' };
 let propertyId = '';
 let bookingId = '';
+let imageId = '';
+/** 3 nights × 120.00 = 360.00, + 10 % service fee 36.00, + 9 % tax on 396.00 = 35.64: 431.64. */
+const stayTotal = 43_164;
+
+interface Page {
+  items: Json[];
+  nextCursor: string | null;
+}
 
 /** How many payment requests payments answered by reading their booking from rentals. */
 async function paymentsReadThroughs(): Promise<number> {
@@ -215,7 +226,12 @@ describe('RentGuy through the gateway', () => {
       tokens.guest,
     );
     expect(held.status).toBe(201);
-    expect(held.body).toMatchObject({ status: 'held', totalAmount: 3 * 12000, currency: 'EUR' });
+    expect(held.body).toMatchObject({
+      status: 'held',
+      totalAmount: stayTotal,
+      currency: 'EUR',
+      priceBreakdown: { accommodation: 36_000, serviceFee: 3_600, tax: 3_564, total: stayTotal },
+    });
     expect(Date.parse(String(held.body.expiresAt))).toBeGreaterThan(Date.now());
     bookingId = String(held.body.id);
 
@@ -244,7 +260,11 @@ describe('RentGuy through the gateway', () => {
     expect(String(payment.body.clientSecret)).toMatch(/^pi_.+_secret_/);
     paymentIntentId = String(payment.body.providerPaymentId);
     const intents = stripe.paymentIntents();
-    expect(intents.find((pi) => pi.id === paymentIntentId)).toMatchObject({ amount: 36000, currency: 'eur' });
+    // Payments charges what rentals priced, fee and tax included.
+    expect(intents.find((pi) => pi.id === paymentIntentId)).toMatchObject({
+      amount: stayTotal,
+      currency: 'eur',
+    });
     const creation = stripe.requests.find((r) => r.method === 'POST' && r.path === '/v1/payment_intents');
     expect(creation?.idempotencyKey).toBe(payment.body.id);
   });
@@ -345,7 +365,7 @@ describe('RentGuy through the gateway', () => {
     const [email] = await mail.waitFor((m) => m.to.includes(guestEmail), 30_000);
     expect(email.subject).toMatch(/confirm/i);
     expect(email.text).toContain('Canal house with a view');
-    expect(email.text).toContain('360.00');
+    expect(email.text).toContain('431.64');
     // Give a duplicate every chance to show up before counting.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(mail.messages().filter((m) => m.to.includes(guestEmail))).toHaveLength(1);
@@ -389,6 +409,7 @@ describe('RentGuy through the gateway', () => {
     });
     expect(upload.status).toBe(202);
     expect(upload.body).toMatchObject({ status: 'processing' });
+    imageId = String(upload.body.id);
     const byGuest = new FormData();
     byGuest.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
     expect(
@@ -417,6 +438,137 @@ describe('RentGuy through the gateway', () => {
       const meta = await sharp(bytes).metadata();
       expect(meta.width).toBeLessThanOrEqual(variant.width);
       expect(meta.exif).toBeUndefined();
+    }
+  });
+
+  it('lets a guest search by city, dates and guests, quote, book, and then not find it for those dates', async () => {
+    const city = `Haarlem ${unique}`;
+    const created = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: 'Garden flat',
+        description: 'Near the Grote Markt',
+        city,
+        country: 'NL',
+        nightlyPrice: 9000,
+        currency: 'EUR',
+        maxGuests: 3,
+        cleaningFee: 2000,
+        minNights: 2,
+      },
+      tokens.host,
+    );
+    expect(created.status).toBe(201);
+    const id = String(created.body.id);
+    const stay = `checkIn=${isoDay(40)}&checkOut=${isoDay(43)}&guests=2`;
+    const searchPath = `/v1/properties?city=${encodeURIComponent(city.toUpperCase())}&${stay}`;
+
+    const found = await api.get<Page>(searchPath);
+    expect(found.status).toBe(200);
+    // 3 × 90.00 + 20.00 = 290.00; + 10 % = 29.00; + 9 % of 319.00 = 28.71: 347.71.
+    expect(found.body).toEqual({
+      items: [expect.objectContaining({ id, quote: expect.objectContaining({ total: 34_771 }) })],
+      nextCursor: null,
+    });
+    const quote = await api.get<Json>(`/v1/properties/${id}/quote?${stay}`);
+    expect(quote.status).toBe(200);
+    expect(quote.body.priceBreakdown).toEqual((found.body.items[0] as Json).quote);
+    const oneNight = await api.get<Json>(
+      `/v1/properties/${id}/quote?checkIn=${isoDay(40)}&checkOut=${isoDay(41)}&guests=2`,
+    );
+    expect(oneNight.status).toBe(400);
+    expect(oneNight.body.error).toMatchObject({ message: 'this property is let for at least 2 nights' });
+
+    const booked = await api.post<Json>(
+      '/v1/bookings',
+      { propertyId: id, checkIn: isoDay(40), checkOut: isoDay(43), guests: 2 },
+      tokens.guest,
+    );
+    expect(booked.status).toBe(201);
+    expect(booked.body).toMatchObject({ totalAmount: 34_771, priceBreakdown: quote.body.priceBreakdown });
+
+    expect((await api.get<Page>(searchPath)).body.items).toEqual([]);
+    const laterStay = `checkIn=${isoDay(43)}&checkOut=${isoDay(45)}&guests=2`;
+    const later = await api.get<Page>(`/v1/properties?city=${encodeURIComponent(city)}&${laterStay}`);
+    expect(later.body.items.map((p) => p.id)).toEqual([id]);
+
+    const bad = await api.get<Json>(`/v1/properties?city=${encodeURIComponent(city)}&guests=lots`);
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('guests');
+    const unknownParam = await api.get<Json>('/v1/properties?pets=yes');
+    expect(unknownParam.status).toBe(400);
+    expect(JSON.stringify(unknownParam.body)).toContain('pets');
+  });
+
+  it('lets the host edit a listing, seen by search at once, and lists everyone their own', async () => {
+    const otherHost = await api.post<Json>('/v1/auth/register', {
+      email: `other-host-${unique}@example.com`,
+      password,
+      name: 'Otto Otherhost',
+      role: 'host',
+    });
+    const otherHostToken = String(otherHost.body.accessToken);
+    const before = await api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest);
+
+    const patched = await api.request<Json>('PATCH', `/v1/properties/${propertyId}`, {
+      json: { nightlyPrice: 15000, title: 'Canal house, renovated', cancellationPolicy: 'moderate' },
+      token: tokens.host,
+    });
+    expect(patched.status).toBe(200);
+    const search = await api.get<Page>(`/v1/properties?city=Amsterdam&minPrice=15000&maxPrice=15000`);
+    expect(search.body.items).toContainEqual(
+      expect.objectContaining({ id: propertyId, nightlyPrice: 15000, title: 'Canal house, renovated' }),
+    );
+    // The booking made before keeps its price and policy.
+    const after = await api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest);
+    expect(after.body).toEqual(before.body);
+    expect(after.body).toMatchObject({ totalAmount: stayTotal, cancellationPolicy: 'flexible' });
+
+    const byOtherHost = await api.request('PATCH', `/v1/properties/${propertyId}`, {
+      json: { title: 'Mine' },
+      token: otherHostToken,
+    });
+    expect(byOtherHost.status).toBe(403);
+    const hostIdChange = await api.request<Json>('PATCH', `/v1/properties/${propertyId}`, {
+      json: { hostId: String(otherHost.body.user && (otherHost.body.user as Json).id) },
+      token: tokens.host,
+    });
+    expect(hostIdChange.status).toBe(400);
+    expect(JSON.stringify(hostIdChange.body)).toContain('hostId');
+
+    const own = await api.get<Page>('/v1/host/properties?limit=100', tokens.host);
+    expect(own.status).toBe(200);
+    expect(own.body.items.map((p) => p.id)).toContain(propertyId);
+    expect((await api.get<Page>('/v1/host/properties', otherHostToken)).body.items).toEqual([]);
+    expect((await api.get('/v1/host/properties', tokens.guest)).status).toBe(403);
+    const hostBookings = await api.get<Page>(
+      `/v1/host/bookings?propertyId=${propertyId}&status=confirmed`,
+      tokens.host,
+    );
+    expect(hostBookings.body.items.map((b) => b.id)).toContain(bookingId);
+    expect((await api.get(`/v1/host/bookings?propertyId=${propertyId}`, otherHostToken)).status).toBe(404);
+    const mine = await api.get<Page>('/v1/bookings?status=confirmed&limit=100', tokens.guest);
+    expect(mine.body.items.map((b) => b.id)).toContain(bookingId);
+    const theirs = await api.get<Page>('/v1/bookings?limit=100', tokens.other);
+    expect(theirs.body.items.map((b) => b.id)).not.toContain(bookingId);
+  });
+
+  it('lets the host remove an image: no longer listed, its files no longer served', async () => {
+    const property = await api.get<{ images: { id: string; variants: { url: string }[] }[] }>(
+      `/v1/properties/${propertyId}`,
+    );
+    const image = property.body.images.find((i) => i.id === imageId);
+    expect(image?.variants.length).toBeGreaterThan(0);
+    const path = `/v1/properties/${propertyId}/images/${imageId}`;
+    expect((await api.request('DELETE', path, { token: tokens.guest })).status).toBe(403);
+
+    const removed = await api.request('DELETE', path, { token: tokens.host });
+
+    expect(removed.status).toBe(204);
+    const after = await api.get<{ images: { id: string }[] }>(`/v1/properties/${propertyId}`);
+    expect(after.body.images.map((i) => i.id)).not.toContain(imageId);
+    for (const variant of image?.variants ?? []) {
+      expect((await fetch(variant.url)).status).toBe(404);
     }
   });
 

@@ -205,11 +205,16 @@ describe('routing', () => {
     ['POST', '/v1/bookings', 'rentals'],
     ['GET', '/v1/bookings/b1', 'rentals'],
     ['POST', '/v1/applications', 'rentals'],
+    ['GET', '/v1/properties?city=Utrecht&checkIn=2027-07-01&checkOut=2027-07-04&guests=2', 'rentals'],
+    ['PATCH', '/v1/properties/p1', 'rentals'],
+    ['DELETE', '/v1/properties/p1/images/i1', 'rentals'],
+    ['GET', '/v1/host/properties?limit=5', 'rentals'],
+    ['GET', '/v1/host/bookings?status=held', 'rentals'],
     ['GET', '/v1/images/p1/i1/w640.webp', 'rentals'],
     ['POST', '/v1/bookings/b1/payments', 'payments'],
     ['POST', '/v1/webhooks/stripe', 'payments'],
   ])('%s %s goes to %s', async (method, path, upstream) => {
-    const body = method === 'POST' ? Buffer.from('{}') : undefined;
+    const body = method === 'POST' || method === 'PATCH' ? Buffer.from('{}') : undefined;
     const response = await send(path, {
       method,
       body,

@@ -11,6 +11,9 @@ export const EDGE_ROUTES = {
     '/v1/bookings/*',
     '/v1/applications',
     '/v1/applications/*',
+    // A host's own listings and the bookings on them.
+    '/v1/host/properties',
+    '/v1/host/bookings',
   ],
   /** Multipart image upload to rentals: its own, larger body limit. */
   propertyImageUpload: '/v1/properties/:id/images',

@@ -180,6 +180,15 @@ export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionC
 });
 
 /**
+ * The verified caller on a `@Public()` route, or null when no token was sent: for public reads
+ * that show more to some callers (a host sees their own unpublished listing).
+ */
+export const OptionalUser = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal | null =>
+    context.switchToHttp().getRequest<AuthedRequest>().principal ?? null,
+);
+
+/**
  * The verified caller's bearer token, to forward on a service-to-service call made on their behalf
  * (the way the gateway forwards it to us); only on guarded routes.
  */

@@ -1,4 +1,4 @@
-import type { BookingStatus, PriceBreakdown } from '@rentguy/rentals/domain';
+import type { BookingStatus, CancellationPolicy, PriceBreakdown } from '@rentguy/rentals/domain';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
@@ -45,6 +45,10 @@ export class BookingEntity {
 
   @Column('jsonb', { name: 'price_breakdown' })
   priceBreakdown!: PriceBreakdown;
+
+  /** The property's policy when the booking was made; later changes to the property leave it. */
+  @Column('text', { name: 'cancellation_policy', default: 'flexible' })
+  cancellationPolicy!: CancellationPolicy;
 
   @Column('timestamptz', { name: 'expires_at' })
   expiresAt!: Date;

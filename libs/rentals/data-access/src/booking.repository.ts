@@ -2,9 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { sqlStateOf, type Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import { BookingEntity } from './booking.entity';
+import { bookingListQuery, schemaOf, type BookingListCriteria } from './listing.queries';
 import { EXCLUSION_VIOLATION, returnedRows } from './sql-result.util';
 
 export type NewBooking = Omit<BookingEntity, 'createdAt' | 'confirmedAt'>;
+
+/** A booking row of a list, with the exact text of `created_at` that a page key carries. */
+export type ListedBooking = BookingEntity & { createdAtKey: string };
 
 /** Thrown when the exclusion constraint refuses a stay: the dates overlap a held or confirmed booking. */
 export class StayOverlapError extends Error {
@@ -62,6 +66,12 @@ export class BookingRepository {
 
   findById(id: string, tx: Tx = this.dataSource.manager): Promise<BookingEntity | null> {
     return tx.getRepository(BookingEntity).findOneBy({ id });
+  }
+
+  /** One page of a guest's bookings or of the bookings on a host's properties, newest first. */
+  list(criteria: BookingListCriteria): Promise<ListedBooking[]> {
+    const { sql, params } = bookingListQuery(schemaOf(this.dataSource), criteria);
+    return this.dataSource.query(sql, params) as Promise<ListedBooking[]>;
   }
 
   /** The booking, row-locked until `tx` ends, so concurrent payments and the expiry sweep queue up. */

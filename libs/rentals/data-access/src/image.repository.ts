@@ -38,6 +38,20 @@ export class ImageRepository {
     });
   }
 
+  /** Deletes the image of the property and returns what it was; null when there is none. */
+  async delete(
+    id: string,
+    propertyId: string,
+    tx: Tx = this.dataSource.manager,
+  ): Promise<ImageEntity | null> {
+    const image = await tx.getRepository(ImageEntity).findOneBy({ id, propertyId });
+    if (!image) {
+      return null;
+    }
+    await tx.getRepository(ImageEntity).delete({ id, propertyId });
+    return image;
+  }
+
   /** Publishes the variants of an image; false when the image no longer exists. */
   async markReady(id: string, variants: ImageVariant[], tx: Tx = this.dataSource.manager): Promise<boolean> {
     const result: unknown = await tx.query(

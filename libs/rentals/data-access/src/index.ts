@@ -9,4 +9,5 @@ export * from './application.repository';
 export * from './payments-settlement.repository';
 export * from './rentals-data-access.config';
 export * from './rentals-data-access.module';
+export * from './listing.queries';
 export { rentalsSchema } from './rentals.schema';

@@ -1,7 +1,7 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { CancellationPolicy } from '@rentguy/rentals/domain';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 @Entity({ schema: 'rentals', name: 'properties' })
-@Index('properties_host_id_idx', ['hostId'])
 export class PropertyEntity {
   @PrimaryColumn('uuid')
   id!: string;
@@ -35,6 +35,19 @@ export class PropertyEntity {
 
   @Column('integer', { name: 'cleaning_fee', default: 0 })
   cleaningFee!: number;
+
+  /** Only published properties appear in search. */
+  @Column('boolean', { default: true })
+  published!: boolean;
+
+  @Column('integer', { name: 'min_nights', default: 1 })
+  minNights!: number;
+
+  @Column('integer', { name: 'max_nights', default: 365 })
+  maxNights!: number;
+
+  @Column('text', { name: 'cancellation_policy', default: 'flexible' })
+  cancellationPolicy!: CancellationPolicy;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;

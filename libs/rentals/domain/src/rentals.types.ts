@@ -29,3 +29,11 @@ export interface ScreeningDecision {
   /** Human-readable reasons, free of personal data. */
   reasons?: string[];
 }
+
+/** Cancellation policies a host chooses from; a booking keeps the one in force when it was made. */
+export const CANCELLATION_POLICIES = ['flexible', 'moderate', 'strict'] as const;
+export type CancellationPolicy = (typeof CANCELLATION_POLICIES)[number];
+
+/** Orders of the public property search. */
+export const SEARCH_SORTS = ['price_asc', 'price_desc', 'newest'] as const;
+export type SearchSort = (typeof SEARCH_SORTS)[number];

@@ -39,6 +39,23 @@ describe('validateStay', () => {
     expect(error.details?.['field']).toBe(field);
   });
 
+  it("enforces the property's minimum and maximum nights, saying which", () => {
+    const rules = { maxGuests: 4, minNights: 3, maxNights: 7 };
+    const short = rejection(() =>
+      validateStay({ checkIn: '2027-03-10', checkOut: '2027-03-12', guests: 1 }, rules, today),
+    );
+    expect(short).toMatchObject({
+      code: ErrorCode.ValidationFailed,
+      details: { field: 'checkOut', minNights: 3 },
+    });
+    const long = rejection(() =>
+      validateStay({ checkIn: '2027-03-10', checkOut: '2027-03-18', guests: 1 }, rules, today),
+    );
+    expect(long).toMatchObject({ details: { field: 'checkOut', maxNights: 7 } });
+    expect(validateStay({ checkIn: '2027-03-10', checkOut: '2027-03-13', guests: 1 }, rules, today)).toBe(3);
+    expect(validateStay({ checkIn: '2027-03-10', checkOut: '2027-03-17', guests: 1 }, rules, today)).toBe(7);
+  });
+
   it('accepts exactly 365 nights', () => {
     expect(validateStay({ checkIn: '2027-03-10', checkOut: '2028-03-09', guests: 1 }, property, today)).toBe(
       365,

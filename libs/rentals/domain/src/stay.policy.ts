@@ -31,15 +31,19 @@ export function nightsBetween(checkIn: string, checkOut: string): number {
   return epochDay(checkOut, 'checkOut') - epochDay(checkIn, 'checkIn');
 }
 
+/** What a property allows of a stay; a property without a rule of its own allows 1 to 365 nights. */
+export interface StayRules {
+  maxGuests: number;
+  minNights?: number;
+  maxNights?: number;
+}
+
 /**
- * Checks a requested stay against the calendar and the property; returns the number of nights.
- * Availability is not checked here: the database's exclusion constraint decides that.
+ * Checks a requested stay against the calendar and the property's rules; returns the number of
+ * nights. Every refusal names the `field` and says why. Availability is not checked here: the
+ * database's exclusion constraint decides that.
  */
-export function validateStay(
-  stay: StayRequest,
-  property: { maxGuests: number },
-  today: string = utcToday(),
-): number {
+export function validateStay(stay: StayRequest, property: StayRules, today: string = utcToday()): number {
   const nights = nightsBetween(stay.checkIn, stay.checkOut);
   if (nights < 1) {
     throw new DomainError(ErrorCode.ValidationFailed, 'checkOut must be after checkIn', {
@@ -51,6 +55,20 @@ export function validateStay(
       field: 'checkOut',
       nights,
     });
+  }
+  if (property.minNights !== undefined && nights < property.minNights) {
+    throw new DomainError(
+      ErrorCode.ValidationFailed,
+      `this property is let for at least ${property.minNights} nights`,
+      { field: 'checkOut', nights, minNights: property.minNights },
+    );
+  }
+  if (property.maxNights !== undefined && nights > property.maxNights) {
+    throw new DomainError(
+      ErrorCode.ValidationFailed,
+      `this property is let for at most ${property.maxNights} nights`,
+      { field: 'checkOut', nights, maxNights: property.maxNights },
+    );
   }
   if (stay.checkIn < today) {
     throw new DomainError(ErrorCode.ValidationFailed, 'checkIn is in the past', { field: 'checkIn', today });

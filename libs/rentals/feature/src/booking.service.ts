@@ -11,9 +11,13 @@ import {
   StayOverlapError,
   type BookingEntity,
 } from '@rentguy/rentals/data-access';
-import { isVisibleTo, quoteStay, validateStay } from '@rentguy/rentals/domain';
+import { isVisibleTo, utcToday, validateStay } from '@rentguy/rentals/domain';
 import type { CreateBookingDto } from './create-booking.dto';
 import { isEntityId } from './entity-id';
+import { DEFAULT_PAGE_SIZE, type GuestBookingsQuery, type HostBookingsQuery } from './listing.dto';
+import { decodeCursor, toPage, type Page } from './page-cursor';
+import { PricingService } from './pricing.service';
+import { PropertyService } from './property.service';
 import { rentalsConfig } from './rentals.config';
 import { RentalsMetrics } from './rentals.metrics';
 import { toBookingView, toInternalBookingView, type BookingView } from './rentals.views';
@@ -26,6 +30,8 @@ export class BookingService {
     private readonly bookings: BookingRepository,
     private readonly outbox: OutboxWriter,
     private readonly metrics: RentalsMetrics,
+    private readonly pricing: PricingService,
+    private readonly listings: PropertyService,
     @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
@@ -35,12 +41,10 @@ export class BookingService {
    * so concurrent requests for the same dates cannot both win.
    */
   async create(guest: Principal, dto: CreateBookingDto, now: Date = new Date()): Promise<BookingView> {
-    const property = await this.properties.findById(dto.propertyId);
-    if (!property) {
-      throw new DomainError(ErrorCode.NotFound, 'property not found', { field: 'propertyId' });
-    }
-    const nights = validateStay(dto, property, now.toISOString().slice(0, 10));
-    const price = quoteStay(property, nights);
+    const property = await this.listings.findBookable(dto.propertyId);
+    const nights = validateStay(dto, property, utcToday(now));
+    // The booking keeps copies of the price and the policy: later edits of the property change neither.
+    const price = this.pricing.quote(property, nights);
     const expiresAt = new Date(now.getTime() + this.config.BOOKING_HOLD_MINUTES * 60_000);
     let booking: BookingEntity;
     try {
@@ -59,6 +63,7 @@ export class BookingService {
             totalAmount: price.total,
             currency: price.currency,
             priceBreakdown: price,
+            cancellationPolicy: property.cancellationPolicy,
             expiresAt,
           },
           tx,
@@ -98,6 +103,40 @@ export class BookingService {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }
     return toBookingView(booking);
+  }
+
+  /** One page of the caller's own bookings as a guest, newest first. */
+  async listOwn(guest: Principal, query: GuestBookingsQuery): Promise<Page<BookingView>> {
+    return this.page('guest-bookings', query, { guestId: guest.id, status: query.status });
+  }
+
+  /**
+   * One page of the bookings on the caller's properties, newest first; with `propertyId`, of that
+   * property, which must be the caller's (another host's property does not exist for them: 404).
+   */
+  async listForHost(host: Principal, query: HostBookingsQuery): Promise<Page<BookingView>> {
+    if (query.propertyId !== undefined) {
+      const property = await this.properties.findById(query.propertyId);
+      if (property?.hostId !== host.id) {
+        throw new DomainError(ErrorCode.NotFound, 'property not found', { field: 'propertyId' });
+      }
+    }
+    return this.page('host-bookings', query, {
+      hostId: host.id,
+      propertyId: query.propertyId,
+      status: query.status,
+    });
+  }
+
+  private async page(
+    scope: string,
+    query: { limit?: number; cursor?: string },
+    filter: { guestId?: string; hostId?: string; propertyId?: string; status?: BookingEntity['status'] },
+  ): Promise<Page<BookingView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = query.cursor === undefined ? undefined : decodeCursor(scope, 'timestamp', query.cursor);
+    const rows = await this.bookings.list({ ...filter, limit: limit + 1, after });
+    return toPage(rows, limit, scope, (row) => ({ value: row.createdAtKey, id: row.id }), toBookingView);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { MAX_BOOKING_TOTAL } from '@rentguy/rentals/domain';
+import { CANCELLATION_POLICIES, MAX_BOOKING_TOTAL, MAX_STAY_NIGHTS } from '@rentguy/rentals/domain';
 import { z } from 'zod';
 
 const regions = new Intl.DisplayNames(['en'], { type: 'region', fallback: 'none' });
@@ -28,7 +28,17 @@ export const createPropertySchema = z
     nightlyPrice: z.number().int().min(1).max(MAX_BOOKING_TOTAL),
     currency: currencyCode,
     maxGuests: z.number().int().min(1).max(100),
+    cleaningFee: z.number().int().min(0).max(MAX_BOOKING_TOTAL).optional(),
+    minNights: z.number().int().min(1).max(MAX_STAY_NIGHTS).optional(),
+    maxNights: z.number().int().min(1).max(MAX_STAY_NIGHTS).optional(),
+    cancellationPolicy: z.enum(CANCELLATION_POLICIES).optional(),
+    /** Defaults to true: a listing is searchable once created unless the host keeps it a draft. */
+    published: z.boolean().optional(),
   })
-  .strict();
+  .strict()
+  .refine((p) => p.minNights === undefined || p.maxNights === undefined || p.minNights <= p.maxNights, {
+    path: ['maxNights'],
+    message: 'must not be below minNights',
+  });
 
 export type CreatePropertyDto = z.infer<typeof createPropertySchema>;

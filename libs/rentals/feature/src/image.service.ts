@@ -90,6 +90,32 @@ export class ImageService {
     }
   }
 
+  /**
+   * Removes an image of a property, for its host or an admin: the row first (so it is never listed
+   * again), then its files. A file left behind by a storage failure is logged; the original, which
+   * still carries the uploader's EXIF, is never served either way.
+   */
+  async delete(user: Principal, propertyId: string, imageId: string): Promise<void> {
+    const property = isEntityId(propertyId) ? await this.properties.findById(propertyId) : null;
+    if (!property) {
+      throw new DomainError(ErrorCode.NotFound, 'property not found');
+    }
+    if (property.hostId !== user.id && user.role !== 'admin') {
+      throw new DomainError(ErrorCode.Forbidden, 'only the host of this property can remove images');
+    }
+    const image = isEntityId(imageId) ? await this.images.delete(imageId, property.id) : null;
+    if (!image) {
+      throw new DomainError(ErrorCode.NotFound, 'image not found');
+    }
+    for (const key of [image.originalKey, ...image.variants.map((variant) => variant.key)]) {
+      try {
+        await this.storage.delete(key);
+      } catch (error) {
+        this.logger.warn(`image ${image.id} deleted but its file ${key} was not: ${describeError(error)}`);
+      }
+    }
+  }
+
   /** A public image variant; anything else, originals included, does not exist for the public. */
   async openVariant(key: string): Promise<StoredBlob> {
     const blob = isValidBlobKey(key) && SERVABLE_KEY.test(key) ? await this.storage.get(key) : null;

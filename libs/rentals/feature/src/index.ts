@@ -6,6 +6,8 @@ export { BookingSettlementService, type SettlementOutcome } from './booking-sett
 export { HoldExpirySweep } from './hold-expiry.sweep';
 export { PendingJobsSweep } from './pending-jobs.sweep';
 export { PropertyService } from './property.service';
+export { PricingService } from './pricing.service';
+export { encodeCursor, decodeCursor, type Page } from './page-cursor';
 export { ImageService, originalImageKey } from './image.service';
 export { ApplicationService } from './application.service';
 export { PaymentSucceededConsumer } from './payment-succeeded.consumer';

@@ -2,18 +2,43 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
+import { TransactionRunner } from '@rentguy/platform/database';
 import type { Principal } from '@rentguy/platform/http';
-import { ImageRepository, PropertyRepository } from '@rentguy/rentals/data-access';
+import {
+  ImageRepository,
+  PropertyRepository,
+  type ListedProperty,
+  type PropertyEntity,
+} from '@rentguy/rentals/data-access';
+import { utcToday, validateStay, type PriceBreakdown } from '@rentguy/rentals/domain';
 import type { CreatePropertyDto } from './create-property.dto';
 import { isEntityId } from './entity-id';
+import {
+  DEFAULT_PAGE_SIZE,
+  type HostPropertiesQuery,
+  type QuoteQuery,
+  type SearchPropertiesQuery,
+  type UpdatePropertyDto,
+} from './listing.dto';
+import { decodeCursor, toPage, type Page } from './page-cursor';
+import { PricingService } from './pricing.service';
 import { rentalsConfig } from './rentals.config';
-import { toImageView, toPropertyView, type PropertyView } from './rentals.views';
+import {
+  toImageView,
+  toPropertySummaryView,
+  toPropertyView,
+  type PropertySummaryView,
+  type PropertyView,
+  type QuoteView,
+} from './rentals.views';
 
 @Injectable()
 export class PropertyService {
   constructor(
+    private readonly transactions: TransactionRunner,
     private readonly properties: PropertyRepository,
     private readonly images: ImageRepository,
+    private readonly pricing: PricingService,
     @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
@@ -22,11 +47,142 @@ export class PropertyService {
     return toPropertyView(property, []);
   }
 
-  async get(id: string): Promise<PropertyView> {
+  /** A published property for anyone; an unpublished one only for its host or an admin (else 404). */
+  async get(id: string, viewer: Principal | null = null): Promise<PropertyView> {
     const property = isEntityId(id) ? await this.properties.findById(id) : null;
-    if (!property) {
+    const visible =
+      property?.published === true ||
+      viewer?.role === 'admin' ||
+      (viewer !== null && property?.hostId === viewer.id);
+    if (!property || !visible) {
       throw new DomainError(ErrorCode.NotFound, 'property not found');
     }
+    return this.withImages(property);
+  }
+
+  /**
+   * One page of published properties. With dates, only those free for the whole stay (no held or
+   * confirmed booking, no host block overlapping it) whose stay rules allow it, each with the
+   * stay's price.
+   */
+  async search(query: SearchPropertiesQuery, now: Date = new Date()): Promise<Page<PropertySummaryView>> {
+    const sort = query.sort ?? 'price_asc';
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const scope = `search:${sort}`;
+    const kind = sort === 'newest' ? 'timestamp' : 'integer';
+    let stay: { checkIn: string; checkOut: string; nights: number } | undefined;
+    if (query.checkIn !== undefined && query.checkOut !== undefined) {
+      const { checkIn, checkOut } = query;
+      // Guests are checked against each property by the query; here only the dates are.
+      const nights = validateStay(
+        { checkIn, checkOut, guests: query.guests ?? 1 },
+        { maxGuests: Number.MAX_SAFE_INTEGER },
+        utcToday(now),
+      );
+      stay = { checkIn, checkOut, nights };
+    }
+    const rows = await this.properties.search({
+      city: query.city,
+      country: query.country,
+      stay,
+      guests: query.guests,
+      minPrice: query.minPrice,
+      maxPrice: query.maxPrice,
+      sort,
+      limit: limit + 1,
+      after: query.cursor === undefined ? undefined : decodeCursor(scope, kind, query.cursor),
+    });
+    const page = toPage(
+      rows,
+      limit,
+      scope,
+      (row: ListedProperty) => ({
+        value: sort === 'newest' ? row.createdAtKey : row.nightlyPrice,
+        id: row.id,
+      }),
+      (row) => (stay ? this.summaryWithQuote(row, stay.nights) : toPropertySummaryView(row)),
+    );
+    // A stay that costs more than can be charged at once is not bookable, so it is not listed.
+    return { ...page, items: page.items.filter((item): item is PropertySummaryView => item !== null) };
+  }
+
+  /** The price of a stay at a published property, checked against its rules, without booking. */
+  async quote(id: string, query: QuoteQuery, now: Date = new Date()): Promise<QuoteView> {
+    const property = await this.findBookable(id);
+    const nights = validateStay(query, property, utcToday(now));
+    return {
+      propertyId: property.id,
+      checkIn: query.checkIn,
+      checkOut: query.checkOut,
+      guests: query.guests,
+      priceBreakdown: this.pricing.quote(property, nights),
+    };
+  }
+
+  /**
+   * Changes a listing, for its host or an admin (another host: 403, as for image uploads). Bookings
+   * already made keep their price, breakdown and cancellation policy: they are copies, not references.
+   */
+  async update(user: Principal, id: string, dto: UpdatePropertyDto): Promise<PropertyView> {
+    const updated = await this.transactions.run(async (tx) => {
+      const property = isEntityId(id) ? await this.properties.findByIdForUpdate(id, tx) : null;
+      if (!property) {
+        throw new DomainError(ErrorCode.NotFound, 'property not found');
+      }
+      if (property.hostId !== user.id && user.role !== 'admin') {
+        throw new DomainError(ErrorCode.Forbidden, 'only the host of this property can change it');
+      }
+      const minNights = dto.minNights ?? property.minNights;
+      const maxNights = dto.maxNights ?? property.maxNights;
+      if (minNights > maxNights) {
+        const path = dto.minNights !== undefined ? 'minNights' : 'maxNights';
+        throw new DomainError(ErrorCode.ValidationFailed, 'request validation failed', {
+          fields: [{ path, message: `minNights (${minNights}) must not exceed maxNights (${maxNights})` }],
+        });
+      }
+      return this.properties.update(property.id, dto, tx);
+    });
+    return this.withImages(updated);
+  }
+
+  /** One page of the caller's own properties, drafts included, newest first. */
+  async listOwn(host: Principal, query: HostPropertiesQuery): Promise<Page<PropertySummaryView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const scope = 'host-properties';
+    const after = query.cursor === undefined ? undefined : decodeCursor(scope, 'timestamp', query.cursor);
+    const rows = await this.properties.listByHost(host.id, limit + 1, after);
+    return toPage(
+      rows,
+      limit,
+      scope,
+      (row) => ({ value: row.createdAtKey, id: row.id }),
+      (row) => toPropertySummaryView(row),
+    );
+  }
+
+  /** A property that can be quoted and booked: it exists and is published; otherwise 404. */
+  async findBookable(id: string): Promise<PropertyEntity> {
+    const property = isEntityId(id) ? await this.properties.findById(id) : null;
+    if (!property?.published) {
+      throw new DomainError(ErrorCode.NotFound, 'property not found', { field: 'propertyId' });
+    }
+    return property;
+  }
+
+  private summaryWithQuote(row: PropertyEntity, nights: number): PropertySummaryView | null {
+    let quote: PriceBreakdown;
+    try {
+      quote = this.pricing.quote(row, nights);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === ErrorCode.ValidationFailed) {
+        return null;
+      }
+      throw error;
+    }
+    return toPropertySummaryView(row, quote);
+  }
+
+  private async withImages(property: PropertyEntity): Promise<PropertyView> {
     const images = await this.images.listByProperty(property.id);
     return toPropertyView(
       property,

@@ -6,11 +6,13 @@ import { BookingController } from './booking.controller';
 import { BookingSettlementService } from './booking-settlement.service';
 import { BookingService } from './booking.service';
 import { HoldExpirySweep } from './hold-expiry.sweep';
+import { HostController } from './host.controller';
 import { ImageController } from './image.controller';
 import { ImageService } from './image.service';
 import { InternalBookingController } from './internal-booking.controller';
 import { PaymentSucceededConsumer } from './payment-succeeded.consumer';
 import { PendingJobsSweep } from './pending-jobs.sweep';
+import { PricingService } from './pricing.service';
 import { PropertyController } from './property.controller';
 import { PropertyService } from './property.service';
 import { RentalsMetrics } from './rentals.metrics';
@@ -30,12 +32,14 @@ import { RentalsMetrics } from './rentals.metrics';
     InternalBookingController,
     ImageController,
     ApplicationController,
+    HostController,
     PaymentSucceededConsumer,
   ],
   providers: [
     // Only the rentals app asks payments; the workers share the repositories without it.
     PaymentsSettlementRepository,
     RentalsMetrics,
+    PricingService,
     PropertyService,
     BookingService,
     BookingSettlementService,

@@ -8,6 +8,7 @@ import type {
 import type {
   ApplicationStatus,
   BookingStatus,
+  CancellationPolicy,
   ImageFormat,
   ImageStatus,
   PriceBreakdown,
@@ -31,9 +32,25 @@ export interface PropertyView {
   currency: string;
   maxGuests: number;
   cleaningFee: number;
+  minNights: number;
+  maxNights: number;
+  cancellationPolicy: CancellationPolicy;
+  published: boolean;
   createdAt: string;
   updatedAt: string;
   images: ImageView[];
+}
+
+/** A search result: the listing without its images, and the stay's price when dates were given. */
+export type PropertySummaryView = Omit<PropertyView, 'images'> & { quote?: PriceBreakdown };
+
+/** `GET /v1/properties/:id/quote`. */
+export interface QuoteView {
+  propertyId: string;
+  checkIn: string;
+  checkOut: string;
+  guests: number;
+  priceBreakdown: PriceBreakdown;
 }
 
 export interface BookingView {
@@ -46,6 +63,7 @@ export interface BookingView {
   totalAmount: number;
   currency: string;
   priceBreakdown: PriceBreakdown;
+  cancellationPolicy: CancellationPolicy;
   expiresAt: string;
   confirmedAt: string | null;
   createdAt: string;
@@ -78,6 +96,10 @@ export function toImageView(image: ImageEntity, publicBaseUrl: string): ImageVie
 }
 
 export function toPropertyView(property: PropertyEntity, images: ImageView[]): PropertyView {
+  return { ...toPropertySummaryView(property), images };
+}
+
+export function toPropertySummaryView(property: PropertyEntity, quote?: PriceBreakdown): PropertySummaryView {
   return {
     id: property.id,
     hostId: property.hostId,
@@ -89,9 +111,13 @@ export function toPropertyView(property: PropertyEntity, images: ImageView[]): P
     currency: property.currency,
     maxGuests: property.maxGuests,
     cleaningFee: property.cleaningFee,
+    minNights: property.minNights,
+    maxNights: property.maxNights,
+    cancellationPolicy: property.cancellationPolicy,
+    published: property.published,
     createdAt: property.createdAt.toISOString(),
     updatedAt: property.updatedAt.toISOString(),
-    images,
+    ...(quote ? { quote } : {}),
   };
 }
 
@@ -105,11 +131,23 @@ export function toBookingView(booking: BookingEntity): BookingView {
     guests: booking.guests,
     totalAmount: booking.totalAmount,
     currency: booking.currency,
-    priceBreakdown: booking.priceBreakdown,
+    priceBreakdown: withCharges(booking.priceBreakdown),
+    cancellationPolicy: booking.cancellationPolicy,
     expiresAt: booking.expiresAt.toISOString(),
     confirmedAt: booking.confirmedAt?.toISOString() ?? null,
     createdAt: booking.createdAt.toISOString(),
   };
+}
+
+/**
+ * Bookings made before service fees and taxes existed stored a breakdown without them; they were
+ * charged none, which is what the zeros say.
+ */
+function withCharges(
+  breakdown: Omit<PriceBreakdown, 'serviceFee' | 'serviceFeeBps' | 'tax' | 'taxBps'> &
+    Partial<PriceBreakdown>,
+): PriceBreakdown {
+  return { serviceFee: 0, serviceFeeBps: 0, tax: 0, taxBps: 0, ...breakdown };
 }
 
 /** For payments' read-through (`GET /internal/v1/bookings/:id`); carries the guest id, unlike BookingView. */

@@ -170,19 +170,25 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
   };
 }
 
-/** A property row straight through the repository, for tests that are not about creating one. */
+/** A property row straight through SQL, for tests that are not about creating one. */
 export async function insertTestProperty(
   dataSource: DataSource,
   overrides: Partial<{
+    id: string;
     hostId: string;
     nightlyPrice: number;
     cleaningFee: number;
     maxGuests: number;
     title: string;
+    city: string;
+    country: string;
+    published: boolean;
+    minNights: number;
+    maxNights: number;
   }> = {},
-): Promise<{ id: string; hostId: string; title: string }> {
+): Promise<{ id: string; hostId: string; title: string; nightlyPrice: number }> {
   const property = {
-    id: randomUUID(),
+    id: overrides.id ?? randomUUID(),
     hostId: overrides.hostId ?? randomUUID(),
     title: overrides.title ?? 'Canal house',
     nightlyPrice: overrides.nightlyPrice ?? 10_000,
@@ -190,8 +196,9 @@ export async function insertTestProperty(
     maxGuests: overrides.maxGuests ?? 4,
   };
   await dataSource.query(
-    `INSERT INTO rentals.properties (id, host_id, title, description, city, country, nightly_price, currency, max_guests, cleaning_fee)
-     VALUES ($1, $2, $3, 'A test property', 'Amsterdam', 'NL', $4, 'EUR', $5, $6)`,
+    `INSERT INTO rentals.properties (id, host_id, title, description, city, country, nightly_price, currency,
+                                     max_guests, cleaning_fee, published, min_nights, max_nights)
+     VALUES ($1, $2, $3, 'A test property', $7, $8, $4, 'EUR', $5, $6, $9, $10, $11)`,
     [
       property.id,
       property.hostId,
@@ -199,9 +206,29 @@ export async function insertTestProperty(
       property.nightlyPrice,
       property.maxGuests,
       property.cleaningFee,
+      overrides.city ?? 'Amsterdam',
+      overrides.country ?? 'NL',
+      overrides.published ?? true,
+      overrides.minNights ?? 1,
+      overrides.maxNights ?? 365,
     ],
   );
   return property;
+}
+
+/** A host block `[from, to)` on a property, as the calendar will write it. */
+export async function insertTestBlock(
+  dataSource: DataSource,
+  propertyId: string,
+  from: string,
+  to: string,
+): Promise<string> {
+  const id = randomUUID();
+  await dataSource.query(
+    `INSERT INTO rentals.blocks (id, property_id, starts_on, ends_on, note) VALUES ($1, $2, $3, $4, 'test block')`,
+    [id, propertyId, from, to],
+  );
+  return id;
 }
 
 /** ISO date `days` days from today (UTC). */

@@ -1,0 +1,39 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { BookingService } from './booking.service';
+import {
+  hostBookingsQuerySchema,
+  hostPropertiesQuerySchema,
+  type HostBookingsQuery,
+  type HostPropertiesQuery,
+} from './listing.dto';
+import type { Page } from './page-cursor';
+import { PropertyService } from './property.service';
+import type { BookingView, PropertySummaryView } from './rentals.views';
+
+/** A host's own listings and the bookings on them. */
+@Controller('v1/host')
+export class HostController {
+  constructor(
+    private readonly properties: PropertyService,
+    private readonly bookings: BookingService,
+  ) {}
+
+  @Get('properties')
+  @Roles('host')
+  listProperties(
+    @CurrentUser() host: Principal,
+    @Query(validate(hostPropertiesQuerySchema)) query: HostPropertiesQuery,
+  ): Promise<Page<PropertySummaryView>> {
+    return this.properties.listOwn(host, query);
+  }
+
+  @Get('bookings')
+  @Roles('host')
+  listBookings(
+    @CurrentUser() host: Principal,
+    @Query(validate(hostBookingsQuerySchema)) query: HostBookingsQuery,
+  ): Promise<Page<BookingView>> {
+    return this.bookings.listForHost(host, query);
+  }
+}
