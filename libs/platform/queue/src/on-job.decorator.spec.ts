@@ -30,6 +30,11 @@ class MaintenanceProcessor {
     return { status: 'done' };
   }
 
+  @OnJob('rentals-maintenance', 'holds.cross-check')
+  async crossCheck(): Promise<JobOutcome> {
+    return { status: 'done' };
+  }
+
   @OnJob('rentals-maintenance', 'pending-jobs.requeue')
   async requeue(): Promise<JobOutcome> {
     return { status: 'skipped', reason: 'nothing to do' };
@@ -96,10 +101,11 @@ describe('@OnJob discovery', () => {
       expect.arrayContaining([
         { queue: 'images', job: 'image.process', owner: 'ImageProcessor.process' },
         { queue: 'rentals-maintenance', job: 'holds.expire', owner: 'MaintenanceProcessor.expire' },
+        { queue: 'rentals-maintenance', job: 'holds.cross-check', owner: 'MaintenanceProcessor.crossCheck' },
         { queue: 'rentals-maintenance', job: 'pending-jobs.requeue', owner: 'MaintenanceProcessor.requeue' },
       ]),
     );
-    expect(handlers).toHaveLength(3);
+    expect(handlers).toHaveLength(4);
     expect(new WrongPayload()).toBeInstanceOf(WrongPayload);
   });
 
@@ -129,6 +135,7 @@ describe('@OnJob discovery', () => {
     const { handlers } = await discover(MaintenanceProcessor);
     expect(findWorkerBootProblems(['images'], catalogJobNames, handlers)).toEqual([
       'MaintenanceProcessor.expire handles "rentals-maintenance"/"holds.expire", but this app runs no worker for queue "rentals-maintenance" (QueueModule.forRoot({ workers }))',
+      'MaintenanceProcessor.crossCheck handles "rentals-maintenance"/"holds.cross-check", but this app runs no worker for queue "rentals-maintenance" (QueueModule.forRoot({ workers }))',
       'MaintenanceProcessor.requeue handles "rentals-maintenance"/"pending-jobs.requeue", but this app runs no worker for queue "rentals-maintenance" (QueueModule.forRoot({ workers }))',
       'job "image.process" is declared for queue "images" but has no handler',
     ]);
