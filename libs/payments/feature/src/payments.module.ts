@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BookingEventsConsumer } from './booking-events.consumer';
 import {
   BookingProjectionRepository,
+  MolliePaymentProvider,
   PaymentRepository,
   RentalsBookingRepository,
   StripePaymentProvider,
@@ -13,6 +14,7 @@ import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentReconciliationService } from './payment-reconciliation.service';
 import { PaymentService } from './payment.service';
 import { PaymentTransitionService } from './payment-transition.service';
+import { MollieWebhookController } from './mollie-webhook.controller';
 import { StripeWebhookController } from './stripe-webhook.controller';
 import { WebhookInboxService } from './webhook-inbox.service';
 
@@ -25,13 +27,14 @@ import { WebhookInboxService } from './webhook-inbox.service';
  * (`paymentsQueueOptions(config)`), MetricsModule and HealthModule.
  */
 @Module({
-  controllers: [PaymentController, StripeWebhookController, BookingEventsConsumer],
+  controllers: [PaymentController, StripeWebhookController, MollieWebhookController, BookingEventsConsumer],
   providers: [
     PaymentRepository,
     BookingProjectionRepository,
     RentalsBookingRepository,
     WebhookEventRepository,
     StripePaymentProvider,
+    MolliePaymentProvider,
     PaymentProviderRegistry,
     PaymentMetrics,
     PaymentTransitionService,
