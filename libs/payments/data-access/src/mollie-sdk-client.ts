@@ -73,7 +73,7 @@ export function fetchLoopbackCertificate(url: string, timeoutMs: number): Promis
       socket.end();
       try {
         const certificate = new X509Certificate(raw);
-        if (!certificate.checkIssued(certificate) || !certificate.verify(certificate.publicKey)) {
+        if (certificate.issuer !== certificate.subject || !certificate.verify(certificate.publicKey)) {
           reject(new Error(`${endpoint.host} does not present a self-signed certificate`));
           return;
         }
