@@ -234,7 +234,7 @@ export class MolliePaymentProvider implements PaymentProvider {
     const apiEndpoint = this.config.MOLLIE_API_BASE_URL;
     this.client ??= (
       isLoopbackUrl(apiEndpoint)
-        ? fetchLoopbackCertificate(apiEndpoint, this.config.STRIPE_TIMEOUT_MS)
+        ? fetchLoopbackCertificate(apiEndpoint, this.config.MOLLIE_TIMEOUT_MS)
         : Promise.resolve(undefined)
     ).then((trustedCertificate) => createMollieSdkClient({ apiKey, apiEndpoint, trustedCertificate }));
     const client = this.client;
@@ -258,8 +258,15 @@ export class MolliePaymentProvider implements PaymentProvider {
       this.logger.warn(`mollie ${what} failed: no client: ${String(error)}`);
       throw unavailable();
     }
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await request(mollie);
+      const deadline = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer in ${this.config.MOLLIE_TIMEOUT_MS} ms`)),
+          this.config.MOLLIE_TIMEOUT_MS,
+        );
+      });
+      return await Promise.race([request(mollie), deadline]);
     } catch (error) {
       const apiError = error instanceof MollieApiError ? error : undefined;
       if (apiError?.statusCode === 404) {
@@ -278,6 +285,8 @@ export class MolliePaymentProvider implements PaymentProvider {
         `mollie ${what} failed: ${apiError ? `${apiError.statusCode ?? ''} ${apiError.message}` : String(error)}`,
       );
       throw unavailable();
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

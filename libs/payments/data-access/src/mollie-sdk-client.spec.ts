@@ -16,7 +16,7 @@ function providerFor(baseUrl: string): MolliePaymentProvider {
     MOLLIE_API_BASE_URL: baseUrl,
     PUBLIC_WEB_URL: 'https://web.example.com/payments/return',
     PUBLIC_BASE_URL: 'https://api.example.com/',
-    STRIPE_TIMEOUT_MS: 2000,
+    MOLLIE_TIMEOUT_MS: 2000,
   } as ConfigOf<typeof paymentsDataAccessConfig>);
 }
 

@@ -28,6 +28,11 @@ export const paymentsDataAccessConfig = defineConfig('payments-data-access', {
     .url()
     .refine((url) => new URL(url).protocol === 'https:', 'the Mollie SDK talks HTTPS only')
     .default(MOLLIE_PRODUCTION_API),
+  /**
+   * How long a Mollie call may take before the caller gets 503 (the SDK has no timeout of its own,
+   * and retries a 5xx answer twice within that time).
+   */
+  MOLLIE_TIMEOUT_MS: ms.default(10_000),
   /** Where a guest returns after Mollie's checkout: the frontend's payment return page. */
   PUBLIC_WEB_URL: z.url().default(localServiceUrl('gateway')),
   /** The gateway's public URL; Mollie's webhook is `${PUBLIC_BASE_URL}/v1/webhooks/mollie`. */
