@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import sharp from 'sharp';
 import Stripe from 'stripe';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -72,6 +74,9 @@ beforeAll(async () => {
     OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
     // Export spans every 200 ms instead of every 5 s, so the trace is complete soon after the email.
     OTEL_BSP_SCHEDULE_DELAY: '200',
+    // Rentals asks payments about holds older than 3 s every second (the defaults are 60 s each).
+    HOLD_CROSS_CHECK_MS: '1000',
+    HOLD_CROSS_CHECK_MIN_AGE_MS: '3000',
   };
   await migrateAll(root, env);
   platform = await startPlatform({ root, env, ports });
@@ -574,6 +579,60 @@ describe('RentGuy through the gateway', () => {
       (r) => r.body.status === 'confirmed',
       'the booking to be confirmed by the second payment',
     );
+  });
+
+  it('confirms a paid hold whose payment.succeeded never arrived, and emails its guest once', async () => {
+    // The loss found from outside: a payment succeeded but its event never reached rentals (the
+    // broker lost it). Here the payment is written into payments' table with no event at all;
+    // rentals' cross-check asks payments over its service-only route and confirms the booking.
+    const email = `lost-${unique}@example.com`;
+    const guest = await api.post<Json>('/v1/auth/register', {
+      email,
+      password,
+      name: 'Lou Lost',
+      role: 'guest',
+    });
+    expect(guest.status).toBe(201);
+    const token = String(guest.body.accessToken);
+    const held = await api.post<Json>(
+      '/v1/bookings',
+      { propertyId, checkIn: isoDay(90), checkOut: isoDay(92), guests: 1 },
+      token,
+    );
+    expect(held.status).toBe(201);
+    const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
+    await db.connect();
+    try {
+      await db.query(
+        `INSERT INTO payments.payments (id, booking_id, guest_id, provider, provider_payment_id, amount, currency, status)
+         VALUES ($1, $2, $3, 'stripe', $4, $5, $6, 'succeeded')`,
+        [
+          randomUUID(),
+          held.body.id,
+          (guest.body.user as Json).id,
+          `pi_lost_${unique}`,
+          held.body.totalAmount,
+          held.body.currency,
+        ],
+      );
+    } finally {
+      await db.end();
+    }
+
+    const confirmed = await eventually(
+      () => api.get<Json>(`/v1/bookings/${String(held.body.id)}`, token),
+      (r) => r.body.status === 'confirmed',
+      'the cross-check to confirm the paid hold',
+    );
+    expect(confirmed.body.status).toBe('confirmed');
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.rentals.opsPort}/metrics`)).text();
+    const repaired = /^hold_payment_checks_total\{check="cross-check",outcome="confirmed"\} (\d+)/m.exec(
+      metrics,
+    );
+    expect(Number(repaired?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
+    await mail.waitFor((m) => m.to.includes(email), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(mail.messages().filter((m) => m.to.includes(email))).toHaveLength(1);
   });
 
   it('serves readiness and Prometheus metrics on every ops port, and nothing of it publicly', async () => {

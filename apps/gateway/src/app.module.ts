@@ -1,10 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { EdgeModule } from '@rentguy/gateway/edge';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { IdentityModule } from '@rentguy/identity/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
+import { authProviders, platformCoreModules } from '@rentguy/platform/http';
 import { appConfig, type AppConfig } from './config';
 
 @Module({})
@@ -18,7 +17,7 @@ export class AppModule {
         IdentityModule,
         EdgeModule,
       ],
-      providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+      providers: authProviders,
     };
   }
 }

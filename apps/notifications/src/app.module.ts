@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { notificationsSchema } from '@rentguy/notifications/data-access';
 import { NotificationsModule, notificationsQueueOptions } from '@rentguy/notifications/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
+import { authProviders, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
 import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
 import { appConfig, type AppConfig } from './config';
@@ -36,7 +35,7 @@ export class AppModule {
         QueueModule.forRoot({ ...notificationsQueueOptions(config), ...options.queue }),
         NotificationsModule,
       ],
-      providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+      providers: authProviders,
     };
   }
 }

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
+import { authProviders, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
 import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
 import { paymentsSchema } from '@rentguy/payments/data-access';
@@ -39,7 +38,7 @@ export class AppModule {
         QueueModule.forRoot({ ...paymentsQueueOptions(config), ...options.queue }),
         PaymentsModule,
       ],
-      providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+      providers: authProviders,
     };
   }
 }

@@ -3,7 +3,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import Stripe from 'stripe';
-import { Topics, type EventData, type InternalBooking } from '@rentguy/contracts';
+import {
+  INTERNAL_SETTLEMENTS_MAX_BOOKINGS,
+  internalSettlementsPath,
+  internalSettlementsSchema,
+  Topics,
+  type EventData,
+  type InternalBooking,
+} from '@rentguy/contracts';
 import { loadConfig } from '@rentguy/platform/config';
 import { migrateSchema } from '@rentguy/platform/database';
 import { KafkaClient } from '@rentguy/platform/messaging';
@@ -25,6 +32,7 @@ const { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, kafkaBrokers: KAFKA_BROK
 const WEBHOOK_SECRET = 'whsec_payments_int_test_secret';
 const JWT_KID = 'it';
 const JWT_SECRET = 'payments-integration-test-secret-0123456789';
+const RENTALS_SERVICE_TOKEN = 'rentals-service-token-of-the-payments-int-test';
 
 const letters = (n: number) =>
   Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
@@ -65,6 +73,7 @@ async function startApp(stripeBaseUrl: string, rentalsUrl: string): Promise<void
       DATABASE_POOL_SIZE: '10',
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
       JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
+      SERVICE_TOKENS: `rentals:${RENTALS_SERVICE_TOKEN}`,
       STRIPE_SECRET_KEY: 'sk_test_payments_int',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
       STRIPE_API_BASE_URL: stripeBaseUrl,
@@ -821,6 +830,69 @@ describe('POST /v1/webhooks/stripe', () => {
       description: 'ignored event processed',
     });
     expect(await webhookRows(eventId)).toEqual([{ processed: true, type: 'customer.created' }]);
+  });
+});
+
+describe('POST /internal/v1/booking-settlements/query (service-only, for rentals)', () => {
+  async function query(body: unknown, authorization?: string): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(`${baseUrl}${internalSettlementsPath}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  it('answers the succeeded payment of each listed booking that has one, in the shared contract', async () => {
+    const paid = await pendingPayment();
+    const pending = await pendingPayment();
+    await fake.succeed(paid.payment.providerPaymentId as string);
+    await waitUntil(async () => (await paymentRow(paid.payment.id)).status === 'succeeded', {
+      description: 'payment succeeded',
+    });
+    const unknown = randomUUID();
+
+    const answer = await query(
+      { bookingIds: [paid.booking.bookingId, pending.booking.bookingId, unknown] },
+      `Bearer ${RENTALS_SERVICE_TOKEN}`,
+    );
+
+    expect(answer.status).toBe(200);
+    expect(internalSettlementsSchema.parse(answer.body)).toEqual({
+      items: [
+        { bookingId: paid.booking.bookingId, paymentId: paid.payment.id, amount: 36_000, currency: 'EUR' },
+      ],
+    });
+  });
+
+  it('refuses a missing or wrong credential and a guest access token with 401', async () => {
+    const body = { bookingIds: [randomUUID()] };
+    const refused = [
+      await query(body),
+      await query(body, 'Bearer not-the-rentals-service-token-but-long-enough'),
+      await query(body, `Bearer ${await tokenFor(randomUUID())}`),
+    ];
+    expect(refused.map((r) => r.status)).toEqual([401, 401, 401]);
+  });
+
+  it("is refused on every other route: the service credential is not a user's token", async () => {
+    const { status } = await fetch(`${baseUrl}/v1/bookings/${randomUUID()}/payments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${RENTALS_SERVICE_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'stripe' }),
+    });
+    expect(status).toBe(401);
+  });
+
+  it('answers 400 naming the field for an invalid question', async () => {
+    const auth = `Bearer ${RENTALS_SERVICE_TOKEN}`;
+    const tooMany = Array.from({ length: INTERNAL_SETTLEMENTS_MAX_BOOKINGS + 1 }, () => randomUUID());
+    for (const body of [{ bookingIds: [] }, { bookingIds: ['nope'] }, { bookingIds: tooMany }, {}]) {
+      const answer = await query(body, auth);
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.body)).toContain('bookingIds');
+    }
+    expect((await query({ bookingIds: [randomUUID()], extra: 1 }, auth)).status).toBe(400);
   });
 });
 

@@ -1,7 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
 import { DatabaseModule } from '@rentguy/platform/database';
-import { AccessTokenVerifier, AuthGuard, platformCoreModules } from '@rentguy/platform/http';
+import { authProviders, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
 import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
 import { StorageModule } from '@rentguy/platform/storage';
@@ -38,7 +37,7 @@ export class AppModule {
         StorageModule.forRoot(),
         RentalsFeatureModule,
       ],
-      providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+      providers: authProviders,
     };
   }
 }

@@ -8,6 +8,7 @@ import { messagingConfig } from '@rentguy/platform/messaging';
 import { queueConfig } from '@rentguy/platform/queue';
 import { storageConfig } from '@rentguy/platform/storage';
 import { tracingConfig } from '@rentguy/platform/tracing';
+import { rentalsDataAccessConfig } from '@rentguy/rentals/data-access';
 import { rentalsConfig } from '@rentguy/rentals/feature';
 
 export const appConfig = composeConfig('rentals', [
@@ -20,6 +21,7 @@ export const appConfig = composeConfig('rentals', [
   queueConfig,
   storageConfig,
   imageUploadConfig,
+  rentalsDataAccessConfig,
   rentalsConfig,
 ]);
 

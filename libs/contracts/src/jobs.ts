@@ -20,6 +20,7 @@ export const queueCatalog = {
   },
   'rentals-maintenance': {
     'holds.expire': scheduledRun,
+    'holds.cross-check': scheduledRun,
     'pending-jobs.requeue': scheduledRun,
     'outbox.prune': scheduledRun,
   },
@@ -56,6 +57,7 @@ type SchedulerCatalog = {
  */
 export const jobSchedulers = {
   'rentals-hold-expiry': { queue: 'rentals-maintenance', job: 'holds.expire' },
+  'rentals-hold-cross-check': { queue: 'rentals-maintenance', job: 'holds.cross-check' },
   'rentals-pending-jobs': { queue: 'rentals-maintenance', job: 'pending-jobs.requeue' },
   'rentals-outbox-retention': { queue: 'rentals-maintenance', job: 'outbox.prune' },
   'payments-reconciliation': { queue: 'payments-maintenance', job: 'payments.reconcile' },

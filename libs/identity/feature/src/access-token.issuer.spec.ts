@@ -16,6 +16,7 @@ const http = (keys: (typeof newKey)[], iss = 'rentguy') => ({
   PORT: 0,
   BODY_LIMIT_BYTES: 1_048_576,
   JWT_KEYS: keys,
+  SERVICE_TOKENS: [],
   JWT_ISSUER: iss,
 });
 

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Module } from '@nestjs/common';
-import { APP_GUARD, NestFactory } from '@nestjs/core';
+import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { DatabaseModule, databaseConfig, migrateSchema } from '@rentguy/platform/database';
 import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, AuthGuard, ErrorFilter, httpConfig } from '@rentguy/platform/http';
+import { AccessTokenVerifier, authProviders, ErrorFilter, httpConfig } from '@rentguy/platform/http';
 import { MetricsModule } from '@rentguy/platform/metrics';
 import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
 import { identitySchema } from '@rentguy/identity/data-access';
@@ -26,7 +26,7 @@ const DATABASE_URL = testEnvironment().databaseUrl;
     DatabaseModule.forRoot({ schema: identitySchema, applicationName: 'identity-int-spec' }),
     IdentityModule,
   ],
-  providers: [AccessTokenVerifier, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: authProviders,
 })
 class IdentityTestModule {}
 

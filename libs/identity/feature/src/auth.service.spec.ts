@@ -35,6 +35,7 @@ const http = {
   PORT: 0,
   BODY_LIMIT_BYTES: 1_048_576,
   JWT_KEYS: [{ kid: 'k1', secret: 'a-test-secret-of-at-least-32-characters' }],
+  SERVICE_TOKENS: [],
   JWT_ISSUER: 'rentguy',
 };
 

@@ -139,6 +139,20 @@ export class PaymentRepository {
     return paymentOf(rows[0][0] as PaymentRow);
   }
 
+  /**
+   * Of these bookings, each one's earliest succeeded payment (money taken and not refunded). A
+   * booking with none is left out.
+   */
+  async findSucceededForBookings(bookingIds: readonly string[]): Promise<Payment[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT ON (booking_id) ${COLUMNS} FROM ${this.table}
+        WHERE booking_id = ANY($1::uuid[]) AND status = 'succeeded'
+        ORDER BY booking_id, updated_at`,
+      [bookingIds],
+    )) as PaymentRow[];
+    return rows.map(paymentOf);
+  }
+
   /** Pending payments not heard of since `before`, oldest first. */
   async findPendingSince(before: Date, limit: number): Promise<Payment[]> {
     const rows = (await this.dataSource.query(

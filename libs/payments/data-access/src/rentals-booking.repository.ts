@@ -1,5 +1,4 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Pool, type Dispatcher } from 'undici';
+import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
@@ -8,33 +7,24 @@ import {
   type InternalBooking,
 } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
+import { ServiceClient } from '@rentguy/platform/service-client';
 import { paymentsDataAccessConfig } from './payments-data-access.config';
-import { describeError } from '@rentguy/platform/errors';
-
-/** Below rentals' own keep-alive (Fastify: 72 s), so we never reuse a socket it is closing. */
-const KEEP_ALIVE_TIMEOUT_MS = 30_000;
 
 /**
- * Bookings as rentals has them now, over its internal HTTP API (a keep-alive undici pool): the only
- * code of payments that calls rentals. Read with the guest's own bearer token, as the gateway
- * forwarded it to us; payments never mints a token.
+ * Bookings as rentals has them now, over its internal HTTP API: the only code of payments that
+ * calls rentals. Read with the guest's own bearer token, as the gateway forwarded it to us;
+ * payments never mints a token.
  */
 @Injectable()
 export class RentalsBookingRepository implements OnApplicationShutdown {
-  private readonly logger = new Logger(RentalsBookingRepository.name);
-  private readonly pool: Pool;
-  /** Path prefix of RENTALS_URL, e.g. `/rentals` behind an ingress; usually empty. */
-  private readonly basePath: string;
+  private readonly rentals: ServiceClient;
 
   constructor(@InjectConfig(paymentsDataAccessConfig) config: ConfigOf<typeof paymentsDataAccessConfig>) {
-    const url = new URL(config.RENTALS_URL);
-    this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, {
+    this.rentals = new ServiceClient({
+      service: 'rentals',
+      url: config.RENTALS_URL,
+      timeoutMs: config.RENTALS_TIMEOUT_MS,
       connections: config.RENTALS_CONNECTIONS,
-      connect: { timeout: config.RENTALS_TIMEOUT_MS },
-      headersTimeout: config.RENTALS_TIMEOUT_MS,
-      bodyTimeout: config.RENTALS_TIMEOUT_MS,
-      keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
     });
   }
 
@@ -43,48 +33,30 @@ export class RentalsBookingRepository implements OnApplicationShutdown {
    * both with 404). Rentals down, too slow or failing becomes `upstream_unavailable` (503).
    */
   async findForGuest(bookingId: string, accessToken: string): Promise<InternalBooking | null> {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await this.pool.request({
-        method: 'GET',
-        path: this.basePath + internalBookingPath(bookingId),
-        headers: { accept: 'application/json', authorization: `Bearer ${accessToken}` },
-      });
-    } catch (error) {
-      throw this.unavailable(bookingId, describeError(error));
+    const answer = await this.rentals.request({
+      method: 'GET',
+      path: internalBookingPath(bookingId),
+      authorization: `Bearer ${accessToken}`,
+      schema: internalBookingSchema,
+    });
+    if (!answer.ok) {
+      if (answer.status === 404) {
+        return null;
+      }
+      if (answer.status === 401) {
+        // The token expired on its way here.
+        throw new DomainError(ErrorCode.Unauthenticated, 'invalid or expired access token');
+      }
+      throw new Error(`rentals refused to read booking ${bookingId} for its guest (${answer.status})`);
     }
-    if (response.statusCode === 404) {
-      await response.body.dump();
-      return null;
+    if (answer.body.bookingId !== bookingId) {
+      throw new Error(`rentals answered booking ${answer.body.bookingId} for ${bookingId}`);
     }
-    if (response.statusCode !== 200) {
-      await response.body.dump();
-      throw this.unavailable(bookingId, `answered ${response.statusCode}`);
-    }
-    let body: unknown;
-    try {
-      body = await response.body.json();
-    } catch (error) {
-      throw this.unavailable(bookingId, `unreadable body: ${describeError(error)}`);
-    }
-    const parsed = internalBookingSchema.safeParse(body);
-    if (!parsed.success) {
-      // A contract break between two deploys, not an outage: fail loudly (500), never guess.
-      throw new Error(`rentals answered an invalid booking ${bookingId}: ${parsed.error.message}`);
-    }
-    if (parsed.data.bookingId !== bookingId) {
-      throw new Error(`rentals answered booking ${parsed.data.bookingId} for ${bookingId}`);
-    }
-    return parsed.data;
+    return answer.body;
   }
 
   // After the HTTP server has closed: reads in flight finish (each is bounded by its timeouts).
   async onApplicationShutdown(): Promise<void> {
-    await this.pool.close();
-  }
-
-  private unavailable(bookingId: string, reason: string): DomainError {
-    this.logger.warn(`rentals unavailable reading booking ${bookingId}: ${reason}`);
-    return new DomainError(ErrorCode.UpstreamUnavailable, 'rentals is unavailable, try again shortly');
+    await this.rentals.close();
   }
 }

@@ -8,6 +8,7 @@ import {
   StripePaymentProvider,
   WebhookEventRepository,
 } from '@rentguy/payments/data-access';
+import { InternalSettlementController } from './internal-settlement.controller';
 import { PaymentController } from './payment.controller';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
@@ -20,14 +21,21 @@ import { WebhookInboxService } from './webhook-inbox.service';
 
 /**
  * Payments: payment requests, provider webhooks, reconciliation and the booking projection (from
- * rentals' events, read through from rentals' internal HTTP API when a payment outruns them).
+ * rentals' events, read through from rentals' internal HTTP API when a payment outruns them), and
+ * rentals' service-only question which bookings are paid.
  * Needs from the app: ConfigModule (with `paymentsConfig` and `paymentsDataAccessConfig`),
  * DatabaseModule with `paymentsSchema`, MessagingModule (with `outboxRetentionQueue:
  * 'payments-maintenance'`, the queue's `outbox.prune` handler), QueueModule
  * (`paymentsQueueOptions(config)`), MetricsModule and HealthModule.
  */
 @Module({
-  controllers: [PaymentController, StripeWebhookController, MollieWebhookController, BookingEventsConsumer],
+  controllers: [
+    PaymentController,
+    StripeWebhookController,
+    MollieWebhookController,
+    InternalSettlementController,
+    BookingEventsConsumer,
+  ],
   providers: [
     PaymentRepository,
     BookingProjectionRepository,

@@ -47,7 +47,7 @@ export function loadConfig<C extends ConfigComposition>(
   return result.data as ConfigOf<C>;
 }
 
-const SECRET_KEY = /(SECRET|PASSWORD|TOKEN|KEY|KEYS)$/;
+const SECRET_KEY = /(SECRET|PASSWORD|TOKENS?|KEYS?)$/;
 const URL_WITH_CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)([^@/]*)@/i;
 
 /** A copy of the config that is safe to log: secrets masked, credentials removed from URLs. */

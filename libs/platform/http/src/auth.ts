@@ -1,11 +1,13 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   createParamDecorator,
   Injectable,
   SetMetadata,
   type CanActivate,
   type ExecutionContext,
+  type Provider,
 } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { APP_GUARD, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { DomainError, ErrorCode, ROLES, type Role } from '@rentguy/contracts';
@@ -59,8 +61,41 @@ export class AccessTokenVerifier {
   }
 }
 
+const sha256 = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+/**
+ * Checks the credential a sibling service presents on a service-only route against this
+ * service's `SERVICE_TOKENS`. Tokens are compared as SHA-256 digests in constant time, so neither
+ * a token's length nor its prefix leaks through timing.
+ */
+@Injectable()
+export class ServiceCredentialVerifier {
+  private readonly digests: { caller: string; digest: Buffer }[];
+
+  constructor(@InjectConfig(httpConfig) config: ConfigOf<typeof httpConfig>) {
+    this.digests = config.SERVICE_TOKENS.map(({ caller, secret }) => ({ caller, digest: sha256(secret) }));
+  }
+
+  /** The caller the token belongs to, when it is one of `callers`. */
+  verify(token: string, callers: readonly string[]): string {
+    const presented = sha256(token);
+    let match: string | undefined;
+    for (const { caller, digest } of this.digests) {
+      // No early exit: every configured digest is compared whatever matched.
+      if (timingSafeEqual(presented, digest) && callers.includes(caller)) {
+        match = caller;
+      }
+    }
+    if (match === undefined) {
+      throw new DomainError(ErrorCode.Unauthenticated, 'invalid service credential');
+    }
+    return match;
+  }
+}
+
 const PUBLIC = 'rentguy:public';
 const ROLES_KEY = 'rentguy:roles';
+const SERVICE_CALLERS = 'rentguy:service-callers';
 
 /** Opts a route out of authentication (login, webhooks, public reads). Everything else is guarded. */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC, true);
@@ -68,7 +103,21 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC
 /** Restricts a route to some roles (admins always pass). */
 export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator => SetMetadata(ROLES_KEY, roles);
 
-type AuthedRequest = FastifyRequest & { principal?: Principal; accessToken?: string };
+/**
+ * Makes a route service-only: it accepts the listed sibling services' credentials
+ * (`SERVICE_TOKENS`) and nothing else. An end user's access token is refused on it, and a service
+ * credential is refused on every other route. For calls no end user is waiting on, such as a
+ * sweep asking another service; a call made on a user's behalf forwards their token instead.
+ */
+export const ServiceOnly = (...callers: string[]): MethodDecorator & ClassDecorator =>
+  SetMetadata(SERVICE_CALLERS, callers);
+
+type AuthedRequest = FastifyRequest & { principal?: Principal; accessToken?: string; serviceCaller?: string };
+
+function bearerOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+}
 
 /**
  * Global guard: every route requires a valid bearer token unless marked @Public(), so a new
@@ -79,15 +128,23 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: AccessTokenVerifier,
+    private readonly services: ServiceCredentialVerifier,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const targets = [context.getHandler(), context.getClass()];
+    const token = bearerOf(request);
+    const callers = this.reflector.getAllAndOverride<string[] | undefined>(SERVICE_CALLERS, targets);
+    if (callers) {
+      if (!token) {
+        throw new DomainError(ErrorCode.Unauthenticated, 'missing service credential');
+      }
+      request.serviceCaller = this.services.verify(token, callers);
+      return true;
+    }
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC, targets);
-    const header = request.headers.authorization;
-    if (header?.startsWith('Bearer ')) {
-      const token = header.slice('Bearer '.length).trim();
+    if (token) {
       request.principal = await this.verifier.verify(token);
       request.accessToken = token;
     } else if (!isPublic) {
@@ -105,6 +162,13 @@ export class AuthGuard implements CanActivate {
     return true;
   }
 }
+
+/** What every HTTP app provides to authenticate its routes: the verifiers and the global guard. */
+export const authProviders: Provider[] = [
+  AccessTokenVerifier,
+  ServiceCredentialVerifier,
+  { provide: APP_GUARD, useClass: AuthGuard },
+];
 
 /** The verified caller; only on guarded routes. */
 export const CurrentUser = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {

@@ -21,6 +21,32 @@ describe('httpConfig', () => {
     ).toThrow(/at least 32 characters/);
   });
 
+  it('accepts no service caller by default, and reads SERVICE_TOKENS as caller and token pairs', () => {
+    const compose = composeConfig('payments', [httpConfig]);
+    expect(loadConfig(compose, { env: { JWT_KEYS: validJwt } }).SERVICE_TOKENS).toEqual([]);
+    const token = 'a-rentals-service-token-of-32-characters';
+    expect(
+      loadConfig(compose, {
+        env: { JWT_KEYS: validJwt, SERVICE_TOKENS: `rentals:${token}, rentals:${token}2` },
+      }).SERVICE_TOKENS,
+    ).toEqual([
+      { caller: 'rentals', secret: token },
+      { caller: 'rentals', secret: `${token}2` },
+    ]);
+  });
+
+  it('rejects a service token that is too short or has no caller', () => {
+    const compose = composeConfig('payments', [httpConfig]);
+    expect(() =>
+      loadConfig(compose, { env: { JWT_KEYS: validJwt, SERVICE_TOKENS: 'rentals:short' } }),
+    ).toThrow(/service token needs at least 32 characters/);
+    expect(() =>
+      loadConfig(compose, {
+        env: { JWT_KEYS: validJwt, SERVICE_TOKENS: 'a-token-without-its-caller-of-32-chars' },
+      }),
+    ).toThrow(/needs a name before ":"/);
+  });
+
   it('cannot be composed by a service without a public port', () => {
     expect(() => composeConfig('image-worker', [httpConfig])).toThrow(/image-worker serves no HTTP/);
   });

@@ -1,10 +1,36 @@
 import { z } from 'zod';
 import { defineConfig, portSchema, servicePorts } from '@rentguy/platform/config';
 
+/** "name1:secret1, name2:secret2" as `{name, secret}` pairs, each secret at least 32 characters. */
+const namedSecrets = (what: string) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((pair) => pair.trim())
+        .filter(Boolean)
+        .map((pair) => {
+          const i = pair.indexOf(':');
+          return i < 0 ? { name: '', secret: pair } : { name: pair.slice(0, i), secret: pair.slice(i + 1) };
+        }),
+    )
+    .pipe(
+      z.array(
+        z.object({
+          name: z.string().min(1, `each ${what} needs a name before ":"`),
+          secret: z.string().min(32, `each ${what} needs at least 32 characters`),
+        }),
+      ),
+    );
+
 /**
- * An HTTP service's public port and body limit, and the keys its `AuthGuard` verifies access tokens
- * with: HMAC keys by key id ("kid1:secret1,kid2:secret2"); the first signs (at the gateway), all
- * verify, so keys can rotate.
+ * An HTTP service's public port and body limit, and what its `AuthGuard` accepts:
+ * - `JWT_KEYS`: the keys access tokens are verified with, HMAC keys by key id
+ *   ("kid1:secret1,kid2:secret2"); the first signs (at the gateway), all verify, so keys can rotate;
+ * - `SERVICE_TOKENS`: the credentials sibling services present on this service's service-only
+ *   routes, by caller ("rentals:token1,rentals:token2": a caller may have two while one rotates).
+ *   Unset, no service caller is accepted.
  */
 export const httpConfig = defineConfig('http', (service) => {
   const ports: { http?: number; ops: number } = servicePorts[service];
@@ -14,28 +40,12 @@ export const httpConfig = defineConfig('http', (service) => {
   return {
     PORT: portSchema.default(ports.http),
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
-    JWT_KEYS: z
-      .string()
-      .transform((s) =>
-        s
-          .split(',')
-          .map((pair) => pair.trim())
-          .filter(Boolean)
-          .map((pair) => {
-            const i = pair.indexOf(':');
-            return { kid: pair.slice(0, i), secret: pair.slice(i + 1) };
-          }),
-      )
-      .pipe(
-        z
-          .array(
-            z.object({
-              kid: z.string().min(1),
-              secret: z.string().min(32, 'each JWT secret needs at least 32 characters'),
-            }),
-          )
-          .min(1),
-      ),
+    JWT_KEYS: namedSecrets('JWT secret')
+      .pipe(z.array(z.object({ name: z.string(), secret: z.string() })).min(1))
+      .transform((keys) => keys.map(({ name, secret }) => ({ kid: name, secret }))),
+    SERVICE_TOKENS: namedSecrets('service token')
+      .default([])
+      .transform((tokens) => tokens.map(({ name, secret }) => ({ caller: name, secret }))),
     JWT_ISSUER: z.string().default('rentguy'),
   };
 });

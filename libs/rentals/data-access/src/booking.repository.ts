@@ -25,6 +25,22 @@ export interface ExpiredHold {
   propertyId: string;
 }
 
+/** A held booking, and where the next page of holds starts after it. */
+export interface Hold {
+  id: string;
+  expiresAt: Date;
+}
+
+export interface HoldsQuery {
+  /** Only holds whose expiry is at or before this instant. */
+  dueBy?: Date;
+  /** Only holds created at or before this instant. */
+  createdBy?: Date;
+  /** Only holds after this one in expiry order (the last of the previous page). */
+  after?: Hold;
+  limit: number;
+}
+
 @Injectable()
 export class BookingRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -96,22 +112,43 @@ export class BookingRepository {
     }
   }
 
+  /** Held bookings in expiry order, a page at a time (read without locks). */
+  async findHolds(query: HoldsQuery): Promise<Hold[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT id, expires_at AS "expiresAt"
+         FROM rentals.bookings
+        WHERE status = 'held'
+          AND ($1::timestamptz IS NULL OR expires_at <= $1)
+          AND ($2::timestamptz IS NULL OR created_at <= $2)
+          AND ($3::timestamptz IS NULL OR (expires_at, id) > ($3, $4::uuid))
+        ORDER BY expires_at, id
+        LIMIT $5`,
+      [
+        query.dueBy ?? null,
+        query.createdBy ?? null,
+        query.after?.expiresAt ?? null,
+        query.after?.id ?? null,
+        query.limit,
+      ],
+    )) as Hold[];
+    return rows;
+  }
+
   /**
-   * Marks up to `limit` holds past their expiry as expired and returns them. Rows locked by a
-   * concurrent payment confirmation are skipped (SKIP LOCKED) and looked at again next sweep.
+   * Marks those of `ids` still held and past their expiry as expired, and returns them. Rows
+   * locked by a concurrent payment confirmation are skipped (SKIP LOCKED) and looked at again next
+   * sweep.
    */
-  async expireDue(now: Date, limit: number, tx: Tx): Promise<ExpiredHold[]> {
+  async expireDue(ids: readonly string[], now: Date, tx: Tx): Promise<ExpiredHold[]> {
     const result: unknown = await tx.query(
       `UPDATE rentals.bookings b
           SET status = 'expired'
          FROM (SELECT id FROM rentals.bookings
-                WHERE status = 'held' AND expires_at <= $1
-                ORDER BY expires_at
-                LIMIT $2
+                WHERE id = ANY($1::uuid[]) AND status = 'held' AND expires_at <= $2
                 FOR UPDATE SKIP LOCKED) due
         WHERE b.id = due.id
         RETURNING b.id, b.property_id AS "propertyId"`,
-      [now, limit],
+      [ids, now],
     );
     return returnedRows<ExpiredHold>(result);
   }

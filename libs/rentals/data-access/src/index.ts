@@ -6,5 +6,7 @@ export * from './property.repository';
 export * from './booking.repository';
 export * from './image.repository';
 export * from './application.repository';
+export * from './payments-settlement.repository';
+export * from './rentals-data-access.config';
 export * from './rentals-data-access.module';
 export { rentalsSchema } from './rentals.schema';

@@ -1,8 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { EventEnvelope } from '@rentguy/contracts';
-import type { Tx } from '@rentguy/platform/database';
+import { DomainError, ErrorCode, type EventEnvelope, type InternalSettlement } from '@rentguy/contracts';
+import { TransactionRunner, type Tx } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
-import { BookingRepository, PropertyRepository, type BookingEntity } from '@rentguy/rentals/data-access';
+import {
+  BookingRepository,
+  PaymentsSettlementRepository,
+  PropertyRepository,
+  type BookingEntity,
+} from '@rentguy/rentals/data-access';
 import { settlePayment } from '@rentguy/rentals/domain';
 import { RentalsMetrics } from './rentals.metrics';
 
@@ -14,14 +19,25 @@ export type SettlementOutcome =
   | 'not-confirmable'
   | 'unknown-booking';
 
-/** Turns a successful payment into a confirmed booking (flow step 6). */
+/** A payment that succeeded, as `payment.succeeded` tells it or payments answers when asked. */
+export type SucceededPayment = Pick<InternalSettlement, 'bookingId' | 'paymentId' | 'amount' | 'currency'>;
+
+/** Which sweep asked payments about held bookings (the `check` label of `hold_payment_checks_total`). */
+export type HoldCheck = 'expiry' | 'cross-check';
+
+/**
+ * Turns a successful payment into a confirmed booking (flow step 6), whether `payment.succeeded`
+ * arrived or a sweep learnt it by asking payments (docs/architecture.md, "Paid holds").
+ */
 @Injectable()
 export class BookingSettlementService {
   private readonly logger = new Logger(BookingSettlementService.name);
 
   constructor(
+    private readonly transactions: TransactionRunner,
     private readonly bookings: BookingRepository,
     private readonly properties: PropertyRepository,
+    private readonly payments: PaymentsSettlementRepository,
     private readonly outbox: OutboxWriter,
     private readonly metrics: RentalsMetrics,
   ) {}
@@ -30,8 +46,46 @@ export class BookingSettlementService {
    * Runs inside the consumer's inbox transaction `tx`: the status change and `booking.confirmed`
    * commit together with the record that this payment event was applied.
    */
-  async onPaymentSucceeded(event: EventEnvelope<'payment.succeeded'>, tx: Tx): Promise<SettlementOutcome> {
-    const { bookingId, paymentId, amount, currency } = event.data;
+  onPaymentSucceeded(event: EventEnvelope<'payment.succeeded'>, tx: Tx): Promise<SettlementOutcome> {
+    return this.settle(event.data, tx);
+  }
+
+  /**
+   * Asks payments which of these held bookings are paid, and confirms those in a transaction each
+   * (the same settlement as the event's, so the event arriving later changes nothing). Returns the
+   * paid ones, or null when payments could not be asked: then nothing may be decided about them.
+   */
+  async confirmPaidHolds(bookingIds: readonly string[], check: HoldCheck): Promise<Set<string> | null> {
+    let settled: InternalSettlement[];
+    try {
+      settled = await this.payments.findSettled(bookingIds);
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === ErrorCode.UpstreamUnavailable)) {
+        throw error;
+      }
+      this.metrics.holdPaymentChecks.inc({ check, outcome: 'unavailable' }, bookingIds.length);
+      this.logger.warn(`${check}: payments could not say which of ${bookingIds.length} hold(s) are paid`);
+      return null;
+    }
+    const paid = new Set<string>();
+    for (const payment of settled) {
+      const outcome = await this.transactions.run((tx) => this.settle(payment, tx));
+      paid.add(payment.bookingId);
+      if (outcome === 'confirmed' || outcome === 'reheld-and-confirmed') {
+        this.metrics.holdPaymentChecks.inc({ check, outcome: 'confirmed' });
+        this.logger.warn(
+          `${check}: booking ${payment.bookingId} was paid (${payment.paymentId}) but still held; confirmed`,
+        );
+      } else {
+        this.metrics.holdPaymentChecks.inc({ check, outcome: 'already-settled' });
+      }
+    }
+    this.metrics.holdPaymentChecks.inc({ check, outcome: 'unpaid' }, bookingIds.length - paid.size);
+    return paid;
+  }
+
+  private async settle(payment: SucceededPayment, tx: Tx): Promise<SettlementOutcome> {
+    const { bookingId, paymentId, amount, currency } = payment;
     // The row lock orders this against the expiry sweep and a duplicate payment for the same booking.
     const booking = await this.bookings.findByIdForUpdate(bookingId, tx);
     if (!booking) {

@@ -1,15 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
-import { BookingRepository } from '@rentguy/rentals/data-access';
+import { BookingRepository, type Hold, type HoldsQuery } from '@rentguy/rentals/data-access';
+import { BookingSettlementService, type HoldCheck } from './booking-settlement.service';
+import { rentalsConfig } from './rentals.config';
 import { RentalsMetrics } from './rentals.metrics';
 
 const BATCH_SIZE = 200;
 
 /**
- * Releases the dates of unpaid holds: `held` past `expires_at` becomes `expired` + `booking.expired`.
- * Runs from the `rentals-hold-expiry` job scheduler (`HOLD_EXPIRY_SWEEP_MS`).
+ * The two sweeps over held bookings, neither of which trusts that every `payment.succeeded`
+ * arrived (docs/architecture.md, "Paid holds"):
+ * - expiry (`rentals-hold-expiry`, every `HOLD_EXPIRY_SWEEP_MS`): a hold past `expires_at` is
+ *   expired + `booking.expired`, unless payments says it is paid, in which case it is confirmed;
+ *   when payments cannot be asked, no hold expires until it can;
+ * - cross-check (`rentals-hold-cross-check`, every `HOLD_CROSS_CHECK_MS`): every hold older than
+ *   `HOLD_CROSS_CHECK_MIN_AGE_MS` that payments says is paid is confirmed, long before it is due.
+ * Both run once per interval across replicas (BullMQ job schedulers), a page of holds at a time.
  */
 @Injectable()
 export class HoldExpirySweep {
@@ -18,38 +27,77 @@ export class HoldExpirySweep {
   constructor(
     private readonly transactions: TransactionRunner,
     private readonly bookings: BookingRepository,
+    private readonly settlement: BookingSettlementService,
     private readonly outbox: OutboxWriter,
     private readonly metrics: RentalsMetrics,
+    @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
-  /**
-   * Expires every hold due now, in batches of one transaction each (state change and events
-   * together). Safe to run on several replicas at once: locked rows are skipped, not waited for.
-   */
   @OnJob('rentals-maintenance', 'holds.expire')
   async expireDue(): Promise<JobOutcome> {
     const now = new Date();
-    let total = 0;
-    for (;;) {
-      const expired = await this.transactions.run(async (tx) => {
-        const holds = await this.bookings.expireDue(now, BATCH_SIZE, tx);
-        for (const hold of holds) {
+    let expired = 0;
+    await this.eachPage({ dueBy: now }, 'expiry', async (holds, paid) => {
+      const unpaid = holds.map((hold) => hold.id).filter((id) => !paid.has(id));
+      if (unpaid.length === 0) {
+        return;
+      }
+      // The state change and its events commit together. A hold that a payment confirmation has
+      // locked meanwhile is skipped, and one that was confirmed is no longer held: both stay.
+      const count = await this.transactions.run(async (tx) => {
+        const rows = await this.bookings.expireDue(unpaid, now, tx);
+        for (const hold of rows) {
           await this.outbox.add(tx, 'booking.expired', hold.id, {
             bookingId: hold.id,
             propertyId: hold.propertyId,
           });
         }
-        return holds.length;
+        return rows.length;
       });
-      total += expired;
-      this.metrics.bookingsExpired.inc(expired);
-      if (expired < BATCH_SIZE) {
-        break;
-      }
-    }
-    if (total > 0) {
-      this.logger.log(`expired ${total} unpaid hold(s)`);
+      this.metrics.bookingsExpired.inc(count);
+      expired += count;
+    });
+    if (expired > 0) {
+      this.logger.log(`expired ${expired} unpaid hold(s)`);
     }
     return { status: 'done' };
+  }
+
+  @OnJob('rentals-maintenance', 'holds.cross-check')
+  async crossCheck(): Promise<JobOutcome> {
+    const createdBy = new Date(Date.now() - this.config.HOLD_CROSS_CHECK_MIN_AGE_MS);
+    await this.eachPage({ createdBy }, 'cross-check');
+    return { status: 'done' };
+  }
+
+  /**
+   * Pages through the matching holds, confirms the paid ones of each page and hands the page with
+   * the paid ids to `then`, if given. Stops at the first page payments could not be asked about: the holds
+   * are looked at again next run.
+   */
+  private async eachPage(
+    filter: Omit<HoldsQuery, 'limit' | 'after'>,
+    check: HoldCheck,
+    then?: (holds: Hold[], paid: Set<string>) => Promise<void>,
+  ): Promise<void> {
+    let after: Hold | undefined;
+    for (;;) {
+      const holds = await this.bookings.findHolds({ ...filter, after, limit: BATCH_SIZE });
+      if (holds.length === 0) {
+        return;
+      }
+      const paid = await this.settlement.confirmPaidHolds(
+        holds.map((hold) => hold.id),
+        check,
+      );
+      if (!paid) {
+        return;
+      }
+      await then?.(holds, paid);
+      if (holds.length < BATCH_SIZE) {
+        return;
+      }
+      after = holds.at(-1);
+    }
   }
 }

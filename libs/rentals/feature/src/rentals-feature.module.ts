@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { RentalsDataAccessModule } from '@rentguy/rentals/data-access';
+import { PaymentsSettlementRepository, RentalsDataAccessModule } from '@rentguy/rentals/data-access';
 import { ApplicationController } from './application.controller';
 import { ApplicationService } from './application.service';
 import { BookingController } from './booking.controller';
@@ -18,7 +18,7 @@ import { RentalsMetrics } from './rentals.metrics';
 /**
  * Properties, bookings, images and applications over HTTP, the `payment.succeeded` consumer and the
  * handlers of the `rentals-maintenance` sweeps. Expects from the app: ConfigModule (with
- * `rentalsConfig`), MetricsModule, DatabaseModule (rentals), MessagingModule (with
+ * `rentalsConfig` and `rentalsDataAccessConfig`), MetricsModule, DatabaseModule (rentals), MessagingModule (with
  * `outboxRetentionQueue: 'rentals-maintenance'`, the queue's `outbox.prune` handler), QueueModule
  * (`rentalsQueueOptions(config)`) and StorageModule.
  */
@@ -33,6 +33,8 @@ import { RentalsMetrics } from './rentals.metrics';
     PaymentSucceededConsumer,
   ],
   providers: [
+    // Only the rentals app asks payments; the workers share the repositories without it.
+    PaymentsSettlementRepository,
     RentalsMetrics,
     PropertyService,
     BookingService,

@@ -13,6 +13,13 @@ export const rentalsConfig = defineConfig('rentals', {
     .default(15),
   /** How often held bookings past their expiry are expired; 0 turns the sweep off. */
   HOLD_EXPIRY_SWEEP_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * How often held bookings are checked against payments, so that a paid hold whose
+   * `payment.succeeded` was lost is confirmed without waiting for its expiry; 0 turns it off.
+   */
+  HOLD_CROSS_CHECK_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Holds younger than this are left to `payment.succeeded`, which normally confirms them within a second. */
+  HOLD_CROSS_CHECK_MIN_AGE_MS: z.coerce.number().int().min(0).default(60_000),
   /** How often images and applications whose job may have been lost are enqueued again; 0 turns it off. */
   PENDING_JOBS_SWEEP_MS: z.coerce.number().int().min(0).default(30_000),
   /** How often published outbox rows past their retention are deleted; 0 turns it off. */
@@ -32,6 +39,7 @@ export const rentalsQueueOptions = (config: ConfigOf<typeof rentalsConfig>): Que
   workers: { 'rentals-maintenance': {} },
   schedules: {
     'rentals-hold-expiry': config.HOLD_EXPIRY_SWEEP_MS,
+    'rentals-hold-cross-check': config.HOLD_CROSS_CHECK_MS,
     'rentals-pending-jobs': config.PENDING_JOBS_SWEEP_MS,
     'rentals-outbox-retention': config.OUTBOX_RETENTION_INTERVAL_MS,
   },

@@ -9,6 +9,7 @@ export class RentalsMetrics {
   readonly bookingsConfirmed: Counter;
   readonly bookingConflicts: Counter;
   readonly bookingsExpired: Counter;
+  readonly holdPaymentChecks: Counter<'check' | 'outcome'>;
 
   constructor(metrics: MetricsRegistry) {
     this.bookingsCreated = metrics.counter({ name: 'bookings_created_total', help: 'Bookings held' });
@@ -21,5 +22,10 @@ export class RentalsMetrics {
       help: 'Booking attempts refused because the dates overlap another booking',
     });
     this.bookingsExpired = metrics.counter({ name: 'bookings_expired_total', help: 'Holds expired unpaid' });
+    this.holdPaymentChecks = metrics.counter({
+      name: 'hold_payment_checks_total',
+      help: 'Held bookings rentals asked payments about, by check (expiry, cross-check) and outcome: confirmed (paid but still held: repaired), already-settled, unpaid, unavailable (payments could not be asked; nothing decided)',
+      labelNames: ['check', 'outcome'],
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { servicePorts, type ServiceName } from '@rentguy/platform/config';
 import { describeError } from '@rentguy/platform/errors';
@@ -44,12 +45,15 @@ export function shiftedPorts(offset: number): Record<AppName, AppPorts> {
  * Environment that points every app at its siblings on the given ports (`npm start`, the e2e suite
  * and the bench all start the platform through here).
  */
-export function wiringEnv(ports: Record<AppName, AppPorts>): Record<string, string> {
+export function wiringEnv(ports: Record<AppName, AppPorts>, serviceToken: string): Record<string, string> {
   return {
-    // Read by the gateway (routing) and by payments (booking read-through).
+    // Read by the gateway (routing), by payments (booking read-through) and by rentals (hold checks).
     RENTALS_URL: `http://127.0.0.1:${ports.rentals.port}`,
     PAYMENTS_URL: `http://127.0.0.1:${ports.payments.port}`,
     PUBLIC_BASE_URL: `http://127.0.0.1:${ports.gateway.port}`,
+    // Rentals' credential on payments' service-only routes: the one payments accepts from it.
+    SERVICE_TOKENS: `rentals:${serviceToken}`,
+    PAYMENTS_SERVICE_TOKEN: serviceToken,
   };
 }
 
@@ -177,9 +181,11 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const ports = options.ports ?? DEFAULT_PORTS;
   let stopping = false;
   const restartTimers = new Set<NodeJS.Timeout>();
+  // One per run unless the caller's environment sets both ends.
+  const serviceToken = randomBytes(32).toString('base64url');
   const apps: RunningApp[] = APP_NAMES.map((name) => {
     const env: Record<string, string> = {
-      ...wiringEnv(ports),
+      ...wiringEnv(ports, serviceToken),
       ...options.env,
       OPS_PORT: String(ports[name].opsPort),
     };

@@ -1,1 +1,2 @@
 export * from './rentals-test.harness';
+export * from './fake-payments.server';

@@ -16,6 +16,7 @@ import { rentalsSchema } from '@rentguy/rentals/data-access';
 import type { FastifyInstance } from 'fastify';
 import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
+import { startFakePayments, type FakePayments } from './fake-payments.server';
 
 const JWT_KID = 'rentals-test';
 const JWT_SECRET = 'rentals-integration-test-secret-0123456789';
@@ -56,6 +57,8 @@ export interface RentalsTestApp<Config> {
   topicPrefix: string;
   /** Redis key prefix of this app's BullMQ queues. */
   queuePrefix: string;
+  /** The payments this app asks which holds are paid (a fake of its service-only route). */
+  payments: FakePayments;
   /** A bearer token the app accepts for `user`. */
   tokenFor(user: TestUser): Promise<string>;
   close(): Promise<void>;
@@ -92,6 +95,7 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
   const topicPrefix = `test.rentals.${suffix}.`;
   const queuePrefix = queueTesting.randomPrefix();
   const env = testEnvironment();
+  const payments = await startFakePayments({ token: `rentals-test-service-token-${randomUUID()}` });
   const config = loadConfig(rentals.config, {
     env: {
       LOG_LEVEL: 'silent',
@@ -102,7 +106,10 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
       JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
       PUBLIC_BASE_URL: 'http://gateway.test',
       BLOB_STORAGE_DIR: storageDir,
+      PAYMENTS_URL: payments.url,
+      PAYMENTS_SERVICE_TOKEN: payments.token,
       HOLD_EXPIRY_SWEEP_MS: '0',
+      HOLD_CROSS_CHECK_MS: '0',
       PENDING_JOBS_SWEEP_MS: '0',
       OUTBOX_RETENTION_INTERVAL_MS: '0',
       KAFKA_GROUP_PREFIX: `test-${suffix}-`,
@@ -142,6 +149,7 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
     dataSource: app.get(DataSource),
     topicPrefix,
     queuePrefix,
+    payments,
     tokenFor: (user) =>
       new SignJWT({ role: user.role, email: user.email, name: user.name })
         .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
@@ -155,6 +163,7 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
         await queueTesting.obliterateQueues(app);
       } finally {
         await app.close();
+        await payments.close();
         await rm(storageDir, { recursive: true, force: true });
       }
     },

@@ -119,7 +119,9 @@ export class GroupConsumer {
       // Fetches return as soon as data arrives, after 100 ms at most (the kafkajs default of 5 s
       // would add seconds of latency to every quiet topic).
       maxWaitTimeInMs: 100,
-      sessionTimeout: 30_000,
+      // A member that stopped heartbeating (its process or the broker died) is dropped after 10 s,
+      // not kafkajs' 30 s: after a broker restart the group rejoins in seconds (docs/faults.md).
+      sessionTimeout: 10_000,
       heartbeatInterval: 3_000,
       rebalanceTimeout: 60_000,
       allowAutoTopicCreation: false,
