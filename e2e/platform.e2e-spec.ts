@@ -20,6 +20,7 @@ import {
   type RunningPlatform,
 } from '@rentguy/testing/platform';
 import { ApiClient, eventually } from './client';
+import { metricNamesOf, monitoringQueries, recordedNames, unexportedMetrics } from './monitoring-queries';
 
 /**
  * The whole platform as processes, driven through the gateway like a web client: register, list a
@@ -651,6 +652,25 @@ describe('RentGuy through the gateway', () => {
       /http_requests_total\{method="POST",route="\/v1\/auth\/register",status_code="201"\}/,
     );
     expect((await api.get('/metrics')).status).toBe(404);
+  });
+
+  it('exports every metric that an alert rule or a dashboard panel reads', async () => {
+    const pages = await Promise.all(
+      APP_NAMES.map(async (app) => (await fetch(`http://127.0.0.1:${ports[app].opsPort}/metrics`)).text()),
+    );
+    const queries = monitoringQueries(root);
+    const names = new Set(queries.flatMap(({ expr }) => metricNamesOf(expr)));
+    // The rules and dashboards read many metrics of every kind; an empty list would prove nothing.
+    expect(names.size).toBeGreaterThan(25);
+    expect([...names]).toEqual(
+      expect.arrayContaining([
+        'http_request_duration_seconds_bucket',
+        'kafka_consumer_lag',
+        'queue_depth',
+        'up',
+      ]),
+    );
+    expect(unexportedMetrics(queries, pages, recordedNames(root))).toEqual([]);
   });
 });
 

@@ -5,6 +5,7 @@
 //   test              *.spec.ts            unit tests (jest.unit.config.js)
 //   integration-test  *.int-spec.ts        against PostgreSQL, Redis and Kafka (jest.int.config.js)
 //   e2e               *.e2e-spec.ts        the platform as processes (jest.e2e.config.js)
+//   faults            *.fault-spec.ts      the platform while its infrastructure fails (jest.faults.config.js)
 //   serve, migrate    src/main.ts, src/migrate.ts, run from dist
 //   lint, typecheck   the root project: ESLint on the files no other project owns and Prettier on
 //                     all, TypeScript on the whole workspace (one program: the projects have no
@@ -18,7 +19,8 @@ const { dirname, join, posix } = require('node:path');
 const SPEC = /\.spec\.ts$/;
 const INT_SPEC = /\.int-spec\.ts$/;
 const E2E_SPEC = /\.e2e-spec\.ts$/;
-const TEST_OR_DECLARATION = /\.(int-|e2e-)?spec\.ts$|\.d\.ts$/;
+const FAULT_SPEC = /\.fault-spec\.ts$/;
+const TEST_OR_DECLARATION = /\.(int-|e2e-|fault-)?spec\.ts$|\.d\.ts$/;
 
 // ESM-only NestJS 12 is loaded from CommonJS through jest's require(esm), which needs VM modules.
 const JEST_ENV = { NODE_OPTIONS: '--experimental-vm-modules' };
@@ -66,6 +68,9 @@ function projectTargets(projectRoot, files) {
   }
   if (has(E2E_SPEC)) {
     targets.e2e = jest('e2e', 'jest.e2e.config.js', projectRoot, ' --runInBand');
+  }
+  if (has(FAULT_SPEC)) {
+    targets.faults = jest('faults', 'jest.faults.config.js', projectRoot, ' --runInBand');
   }
   if (files.includes('src/main.ts')) {
     targets.serve = { command: `node dist/${projectRoot}/src/main.js`, continuous: true };

@@ -1,5 +1,5 @@
 // The project's full test run (the README's test command and CI): infrastructure, lint, types,
-// unit, integration and end-to-end tiers, in that order, stopping at the first failing step.
+// unit, integration, end-to-end and fault tiers, in that order, stopping at the first failing step.
 import { spawnSync } from 'node:child_process';
 import { globSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -28,7 +28,11 @@ const steps = [
   ['integration', ...nx('run-many', '-t', 'integration-test', '--parallel=1')],
   ['build', ...nx('run-many', '-t', 'build')],
   ['e2e', ...nx('run-many', '-t', 'e2e')],
+  // Kills and restarts Kafka and PostgreSQL under the running platform (docs/faults.md).
+  ['faults', ...nx('run-many', '-t', 'faults')],
   ['compose', 'docker-compose', ['-f', 'docker-compose.yml', 'config', '-q']],
+  // The chart, the cluster manifests and the alert rules, without a cluster (tools/ops/check.mjs).
+  ['ops', 'node', ['tools/ops/check.mjs']],
 ];
 
 const STEP_TIMEOUT_MS = 20 * 60 * 1000;
@@ -63,7 +67,7 @@ for (const [name, command, args] of steps) {
   }
 }
 
-const tiers = { test: 'unit', 'integration-test': 'integration', e2e: 'e2e' };
+const tiers = { test: 'unit', 'integration-test': 'integration', e2e: 'e2e', faults: 'faults' };
 const counts = {};
 for (const file of globSync('*/*.json', { cwd: results })) {
   const tier = tiers[basename(file, '.json')];

