@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import Stripe from 'stripe';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { startFakeMollie, type FakeMollie } from '@rentguy/testing/mollie-fake';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import {
   APP_NAMES,
@@ -32,6 +34,7 @@ const apiKey = 'sk_test_e2e';
 
 let platform: RunningPlatform;
 let stripe: FakeStripe;
+let mollie: FakeMollie;
 let mail: MailCatcher;
 let collector: OtlpCollector;
 let api: ApiClient;
@@ -47,6 +50,9 @@ beforeAll(async () => {
     webhookUrl: `http://127.0.0.1:${ports.gateway.port}/v1/webhooks/stripe`,
     webhookSecret,
   });
+  // Mollie's fake on loopback, with the self-signed certificate it made at start; it pings the
+  // webhook URL payments gives it, the gateway's.
+  mollie = await startFakeMollie();
   const infra = testEnvironment();
   const env = {
     LOG_LEVEL: 'warn',
@@ -60,6 +66,9 @@ beforeAll(async () => {
     STRIPE_SECRET_KEY: apiKey,
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_API_BASE_URL: stripe.url,
+    MOLLIE_API_KEY: 'test_e2eMollieKeyForTestsOnly0123',
+    MOLLIE_API_BASE_URL: mollie.apiUrl,
+    PUBLIC_WEB_URL: 'https://web.rentguy.test/payments/return',
     SMTP_URL: `smtp://127.0.0.1:${mail.smtpPort}`,
     BLOB_STORAGE_DIR: join(root, '.cache', 'e2e-blobs', String(Date.now())),
     SHUTDOWN_DRAIN_DELAY_MS: '200',
@@ -83,6 +92,7 @@ afterAll(async () => {
     Object.assign(exitCodes, await platform.stop());
   }
   await stripe?.close();
+  await mollie?.close();
   await mail?.close();
   await collector?.close();
 });
@@ -596,6 +606,132 @@ describe('RentGuy through the gateway', () => {
     expect(['approved', 'declined', 'review']).toContain(decided.body.status);
     expect(JSON.stringify(decided.body)).not.toContain('1990-04-01');
     expect((await api.get(`/v1/applications/${String(created.body.id)}`, tokens.other)).status).toBe(404);
+  });
+
+  /** A person at Mollie's (fake) checkout page: picks the outcome, is sent back to our frontend. */
+  async function checkout(checkoutUrl: string, status: 'paid' | 'failed'): Promise<string | null> {
+    // The browser of a developer who accepted the fake's self-signed certificate.
+    const browser = new Agent({ connect: { ca: mollie.certificate } });
+    try {
+      const page = await undiciFetch(checkoutUrl, { dispatcher: browser });
+      expect(await page.text()).toContain(`value="${status}"`);
+      const chosen = await undiciFetch(checkoutUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `status=${status}`,
+        redirect: 'manual',
+        dispatcher: browser,
+      });
+      expect(chosen.status).toBe(303);
+      return chosen.headers.get('location');
+    } finally {
+      await browser.close();
+    }
+  }
+
+  async function holdForMollie(offsetDays: number): Promise<string> {
+    const held = await api.post<Json>(
+      '/v1/bookings',
+      { propertyId, checkIn: isoDay(offsetDays), checkOut: isoDay(offsetDays + 2), guests: 1 },
+      tokens.guest,
+    );
+    expect(held.status).toBe(201);
+    return String(held.body.id);
+  }
+
+  async function mollieIgnoredPings(): Promise<number> {
+    const metrics = await (await fetch(`http://127.0.0.1:${ports.payments.opsPort}/metrics`)).text();
+    return Number(
+      /^webhook_events_total\{provider="mollie",type="payment.ping",outcome="ignored"\} (\d+)/m.exec(
+        metrics,
+      )?.[1] ?? 0,
+    );
+  }
+
+  it('pays with Mollie iDEAL through the checkout page, and the booking is confirmed', async () => {
+    const mollieBooking = await holdForMollie(100);
+    const payment = await api.post<Json>(
+      `/v1/bookings/${mollieBooking}/payments`,
+      { provider: 'mollie', method: 'ideal' },
+      tokens.guest,
+    );
+    expect(payment.status).toBe(201);
+    expect(payment.body).toMatchObject({
+      provider: 'mollie',
+      status: 'pending',
+      amount: 24000,
+      currency: 'EUR',
+    });
+    expect(String(payment.body.providerPaymentId)).toMatch(/^tr_/);
+    expect(payment.body).not.toHaveProperty('clientSecret');
+    const atMollie = mollie.payments().find((p) => p.id === payment.body.providerPaymentId);
+    expect(atMollie).toMatchObject({
+      amount: { currency: 'EUR', value: '240.00' },
+      method: 'ideal',
+      metadata: { paymentId: payment.body.id, bookingId: mollieBooking },
+      webhookUrl: `http://127.0.0.1:${ports.gateway.port}/v1/webhooks/mollie`,
+    });
+
+    const back = await checkout(String(payment.body.checkoutUrl), 'paid');
+    expect(back).toMatch(/^https:\/\/web\.rentguy\.test\/payments\/return\?/);
+    expect(new URL(String(back)).searchParams.get('bookingId')).toBe(mollieBooking);
+    // Mollie's ping went through the gateway untouched and was answered 200.
+    expect(
+      mollie.deliveries.filter((d) => d.paymentId === payment.body.providerPaymentId).map((d) => d.status),
+    ).toEqual([200]);
+    const booking = await eventually(
+      () => api.get<Json>(`/v1/bookings/${mollieBooking}`, tokens.guest),
+      (r) => r.body.status === 'confirmed',
+      'the Mollie-paid booking to be confirmed',
+    );
+    expect(booking.body.status).toBe('confirmed');
+  });
+
+  it('answers 200 to a Mollie ping for an unknown id and changes nothing', async () => {
+    const ignoredBefore = await mollieIgnoredPings();
+    const bookingBefore = await api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest);
+    const answer = await api.request<Json>('POST', '/v1/webhooks/mollie', {
+      body: 'id=tr_unknownE2e1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(answer.status).toBe(200);
+    await eventually(
+      mollieIgnoredPings,
+      (n) => n === ignoredBefore + 1,
+      'the unknown ping to be fetched and ignored',
+    );
+    expect((await api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest)).body).toEqual(bookingBefore.body);
+    const malformed = await api.request<Json>('POST', '/v1/webhooks/mollie', {
+      body: 'id=robert%27%3B',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(malformed.status).toBe(400);
+  });
+
+  it('keeps the booking held when a Mollie payment fails, and lets the guest pay again', async () => {
+    const mollieBooking = await holdForMollie(110);
+    const first = await api.post<Json>(
+      `/v1/bookings/${mollieBooking}/payments`,
+      { provider: 'mollie' },
+      tokens.guest,
+    );
+    expect(first.status).toBe(201);
+    await checkout(String(first.body.checkoutUrl), 'failed');
+    // Until payments has applied the failure, asking again returns the same payment (200).
+    const second = await eventually(
+      () => api.post<Json>(`/v1/bookings/${mollieBooking}/payments`, { provider: 'mollie' }, tokens.guest),
+      (r) => r.status === 201,
+      'a new payment once the failed one is recorded',
+    );
+    expect(second.body.id).not.toBe(first.body.id);
+    expect(second.body.providerPaymentId).not.toBe(first.body.providerPaymentId);
+    expect((await api.get<Json>(`/v1/bookings/${mollieBooking}`, tokens.guest)).body.status).toBe('held');
+    await checkout(String(second.body.checkoutUrl), 'paid');
+    await eventually(
+      () => api.get<Json>(`/v1/bookings/${mollieBooking}`, tokens.guest),
+      (r) => r.body.status === 'confirmed',
+      'the booking to be confirmed by the second payment',
+    );
   });
 
   it('confirms a paid hold whose payment.succeeded never arrived, and emails its guest once', async () => {

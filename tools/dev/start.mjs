@@ -1,6 +1,6 @@
 // `npm start`: the whole platform in the foreground on one machine. Brings local infrastructure up,
-// applies migrations, starts local fakes of Stripe's API and a mail catcher unless real settings are
-// given (STRIPE_API_BASE_URL / STRIPE_SECRET_KEY, SMTP_URL), then all six apps, restarting any
+// applies migrations, starts local fakes of Stripe's and Mollie's APIs and a mail catcher unless real
+// settings are given (STRIPE_API_BASE_URL / STRIPE_SECRET_KEY, MOLLIE_API_KEY, SMTP_URL), then all six apps, restarting any
 // that exits unasked; Ctrl-C stops it all.
 import { createRequire } from 'node:module';
 import { down, up } from '../infra/infra.mjs';
@@ -9,8 +9,10 @@ import { baseEnv, devSecrets, root } from './dev-env.mjs';
 const require = createRequire(import.meta.url);
 const testing = require(`${root}/dist/libs/testing/platform/src/index.js`);
 const { startFakeStripe } = require(`${root}/dist/libs/testing/stripe-fake/src/index.js`);
+const { startFakeMollie } = require(`${root}/dist/libs/testing/mollie-fake/src/index.js`);
 
 const FAKE_STRIPE_PORT = 12111;
+const FAKE_MOLLIE_PORT = 12112;
 const MAIL_SMTP_PORT = 1025;
 const MAIL_WEB_PORT = 8025;
 const colours = ['36', '35', '33', '32', '34', '31'];
@@ -73,6 +75,18 @@ try {
       STRIPE_WEBHOOK_SECRET: secrets.STRIPE_WEBHOOK_SECRET,
     });
     urls.push(['fake Stripe (pay or decline intents)', `${stripe.url}/`]);
+  }
+  if (!process.env.MOLLIE_API_KEY) {
+    // HTTPS on loopback with a certificate made now: payments trusts it in its Mollie client only.
+    const mollie = await startFakeMollie({ port: FAKE_MOLLIE_PORT });
+    cleanups.push(() => mollie.close());
+    Object.assign(extra, {
+      MOLLIE_API_KEY: 'test_localFakeMollieKey000000000',
+      MOLLIE_API_BASE_URL: mollie.apiUrl,
+      // No frontend runs locally: after checkout the browser lands on the fake's list of payments.
+      ...(!process.env.PUBLIC_WEB_URL && { PUBLIC_WEB_URL: `${mollie.url}/` }),
+    });
+    urls.push(['fake Mollie (HTTPS checkouts)', `${mollie.url}/`]);
   }
   if (!process.env.SMTP_URL) {
     const mail = await testing.startMailCatcher({ smtpPort: MAIL_SMTP_PORT, httpPort: MAIL_WEB_PORT });

@@ -313,6 +313,33 @@ describe('forwarding', () => {
     expect(received?.headers['content-type']).toBe('application/json; charset=utf-8');
   });
 
+  it("delivers Mollie's form-encoded webhook ping untouched", async () => {
+    const raw = Buffer.from('id=tr_WDqYK6vllg&testmode=1', 'utf8');
+
+    const response = await send('/v1/webhooks/mollie', {
+      method: 'POST',
+      body: raw,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+    expect(response.status).toBe(200);
+    const [received] = payments.received;
+    expect(`${received?.method} ${received?.url}`).toBe('POST /v1/webhooks/mollie');
+    expect(received?.body.equals(raw)).toBe(true);
+    expect(received?.headers['content-type']).toBe('application/x-www-form-urlencoded');
+    expect(rentals.received).toEqual([]);
+  });
+
+  it("refuses a form on the gateway's own routes", async () => {
+    const response = await send('/v1/auth/login', {
+      method: 'POST',
+      body: Buffer.from('email=a%40b.c&password=x'),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+    expect(response.status).toBe(415);
+  });
+
   it('forwards stripe-signature on the webhook only', async () => {
     await send('/v1/bookings', {
       method: 'POST',

@@ -11,8 +11,8 @@ function isPassThrough(request: FastifyRequest): boolean {
 
 /**
  * Body parsing of the gateway. Its own routes get JSON parsed as usual. Proxied routes (EDGE_ROUTES)
- * get JSON as the raw Buffer (the Stripe webhook signature covers the exact bytes; re-serialising
- * would break it) and every other media type, multipart uploads included, as the request stream,
+ * get JSON and forms as the raw Buffer (the Stripe webhook signature covers the exact bytes;
+ * re-serialising would break it; Mollie's ping is a form) and every other media type, multipart uploads included, as the request stream,
  * so a 15 MB upload is streamed through instead of buffered. Call before the app listens.
  */
 export function installEdgeBodyParsers(app: NestFastifyApplication, jsonBodyLimit: number): void {
@@ -25,6 +25,19 @@ export function installEdgeBodyParsers(app: NestFastifyApplication, jsonBodyLimi
     }
     void parseJson(request, body.toString('utf8'), done);
   });
+  // Nest would parse forms into objects; the Mollie webhook's `id=tr_…` passes through as bytes, and no
+  // route of the gateway's own takes a form.
+  app.useBodyParser<Server>(
+    'application/x-www-form-urlencoded',
+    { bodyLimit: jsonBodyLimit },
+    (request, body, done) => {
+      if (isPassThrough(request)) {
+        done(null, body);
+        return;
+      }
+      done(new DomainError(ErrorCode.UnsupportedMediaType, 'expected an application/json body'), undefined);
+    },
+  );
   // text/plain would be decoded to a string: only the catch-all below keeps it byte-exact.
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('*', (request, payload, done) => {

@@ -55,4 +55,9 @@ export class EdgeController {
       extraHeaders: ['stripe-signature'],
     });
   }
+
+  @Post(EDGE_ROUTES.mollieWebhook)
+  mollieWebhook(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.proxy.forward('payments', request, reply, { bodyLimit: this.bodyLimit });
+  }
 }

@@ -22,6 +22,8 @@ export const EDGE_ROUTES = {
   /** A booking's payments belong to payments, although the prefix is rentals'. */
   payments: ['/v1/bookings/:id/payments', '/v1/bookings/:id/payments/*'],
   stripeWebhook: '/v1/webhooks/stripe',
+  /** Mollie's unsigned ping (`id=tr_…`, form-encoded), forwarded untouched like Stripe's. */
+  mollieWebhook: '/v1/webhooks/mollie',
 } as const;
 
 /** Route templates whose bodies reach the proxy unparsed. */

@@ -222,6 +222,7 @@ function providerPaymentOf(intent: Stripe.PaymentIntent): ProviderPayment {
     providerPaymentId: intent.id,
     status: paymentStatusOfIntent(intent.status),
     clientSecret: intent.client_secret,
+    checkoutUrl: null,
     failureReason: intent.last_payment_error?.message ?? null,
     amount: intent.status === 'succeeded' ? intent.amount_received : intent.amount,
     currency: intent.currency.toUpperCase(),

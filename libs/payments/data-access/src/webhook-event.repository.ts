@@ -51,6 +51,27 @@ export class WebhookEventRepository {
     return rows.length > 0;
   }
 
+  /**
+   * Records, in the caller's transaction, that the news a fetch returned (`newsId`, e.g. a Mollie
+   * payment's id and status) is being applied; false when it was applied before, so concurrent and
+   * repeated pings that fetched the same state have one effect. Stored as processed at once.
+   */
+  async insertFetchedNews(
+    tx: Tx,
+    provider: PaymentProviderName,
+    newsId: string,
+    payload: Record<string, unknown>,
+  ): Promise<boolean> {
+    const rows = (await tx.query(
+      `INSERT INTO ${this.table} (provider, event_id, type, payload, processed_at, attempts)
+       VALUES ($1, $2, 'payment.fetched', $3::jsonb, now(), 1)
+       ON CONFLICT (provider, event_id) DO NOTHING
+       RETURNING id`,
+      [provider, `fetched:${newsId}`, JSON.stringify(payload)],
+    )) as { id: string }[];
+    return rows.length > 0;
+  }
+
   async findUnprocessed(provider: PaymentProviderName, eventId: string): Promise<StoredWebhookEvent | null> {
     const rows = (await this.dataSource.query(
       `SELECT id, provider, event_id, type, payload, attempts FROM ${this.table}

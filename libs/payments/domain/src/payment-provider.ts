@@ -1,4 +1,4 @@
-import type { PaymentProviderName, PaymentStatus } from './payment-status';
+import type { PaymentMethodChoice, PaymentProviderName, PaymentStatus } from './payment-status';
 
 export interface CreateProviderPayment {
   /** Our payment id: also the idempotency key, so a retried create never charges twice. */
@@ -6,6 +6,8 @@ export interface CreateProviderPayment {
   bookingId: string;
   amount: number;
   currency: string;
+  /** The method the guest picked, for providers that offer a choice (Mollie); the provider's choice when absent. */
+  method?: PaymentMethodChoice;
 }
 
 /** A provider's view of one payment, in our vocabulary. */
@@ -14,6 +16,8 @@ export interface ProviderPayment {
   status: PaymentStatus;
   /** What the frontend needs to complete the payment; never stored. */
   clientSecret: string | null;
+  /** Where the guest completes the payment at a hosted checkout (Mollie); null when the provider has none (Stripe). */
+  checkoutUrl: string | null;
   failureReason: string | null;
   /** Minor units the provider charges (or charged), and its ISO currency in upper case. */
   amount: number;
@@ -50,10 +54,15 @@ export interface PaymentUpdate {
   /** What the provider says it charges, when the news carries it; a success for another sum is not ours to accept. */
   amount: number | null;
   currency: string | null;
+  /**
+   * What identifies this news when it was fetched rather than delivered (Mollie pings carry only an
+   * id, so every ping is fetched): the same fetched state is applied once, however many pings led to it.
+   */
+  newsId?: string;
 }
 
 /**
- * One payment provider (Stripe now, Mollie next). Every method that makes the provider do
+ * One payment provider (Stripe, Mollie). Every method that makes the provider do
  * something carries an idempotency key derived from our own ids.
  */
 export interface PaymentProvider {
@@ -66,7 +75,11 @@ export interface PaymentProvider {
    */
   cancel(providerPaymentId: string, paymentId: string): Promise<ProviderPayment>;
   refund(request: CreateProviderRefund): Promise<ProviderRefund>;
-  /** Verifies a delivery before anything is stored; throws DomainError(InvalidSignature) when it is not genuine. */
+  /**
+   * Verifies a delivery before anything is stored; throws DomainError(InvalidSignature) when it is
+   * not genuine. A provider whose deliveries are unsigned pings (Mollie) checks their shape only and
+   * learns the news in `paymentUpdateOf`, by asking the provider.
+   */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): WebhookDelivery;
   /** The payment news in a stored event, or null when the event type is not one we act on. */
   paymentUpdateOf(event: WebhookDelivery): Promise<PaymentUpdate | null>;

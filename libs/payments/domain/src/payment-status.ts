@@ -14,6 +14,10 @@ export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 export const PAYMENT_PROVIDERS = ['stripe', 'mollie'] as const;
 export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
 
+/** Methods a guest may pick for a Mollie payment. */
+export const PAYMENT_METHOD_CHOICES = ['ideal', 'creditcard', 'bancontact'] as const;
+export type PaymentMethodChoice = (typeof PAYMENT_METHOD_CHOICES)[number];
+
 /**
  * How far along the lifecycle a status is. `succeeded` ranks above the unsuccessful outcomes on
  * purpose: a provider may report a failed attempt and later a success on the same intent (Stripe

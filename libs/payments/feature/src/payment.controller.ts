@@ -23,6 +23,7 @@ export class PaymentController {
       { id: user.id, accessToken },
       bookingId,
       body.provider,
+      body.provider === 'mollie' ? body.method : undefined,
     );
     if (!created) {
       void reply.status(200);

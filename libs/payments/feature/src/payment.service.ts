@@ -13,6 +13,7 @@ import {
 import {
   IN_FLIGHT_STATUSES,
   PAID_STATUSES,
+  type PaymentMethodChoice,
   type PaymentProviderName,
   type PaymentStatus,
   type PaymentProvider,
@@ -28,16 +29,18 @@ export interface PayingGuest {
   accessToken: string;
 }
 
-/** What the guest's frontend needs to complete the payment with the provider. */
-export interface PaymentView {
+/**
+ * What the guest's frontend needs to complete the payment with the provider: Stripe's client
+ * secret (for its Payment Element), or the URL of Mollie's hosted checkout.
+ */
+export type PaymentView = {
   id: string;
   provider: PaymentProviderName;
   status: PaymentStatus;
   providerPaymentId: string | null;
-  clientSecret: string | null;
   amount: number;
   currency: string;
-}
+} & ({ clientSecret: string | null } | { checkoutUrl: string | null });
 
 export interface StartedPayment {
   payment: PaymentView;
@@ -66,6 +69,7 @@ export class PaymentService {
     guest: PayingGuest,
     bookingId: string,
     providerName: PaymentProviderName,
+    method?: PaymentMethodChoice,
   ): Promise<StartedPayment> {
     const provider = this.providers.get(providerName);
     await this.ensureOwnedBooking(guest, bookingId);
@@ -113,12 +117,12 @@ export class PaymentService {
     }
 
     if (payment.status === 'created' || payment.providerPaymentId === null) {
-      const { stored, remote } = await this.createAtProvider(provider, payment);
-      return { payment: viewOf(stored, remote.clientSecret), created };
+      const { stored, remote } = await this.createAtProvider(provider, payment, method);
+      return { payment: viewOf(stored, remote), created };
     }
-    // The client secret is never stored: ask the provider for it again.
+    // The client secret (or checkout URL) is never stored: ask the provider for it again.
     const remote = await provider.fetchStatus(payment.providerPaymentId);
-    return { payment: viewOf(payment, remote.clientSecret), created };
+    return { payment: viewOf(payment, remote), created };
   }
 
   /**
@@ -128,6 +132,7 @@ export class PaymentService {
   async createAtProvider(
     provider: PaymentProvider,
     payment: Payment,
+    method?: PaymentMethodChoice,
   ): Promise<{ stored: Payment; remote: ProviderPayment }> {
     await this.cancelSuperseded(provider, payment);
     const remote = await provider.create({
@@ -135,6 +140,7 @@ export class PaymentService {
       bookingId: payment.bookingId,
       amount: payment.amount,
       currency: payment.currency,
+      ...(method && { method }),
     });
     const stored = await this.payments.attachProviderPayment(payment.id, remote.providerPaymentId);
     if (payment.status === 'created' && stored.status === 'pending') {
@@ -254,14 +260,16 @@ function bookingNotFound(bookingId: string): DomainError {
   return new DomainError(ErrorCode.NotFound, 'booking not found', { bookingId });
 }
 
-function viewOf(payment: Payment, clientSecret: string | null): PaymentView {
-  return {
+function viewOf(payment: Payment, remote: ProviderPayment): PaymentView {
+  const base = {
     id: payment.id,
     provider: payment.provider,
     status: payment.status,
     providerPaymentId: payment.providerPaymentId,
-    clientSecret,
     amount: payment.amount,
     currency: payment.currency,
   };
+  return payment.provider === 'mollie'
+    ? { ...base, checkoutUrl: remote.checkoutUrl }
+    : { ...base, clientSecret: remote.clientSecret };
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BookingEventsConsumer } from './booking-events.consumer';
 import {
   BookingProjectionRepository,
+  MolliePaymentProvider,
   PaymentRepository,
   RentalsBookingRepository,
   StripePaymentProvider,
@@ -14,6 +15,7 @@ import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentReconciliationService } from './payment-reconciliation.service';
 import { PaymentService } from './payment.service';
 import { PaymentTransitionService } from './payment-transition.service';
+import { MollieWebhookController } from './mollie-webhook.controller';
 import { StripeWebhookController } from './stripe-webhook.controller';
 import { WebhookInboxService } from './webhook-inbox.service';
 
@@ -30,6 +32,7 @@ import { WebhookInboxService } from './webhook-inbox.service';
   controllers: [
     PaymentController,
     StripeWebhookController,
+    MollieWebhookController,
     InternalSettlementController,
     BookingEventsConsumer,
   ],
@@ -39,6 +42,7 @@ import { WebhookInboxService } from './webhook-inbox.service';
     RentalsBookingRepository,
     WebhookEventRepository,
     StripePaymentProvider,
+    MolliePaymentProvider,
     PaymentProviderRegistry,
     PaymentMetrics,
     PaymentTransitionService,

@@ -15,10 +15,12 @@ import { describeError } from '@rentguy/platform/errors';
 const SWEEP_BATCH = 100;
 
 /**
- * Provider webhooks: verify, store once in the inbox, answer at once, then process asynchronously
+ * Provider webhooks: verify (Stripe's signature; a Mollie ping's shape), store once in the inbox,
+ * answer at once, then process asynchronously
  * (right away in-process, and by the `payments-webhook-inbox` job scheduler for whatever that
  * missed). Processing locks the inbox row with SKIP LOCKED, so concurrent deliveries and replicas
- * apply an event exactly once.
+ * apply an event exactly once. News that is fetched rather than delivered (each Mollie ping is
+ * stored, then the payment is fetched) is applied once per fetched state (`PaymentUpdate.newsId`).
  */
 @Injectable()
 export class WebhookInboxService implements BeforeApplicationShutdown {
@@ -105,7 +107,13 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
           return 'skipped';
         }
         let result: WebhookOutcome = 'ignored';
-        if (update) {
+        if (
+          update?.newsId !== undefined &&
+          !(await this.events.insertFetchedNews(tx, event.provider, update.newsId, { ...update }))
+        ) {
+          // Another ping already fetched this very state (Mollie pings one id for every change).
+          result = 'duplicate';
+        } else if (update) {
           committed = await this.transitions.apply(tx, event.provider, update);
           result = committed.outcome;
         }
