@@ -46,6 +46,11 @@ describe('job schedulers with a real Redis', () => {
         return record('holds.expire');
       }
 
+      @OnJob('rentals-maintenance', 'holds.cross-check')
+      crossCheck(): Promise<JobOutcome> {
+        return record('holds.cross-check');
+      }
+
       @OnJob('rentals-maintenance', 'pending-jobs.requeue')
       requeue(): Promise<JobOutcome> {
         return record('pending-jobs.requeue');
@@ -96,6 +101,7 @@ describe('job schedulers with a real Redis', () => {
     const prefix = queueTesting.randomPrefix();
     const schedules = {
       'rentals-hold-expiry': INTERVAL_MS,
+      'rentals-hold-cross-check': 0,
       'rentals-pending-jobs': 0,
       'rentals-outbox-retention': 0,
     };
@@ -135,6 +141,7 @@ describe('job schedulers with a real Redis', () => {
     const prefix = queueTesting.randomPrefix();
     const first = await createReplica('a', prefix, {
       'rentals-hold-expiry': 60_000,
+      'rentals-hold-cross-check': 0,
       'rentals-pending-jobs': 60_000,
       'rentals-outbox-retention': 0,
     });
@@ -143,6 +150,7 @@ describe('job schedulers with a real Redis', () => {
     // A deploy that turns the sweep off.
     const second = await createReplica('b', prefix, {
       'rentals-hold-expiry': 60_000,
+      'rentals-hold-cross-check': 0,
       'rentals-pending-jobs': 0,
       'rentals-outbox-retention': 0,
     });
@@ -154,6 +162,7 @@ describe('job schedulers with a real Redis', () => {
   it('runs a scheduled job now, through the queue, on request', async () => {
     const app = await createReplica('a', queueTesting.randomPrefix(), {
       'rentals-hold-expiry': 0,
+      'rentals-hold-cross-check': 0,
       'rentals-pending-jobs': 0,
       'rentals-outbox-retention': 0,
     });
