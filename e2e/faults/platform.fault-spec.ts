@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import sharp from 'sharp';
+import { DEFAULT_QUEUE_PREFIX } from '@rentguy/platform/queue';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import {
   APP_NAMES,
@@ -23,6 +26,7 @@ import { infraUp, killKafka, postgresRunning, startPostgres, stopPostgres } from
 const root = join(__dirname, '..', '..');
 const ports = shiftedPorts(20_000);
 const databaseUrl = testEnvironment().databaseUrlFor(E2E_DATABASE);
+const redisUrl = testEnvironment().redisUrlFor(6);
 const webhookSecret = 'whsec_faults_secret_for_tests_only';
 const password = 'correct horse battery staple';
 const unique = `${Date.now()}`;
@@ -32,6 +36,9 @@ let stripe: FakeStripe;
 let mail: MailCatcher;
 let api: ApiClient;
 let hostToken = '';
+/** Exits the suite did not cause (the platform restarts such an app, as `npm start` does). */
+const unexpectedExits: string[] = [];
+const expectedExits = new Set<AppName>();
 
 type Json = Record<string, unknown>;
 
@@ -97,7 +104,7 @@ beforeAll(async () => {
   const env = {
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
-    REDIS_URL: infra.redisUrlFor(6),
+    REDIS_URL: redisUrl,
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     KAFKA_GROUP_PREFIX: 'faults-',
     JWT_KEYS: 'faults-1:faults-signing-secret-with-at-least-32-chars',
@@ -114,7 +121,21 @@ beforeAll(async () => {
     HOLD_CROSS_CHECK_MIN_AGE_MS: '45000',
   };
   await migrateAll(root, env);
-  platform = await startPlatform({ root, env, ports });
+  platform = await startPlatform({
+    root,
+    env,
+    ports,
+    restart: {
+      initialDelayMs: 500,
+      onExit: (app, code, signal) => {
+        if (expectedExits.has(app)) {
+          expectedExits.delete(app);
+        } else {
+          unexpectedExits.push(`${app}(${code ?? signal})`);
+        }
+      },
+    },
+  });
   api = new ApiClient(`http://127.0.0.1:${ports.gateway.port}`);
   hostToken = (await register('host', 'faults-host')).token;
 }, 180_000);
@@ -247,6 +268,92 @@ describe('faults', () => {
     expect(emails).toEqual(guests.map(() => PER_GUEST));
     expect(exitedApps()).toEqual([]);
   }, 300_000);
+
+  it('image-worker SIGKILLed with jobs active: every image ends ready once, recovered within 35 s', async () => {
+    const IMAGES = 12;
+    const created = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: 'Fault gallery',
+        description: 'Photos for the fault suite',
+        city: 'Utrecht',
+        country: 'NL',
+        nightlyPrice: 10_000,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
+      hostToken,
+    );
+    expect(created.status).toBe(201);
+    const propertyId = String(created.body.id);
+    const photo = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .toBuffer();
+    const imageIds = await pool(Array.from({ length: IMAGES }), 4, async () => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+      const upload = await api.request<Json>('POST', `/v1/properties/${propertyId}/images`, {
+        body: form,
+        token: hostToken,
+      });
+      expect(upload.status).toBe(202);
+      return String(upload.body.id);
+    });
+    const images = new Queue('images', {
+      connection: { url: redisUrl },
+      prefix: DEFAULT_QUEUE_PREFIX,
+    });
+    try {
+      // Kill the worker while it holds jobs.
+      const deadline = Date.now() + 20_000;
+      let active = 0;
+      while (active === 0 && Date.now() < deadline) {
+        active = await images.getActiveCount();
+      }
+      expect(active).toBeGreaterThan(0);
+      const worker = platform.apps.find((a) => a.name === 'image-worker');
+      expectedExits.add('image-worker');
+      worker?.process.kill('SIGKILL');
+      const killedAt = Date.now();
+
+      const statuses = async () => {
+        const property = await api.get<{ images: { id: string; status: string; variants: unknown[] }[] }>(
+          `/v1/properties/${propertyId}`,
+          hostToken,
+        );
+        return property.body.images.filter((i) => imageIds.includes(i.id));
+      };
+      let current = await statuses();
+      while (current.some((i) => i.status !== 'ready') && Date.now() - killedAt < 60_000) {
+        await sleep(250);
+        current = await statuses();
+      }
+      const recoveredS = (Date.now() - killedAt) / 1000;
+      const ofThese = async (state: 'completed' | 'failed') =>
+        (await images.getJobs([state], 0, 1000)).filter((job) =>
+          imageIds.includes(String((job.data as { imageId?: string }).imageId)),
+        );
+      const completed = await ofThese('completed');
+      const failed = (await ofThese('failed')).length;
+      figure('image-worker-sigkill', {
+        images: IMAGES,
+        active_when_killed: active,
+        recovered_s: recoveredS.toFixed(1),
+        ready: current.filter((i) => i.status === 'ready').length,
+        completed_jobs: completed.length,
+        failed_jobs: failed,
+        unexpected_exits: exitedApps().join(',') || 'none',
+      });
+      expect(current.map((i) => i.status)).toEqual(imageIds.map(() => 'ready'));
+      expect(recoveredS).toBeLessThanOrEqual(35);
+      // One job per image, completed once; none failed.
+      expect(completed).toHaveLength(IMAGES);
+      expect(failed).toBe(0);
+      expect(exitedApps()).toEqual([]);
+    } finally {
+      await images.close();
+    }
+  }, 120_000);
 
   it('Postgres stopped for 10 s: apps that need it turn unready within 10 s and ready again by themselves; none exits', async () => {
     // The readiness policy (docs/architecture.md, "Readiness"): rentals, payments and notifications
