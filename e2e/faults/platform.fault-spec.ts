@@ -93,6 +93,58 @@ function exitedApps(): string[] {
     .map((a) => a.name);
 }
 
+/** Exit code of the next exit of `app`, which the suite is about to cause. */
+const exitCodes = new Map<AppName, (code: number | null) => void>();
+function nextExit(app: AppName): Promise<number | null> {
+  expectedExits.add(app);
+  return new Promise((resolve) => exitCodes.set(app, resolve));
+}
+
+/**
+ * Reads a public property through the gateway from `connections` loops until `stop()`, the way a
+ * load balancer's clients would: while the gateway's readiness is not 200 (draining, restarting), no
+ * new request is sent to it, as a Service stops routing to a pod that turned unready.
+ */
+function publicReads(url: string, connections: number) {
+  let running = true;
+  let gatewayReady = true;
+  const outcomes = new Map<string, number>();
+  const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  const watcher = (async () => {
+    while (running) {
+      gatewayReady = (await readiness('gateway')) === 200;
+      await sleep(50);
+    }
+  })();
+  const loops = Array.from({ length: connections }, async () => {
+    while (running) {
+      if (!gatewayReady) {
+        await sleep(20);
+        continue;
+      }
+      try {
+        const response = await fetch(url);
+        await response.arrayBuffer();
+        count(
+          response.status === 503 && response.headers.get('retry-after')
+            ? '503+retry-after'
+            : String(response.status),
+        );
+      } catch (error) {
+        count(`error:${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`);
+      }
+    }
+  });
+  return {
+    outcomes,
+    stop: async () => {
+      running = false;
+      await Promise.all([watcher, ...loops]);
+      return Object.fromEntries(outcomes);
+    },
+  };
+}
+
 beforeAll(async () => {
   mail = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
   stripe = await startFakeStripe({
@@ -130,6 +182,8 @@ beforeAll(async () => {
       onExit: (app, code, signal) => {
         if (expectedExits.has(app)) {
           expectedExits.delete(app);
+          exitCodes.get(app)?.(code);
+          exitCodes.delete(app);
         } else {
           unexpectedExits.push(`${app}(${code ?? signal})`);
         }
@@ -426,5 +480,61 @@ describe('faults', () => {
       hostToken,
     );
     expect(listed.status).toBe(201);
+  }, 120_000);
+
+  it('SIGTERM to the gateway and to rentals under load: in-flight reads complete, exit 0 within the grace period', async () => {
+    const created = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: 'Read under load',
+        description: 'Read while apps restart',
+        city: 'Utrecht',
+        country: 'NL',
+        nightlyPrice: 10_000,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
+      hostToken,
+    );
+    expect(created.status).toBe(201);
+    const url = `http://127.0.0.1:${ports.gateway.port}/v1/properties/${String(created.body.id)}`;
+    const results: Record<string, Record<string, number>> = {};
+    const exits: Record<string, { code: number | null; seconds: number }> = {};
+    for (const app of ['gateway', 'rentals'] as const) {
+      const load = publicReads(url, 16);
+      await sleep(1500);
+      const exited = nextExit(app);
+      const signalledAt = Date.now();
+      platform.apps.find((a) => a.name === app)?.process.kill('SIGTERM');
+      const code = await exited;
+      exits[app] = { code, seconds: (Date.now() - signalledAt) / 1000 };
+      // Until it is back (the runner restarts it, as npm start does) and a while after.
+      const back = Date.now();
+      while ((await readiness(app)) !== 200 && Date.now() - back < 30_000) {
+        await sleep(100);
+      }
+      await sleep(1000);
+      results[app] = await load.stop();
+    }
+    figure('sigterm-under-load', {
+      gateway_exit: `${exits.gateway?.code} after ${exits.gateway?.seconds.toFixed(1)}s`,
+      rentals_exit: `${exits.rentals?.code} after ${exits.rentals?.seconds.toFixed(1)}s`,
+      gateway_reads: JSON.stringify(results.gateway),
+      rentals_reads: JSON.stringify(results.rentals),
+    });
+    // SHUTDOWN_GRACE_MS is 25 s; both stop well within it, cleanly.
+    expect(exits.gateway).toEqual({ code: 0, seconds: expect.any(Number) });
+    expect(exits.rentals).toEqual({ code: 0, seconds: expect.any(Number) });
+    expect(exits.gateway?.seconds).toBeLessThan(25);
+    expect(exits.rentals?.seconds).toBeLessThan(25);
+    // The gateway drained: every read sent to it while it was ready was answered 200.
+    expect(Object.keys(results.gateway ?? {})).toEqual(['200']);
+    // Rentals drained behind the gateway: a read is 200, or 503 with Retry-After while rentals is
+    // away (one replica: nobody else can answer); never a reset or another 5xx.
+    expect(Object.keys(results.rentals ?? {}).filter((o) => o !== '200' && o !== '503+retry-after')).toEqual(
+      [],
+    );
+    expect(results.rentals?.['200']).toBeGreaterThan(0);
+    expect(exitedApps()).toEqual([]);
   }, 120_000);
 });
