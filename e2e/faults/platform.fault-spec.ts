@@ -1,4 +1,7 @@
 import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import sharp from 'sharp';
+import { DEFAULT_QUEUE_PREFIX } from '@rentguy/platform/queue';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import {
   APP_NAMES,
@@ -23,6 +26,7 @@ import { infraUp, killKafka, postgresRunning, startPostgres, stopPostgres } from
 const root = join(__dirname, '..', '..');
 const ports = shiftedPorts(20_000);
 const databaseUrl = testEnvironment().databaseUrlFor(E2E_DATABASE);
+const redisUrl = testEnvironment().redisUrlFor(6);
 const webhookSecret = 'whsec_faults_secret_for_tests_only';
 const password = 'correct horse battery staple';
 const unique = `${Date.now()}`;
@@ -32,6 +36,9 @@ let stripe: FakeStripe;
 let mail: MailCatcher;
 let api: ApiClient;
 let hostToken = '';
+/** Exits the suite did not cause (the platform restarts such an app, as `npm start` does). */
+const unexpectedExits: string[] = [];
+const expectedExits = new Set<AppName>();
 
 type Json = Record<string, unknown>;
 
@@ -86,6 +93,58 @@ function exitedApps(): string[] {
     .map((a) => a.name);
 }
 
+/** Exit code of the next exit of `app`, which the suite is about to cause. */
+const exitCodes = new Map<AppName, (code: number | null) => void>();
+function nextExit(app: AppName): Promise<number | null> {
+  expectedExits.add(app);
+  return new Promise((resolve) => exitCodes.set(app, resolve));
+}
+
+/**
+ * Reads a public property through the gateway from `connections` loops until `stop()`, the way a
+ * load balancer's clients would: while the gateway's readiness is not 200 (draining, restarting), no
+ * new request is sent to it, as a Service stops routing to a pod that turned unready.
+ */
+function publicReads(url: string, connections: number) {
+  let running = true;
+  let gatewayReady = true;
+  const outcomes = new Map<string, number>();
+  const count = (outcome: string) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+  const watcher = (async () => {
+    while (running) {
+      gatewayReady = (await readiness('gateway')) === 200;
+      await sleep(50);
+    }
+  })();
+  const loops = Array.from({ length: connections }, async () => {
+    while (running) {
+      if (!gatewayReady) {
+        await sleep(20);
+        continue;
+      }
+      try {
+        const response = await fetch(url);
+        await response.arrayBuffer();
+        count(
+          response.status === 503 && response.headers.get('retry-after')
+            ? '503+retry-after'
+            : String(response.status),
+        );
+      } catch (error) {
+        count(`error:${(error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message}`);
+      }
+    }
+  });
+  return {
+    outcomes,
+    stop: async () => {
+      running = false;
+      await Promise.all([watcher, ...loops]);
+      return Object.fromEntries(outcomes);
+    },
+  };
+}
+
 beforeAll(async () => {
   mail = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
   stripe = await startFakeStripe({
@@ -97,7 +156,7 @@ beforeAll(async () => {
   const env = {
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
-    REDIS_URL: infra.redisUrlFor(6),
+    REDIS_URL: redisUrl,
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     KAFKA_GROUP_PREFIX: 'faults-',
     JWT_KEYS: 'faults-1:faults-signing-secret-with-at-least-32-chars',
@@ -114,7 +173,23 @@ beforeAll(async () => {
     HOLD_CROSS_CHECK_MIN_AGE_MS: '45000',
   };
   await migrateAll(root, env);
-  platform = await startPlatform({ root, env, ports });
+  platform = await startPlatform({
+    root,
+    env,
+    ports,
+    restart: {
+      initialDelayMs: 500,
+      onExit: (app, code, signal) => {
+        if (expectedExits.has(app)) {
+          expectedExits.delete(app);
+          exitCodes.get(app)?.(code);
+          exitCodes.delete(app);
+        } else {
+          unexpectedExits.push(`${app}(${code ?? signal})`);
+        }
+      },
+    },
+  });
   api = new ApiClient(`http://127.0.0.1:${ports.gateway.port}`);
   hostToken = (await register('host', 'faults-host')).token;
 }, 180_000);
@@ -248,6 +323,92 @@ describe('faults', () => {
     expect(exitedApps()).toEqual([]);
   }, 300_000);
 
+  it('image-worker SIGKILLed with jobs active: every image ends ready once, recovered within 35 s', async () => {
+    const IMAGES = 12;
+    const created = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: 'Fault gallery',
+        description: 'Photos for the fault suite',
+        city: 'Utrecht',
+        country: 'NL',
+        nightlyPrice: 10_000,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
+      hostToken,
+    );
+    expect(created.status).toBe(201);
+    const propertyId = String(created.body.id);
+    const photo = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#3a7' } })
+      .jpeg()
+      .toBuffer();
+    const imageIds = await pool(Array.from({ length: IMAGES }), 4, async () => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+      const upload = await api.request<Json>('POST', `/v1/properties/${propertyId}/images`, {
+        body: form,
+        token: hostToken,
+      });
+      expect(upload.status).toBe(202);
+      return String(upload.body.id);
+    });
+    const images = new Queue('images', {
+      connection: { url: redisUrl },
+      prefix: DEFAULT_QUEUE_PREFIX,
+    });
+    try {
+      // Kill the worker while it holds jobs.
+      const deadline = Date.now() + 20_000;
+      let active = 0;
+      while (active === 0 && Date.now() < deadline) {
+        active = await images.getActiveCount();
+      }
+      expect(active).toBeGreaterThan(0);
+      const worker = platform.apps.find((a) => a.name === 'image-worker');
+      expectedExits.add('image-worker');
+      worker?.process.kill('SIGKILL');
+      const killedAt = Date.now();
+
+      const statuses = async () => {
+        const property = await api.get<{ images: { id: string; status: string; variants: unknown[] }[] }>(
+          `/v1/properties/${propertyId}`,
+          hostToken,
+        );
+        return property.body.images.filter((i) => imageIds.includes(i.id));
+      };
+      let current = await statuses();
+      while (current.some((i) => i.status !== 'ready') && Date.now() - killedAt < 60_000) {
+        await sleep(250);
+        current = await statuses();
+      }
+      const recoveredS = (Date.now() - killedAt) / 1000;
+      const ofThese = async (state: 'completed' | 'failed') =>
+        (await images.getJobs([state], 0, 1000)).filter((job) =>
+          imageIds.includes(String((job.data as { imageId?: string }).imageId)),
+        );
+      const completed = await ofThese('completed');
+      const failed = (await ofThese('failed')).length;
+      figure('image-worker-sigkill', {
+        images: IMAGES,
+        active_when_killed: active,
+        recovered_s: recoveredS.toFixed(1),
+        ready: current.filter((i) => i.status === 'ready').length,
+        completed_jobs: completed.length,
+        failed_jobs: failed,
+        unexpected_exits: exitedApps().join(',') || 'none',
+      });
+      expect(current.map((i) => i.status)).toEqual(imageIds.map(() => 'ready'));
+      expect(recoveredS).toBeLessThanOrEqual(35);
+      // One job per image, completed once; none failed.
+      expect(completed).toHaveLength(IMAGES);
+      expect(failed).toBe(0);
+      expect(exitedApps()).toEqual([]);
+    } finally {
+      await images.close();
+    }
+  }, 120_000);
+
   it('Postgres stopped for 10 s: apps that need it turn unready within 10 s and ready again by themselves; none exits', async () => {
     // The readiness policy (docs/architecture.md, "Readiness"): rentals, payments and notifications
     // cannot serve without PostgreSQL; the gateway and the workers stay ready and say so under `optional`.
@@ -319,5 +480,61 @@ describe('faults', () => {
       hostToken,
     );
     expect(listed.status).toBe(201);
+  }, 120_000);
+
+  it('SIGTERM to the gateway and to rentals under load: in-flight reads complete, exit 0 within the grace period', async () => {
+    const created = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: 'Read under load',
+        description: 'Read while apps restart',
+        city: 'Utrecht',
+        country: 'NL',
+        nightlyPrice: 10_000,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
+      hostToken,
+    );
+    expect(created.status).toBe(201);
+    const url = `http://127.0.0.1:${ports.gateway.port}/v1/properties/${String(created.body.id)}`;
+    const results: Record<string, Record<string, number>> = {};
+    const exits: Record<string, { code: number | null; seconds: number }> = {};
+    for (const app of ['gateway', 'rentals'] as const) {
+      const load = publicReads(url, 16);
+      await sleep(1500);
+      const exited = nextExit(app);
+      const signalledAt = Date.now();
+      platform.apps.find((a) => a.name === app)?.process.kill('SIGTERM');
+      const code = await exited;
+      exits[app] = { code, seconds: (Date.now() - signalledAt) / 1000 };
+      // Until it is back (the runner restarts it, as npm start does) and a while after.
+      const back = Date.now();
+      while ((await readiness(app)) !== 200 && Date.now() - back < 30_000) {
+        await sleep(100);
+      }
+      await sleep(1000);
+      results[app] = await load.stop();
+    }
+    figure('sigterm-under-load', {
+      gateway_exit: `${exits.gateway?.code} after ${exits.gateway?.seconds.toFixed(1)}s`,
+      rentals_exit: `${exits.rentals?.code} after ${exits.rentals?.seconds.toFixed(1)}s`,
+      gateway_reads: JSON.stringify(results.gateway),
+      rentals_reads: JSON.stringify(results.rentals),
+    });
+    // SHUTDOWN_GRACE_MS is 25 s; both stop well within it, cleanly.
+    expect(exits.gateway).toEqual({ code: 0, seconds: expect.any(Number) });
+    expect(exits.rentals).toEqual({ code: 0, seconds: expect.any(Number) });
+    expect(exits.gateway?.seconds).toBeLessThan(25);
+    expect(exits.rentals?.seconds).toBeLessThan(25);
+    // The gateway drained: every read sent to it while it was ready was answered 200.
+    expect(Object.keys(results.gateway ?? {})).toEqual(['200']);
+    // Rentals drained behind the gateway: a read is 200, or 503 with Retry-After while rentals is
+    // away (one replica: nobody else can answer); never a reset or another 5xx.
+    expect(Object.keys(results.rentals ?? {}).filter((o) => o !== '200' && o !== '503+retry-after')).toEqual(
+      [],
+    );
+    expect(results.rentals?.['200']).toBeGreaterThan(0);
+    expect(exitedApps()).toEqual([]);
   }, 120_000);
 });

@@ -115,6 +115,13 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
         prefix: this.registry.options.prefix,
         concurrency,
         telemetry: this.registry.telemetry,
+        // A worker that dies (SIGKILL, OOM) holds its jobs' locks until they expire; another worker
+        // (or its restart) finds them at its next stalled check and runs them again. BullMQ's 30 s
+        // lock and 30 s check took about 68 s to recover a killed image-worker's jobs; 15 s and 5 s
+        // bound it to about 20 s plus the work. The lock is renewed every 7.5 s from the event loop,
+        // which the handlers do not block (sharp works on libuv's thread pool).
+        lockDuration: 15_000,
+        stalledInterval: 5_000,
       },
     );
     worker.on('error', (error) => this.logger.error(`worker "${queue}": ${error.message}`));
