@@ -80,19 +80,22 @@ describe('upstreamRequestHeaders', () => {
 
 describe('downstreamResponseHeaders', () => {
   it('passes representation and caching headers, drops hop-by-hop and internal ones', () => {
-    const headers = downstreamResponseHeaders({
-      'content-type': 'application/json',
-      etag: '"abc"',
-      'cache-control': 'public, max-age=60',
-      location: '/v1/bookings/1',
-      connection: 'keep-alive, x-upstream-debug',
-      'keep-alive': 'timeout=1234',
-      'transfer-encoding': 'chunked',
-      'proxy-authenticate': 'Basic',
-      'x-upstream-debug': '1',
-      'set-cookie': ['a=1'],
-      server: 'rentals',
-    });
+    const headers = downstreamResponseHeaders(
+      {
+        'content-type': 'application/json',
+        etag: '"abc"',
+        'cache-control': 'public, max-age=60',
+        location: '/v1/bookings/1',
+        connection: 'keep-alive, x-upstream-debug',
+        'keep-alive': 'timeout=1234',
+        'transfer-encoding': 'chunked',
+        'proxy-authenticate': 'Basic',
+        'x-upstream-debug': '1',
+        'set-cookie': ['a=1'],
+        server: 'rentals',
+      },
+      200,
+    );
 
     expect(headers).toEqual({
       'content-type': 'application/json',
@@ -100,5 +103,14 @@ describe('downstreamResponseHeaders', () => {
       'cache-control': 'public, max-age=60',
       location: '/v1/bookings/1',
     });
+  });
+
+  it("gives a service's 503 a Retry-After when it has none, and keeps the service's own", () => {
+    expect(downstreamResponseHeaders({ 'content-type': 'application/json' }, 503)).toEqual({
+      'content-type': 'application/json',
+      'retry-after': '2',
+    });
+    expect(downstreamResponseHeaders({ 'retry-after': '30' }, 503)).toEqual({ 'retry-after': '30' });
+    expect(downstreamResponseHeaders({}, 500)).toEqual({});
   });
 });

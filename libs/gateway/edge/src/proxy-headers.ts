@@ -1,3 +1,4 @@
+import { RETRY_AFTER_SECONDS } from '@rentguy/platform/http';
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
@@ -101,8 +102,16 @@ export function upstreamRequestHeaders(
 }
 
 /** The headers of a service's response that are passed on to the caller. */
-export function downstreamResponseHeaders(upstream: Record<string, HeaderValue>): Record<string, string> {
+export function downstreamResponseHeaders(
+  upstream: Record<string, HeaderValue>,
+  statusCode: number,
+): Record<string, string> {
   const headers: Record<string, string> = {};
   pick(upstream, FORWARDED_RESPONSE_HEADERS, headers, connectionTokens(upstream));
+  // Every 503 the public gets says when to retry, also one a service sends without saying (Fastify's
+  // answer while a service is closing).
+  if (statusCode === 503 && headers['retry-after'] === undefined) {
+    headers['retry-after'] = String(RETRY_AFTER_SECONDS);
+  }
   return headers;
 }

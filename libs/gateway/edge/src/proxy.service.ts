@@ -95,7 +95,9 @@ export class ProxyService {
     }
     this.observe(upstream, String(response.statusCode), started);
 
-    void reply.status(response.statusCode).headers(downstreamResponseHeaders(response.headers));
+    void reply
+      .status(response.statusCode)
+      .headers(downstreamResponseHeaders(response.headers, response.statusCode));
     if (request.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304) {
       // No body may follow; release the connection back to the pool.
       await response.body.dump();
