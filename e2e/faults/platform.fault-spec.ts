@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { DEFAULT_QUEUE_PREFIX } from '@rentguy/platform/queue';
@@ -145,6 +146,98 @@ function publicReads(url: string, connections: number) {
   };
 }
 
+interface AwaitingPayment {
+  bookingId: string;
+  /** The Stripe PaymentIntent the guest is about to pay. */
+  intent: string;
+  token: string;
+}
+
+/**
+ * `guests × perGuest` bookings held on 10 fresh properties (distinct stays: two nights each, three
+ * days apart), each with a Stripe payment started and not paid yet.
+ */
+async function bookingsAwaitingPayment(
+  label: string,
+  guestCount: number,
+  perGuest: number,
+): Promise<{ guests: { email: string; token: string }[]; paid: AwaitingPayment[] }> {
+  const properties = await pool(Array.from({ length: 10 }), 5, async (_, i) => {
+    const created = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: `Fault house ${label} ${i}`,
+        description: 'A house for the fault suite',
+        city: 'Utrecht',
+        country: 'NL',
+        nightlyPrice: 10_000,
+        currency: 'EUR',
+        maxGuests: 4,
+      },
+      hostToken,
+    );
+    expect(created.status).toBe(201);
+    return String(created.body.id);
+  });
+  const guests = await pool(Array.from({ length: guestCount }), 2, (_, i) =>
+    register('guest', `faults-${label}-guest-${i}`),
+  );
+  const stays = Array.from({ length: guestCount * perGuest }, (_, i) => ({
+    guest: guests[i % guestCount] as { email: string; token: string },
+    propertyId: properties[i % 10] as string,
+    checkIn: isoDay(10 + Math.floor(i / 10) * 3),
+    checkOut: isoDay(12 + Math.floor(i / 10) * 3),
+  }));
+  const paid = await pool(stays, 10, async (stay) => {
+    const held = await api.post<Json>(
+      '/v1/bookings',
+      { propertyId: stay.propertyId, checkIn: stay.checkIn, checkOut: stay.checkOut, guests: 1 },
+      stay.guest.token,
+    );
+    expect(held.status).toBe(201);
+    const payment = await api.post<Json>(
+      `/v1/bookings/${String(held.body.id)}/payments`,
+      { provider: 'stripe' },
+      stay.guest.token,
+    );
+    expect(payment.status).toBe(201);
+    return {
+      bookingId: String(held.body.id),
+      intent: String(payment.body.providerPaymentId),
+      token: stay.guest.token,
+    };
+  });
+  return { guests, paid };
+}
+
+/** Polls the bookings through the gateway until all are confirmed or `deadline`; the ones still not. */
+async function unconfirmedBy(bookings: AwaitingPayment[], deadline: number): Promise<AwaitingPayment[]> {
+  let unconfirmed = bookings;
+  while (unconfirmed.length > 0 && Date.now() < deadline) {
+    const statuses = await pool(unconfirmed, 10, async (p) => {
+      const booking = await api.get<Json>(`/v1/bookings/${p.bookingId}`, p.token);
+      return booking.body.status;
+    });
+    unconfirmed = unconfirmed.filter((_, i) => statuses[i] !== 'confirmed');
+    if (unconfirmed.length > 0) {
+      await sleep(1000);
+    }
+  }
+  return unconfirmed;
+}
+
+/** Waits until each guest has `perGuest` confirmation emails, then 3 s more for a duplicate to show. */
+async function confirmationEmails(guests: { email: string }[], perGuest: number): Promise<number[]> {
+  const count = (email: string) =>
+    mail.messages().filter((m) => m.to.includes(email) && /confirm/i.test(m.subject)).length;
+  const deadline = Date.now() + 60_000;
+  while (guests.some((g) => count(g.email) < perGuest) && Date.now() < deadline) {
+    await sleep(500);
+  }
+  await sleep(3000);
+  return guests.map((g) => count(g.email));
+}
+
 beforeAll(async () => {
   mail = await startMailCatcher({ smtpPort: 0, httpPort: 0 });
   stripe = await startFakeStripe({
@@ -211,52 +304,7 @@ describe('faults', () => {
   it('Kafka SIGKILLed mid-flow of 200 paid bookings and restarted: every booking confirmed, one email each', async () => {
     const GUESTS = 10;
     const PER_GUEST = 20;
-    const properties = await pool(Array.from({ length: 10 }), 5, async (_, i) => {
-      const created = await api.post<Json>(
-        '/v1/properties',
-        {
-          title: `Fault house ${i}`,
-          description: 'A house for the fault suite',
-          city: 'Utrecht',
-          country: 'NL',
-          nightlyPrice: 10_000,
-          currency: 'EUR',
-          maxGuests: 4,
-        },
-        hostToken,
-      );
-      expect(created.status).toBe(201);
-      return String(created.body.id);
-    });
-    const guests = await pool(Array.from({ length: GUESTS }), 2, (_, i) =>
-      register('guest', `faults-guest-${i}`),
-    );
-    // 200 distinct stays: property i % 10, two nights each, spaced three days apart.
-    const stays = Array.from({ length: GUESTS * PER_GUEST }, (_, i) => ({
-      guest: guests[i % GUESTS] as { email: string; token: string },
-      propertyId: properties[i % 10] as string,
-      checkIn: isoDay(10 + Math.floor(i / 10) * 3),
-      checkOut: isoDay(12 + Math.floor(i / 10) * 3),
-    }));
-    const paid = await pool(stays, 10, async (stay) => {
-      const held = await api.post<Json>(
-        '/v1/bookings',
-        { propertyId: stay.propertyId, checkIn: stay.checkIn, checkOut: stay.checkOut, guests: 1 },
-        stay.guest.token,
-      );
-      expect(held.status).toBe(201);
-      const payment = await api.post<Json>(
-        `/v1/bookings/${String(held.body.id)}/payments`,
-        { provider: 'stripe' },
-        stay.guest.token,
-      );
-      expect(payment.status).toBe(201);
-      return {
-        bookingId: String(held.body.id),
-        intent: String(payment.body.providerPaymentId),
-        token: stay.guest.token,
-      };
-    });
+    const { guests, paid } = await bookingsAwaitingPayment('kafka', GUESTS, PER_GUEST);
 
     // The customers pay; about 2 s into the webhooks the broker dies, and comes back 10 s later.
     const started = Date.now();
@@ -278,28 +326,11 @@ describe('faults', () => {
     expect(killedAt).toBeGreaterThan(0);
     expect(killedAt - started).toBeLessThan(paidIn); // the kill did land mid-flow
 
-    let unconfirmed = paid.map((p) => p);
-    const deadline = restartedAt + 60_000;
-    while (unconfirmed.length > 0 && Date.now() < deadline) {
-      const statuses = await pool(unconfirmed, 10, async (p) => {
-        const booking = await api.get<Json>(`/v1/bookings/${p.bookingId}`, p.token);
-        return booking.body.status;
-      });
-      unconfirmed = unconfirmed.filter((_, i) => statuses[i] !== 'confirmed');
-      if (unconfirmed.length > 0) {
-        await sleep(1000);
-      }
-    }
+    const unconfirmed = await unconfirmedBy(paid, restartedAt + 60_000);
     const convergedS = (Date.now() - restartedAt) / 1000;
 
-    // Every guest's 20 confirmation emails, and no more (a duplicate gets 3 s to show up).
-    const emailsFor = (email: string) => mail.messages().filter((m) => m.to.includes(email)).length;
-    const emailDeadline = Date.now() + 60_000;
-    while (guests.some((g) => emailsFor(g.email) < PER_GUEST) && Date.now() < emailDeadline) {
-      await sleep(500);
-    }
-    await sleep(3000);
-    const emails = guests.map((g) => emailsFor(g.email));
+    // Every guest's 20 confirmation emails, and no more.
+    const emails = await confirmationEmails(guests, PER_GUEST);
     const metrics = await (await fetch(`http://127.0.0.1:${ports.rentals.opsPort}/metrics`)).text();
     const repaired = [
       ...metrics.matchAll(/^hold_payment_checks_total\{check="[^"]+",outcome="confirmed"\} (\d+)/gm),
@@ -319,6 +350,80 @@ describe('faults', () => {
     });
     expect(unconfirmed).toEqual([]);
     expect(convergedS).toBeLessThanOrEqual(60);
+    expect(emails).toEqual(guests.map(() => PER_GUEST));
+    expect(exitedApps()).toEqual([]);
+  }, 300_000);
+
+  it('webhook storm: 300 payments, each event 3 times plus stale ones, shuffled, 20 at once: one confirmation and one email each, no 5xx', async () => {
+    const GUESTS = 15;
+    const PER_GUEST = 20;
+    const { guests, paid } = await bookingsAwaitingPayment('storm', GUESTS, PER_GUEST);
+    // Record the customers' attempts without delivering them: first declined (the stale event), then paid.
+    stripe.setWebhookUrl(undefined);
+    const events: string[] = [];
+    try {
+      await pool(paid, 10, async ({ intent }) => {
+        const declined = await stripe.fail(intent);
+        const succeeded = await stripe.succeed(intent);
+        events.push(succeeded, succeeded, succeeded, declined);
+      });
+    } finally {
+      stripe.setWebhookUrl(`http://127.0.0.1:${ports.gateway.port}/v1/webhooks/stripe`);
+    }
+    // Fisher-Yates: a declined event may now arrive after its payment's success, a success before.
+    for (let i = events.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [events[i], events[j]] = [events[j] as string, events[i] as string];
+    }
+    const started = Date.now();
+    const statuses = (await pool(events, 20, async (eventId) => stripe.redeliver(eventId)))
+      .flat()
+      .map((d) => d.status);
+    const stormS = (Date.now() - started) / 1000;
+    const unconfirmed = await unconfirmedBy(paid, Date.now() + 60_000);
+    const emails = await confirmationEmails(guests, PER_GUEST);
+
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    let confirmations: number[];
+    let paymentStatuses: Record<string, number>;
+    try {
+      const ids = paid.map((p) => p.bookingId);
+      const confirmed = await db.query<{ n: number }>(
+        `SELECT count(o.id)::int AS n FROM unnest($1::uuid[]) AS b(id)
+           LEFT JOIN rentals.outbox o ON o.type = 'booking.confirmed' AND o.key = b.id::text
+          GROUP BY b.id`,
+        [ids],
+      );
+      confirmations = confirmed.rows.map((r) => r.n);
+      const payments = await db.query<{ status: string; n: number }>(
+        `SELECT status, count(*)::int AS n FROM payments.payments WHERE booking_id = ANY($1::uuid[]) GROUP BY status`,
+        [ids],
+      );
+      paymentStatuses = Object.fromEntries(payments.rows.map((r) => [r.status, r.n]));
+    } finally {
+      await db.end();
+    }
+    const byStatus = statuses.reduce<Record<string, number>>((acc, st) => {
+      acc[String(st)] = (acc[String(st)] ?? 0) + 1;
+      return acc;
+    }, {});
+    figure('webhook-storm', {
+      payments: paid.length,
+      deliveries: statuses.length,
+      delivery_statuses: JSON.stringify(byStatus),
+      storm_s: stormS.toFixed(1),
+      per_s: Math.round(statuses.length / stormS),
+      unconfirmed: unconfirmed.length,
+      payment_statuses: JSON.stringify(paymentStatuses),
+      booking_confirmed_events: confirmations.reduce((a, b) => a + b, 0),
+      emails: emails.reduce((a, b) => a + b, 0),
+      unexpected_exits: exitedApps().join(',') || 'none',
+    });
+    expect(statuses.filter((st) => st === null || st >= 500)).toEqual([]);
+    expect(unconfirmed).toEqual([]);
+    expect(paymentStatuses).toEqual({ succeeded: paid.length });
+    expect(confirmations).toEqual(paid.map(() => 1));
     expect(emails).toEqual(guests.map(() => PER_GUEST));
     expect(exitedApps()).toEqual([]);
   }, 300_000);
