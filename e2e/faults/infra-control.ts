@@ -2,6 +2,7 @@
 // (tools/infra) and the machine's PostgreSQL cluster. Each puts back what it broke.
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { testEnvironment } from '@rentguy/testing/platform';
@@ -64,6 +65,59 @@ export async function postgresRunning(): Promise<boolean> {
   try {
     await run('pg_isready', ['-h', '127.0.0.1', '-p', '5432', '-q']);
     return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The local Redis, stopped with its data saved (an outage, not a data loss) and started again. */
+export interface StoppedRedis {
+  start(): Promise<void>;
+}
+
+export async function stopRedis(): Promise<StoppedRedis> {
+  const cli = (...args: string[]) => run('redis-cli', ['-h', '127.0.0.1', '-p', '6379', ...args]);
+  const dir = (await cli('config', 'get', 'dir')).stdout.split('\n')[1]?.trim();
+  const file = (await cli('config', 'get', 'dbfilename')).stdout.split('\n')[1]?.trim();
+  if (!dir || !file) {
+    throw new Error('could not read where Redis keeps its snapshot');
+  }
+  // SHUTDOWN SAVE writes the snapshot, which the restarted server loads: queues survive.
+  await cli('shutdown', 'save').catch(() => undefined);
+  return {
+    start: async () => {
+      await run('redis-server', [
+        '--daemonize',
+        'yes',
+        '--bind',
+        '127.0.0.1',
+        '-::1',
+        '--port',
+        '6379',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--dir',
+        dir,
+        '--dbfilename',
+        file,
+      ]);
+      for (let i = 0; i < 50; i += 1) {
+        if (await redisRunning()) {
+          break;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Loaded: remove the snapshot so the server keeps nothing on disk, as before.
+      await rm(join(dir, file), { force: true });
+    },
+  };
+}
+
+export async function redisRunning(): Promise<boolean> {
+  try {
+    return (await run('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'ping'])).stdout.trim() === 'PONG';
   } catch {
     return false;
   }

@@ -17,7 +17,16 @@ import {
   type RunningPlatform,
 } from '@rentguy/testing/platform';
 import { ApiClient } from '../client';
-import { infraUp, killKafka, postgresRunning, startPostgres, stopPostgres } from './infra-control';
+import {
+  infraUp,
+  killKafka,
+  postgresRunning,
+  redisRunning,
+  startPostgres,
+  stopPostgres,
+  stopRedis,
+  type StoppedRedis,
+} from './infra-control';
 
 /**
  * The fault suite (`npm run test:faults`): the whole platform as processes, driven through the
@@ -264,6 +273,9 @@ beforeAll(async () => {
     // and early enough to converge within 60 s of the restart if it did.
     HOLD_CROSS_CHECK_MS: '5000',
     HOLD_CROSS_CHECK_MIN_AGE_MS: '45000',
+    // Work whose job could not be queued (Redis down) is queued again after 10 s, checked every 5 s.
+    PENDING_JOBS_SWEEP_MS: '5000',
+    PENDING_JOBS_MIN_AGE_MS: '10000',
   };
   await migrateAll(root, env);
   platform = await startPlatform({
@@ -287,8 +299,13 @@ beforeAll(async () => {
   hostToken = (await register('host', 'faults-host')).token;
 }, 180_000);
 
+let stoppedRedis: StoppedRedis | undefined;
+
 afterAll(async () => {
   // Whatever failed, leave the machine as the suite found it.
+  if (stoppedRedis && !(await redisRunning())) {
+    await stoppedRedis.start();
+  }
   if (!(await postgresRunning())) {
     await startPostgres();
   }
@@ -512,6 +529,88 @@ describe('faults', () => {
     } finally {
       await images.close();
     }
+  }, 120_000);
+
+  it('queue Redis down for 8 s: uploads are accepted or refused with 503 + Retry-After, reads stay 200, every accepted image is processed', async () => {
+    const created = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: 'Uploads without Redis',
+        description: 'Photos sent while the queues are away',
+        city: 'Utrecht',
+        country: 'NL',
+        nightlyPrice: 10_000,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
+      hostToken,
+    );
+    expect(created.status).toBe(201);
+    const propertyId = String(created.body.id);
+    const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#37a' } })
+      .jpeg()
+      .toBuffer();
+    const upload = async () => {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), 'photo.jpg');
+      const started = Date.now();
+      const answer = await api.request<Json>('POST', `/v1/properties/${propertyId}/images`, {
+        body: form,
+        token: hostToken,
+      });
+      return { answer, ms: Date.now() - started };
+    };
+
+    stoppedRedis = await stopRedis();
+    const downAt = Date.now();
+    const uploads: Awaited<ReturnType<typeof upload>>[] = [];
+    const reads: number[] = [];
+    try {
+      while (Date.now() - downAt < 8000) {
+        uploads.push(await upload());
+        reads.push((await api.get(`/v1/properties/${propertyId}`)).status);
+        await sleep(500);
+      }
+    } finally {
+      await stoppedRedis.start();
+    }
+    const upAt = Date.now();
+    const accepted = uploads.filter((u) => u.answer.status === 202).map((u) => String(u.answer.body.id));
+    const refused = uploads.filter((u) => u.answer.status !== 202);
+    let images: { id: string; status: string }[] = [];
+    while (Date.now() - upAt < 60_000) {
+      const property = await api.get<{ images: { id: string; status: string }[] }>(
+        `/v1/properties/${propertyId}`,
+        hostToken,
+      );
+      images = property.body.images.filter((i) => accepted.includes(i.id));
+      if (images.length === accepted.length && images.every((i) => i.status === 'ready')) {
+        break;
+      }
+      await sleep(500);
+    }
+    figure('queue-redis-down-8s', {
+      uploads: uploads.length,
+      accepted: accepted.length,
+      refused: refused.map((u) => u.answer.status).join(',') || 'none',
+      slowest_upload_ms: Math.max(...uploads.map((u) => u.ms)),
+      reads: [...new Set(reads)].join(','),
+      ready_after_redis_back_s: ((Date.now() - upAt) / 1000).toFixed(1),
+      ready: images.filter((i) => i.status === 'ready').length,
+      unexpected_exits: exitedApps().join(',') || 'none',
+    });
+    expect(uploads.length).toBeGreaterThan(3);
+    // No request is held for the length of the outage (the enqueue gives up after 2 s).
+    expect(Math.max(...uploads.map((u) => u.ms))).toBeLessThan(8000);
+    for (const { answer } of refused) {
+      expect({ status: answer.status, retryAfter: answer.headers.get('retry-after') !== null }).toEqual({
+        status: 503,
+        retryAfter: true,
+      });
+    }
+    expect([...new Set(reads)]).toEqual([200]);
+    expect(images.map((i) => i.status)).toEqual(accepted.map(() => 'ready'));
+    expect(exitedApps()).toEqual([]);
   }, 120_000);
 
   it('Postgres stopped for 10 s: apps that need it turn unready within 10 s and ready again by themselves; none exits', async () => {

@@ -5,6 +5,15 @@ import { buildJobOptions, type EnqueueOptions } from './job-options';
 import { payloadSchema } from './queue-catalog';
 import { JobPayloadError } from './queue.errors';
 import { QueueRegistry } from './queue.registry';
+import { withTimeout } from './with-timeout';
+
+/**
+ * Longest wait for Redis to take a job. While Redis is away ioredis holds commands until it is
+ * back, which would hold the caller's request just as long; after this the enqueue fails, the
+ * caller answers (its work is recorded in its database), and its sweep enqueues the job later. If
+ * Redis takes the held command after all, the deterministic job id makes the sweep's a no-op.
+ */
+const ENQUEUE_TIMEOUT_MS = 2_000;
 
 /**
  * Enqueues jobs declared in the contracts catalog. Enqueue after the transaction that decided the
@@ -36,7 +45,11 @@ export class JobQueue {
       throw new JobPayloadError(queue, job, z.prettifyError(parsed.error));
     }
     const opts = buildJobOptions(this.registry.jobDefaults(queue), job, options);
-    await this.registry.queue(queue).add(job, parsed.data, opts);
+    await withTimeout(
+      this.registry.queue(queue).add(job, parsed.data, opts),
+      ENQUEUE_TIMEOUT_MS,
+      `enqueue ${queue}/${job}`,
+    );
     return opts.jobId;
   }
 
