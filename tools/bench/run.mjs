@@ -16,8 +16,10 @@
 //   npm run bench -- --only booking-payment        one scenario (repeat --only for several)
 //   npm run bench -- --only booking-payment --iterations 500
 //   npm run bench -- --only search --iterations 500
-// Scenarios: property-read, booking, booking-payment, search.
-import { readFileSync } from 'node:fs';
+//   npm run bench -- --compare                     also print each figure's ratio to the previous run
+// Scenarios: property-read, booking, booking-payment, search. Every run is written as JSON to
+// .cache/bench/<time>.json (git-ignored); --compare reads the newest earlier file.
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -36,6 +38,7 @@ const args = parseArgs({
   options: {
     only: { type: 'string', multiple: true },
     iterations: { type: 'string', default: '200' },
+    compare: { type: 'boolean', default: false },
   },
   allowPositionals: true,
 });
@@ -265,7 +268,28 @@ const env = {
   SHUTDOWN_DRAIN_DELAY_MS: '0',
 };
 await testing.migrateAll(root, env);
+// Cold start: from spawning the processes to each app's first 200 on /health/ready.
+const coldStartMs = new Map();
+const spawnedAt = Date.now();
+const watchingStart = (async () => {
+  while (coldStartMs.size < testing.APP_NAMES.length && Date.now() - spawnedAt < 120_000) {
+    await Promise.all(
+      testing.APP_NAMES.filter((name) => !coldStartMs.has(name)).map(async (name) => {
+        try {
+          const answer = await fetch(`http://127.0.0.1:${ports[name].opsPort}/health/ready`);
+          if (answer.status === 200) {
+            coldStartMs.set(name, Date.now() - spawnedAt);
+          }
+        } catch {
+          // not listening yet
+        }
+      }),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+})();
 const platform = await testing.startPlatform({ root, env, ports });
+await watchingStart;
 // Resident memory once every app is ready and idle, to compare with the figure after load.
 const idleRss = new Map();
 await new Promise((resolve) => setTimeout(resolve, 2000));
@@ -414,14 +438,58 @@ try {
     );
   }
   process.stdout.write(
-    `\n${'memory (MB)'.padEnd(20)} ${'RSS idle'.padStart(9)} ${'RSS after'.padStart(10)} ${'heap used after'.padStart(16)}\n`,
+    `\n${'memory (MB), start'.padEnd(20)} ${'RSS idle'.padStart(9)} ${'RSS after'.padStart(10)} ${'heap used after'.padStart(16)} ${'cold start ms'.padStart(14)}\n`,
   );
+  const figures = {};
+  for (const r of results) {
+    figures[`${r.title} req/s`] = r.rps;
+    figures[`${r.title} p50 ms`] = r.p50;
+    figures[`${r.title} p99 ms`] = r.p99;
+  }
+  for (const r of checkout?.rows ?? []) {
+    figures[`${r.title} p99 ms`] = r.p99;
+  }
+  for (const r of searchRun?.rows ?? []) {
+    figures[`${r.title} p95 ms`] = r.p95;
+  }
+  if (searchRun) {
+    figures['search seed s'] = searchRun.seconds;
+  }
   for (const app of platform.apps) {
     const metrics = await (await fetch(`http://127.0.0.1:${app.ports.opsPort}/metrics`)).text();
     const heapUsed = Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN) / 1024 / 1024;
+    const after = rssMb(app.process.pid);
+    figures[`${app.name} RSS idle MB`] = idleRss.get(app.name);
+    figures[`${app.name} RSS after MB`] = after;
+    figures[`${app.name} cold start ms`] = coldStartMs.get(app.name) ?? NaN;
     process.stdout.write(
-      `  ${app.name.padEnd(18)} ${idleRss.get(app.name).toFixed(0).padStart(9)} ${rssMb(app.process.pid).toFixed(0).padStart(10)} ${heapUsed.toFixed(0).padStart(16)}\n`,
+      `  ${app.name.padEnd(18)} ${idleRss.get(app.name).toFixed(0).padStart(9)} ${after.toFixed(0).padStart(10)} ${heapUsed.toFixed(0).padStart(16)} ${String(coldStartMs.get(app.name) ?? '?').padStart(14)}\n`,
     );
+  }
+  const dir = join(root, '.cache', 'bench');
+  mkdirSync(dir, { recursive: true });
+  const earlier = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
+  const file = join(dir, `${new Date().toISOString().replaceAll(':', '-')}.json`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ at: new Date().toISOString(), scenarios: [...selected], durationS: DURATION_S, figures }, null, 2)}\n`,
+  );
+  process.stdout.write(`\nfigures written to ${file.slice(root.length + 1)}\n`);
+  if (args.values.compare) {
+    const previous = earlier.at(-1);
+    if (!previous) {
+      process.stdout.write('no earlier run to compare with\n');
+    } else {
+      const before = JSON.parse(readFileSync(join(dir, previous), 'utf8')).figures;
+      process.stdout.write(`\ncompared with ${previous} (this run ÷ that run)\n`);
+      for (const [name, value] of Object.entries(figures)) {
+        if (typeof before[name] === 'number' && before[name] !== 0) {
+          process.stdout.write(`  ${name.padEnd(48)} ${(value / before[name]).toFixed(2)}×\n`);
+        }
+      }
+    }
   }
 } finally {
   await platform.stop();
