@@ -174,6 +174,34 @@ describe('RentGuy through the gateway', () => {
     expect(tokens.guest.split('.')).toHaveLength(3);
   });
 
+  it('keeps a session through the gateway: refresh rotates, a spent token ends the session, logout revokes', async () => {
+    const login = await api.post<Json>('/v1/auth/login', { email: otherEmail, password });
+    expect(login.status).toBe(200);
+    expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
+    const first = String(login.body.refreshToken);
+
+    const rotated = await api.post<Json>('/v1/auth/refresh', { refreshToken: first });
+    expect(rotated.status).toBe(200);
+    expect(rotated.headers.get('cache-control')).toBe('no-store');
+    const second = String(rotated.body.refreshToken);
+    expect(second).not.toBe(first);
+    // The new access token is accepted by a service behind the gateway.
+    const bookings = await api.get('/v1/bookings', String(rotated.body.accessToken));
+    expect(bookings.status).toBe(200);
+
+    const reuse = await api.post<Json>('/v1/auth/refresh', { refreshToken: first });
+    expect(reuse.status).toBe(401);
+    expect((await api.post('/v1/auth/refresh', { refreshToken: second })).status).toBe(401);
+
+    const again = await api.post<Json>('/v1/auth/login', { email: otherEmail, password });
+    const out = await api.post('/v1/auth/logout', { refreshToken: again.body.refreshToken });
+    expect(out.status).toBe(204);
+    expect((await api.post('/v1/auth/refresh', { refreshToken: again.body.refreshToken })).status).toBe(401);
+    const bad = await api.post<Json>('/v1/auth/refresh', { refreshToken: 7 });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain('refreshToken');
+  });
+
   it('2. lets a host list a property that anyone can read, and forbids guests to list', async () => {
     const listing = {
       title: 'Canal house with a view',

@@ -772,6 +772,8 @@ describe('faults', () => {
     const routes: { method: string; path: string; token?: string }[] = [
       { method: 'POST', path: '/v1/auth/register' },
       { method: 'POST', path: '/v1/auth/login' },
+      { method: 'POST', path: '/v1/auth/refresh' },
+      { method: 'POST', path: '/v1/auth/logout' },
       { method: 'POST', path: '/v1/properties', token: hostToken },
       { method: 'PATCH', path: `/v1/properties/${propertyId}`, token: hostToken },
       { method: 'POST', path: '/v1/bookings', token: guest.token },
@@ -780,7 +782,17 @@ describe('faults', () => {
     ];
     // Invalid for every one of them by construction: not an object, or an object of unknown keys
     // only (every request schema is strict), or bytes that are not JSON.
-    const known = new Set(['email', 'password', 'name', 'role', 'title', 'description', 'city', 'country']);
+    const known = new Set([
+      'email',
+      'password',
+      'name',
+      'role',
+      'title',
+      'description',
+      'city',
+      'country',
+      'refreshToken',
+    ]);
     const invalidBody = fc.oneof(
       fc
         .oneof(

@@ -92,5 +92,10 @@ it("publishes the OpenAPI document of the gateway's own routes at /docs", async 
   const document = response.json<{ paths: Record<string, unknown> }>();
 
   expect(response.statusCode).toBe(200);
-  expect(Object.keys(document.paths).sort()).toEqual(['/v1/auth/login', '/v1/auth/register']);
+  expect(Object.keys(document.paths).sort()).toEqual([
+    '/v1/auth/login',
+    '/v1/auth/logout',
+    '/v1/auth/refresh',
+    '/v1/auth/register',
+  ]);
 });

@@ -28,6 +28,10 @@ export class UserRepository {
     return row ? this.users.create({ ...user, createdAt: row.created_at }) : null;
   }
 
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email });
   }

@@ -21,7 +21,7 @@ const http = (keys: (typeof newKey)[], iss = 'rentguy') => ({
 });
 
 function issuer(keys = [newKey, oldKey], ttl = 900): AccessTokenIssuer {
-  return new AccessTokenIssuer(http(keys), { JWT_TTL_SECONDS: ttl });
+  return new AccessTokenIssuer(http(keys), { JWT_TTL_SECONDS: ttl, REFRESH_TTL_DAYS: 30 });
 }
 
 function verifier(keys = [newKey, oldKey], iss = 'rentguy'): AccessTokenVerifier {

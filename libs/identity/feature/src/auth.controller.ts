@@ -1,9 +1,11 @@
-import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Public, validate } from '@rentguy/platform/http';
 import { AuthService } from './auth.service';
+import { SessionService } from './session.service';
 import { loginSchema, type LoginDto, type LoginResponse } from './login.dto';
+import { refreshSchema, type RefreshDto } from './refresh.dto';
 import { registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
 
 /** The zod schema that validates a body, as its OpenAPI description: one source of truth. */
@@ -29,7 +31,10 @@ const errorBody: SchemaObject = {
 @ApiTags('auth')
 @Controller('v1/auth')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionService,
+  ) {}
 
   @Public()
   @Post('register')
@@ -49,15 +54,48 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Exchange email and password for a short-lived access token' })
+  @ApiOperation({ summary: 'Exchange email and password for an access token and a refresh token' })
   @ApiBody({ schema: openApi(loginSchema) })
-  @ApiResponse({ status: 200, description: '`{ accessToken, tokenType: "Bearer", expiresIn }` (seconds)' })
+  @ApiResponse({
+    status: 200,
+    description: '`{ accessToken, refreshToken, tokenType: "Bearer", expiresIn }` (seconds, at most 900)',
+  })
   @ApiResponse({
     status: 401,
     description: 'invalid_credentials (same answer for unknown email and wrong password)',
     schema: errorBody,
   })
-  login(@Body(validate(loginSchema)) dto: LoginDto): Promise<LoginResponse> {
-    return this.auth.login(dto);
+  login(
+    @Body(validate(loginSchema)) dto: LoginDto,
+    @Headers('user-agent') userAgent?: string,
+  ): Promise<LoginResponse> {
+    return this.auth.login(dto, userAgent);
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Swap a refresh token for a new access token and refresh token (single use)' })
+  @ApiBody({ schema: openApi(refreshSchema) })
+  @ApiResponse({ status: 200, description: 'the same body as login; the refresh token sent is spent' })
+  @ApiResponse({
+    status: 401,
+    description: 'unauthenticated: unknown, expired or logged out; a spent token also ends its whole session',
+    schema: errorBody,
+  })
+  refresh(@Body(validate(refreshSchema)) dto: RefreshDto): Promise<LoginResponse> {
+    return this.sessions.refresh(dto.refreshToken);
+  }
+
+  @Public()
+  @Post('logout')
+  @HttpCode(204)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'End the session of a refresh token (idempotent)' })
+  @ApiBody({ schema: openApi(refreshSchema) })
+  @ApiResponse({ status: 204, description: 'the session is over: none of its refresh tokens works any more' })
+  async logout(@Body(validate(refreshSchema)) dto: RefreshDto): Promise<void> {
+    await this.sessions.logout(dto.refreshToken);
   }
 }

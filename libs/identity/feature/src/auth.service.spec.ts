@@ -1,10 +1,18 @@
+import { createHash } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { AccessTokenVerifier } from '@rentguy/platform/http';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AuthService } from './auth.service';
 import { PasswordHasher } from './password.hasher';
-import type { NewUser, User, UserRepository } from '@rentguy/identity/data-access';
+import { SessionService } from './session.service';
+import type {
+  NewSession,
+  NewUser,
+  SessionRepository,
+  User,
+  UserRepository,
+} from '@rentguy/identity/data-access';
 
 /** Stands in for the users table: same contract (null on a taken email), no business rules. */
 class InMemoryUsers {
@@ -31,6 +39,15 @@ class InMemoryUsers {
   }
 }
 
+/** Records the sessions login opens; rotation is covered against PostgreSQL in auth.int-spec. */
+class RecordedSessions {
+  readonly created: NewSession[] = [];
+
+  async create(session: NewSession): Promise<void> {
+    this.created.push(session);
+  }
+}
+
 const http = {
   PORT: 0,
   BODY_LIMIT_BYTES: 1_048_576,
@@ -39,16 +56,30 @@ const http = {
   JWT_ISSUER: 'rentguy',
 };
 
-function setup(): { auth: AuthService; users: InMemoryUsers; passwords: PasswordHasher } {
+function setup(): {
+  auth: AuthService;
+  users: InMemoryUsers;
+  passwords: PasswordHasher;
+  sessions: RecordedSessions;
+} {
   const users = new InMemoryUsers();
+  const sessions = new RecordedSessions();
   const passwords = new PasswordHasher();
   passwords.onModuleInit();
+  const identity = { JWT_TTL_SECONDS: 600, REFRESH_TTL_DAYS: 30 };
+  const tokens = new AccessTokenIssuer(http, identity);
   const auth = new AuthService(
     users as unknown as UserRepository,
     passwords,
-    new AccessTokenIssuer(http, { JWT_TTL_SECONDS: 600 }),
+    tokens,
+    new SessionService(
+      sessions as unknown as SessionRepository,
+      users as unknown as UserRepository,
+      tokens,
+      identity,
+    ),
   );
-  return { auth, users, passwords };
+  return { auth, users, passwords, sessions };
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<DomainError> {
@@ -88,13 +119,27 @@ describe('AuthService', () => {
     expect(error.code).toBe(ErrorCode.EmailTaken);
   });
 
-  it('logs in case-insensitively with a bearer token', async () => {
-    const { auth } = setup();
-    await auth.register(registration);
+  it('logs in case-insensitively with a bearer token and opens a session with a hashed refresh token', async () => {
+    const { auth, sessions } = setup();
+    const { user } = await auth.register(registration);
 
-    const result = await auth.login({ email: 'aNN@example.COM', password: 'correct horse battery' });
+    const result = await auth.login(
+      { email: 'aNN@example.COM', password: 'correct horse battery' },
+      'jest/1',
+    );
 
-    expect(result).toEqual({ accessToken: expect.any(String), tokenType: 'Bearer', expiresIn: 600 });
+    expect(result).toEqual({
+      accessToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+      tokenType: 'Bearer',
+      expiresIn: 600,
+    });
+    const [session] = sessions.created;
+    expect(session).toMatchObject({ userId: user.id, userAgent: 'jest/1' });
+    expect(session?.tokenHash).toEqual(createHash('sha256').update(result.refreshToken).digest());
+    const days = ((session?.expiresAt.getTime() ?? 0) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.99);
+    expect(days).toBeLessThanOrEqual(30);
   });
 
   it('answers a wrong password and an unknown email identically, after a verification either way', async () => {

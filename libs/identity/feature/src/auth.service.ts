@@ -6,6 +6,7 @@ import { normalizeEmail } from '@rentguy/identity/domain';
 import { AccessTokenIssuer } from './access-token.issuer';
 import type { LoginDto, LoginResponse } from './login.dto';
 import { PasswordHasher } from './password.hasher';
+import { SessionService } from './session.service';
 import type { RegisterDto, RegisterResponse } from './register.dto';
 
 const INVALID_CREDENTIALS = 'invalid email or password';
@@ -16,6 +17,7 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly passwords: PasswordHasher,
     private readonly tokens: AccessTokenIssuer,
+    private readonly sessions: SessionService,
   ) {}
 
   async register(dto: RegisterDto): Promise<RegisterResponse> {
@@ -33,7 +35,8 @@ export class AuthService {
     return { user: { id: user.id, email: user.email, role: user.role }, accessToken: token };
   }
 
-  async login(dto: LoginDto): Promise<LoginResponse> {
+  /** Checks the password and opens a session: an access token and the first refresh token. */
+  async login(dto: LoginDto, userAgent?: string): Promise<LoginResponse> {
     const user = await this.users.findByEmail(normalizeEmail(dto.email));
     // Unknown accounts still pay for one verification, so timing does not reveal who is registered.
     const valid = user
@@ -45,8 +48,7 @@ export class AuthService {
     if (this.passwords.needsRehash(user.passwordHash)) {
       await this.users.updatePasswordHash(user.id, await this.passwords.hash(dto.password));
     }
-    const { token, expiresIn } = await this.tokens.issue(principalOf(user));
-    return { accessToken: token, tokenType: 'Bearer', expiresIn };
+    return this.sessions.start(user, userAgent);
   }
 }
 

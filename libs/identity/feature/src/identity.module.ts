@@ -4,13 +4,21 @@ import { AccessTokenIssuer } from './access-token.issuer';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { PasswordHasher } from './password.hasher';
-import { UserEntity, UserRepository } from '@rentguy/identity/data-access';
+import { SessionService } from './session.service';
+import { SessionRepository, UserEntity, UserRepository } from '@rentguy/identity/data-access';
 
-/** Registration and login (`/v1/auth/*`). Needs `DatabaseModule.forRoot` with the identity schema. */
+/** Registration, login and sessions (`/v1/auth/*`). Needs `DatabaseModule.forRoot` with the identity schema. */
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
   controllers: [AuthController],
-  providers: [AuthService, UserRepository, PasswordHasher, AccessTokenIssuer],
+  providers: [
+    AuthService,
+    SessionService,
+    UserRepository,
+    SessionRepository,
+    PasswordHasher,
+    AccessTokenIssuer,
+  ],
   exports: [AccessTokenIssuer],
 })
 export class IdentityModule {}

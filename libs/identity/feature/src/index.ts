@@ -3,3 +3,4 @@ export { identityConfig } from './identity.config';
 export { AccessTokenIssuer, type IssuedAccessToken } from './access-token.issuer';
 export { registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
 export { loginSchema, type LoginDto, type LoginResponse } from './login.dto';
+export { refreshSchema, type RefreshDto } from './refresh.dto';

@@ -10,6 +10,8 @@ export type LoginDto = z.infer<typeof loginSchema>;
 
 export interface LoginResponse {
   accessToken: string;
+  /** Single use: `POST /v1/auth/refresh` swaps it for a new pair. */
+  refreshToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
 }
