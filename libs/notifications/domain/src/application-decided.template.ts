@@ -22,7 +22,8 @@ export const applicationDecidedTemplate = defineEmailTemplate({
       },
       intro: {
         approved: (title: string) => `Good news: your rental application for ${title} has been approved.`,
-        declined: (title: string) => `We are sorry: your rental application for ${title} has not been approved.`,
+        declined: (title: string) =>
+          `We are sorry: your rental application for ${title} has not been approved.`,
       },
       reference: 'Application reference',
     },

@@ -83,7 +83,9 @@ describe('renderStoredEmail', () => {
   });
 
   it('refuses an unknown template or a payload that does not fit it', () => {
-    expect(() => renderStoredEmail('newsletter', 'en', payload)).toThrow('unknown email template "newsletter"');
+    expect(() => renderStoredEmail('newsletter', 'en', payload)).toThrow(
+      'unknown email template "newsletter"',
+    );
     expect(() => renderStoredEmail('booking-confirmed', 'en', { ...payload, totalAmount: 'lots' })).toThrow();
   });
 });

@@ -46,10 +46,7 @@ export const payloadFields = {
 };
 
 /** The check-in and check-out rows of a stay, with the number of nights. */
-export function stayRows(
-  stay: { checkIn: string; checkOut: string },
-  locale: Locale,
-): [string, string][] {
+export function stayRows(stay: { checkIn: string; checkOut: string }, locale: Locale): [string, string][] {
   const copy = COMMON_COPY[locale];
   const nights = copy.nights(nightsBetween(stay.checkIn, stay.checkOut));
   return [

@@ -44,7 +44,7 @@ export function nightsBetween(checkIn: string, checkOut: string): number {
 
 /**
  * Formats an instant (ISO date-time with offset) in `timeZone`, naming the zone so a deadline such as
- * a hold's pay-before time cannot be misread, e.g. "Fri, 5 June 2026, 14:30 CEST".
+ * a hold's pay-before time cannot be misread, e.g. "Fri, 5 June 2026 at 14:30 CEST".
  */
 export function formatDateTime(isoDateTime: string, locale: Locale, timeZone: string): string {
   const date = new Date(isoDateTime);

@@ -27,7 +27,8 @@ export const passwordResetTemplate = defineEmailTemplate({
       intro: (deadline: string) =>
         `Er is gevraagd om het wachtwoord van je RentGuy-account opnieuw in te stellen. Kies via de link hieronder een nieuw wachtwoord; de link werkt tot ${deadline}.`,
       action: 'Nieuw wachtwoord kiezen',
-      ignore: 'Heb je hier niet om gevraagd? Dan kun je deze e-mail negeren: je wachtwoord blijft zoals het is.',
+      ignore:
+        'Heb je hier niet om gevraagd? Dan kun je deze e-mail negeren: je wachtwoord blijft zoals het is.',
     },
   },
   compose: (payload, copy, locale) => ({

@@ -28,8 +28,10 @@ export const paymentFailedTemplate = defineEmailTemplate({
     },
     nl: {
       subject: (title: string) => `Je betaling voor ${title} is niet gelukt`,
-      intro: (amount: string, title: string) => `We konden je betaling van ${amount} voor ${title} niet verwerken.`,
-      retry: (deadline: string) => `Je boeking wordt nog vastgehouden: je kunt het opnieuw proberen tot ${deadline}.`,
+      intro: (amount: string, title: string) =>
+        `We konden je betaling van ${amount} voor ${title} niet verwerken.`,
+      retry: (deadline: string) =>
+        `Je boeking wordt nog vastgehouden: je kunt het opnieuw proberen tot ${deadline}.`,
       noRetry: 'Je boeking is niet bevestigd.',
       action: 'Opnieuw proberen',
     },
