@@ -1,4 +1,4 @@
-import { renderBookingConfirmed, type BookingConfirmedPayload } from './booking-confirmed.template';
+import { bookingConfirmedTemplate, type BookingConfirmedPayload } from './booking-confirmed.template';
 import { renderStoredEmail, resolveLocale } from './template-catalog';
 
 const payload: BookingConfirmedPayload = {
@@ -13,7 +13,7 @@ const payload: BookingConfirmedPayload = {
 
 describe('booking-confirmed template', () => {
   it('writes the English confirmation with the dates, nights and total', () => {
-    const email = renderBookingConfirmed(payload, 'en');
+    const email = bookingConfirmedTemplate.render(payload, 'en');
 
     expect(email.subject).toBe('Your booking at Canal house in Amsterdam is confirmed');
     expect(email.text).toContain('Hi Ada Lovelace,');
@@ -26,7 +26,7 @@ describe('booking-confirmed template', () => {
   });
 
   it('writes the Dutch confirmation with Dutch dates and number format', () => {
-    const email = renderBookingConfirmed(payload, 'nl');
+    const email = bookingConfirmedTemplate.render(payload, 'nl');
 
     expect(email.subject).toBe('Je boeking bij Canal house in Amsterdam is bevestigd');
     expect(email.text).toContain('Hoi Ada Lovelace,');
@@ -38,7 +38,7 @@ describe('booking-confirmed template', () => {
   });
 
   it('says "1 night" for a single night', () => {
-    const email = renderBookingConfirmed({ ...payload, checkOut: '2026-06-06' }, 'en');
+    const email = bookingConfirmedTemplate.render({ ...payload, checkOut: '2026-06-06' }, 'en');
 
     expect(email.text).toContain('(1 night)');
   });
@@ -50,7 +50,7 @@ describe('booking-confirmed template', () => {
       propertyTitle: "Tom & Jerry's <b>loft</b>",
     };
 
-    const email = renderBookingConfirmed(hostile, 'en');
+    const email = bookingConfirmedTemplate.render(hostile, 'en');
 
     expect(email.html).not.toContain('<script>');
     expect(email.html).not.toContain('<b>loft</b>');
@@ -63,7 +63,7 @@ describe('booking-confirmed template', () => {
   });
 
   it('keeps the subject on one line even when the title contains line breaks', () => {
-    const email = renderBookingConfirmed(
+    const email = bookingConfirmedTemplate.render(
       { ...payload, propertyTitle: 'Loft\r\nBcc: victim@example.com' },
       'en',
     );
@@ -83,7 +83,9 @@ describe('renderStoredEmail', () => {
   });
 
   it('refuses an unknown template or a payload that does not fit it', () => {
-    expect(() => renderStoredEmail('welcome', 'en', payload)).toThrow('unknown email template "welcome"');
+    expect(() => renderStoredEmail('newsletter', 'en', payload)).toThrow(
+      'unknown email template "newsletter"',
+    );
     expect(() => renderStoredEmail('booking-confirmed', 'en', { ...payload, totalAmount: 'lots' })).toThrow();
   });
 });

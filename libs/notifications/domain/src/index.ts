@@ -2,6 +2,7 @@ export { LOCALES, DEFAULT_LOCALE, type Locale, type RenderedEmail } from './emai
 export {
   templateCatalog,
   isTemplateName,
+  emailSubject,
   renderStoredEmail,
   resolveLocale,
   type TemplateName,

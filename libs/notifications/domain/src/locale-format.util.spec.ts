@@ -1,4 +1,4 @@
-import { formatDate, formatMoney, nightsBetween } from './locale-format.util';
+import { formatDate, formatDateTime, formatMoney, isTimeZone, nightsBetween } from './locale-format.util';
 
 describe('formatMoney', () => {
   it('formats minor units in the currency of the amount', () => {
@@ -37,5 +37,25 @@ describe('formatDate', () => {
 describe('nightsBetween', () => {
   it('counts nights across a daylight-saving change', () => {
     expect(nightsBetween('2026-03-28', '2026-03-30')).toBe(2);
+  });
+});
+
+describe('formatDateTime', () => {
+  it('prints the instant in the given zone and names the zone', () => {
+    expect(formatDateTime('2026-01-15T09:05:00Z', 'en', 'Europe/Amsterdam')).toBe(
+      'Thu, 15 January 2026 at 10:05 CET',
+    );
+    expect(formatDateTime('2026-01-15T09:05:00+00:00', 'nl', 'UTC')).toBe('do 15 januari 2026 om 09:05 UTC');
+  });
+
+  it('rejects a malformed instant', () => {
+    expect(() => formatDateTime('soon', 'en', 'UTC')).toThrow(RangeError);
+  });
+});
+
+describe('isTimeZone', () => {
+  it('knows IANA zones and refuses made-up ones', () => {
+    expect(isTimeZone('Europe/Amsterdam')).toBe(true);
+    expect(isTimeZone('Mars/Olympus')).toBe(false);
   });
 });

@@ -41,3 +41,34 @@ export function formatDate(isoDate: string, locale: Locale): string {
 export function nightsBetween(checkIn: string, checkOut: string): number {
   return Math.round((Date.parse(`${checkOut}T00:00:00Z`) - Date.parse(`${checkIn}T00:00:00Z`)) / 86_400_000);
 }
+
+/**
+ * Formats an instant (ISO date-time with offset) in `timeZone`, naming the zone so a deadline such as
+ * a hold's pay-before time cannot be misread, e.g. "Fri, 5 June 2026 at 14:30 CEST".
+ */
+export function formatDateTime(isoDateTime: string, locale: Locale, timeZone: string): string {
+  const date = new Date(isoDateTime);
+  if (Number.isNaN(date.getTime())) {
+    throw new RangeError(`not an ISO date-time: ${isoDateTime}`);
+  }
+  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  }).format(date);
+}
+
+/** True for an IANA time zone this runtime can format in (e.g. "Europe/Amsterdam", "UTC"). */
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,29 +1,39 @@
 import type { z } from 'zod';
 import { LOCALES, DEFAULT_LOCALE, type Locale, type RenderedEmail } from './email-template.model';
-import {
-  bookingConfirmedPayloadSchema,
-  bookingConfirmedSubject,
-  renderBookingConfirmed,
-} from './booking-confirmed.template';
-
-interface TemplateDefinition<S extends z.ZodType> {
-  payload: S;
-  subject: (payload: z.infer<S>, locale: Locale) => string;
-  render: (payload: z.infer<S>, locale: Locale) => RenderedEmail;
-}
-
-const define = <S extends z.ZodType>(definition: TemplateDefinition<S>): TemplateDefinition<S> => definition;
+import type { EmailTemplate } from './email-template';
+import { apiKeyExpiringTemplate } from './api-key-expiring.template';
+import { applicationDecidedTemplate } from './application-decided.template';
+import { bookingCancelledGuestTemplate } from './booking-cancelled-guest.template';
+import { bookingCancelledHostTemplate } from './booking-cancelled-host.template';
+import { bookingConfirmedTemplate } from './booking-confirmed.template';
+import { bookingHeldTemplate } from './booking-held.template';
+import { bookingNewHostTemplate } from './booking-new-host.template';
+import { calendarConflictTemplate } from './calendar-conflict.template';
+import { holdExpiredTemplate } from './hold-expired.template';
+import { passwordResetTemplate } from './password-reset.template';
+import { paymentFailedTemplate } from './payment-failed.template';
+import { refundSucceededTemplate } from './refund-succeeded.template';
+import { welcomeTemplate } from './welcome.template';
 
 /**
  * Every email template by name. The names are stored in the delivery ledger, so they are string
- * literals that never change once used.
+ * literals that never change once used. Only `booking-confirmed` is sent today; the others wait for
+ * their events (docs/architecture.md, Notifications).
  */
 export const templateCatalog = {
-  'booking-confirmed': define({
-    payload: bookingConfirmedPayloadSchema,
-    subject: bookingConfirmedSubject,
-    render: renderBookingConfirmed,
-  }),
+  welcome: welcomeTemplate,
+  'booking-held': bookingHeldTemplate,
+  'booking-confirmed': bookingConfirmedTemplate,
+  'booking-new-host': bookingNewHostTemplate,
+  'booking-cancelled-guest': bookingCancelledGuestTemplate,
+  'booking-cancelled-host': bookingCancelledHostTemplate,
+  'refund-succeeded': refundSucceededTemplate,
+  'payment-failed': paymentFailedTemplate,
+  'hold-expired': holdExpiredTemplate,
+  'application-decided': applicationDecidedTemplate,
+  'calendar-conflict': calendarConflictTemplate,
+  'api-key-expiring': apiKeyExpiringTemplate,
+  'password-reset': passwordResetTemplate,
 } as const;
 
 export type TemplateName = keyof typeof templateCatalog;
@@ -38,11 +48,21 @@ export function resolveLocale(locale: string | null | undefined): Locale {
   return LOCALES.find((known) => known === locale) ?? DEFAULT_LOCALE;
 }
 
+/** The subject of a delivery about to be recorded, from its typed payload. */
+export function emailSubject<T extends TemplateName>(
+  template: T,
+  payload: TemplatePayload<T>,
+  locale: Locale,
+): string {
+  const definition: EmailTemplate<z.ZodType> = templateCatalog[template];
+  return definition.subject(payload, locale);
+}
+
 /** Renders a template from what the ledger stored; the payload is validated because jsonb is untyped. */
 export function renderStoredEmail(template: string, locale: string, payload: unknown): RenderedEmail {
   if (!isTemplateName(template)) {
     throw new Error(`unknown email template "${template}"`);
   }
-  const definition: TemplateDefinition<z.ZodType> = templateCatalog[template];
+  const definition: EmailTemplate<z.ZodType> = templateCatalog[template];
   return definition.render(definition.payload.parse(payload), resolveLocale(locale));
 }

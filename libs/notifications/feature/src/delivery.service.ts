@@ -11,6 +11,7 @@ import {
   DeliveryRepository,
 } from '@rentguy/notifications/data-access';
 import {
+  emailSubject,
   type RenderedEmail,
   renderStoredEmail,
   resolveLocale,
@@ -188,7 +189,7 @@ export class DeliveryService {
       template,
       recipient,
       locale,
-      subject: templateCatalog[template].subject(payload, locale),
+      subject: emailSubject(template, payload, locale),
       payload,
     });
     return { deliveryId: id, created };
