@@ -156,6 +156,17 @@ function publicReads(url: string, connections: number) {
   };
 }
 
+/** A published listing of the suite's host in Utrecht, at 100.00 EUR a night; its id. */
+async function listProperty(title: string, description: string, maxGuests: number): Promise<string> {
+  const created = await api.post<Json>(
+    '/v1/properties',
+    { title, description, city: 'Utrecht', country: 'NL', nightlyPrice: 10_000, currency: 'EUR', maxGuests },
+    hostToken,
+  );
+  expect(created.status).toBe(201);
+  return String(created.body.id);
+}
+
 interface AwaitingPayment {
   bookingId: string;
   /** The Stripe PaymentIntent the guest is about to pay. */
@@ -172,23 +183,9 @@ async function bookingsAwaitingPayment(
   guestCount: number,
   perGuest: number,
 ): Promise<{ guests: { email: string; token: string }[]; paid: AwaitingPayment[] }> {
-  const properties = await pool(Array.from({ length: 10 }), 5, async (_, i) => {
-    const created = await api.post<Json>(
-      '/v1/properties',
-      {
-        title: `Fault house ${label} ${i}`,
-        description: 'A house for the fault suite',
-        city: 'Utrecht',
-        country: 'NL',
-        nightlyPrice: 10_000,
-        currency: 'EUR',
-        maxGuests: 4,
-      },
-      hostToken,
-    );
-    expect(created.status).toBe(201);
-    return String(created.body.id);
-  });
+  const properties = await pool(Array.from({ length: 10 }), 5, (_, i) =>
+    listProperty(`Fault house ${label} ${i}`, 'A house for the fault suite', 4),
+  );
   const guests = await pool(Array.from({ length: guestCount }), 2, (_, i) =>
     register('guest', `faults-${label}-guest-${i}`),
   );
@@ -448,21 +445,7 @@ describe('faults', () => {
 
   it('image-worker SIGKILLed with jobs active: every image ends ready once, recovered within 35 s', async () => {
     const IMAGES = 12;
-    const created = await api.post<Json>(
-      '/v1/properties',
-      {
-        title: 'Fault gallery',
-        description: 'Photos for the fault suite',
-        city: 'Utrecht',
-        country: 'NL',
-        nightlyPrice: 10_000,
-        currency: 'EUR',
-        maxGuests: 2,
-      },
-      hostToken,
-    );
-    expect(created.status).toBe(201);
-    const propertyId = String(created.body.id);
+    const propertyId = await listProperty('Fault gallery', 'Photos for the fault suite', 2);
     const photo = await sharp({ create: { width: 2400, height: 1800, channels: 3, background: '#3a7' } })
       .jpeg()
       .toBuffer();
@@ -533,21 +516,11 @@ describe('faults', () => {
   }, 120_000);
 
   it('queue Redis down for 8 s: uploads are accepted or refused with 503 + Retry-After, reads stay 200, every accepted image is processed', async () => {
-    const created = await api.post<Json>(
-      '/v1/properties',
-      {
-        title: 'Uploads without Redis',
-        description: 'Photos sent while the queues are away',
-        city: 'Utrecht',
-        country: 'NL',
-        nightlyPrice: 10_000,
-        currency: 'EUR',
-        maxGuests: 2,
-      },
-      hostToken,
+    const propertyId = await listProperty(
+      'Uploads without Redis',
+      'Photos sent while the queues are away',
+      2,
     );
-    expect(created.status).toBe(201);
-    const propertyId = String(created.body.id);
     const photo = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#37a' } })
       .jpeg()
       .toBuffer();
@@ -671,38 +644,12 @@ describe('faults', () => {
     expect([...othersSeen]).toEqual([200]);
     expect(exitedApps()).toEqual([]);
     // And the platform serves again, writes included.
-    const listed = await api.post<Json>(
-      '/v1/properties',
-      {
-        title: 'Listed after the outage',
-        description: 'Postgres is back',
-        city: 'Utrecht',
-        country: 'NL',
-        nightlyPrice: 10_000,
-        currency: 'EUR',
-        maxGuests: 2,
-      },
-      hostToken,
-    );
-    expect(listed.status).toBe(201);
+    await listProperty('Listed after the outage', 'Postgres is back', 2);
   }, 120_000);
 
   it('SIGTERM to the gateway and to rentals under load: in-flight reads complete, exit 0 within the grace period', async () => {
-    const created = await api.post<Json>(
-      '/v1/properties',
-      {
-        title: 'Read under load',
-        description: 'Read while apps restart',
-        city: 'Utrecht',
-        country: 'NL',
-        nightlyPrice: 10_000,
-        currency: 'EUR',
-        maxGuests: 2,
-      },
-      hostToken,
-    );
-    expect(created.status).toBe(201);
-    const url = `http://127.0.0.1:${ports.gateway.port}/v1/properties/${String(created.body.id)}`;
+    const createdId = await listProperty('Read under load', 'Read while apps restart', 2);
+    const url = `http://127.0.0.1:${ports.gateway.port}/v1/properties/${createdId}`;
     const results: Record<string, Record<string, number>> = {};
     const exits: Record<string, { code: number | null; seconds: number }> = {};
     for (const app of ['gateway', 'rentals'] as const) {
@@ -745,21 +692,7 @@ describe('faults', () => {
 
   it('generated bad input on every JSON route: never a 5xx, never an invalid body accepted', async () => {
     const guest = await register('guest', 'faults-fuzz-guest');
-    const created = await api.post<Json>(
-      '/v1/properties',
-      {
-        title: 'Fuzzed',
-        description: 'Target of generated input',
-        city: 'Utrecht',
-        country: 'NL',
-        nightlyPrice: 10_000,
-        currency: 'EUR',
-        maxGuests: 2,
-      },
-      hostToken,
-    );
-    expect(created.status).toBe(201);
-    const propertyId = String(created.body.id);
+    const propertyId = await listProperty('Fuzzed', 'Target of generated input', 2);
     const held = await api.post<Json>(
       '/v1/bookings',
       { propertyId, checkIn: isoDay(200), checkOut: isoDay(202), guests: 1 },
