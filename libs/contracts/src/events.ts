@@ -8,6 +8,7 @@ export const Topics = {
   payment: 'payments.payment.v1',
   refund: 'payments.refund.v1',
   delivery: 'notifications.delivery.v1',
+  user: 'identity.user.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -15,6 +16,7 @@ export type Topic = (typeof Topics)[keyof typeof Topics];
 export const dlqTopic = (topic: string, consumer: string): string => `${topic}.dlq.${consumer}`;
 
 const isoDate = z.iso.date();
+const locale = z.enum(['en', 'nl']).default('en');
 const money = { amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) };
 
 /** Payload schemas by event type. Adding an event means adding it here, and only here. */
@@ -49,7 +51,7 @@ export const eventCatalog = {
       checkOut: isoDate,
       totalAmount: money.amount,
       currency: money.currency,
-      locale: z.enum(['en', 'nl']).default('en'),
+      locale,
     }),
   },
   'booking.expired': {
@@ -87,6 +89,32 @@ export const eventCatalog = {
       propertyId: z.uuid(),
       guestId: z.uuid(),
       outcome: z.enum(['approved', 'declined', 'review']),
+    }),
+  },
+  'user.registered': {
+    topic: Topics.user,
+    version: 1,
+    data: z.object({
+      userId: z.uuid(),
+      email: z.email(),
+      name: z.string(),
+      locale,
+      role: z.enum(['guest', 'host']),
+    }),
+  },
+  'user.updated': {
+    topic: Topics.user,
+    version: 1,
+    data: z.object({ userId: z.uuid(), email: z.email(), name: z.string(), locale }),
+  },
+  /** Carries the single-use reset secret: only notifications reads this topic, and the token is hashed at rest. */
+  'password-reset.requested': {
+    topic: Topics.user,
+    version: 1,
+    data: z.object({
+      userId: z.uuid(),
+      token: z.string().min(32),
+      expiresAt: z.iso.datetime({ offset: true }),
     }),
   },
 } as const;
