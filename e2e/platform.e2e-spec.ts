@@ -84,6 +84,13 @@ beforeAll(async () => {
     // Rentals asks payments about holds older than 3 s every second (the defaults are 60 s each).
     HOLD_CROSS_CHECK_MS: '1000',
     HOLD_CROSS_CHECK_MIN_AGE_MS: '3000',
+    RATE_LIMIT_REDIS_URL: infra.redisUrlFor(5),
+    // The whole suite calls from one address, and its polls repeat one user's reads: only the limits
+    // per address and per user are raised; the per-email login limit stays at its default (5/1m).
+    RATE_LIMIT_LOGIN_PER_IP: '1000/1m',
+    RATE_LIMIT_SEARCH_PER_IP: '10000/1m',
+    RATE_LIMIT_API_PER_USER: '100000/1m',
+    CORS_ORIGINS: 'https://web.rentguy.test',
   };
   await migrateAll(root, env);
   platform = await startPlatform({ root, env, ports });
@@ -200,6 +207,26 @@ describe('RentGuy through the gateway', () => {
     const bad = await api.post<Json>('/v1/auth/refresh', { refreshToken: 7 });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('refreshToken');
+  });
+
+  it('limits logins per address and email: the 6th attempt in a minute is 429 with Retry-After', async () => {
+    const target = `limited-${unique}@example.com`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      statuses.push((await api.post('/v1/auth/login', { email: target, password: 'guessing' })).status);
+    }
+    const sixth = await api.post<Json>('/v1/auth/login', { email: target, password: 'guessing' });
+    // Another account from the same address is not locked out by these attempts.
+    const someoneElse = await api.post('/v1/auth/login', { email: guestEmail, password });
+
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(sixth.status).toBe(429);
+    expect(sixth.body).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(sixth.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(sixth.headers.get('ratelimit-limit')).toBe('5');
+    expect(sixth.headers.get('ratelimit-remaining')).toBe('0');
+    expect(someoneElse.status).toBe(200);
   });
 
   it('2. lets a host list a property that anyone can read, and forbids guests to list', async () => {

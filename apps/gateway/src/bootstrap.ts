@@ -8,7 +8,10 @@ import type { AppConfig } from './config';
 
 /** The gateway, set up but not listening: what `bootstrap` serves and the integration test drives. */
 export function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  return createHttpService(AppModule.forRoot(config), config, (app) => configureGateway(app, config));
+  return createHttpService(AppModule.forRoot(config), config, (app) => configureGateway(app, config), {
+    // A client could otherwise name any address in X-Forwarded-For and dodge its rate limits.
+    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
+  });
 }
 
 export async function bootstrap(config: AppConfig): Promise<void> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { imageUploadConfig } from '@rentguy/contracts';
-import { edgeConfig } from '@rentguy/gateway/edge';
+import { edgeConfig, edgeHttpConfig, rateLimitConfig } from '@rentguy/gateway/edge';
 import { identityConfig } from '@rentguy/identity/feature';
 import { composeConfig, defineConfig, type ConfigOf } from '@rentguy/platform/config';
 import { databaseConfig } from '@rentguy/platform/database';
@@ -30,6 +30,8 @@ export const appConfig = composeConfig('gateway', [
   databaseConfig,
   identityConfig,
   edgeConfig,
+  edgeHttpConfig,
+  rateLimitConfig,
   imageUploadConfig,
   corsConfig,
 ]);

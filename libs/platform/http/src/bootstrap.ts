@@ -14,6 +14,15 @@ import type { httpConfig } from './http.config';
 export type WorkerServiceConfig = ConfigOf<typeof lifecycleConfig>;
 export type HttpServiceConfig = ConfigOf<typeof httpConfig> & WorkerServiceConfig;
 
+export interface HttpServiceOptions {
+  /**
+   * Whose `X-Forwarded-*` headers set `request.ip` and `request.protocol`: addresses/CIDRs, or
+   * `true` for any. The services sit behind the gateway only (default `true`); the public edge
+   * trusts its configured proxies only.
+   */
+  trustProxy?: boolean | string[];
+}
+
 /**
  * A NestJS app on Fastify with logging, metrics, error mapping and security headers, set up by the
  * app's `configure`, not listening yet: what `serveHttpService` serves, and what the apps'
@@ -23,10 +32,11 @@ export async function createHttpService(
   module: IEntryNestModule,
   config: HttpServiceConfig,
   configure?: (app: NestFastifyApplication) => Promise<void> | void,
+  options: HttpServiceOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: options.trustProxy ?? true,
     return503OnClosing: true,
     genReqId: requestIdOf,
   });
