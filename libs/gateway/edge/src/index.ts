@@ -4,3 +4,4 @@ export { EDGE_ROUTES } from './edge.routes';
 export { edgeConfig, type Upstream } from './edge.config';
 export { rateLimitConfig } from './rate-limit.config';
 export { edgeHttpConfig } from './edge-http.config';
+export { installEdgeResponses } from './edge-responses';
