@@ -254,6 +254,75 @@ describe('RentGuy through the gateway', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it('answers at the edge with security headers, caching by route, ETag/304, compression and CORS', async () => {
+    // A listing of its own, long enough (over 1 KB) to be worth compressing.
+    const long = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: 'Edge test loft',
+        description: 'Quiet loft by the Spaarne. '.repeat(80),
+        city: `Edge ${unique}`,
+        country: 'NL',
+        nightlyPrice: 9000,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
+      tokens.host,
+    );
+    expect(long.status).toBe(201);
+    const path = `/v1/properties/${String(long.body.id)}`;
+
+    const read = await api.request('GET', path, {
+      headers: { 'x-request-id': `e2e-edge-${unique}`, 'accept-encoding': 'br' },
+    });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('x-request-id')).toBe(`e2e-edge-${unique}`);
+    expect(read.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    expect(read.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(read.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(read.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=300');
+    expect(read.headers.get('content-encoding')).toBe('br');
+    const etag = String(read.headers.get('etag'));
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+
+    const gzip = await api.request('GET', path, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzip.headers.get('content-encoding')).toBe('gzip');
+    expect(gzip.body).toEqual(read.body);
+    const notModified = await api.request('GET', path, { headers: { 'if-none-match': etag } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('etag')).toBe(etag);
+
+    // Personal data: never cached, and no shared validator.
+    const mine = await api.get('/v1/bookings', tokens.guest);
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get('cache-control')).toBe('private, no-store');
+    const asHost = await api.get(path, tokens.host);
+    expect(asHost.headers.get('cache-control')).toBe('private, no-store');
+
+    const allowed = await api.request('OPTIONS', '/v1/bookings', {
+      headers: { origin: 'https://web.rentguy.test', 'access-control-request-method': 'POST' },
+    });
+    const denied = await api.request('OPTIONS', '/v1/bookings', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://web.rentguy.test');
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+    const crossOriginRead = await api.request('GET', path, {
+      headers: { origin: 'https://web.rentguy.test' },
+    });
+    expect(crossOriginRead.headers.get('access-control-allow-origin')).toBe('https://web.rentguy.test');
+    expect(crossOriginRead.headers.get('access-control-expose-headers')).toContain('etag');
+
+    // A body over the route's limit (BODY_LIMIT_BYTES, 1 MiB) is refused before any service sees it.
+    const huge = await api.request('POST', '/v1/bookings', {
+      token: tokens.guest,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ propertyId, padding: 'x'.repeat(1_048_576) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ error: { code: 'payload_too_large' } });
+  });
+
   it('refuses a NUL character in any field with 400 naming the field, on every service', async () => {
     const nul = 'a\u0000b';
     const register = await api.post<Json>('/v1/auth/register', {
