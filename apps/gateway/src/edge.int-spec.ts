@@ -332,6 +332,32 @@ describe('forwarding', () => {
     expect(rentals.received).toEqual([]);
   });
 
+  it("keeps the gateway's own auth routes to a small body: 413 past 16 KiB", async () => {
+    const payload = (padding: number) =>
+      Buffer.from(
+        JSON.stringify({
+          email: `ann.${randomBytes(4).toString('hex')}@example.com`,
+          password: 'p'.repeat(padding),
+        }),
+      );
+
+    const over = await send('/v1/auth/login', {
+      method: 'POST',
+      body: payload(16 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
+    const under = await send('/v1/auth/login', {
+      method: 'POST',
+      body: payload(8 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
+
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.body.toString())).toMatchObject({ error: { code: 'payload_too_large' } });
+    // Parsed, then refused by validation (the password is over 200 characters).
+    expect(under.status).toBe(400);
+  });
+
   it("refuses a form on the gateway's own routes", async () => {
     const response = await send('/v1/auth/login', {
       method: 'POST',
@@ -548,6 +574,8 @@ describe('answers at the edge', () => {
     expect(bookings.headers['cache-control']).toBe('private, no-store');
     expect(create.headers['cache-control']).toBe('private, no-store');
     expect(image.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(image.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(anonymous.headers['cross-origin-resource-policy']).toBe('same-origin');
   });
 
   it('puts a strong ETag on public reads and answers 304 to a matching If-None-Match', async () => {

@@ -32,7 +32,7 @@ async function startGateway(extra: Record<string, string>): Promise<NestFastifyA
       RENTALS_URL: `http://127.0.0.1:${(rentals.address() as AddressInfo).port}`,
       RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
       RATE_LIMIT_LOGIN_PER_IP_EMAIL: '3/1m',
-      RATE_LIMIT_LOGIN_PER_IP: '5/1m',
+      RATE_LIMIT_LOGIN_PER_IP: '8/1m',
       RATE_LIMIT_API_PER_USER: '4/1m',
       RATE_LIMIT_SEARCH_PER_IP: '3/1m',
       RATE_LIMIT_PASSWORD_RESET_PER_EMAIL: '2/1h',
@@ -113,6 +113,49 @@ describe('login', () => {
     });
   });
 
+  it('counts only failed attempts against an account: its owner signs in as often as they like', async () => {
+    const ip = freshIp();
+    const email = freshEmail();
+    const password = 'correct horse battery';
+    const registered = await gateway.inject({
+      method: 'POST',
+      url: '/v1/auth/register',
+      remoteAddress: ip,
+      payload: { email, password, name: 'Rita', role: 'guest' },
+    });
+    expect(registered.statusCode).toBe(201);
+    const signIn = (secret: string) =>
+      gateway.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        remoteAddress: freshIp(),
+        payload: { email, password: secret },
+      });
+    const fromOneAddress = (secret: string) =>
+      gateway.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        remoteAddress: ip,
+        payload: { email, password: secret },
+      });
+
+    const successes = [];
+    for (let i = 0; i < 4; i += 1) {
+      successes.push((await fromOneAddress(password)).statusCode);
+    }
+    const failures = [];
+    for (let i = 0; i < 3; i += 1) {
+      failures.push((await fromOneAddress('a wrong guess')).statusCode);
+    }
+    const locked = await fromOneAddress(password);
+
+    expect(successes).toEqual([200, 200, 200, 200]);
+    expect(failures).toEqual([401, 401, 401]);
+    expect(locked.statusCode).toBe(429);
+    // Per address and account: the owner elsewhere is not locked out.
+    expect((await signIn(password)).statusCode).toBe(200);
+  });
+
   it('counts emails case-insensitively, and another email from the same address apart', async () => {
     const ip = freshIp();
     const email = freshEmail();
@@ -128,17 +171,17 @@ describe('login', () => {
   it('limits one address across emails', async () => {
     const ip = freshIp();
     const statuses = [];
-    for (let i = 0; i < 6; i += 1) {
+    for (let i = 0; i < 9; i += 1) {
       statuses.push((await login(gateway, ip, freshEmail())).statusCode);
     }
 
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    expect(statuses).toEqual([...Array<number>(8).fill(401), 429]);
   });
 
   it('ignores X-Forwarded-For from a client that is not a trusted proxy', async () => {
     const ip = freshIp();
     const statuses = [];
-    for (let i = 0; i < 6; i += 1) {
+    for (let i = 0; i < 9; i += 1) {
       statuses.push((await login(gateway, ip, freshEmail(), { 'x-forwarded-for': freshIp() })).statusCode);
     }
 
@@ -149,7 +192,7 @@ describe('login', () => {
     const proxy = '192.0.2.10';
     const client = freshIp();
     const statuses = [];
-    for (let i = 0; i < 6; i += 1) {
+    for (let i = 0; i < 9; i += 1) {
       statuses.push((await login(trusting, proxy, freshEmail(), { 'x-forwarded-for': client })).statusCode);
     }
     const otherClient = await login(trusting, proxy, freshEmail(), { 'x-forwarded-for': freshIp() });

@@ -58,6 +58,10 @@ export async function installEdgeResponses(
       authenticated: hasCredentials(request),
     };
     void reply.header('cache-control', cacheControlOf(policy, answered, settings));
+    if (policy === 'immutable') {
+      // Image variants are embedded by frontends on other origins; helmet's `same-origin` would block them.
+      void reply.header('cross-origin-resource-policy', 'cross-origin');
+    }
     if (policy === 'public') {
       // A shared cache must not hand an anonymous answer to a signed-in caller, nor the reverse.
       appendVary(reply, 'Authorization');

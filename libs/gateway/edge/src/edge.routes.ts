@@ -70,3 +70,12 @@ export function cachePolicyOf(route: string | undefined): EdgeCachePolicy | unde
     ? ROUTE_CACHE_POLICIES[route as keyof typeof ROUTE_CACHE_POLICIES]
     : undefined;
 }
+
+/**
+ * Smaller body limits for the gateway's own routes, by path prefix (every other route has
+ * `BODY_LIMIT_BYTES`; edge routes pass their own to the proxy). Credentials and tokens are a few
+ * hundred bytes: there is no reason to parse a megabyte before refusing it.
+ */
+export const OWN_ROUTE_BODY_LIMITS: readonly { prefix: string; bytes: number }[] = [
+  { prefix: '/v1/auth/', bytes: 16 * 1024 },
+];

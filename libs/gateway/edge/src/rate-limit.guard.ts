@@ -2,8 +2,8 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import type { Principal } from '@rentguy/platform/http';
-import { rateLimitChecksOf } from './rate-limit.policies';
-import { rateLimitVerdict } from './rate-limit.verdict';
+import { rateLimitChecksOf, type RateLimitCheck } from './rate-limit.policies';
+import { rateLimitVerdict, type RateLimitDecision } from './rate-limit.verdict';
 import { RateLimiter } from './rate-limiter.service';
 
 /**
@@ -29,10 +29,13 @@ export class RateLimitGuard implements CanActivate {
     if (checks.length === 0) {
       return true;
     }
-    const verdict = rateLimitVerdict(await Promise.all(checks.map((check) => this.limiter.consume(check))));
-    void http.getResponse<FastifyReply>().headers(verdict.headers);
+    const decisions = await Promise.all(checks.map((check) => this.limiter.consume(check)));
+    const verdict = rateLimitVerdict(decisions);
+    const reply = http.getResponse<FastifyReply>();
+    void reply.headers(verdict.headers);
     switch (verdict.outcome) {
       case 'allowed':
+        this.refundOnSuccess(reply, checks, decisions);
         return true;
       case 'limited':
         throw new DomainError(ErrorCode.RateLimited, 'too many requests, try again later', {
@@ -41,5 +44,27 @@ export class RateLimitGuard implements CanActivate {
       case 'unavailable':
         throw new DomainError(ErrorCode.ServiceUnavailable, 'this route is unavailable, try again shortly');
     }
+  }
+
+  /** Failures-only counters get their point back once the answer turns out a success. */
+  private refundOnSuccess(
+    reply: FastifyReply,
+    checks: readonly RateLimitCheck[],
+    decisions: readonly RateLimitDecision[],
+  ): void {
+    const refundable = checks.filter((_, i) => {
+      const decision = decisions[i];
+      return decision?.counted === true && decision.policy.countsFailuresOnly === true;
+    });
+    if (refundable.length === 0) {
+      return;
+    }
+    reply.raw.once('finish', () => {
+      if (reply.statusCode < 400) {
+        for (const check of refundable) {
+          void this.limiter.refund(check);
+        }
+      }
+    });
   }
 }

@@ -35,6 +35,12 @@ describe('rate limit config', () => {
     });
   });
 
+  it('counts only failed logins against an account', () => {
+    const policies = Object.values(rateLimitPolicies(config()));
+
+    expect(policies.filter((p) => p.countsFailuresOnly).map((p) => p.name)).toEqual(['login-ip-email']);
+  });
+
   it('reads <requests>/<window> in seconds, minutes or hours', () => {
     const parsed = config({
       RATE_LIMIT_LOGIN_PER_IP: '10/30s',

@@ -13,6 +13,8 @@ export interface RateLimitPolicy {
    * an outage), `closed` refuses it with 503 (a brute-force guard must not switch off with Redis).
    */
   whenStoreDown: 'open' | 'closed';
+  /** The point is given back when the request succeeds: only failed attempts count. */
+  countsFailuresOnly?: boolean;
 }
 
 /** Every policy with its configured rate. */
@@ -22,6 +24,8 @@ export function rateLimitPolicies(config: RateLimitConfig): Record<RateLimitPoli
       name: 'login-ip-email',
       rate: config.RATE_LIMIT_LOGIN_PER_IP_EMAIL,
       whenStoreDown: 'closed',
+      // Password guessing against one account; its owner signing in again and again is not.
+      countsFailuresOnly: true,
     },
     'login-ip': { name: 'login-ip', rate: config.RATE_LIMIT_LOGIN_PER_IP, whenStoreDown: 'closed' },
     'password-reset-email': {

@@ -102,6 +102,16 @@ export class RateLimiter implements OnApplicationShutdown {
     }
   }
 
+  /** Gives back the point `check` took (a successful login under a failures-only policy). */
+  async refund(check: RateLimitCheck): Promise<void> {
+    try {
+      await this.limiters[check.policy].limiter.reward(check.key, 1);
+    } catch (error) {
+      // The point stays taken: at worst one more counted attempt until the window ends.
+      this.logger.warn(`rate limit "${check.policy}": could not give a point back: ${describeError(error)}`);
+    }
+  }
+
   private storeAnswered(): void {
     if (this.storeDown) {
       this.storeDown = false;
