@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfig } from '@rentguy/platform/config';
+import { commaSeparated, defineConfig } from '@rentguy/platform/config';
 
 const PROXY_RANGE_NAMES = ['loopback', 'linklocal', 'uniquelocal'] as const;
 const proxyEntry = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6(), z.enum(PROXY_RANGE_NAMES)]);
@@ -11,16 +11,7 @@ export const edgeHttpConfig = defineConfig('edge-http', {
    * believed: addresses, CIDRs or `loopback`/`linklocal`/`uniquelocal`, comma-separated. Empty,
    * the connecting address is the client, so nobody can pick their own address for the rate limits.
    */
-  TRUSTED_PROXIES: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(proxyEntry)),
+  TRUSTED_PROXIES: commaSeparated().pipe(z.array(proxyEntry)),
   /** `max-age` of public reads (`Cache-Control: public, …`). */
   PUBLIC_CACHE_MAX_AGE_SECONDS: z.coerce.number().int().min(0).default(60),
   /** `stale-while-revalidate` of public reads. */
