@@ -85,6 +85,9 @@ beforeAll(async () => {
     HOLD_CROSS_CHECK_MS: '1000',
     HOLD_CROSS_CHECK_MIN_AGE_MS: '3000',
     RATE_LIMIT_REDIS_URL: infra.redisUrlFor(5),
+    CACHE_REDIS_URL: infra.redisUrlFor(5),
+    // Cached search pages of an earlier run must not answer this one's (its database is new).
+    CACHE_NAMESPACE: `e2e-${Date.now()}`,
     // The whole suite calls from one address, and its polls repeat one user's reads: only the limits
     // per address and per user are raised; the per-email login limit stays at its default (5/1m).
     RATE_LIMIT_LOGIN_PER_IP: '1000/1m',
@@ -649,6 +652,14 @@ describe('RentGuy through the gateway', () => {
     });
     const otherHostToken = String(otherHost.body.accessToken);
     const before = await api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest);
+    // Read (and so cache) the listing's page and a search page listing it before the edit.
+    const listed = `/v1/properties?city=Amsterdam&limit=100`;
+    expect((await api.get<Page>(listed)).body.items).toContainEqual(
+      expect.objectContaining({ id: propertyId, title: 'Canal house with a view' }),
+    );
+    expect((await api.get<Json>(`/v1/properties/${propertyId}`)).body).toMatchObject({
+      title: 'Canal house with a view',
+    });
 
     const patched = await api.request<Json>('PATCH', `/v1/properties/${propertyId}`, {
       json: { nightlyPrice: 15000, title: 'Canal house, renovated', cancellationPolicy: 'moderate' },
@@ -659,6 +670,13 @@ describe('RentGuy through the gateway', () => {
     expect(search.body.items).toContainEqual(
       expect.objectContaining({ id: propertyId, nightlyPrice: 15000, title: 'Canal house, renovated' }),
     );
+    expect((await api.get<Page>(listed)).body.items).toContainEqual(
+      expect.objectContaining({ id: propertyId, nightlyPrice: 15000, title: 'Canal house, renovated' }),
+    );
+    expect((await api.get<Json>(`/v1/properties/${propertyId}`)).body).toMatchObject({
+      nightlyPrice: 15000,
+      title: 'Canal house, renovated',
+    });
     // The booking made before keeps its price and policy.
     const after = await api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest);
     expect(after.body).toEqual(before.body);
