@@ -8,6 +8,7 @@
 //   webhooks         P3  Stripe (verify + inbox + 200) and Mollie (inbox + 200) at 16 and 64 connections
 //   images           P5  photos through upload + queue + image-worker vs. a raw sharp loop
 //   search           P8  100,000 properties and 1,000,000 bookings seeded with COPY, then searches
+//   cache                the read cache's hit ratio under a read mix over that data set (seeds it if needed)
 //   telemetry        P6  P1's and P2's load again on a platform with tracing off (OTEL_SDK_DISABLED)
 // and for every app its resident memory idle and after the load (P7), and its cold start (P7b).
 // Figures, not assertions: performance is reported, never asserted in tests.
@@ -28,6 +29,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { up } from '../infra/infra.mjs';
 import { root } from '../dev/dev-env.mjs';
+import { cacheReadMix } from './cache-mix.mjs';
 import { oneStayContention } from './contention.mjs';
 import { benchPhotos, platformPipeline, rawSharpLoop } from './images.mjs';
 import { DEFAULT_CONNECTIONS, distribution, json, load, met } from './measure.mjs';
@@ -47,6 +49,7 @@ const SCENARIOS = [
   'webhooks',
   'images',
   'search',
+  'cache',
   'telemetry',
 ];
 const args = parseArgs({
@@ -78,6 +81,7 @@ const TARGETS = {
   webhookRps: 1_500,
   webhookP99Ms: 50,
   imageRatio: 0.9,
+  cacheHitRatio: 0.85,
   telemetryCost: 0.1,
   rssIdleMb: 150,
   rssAfterMb: 250,
@@ -455,9 +459,33 @@ try {
       }),
     };
   }
-  if (selected.has('search')) {
+  if (selected.has('search') || selected.has('cache')) {
     report.search = await searchAtScale(rentals, env.DATABASE_URL);
-    results.push(report.search.load);
+    if (selected.has('search')) {
+      results.push(report.search.load);
+    }
+  }
+  if (selected.has('cache')) {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    let state = 7;
+    const random = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+    try {
+      report.cache = await cacheReadMix({
+        rentals,
+        rentalsOps: `http://127.0.0.1:${ports.rentals.opsPort}`,
+        client,
+        seed: report.search.seed,
+        durationS: DURATION_S,
+        random,
+      });
+    } finally {
+      await client.end();
+    }
+    results.push(report.cache.row);
   }
   // Memory after the load, then (P6) the same loads on a platform without tracing.
   report.memory = [];
@@ -560,7 +588,14 @@ if (report.images) {
     `  raw sharp loop ${raw.perSecond.toFixed(2)} photos/s (${raw.seconds.toFixed(1)} s); through the platform ${viaPlatform.perSecond.toFixed(2)} photos/s (${viaPlatform.seconds.toFixed(1)} s, ${viaPlatform.ready} ready): ${ratio.toFixed(2)}× (target ≥ ${TARGETS.imageRatio}×: ${met(ratio >= TARGETS.imageRatio)})`,
   );
 }
-if (report.search) {
+if (report.cache) {
+  const { lookups, hitRatio, l1HitRatio } = report.cache;
+  figures['cache hit ratio'] = hitRatio;
+  out(
+    `\nread cache under the read mix (60% property pages by popularity, 25% undated and 15% weekend searches): ${lookups.toLocaleString('en')} lookups, hit ratio ${(hitRatio * 100).toFixed(1)}% (L1 ${(l1HitRatio * 100).toFixed(1)}%) — target ≥ ${TARGETS.cacheHitRatio * 100}%: ${met(hitRatio >= TARGETS.cacheHitRatio)}`,
+  );
+}
+if (report.search && selected.has('search')) {
   const { seed, rows, seconds } = report.search;
   out(
     `\nP8 search at scale — ${SEARCH_PROPERTIES.toLocaleString('en')} properties in ${SEARCH_CITIES} cities, ${(SEARCH_PROPERTIES * SEARCH_BOOKINGS_PER_PROPERTY).toLocaleString('en')} bookings`,
