@@ -25,10 +25,14 @@ describe('SmtpMailRepository', () => {
           callback();
         }
       },
-      onData(stream, _session, callback) {
+      onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
+          if (session.envelope.rcptTo.some((rcpt) => rcpt.address.startsWith('spam@'))) {
+            callback(Object.assign(new Error('5.7.1 message refused as spam'), { responseCode: 554 }));
+            return;
+          }
           received.push(Buffer.concat(chunks).toString('utf8'));
           callback();
         });
@@ -39,6 +43,8 @@ describe('SmtpMailRepository', () => {
     mail = new SmtpMailRepository({
       SMTP_URL: `smtp://127.0.0.1:${port}`,
       MAIL_FROM: 'RentGuy <no-reply@rentguy.test>',
+      SMTP_MAX_CONNECTIONS: 2,
+      SMTP_RATE_PER_SECOND: 0,
     });
   });
 
@@ -68,6 +74,10 @@ describe('SmtpMailRepository', () => {
 
   it('reports a permanently refused recipient as such, so it is not retried for hours', async () => {
     await expect(mail.send(email('gone@example.com'))).rejects.toBeInstanceOf(MailRejectedError);
+  });
+
+  it('reports a message refused for good after DATA as permanent too', async () => {
+    await expect(mail.send(email('spam@example.com'))).rejects.toBeInstanceOf(MailRejectedError);
   });
 
   it('leaves a temporary refusal as an ordinary error, to be retried', async () => {
