@@ -24,6 +24,16 @@ export const EDGE_ROUTES = {
   stripeWebhook: '/v1/webhooks/stripe',
   /** Mollie's unsigned ping (`id=tr_…`, form-encoded), forwarded untouched like Stripe's. */
   mollieWebhook: '/v1/webhooks/mollie',
+  /**
+   * A user's own emails and notification preferences, the admins' delivery ledger, and the public
+   * one-click unsubscribe link (GET page, RFC 8058 POST).
+   */
+  notifications: [
+    '/v1/me/notifications',
+    '/v1/me/notification-preferences',
+    '/v1/admin/deliveries',
+    '/v1/notifications/unsubscribe',
+  ],
 } as const;
 
 /** Route templates whose bodies reach the proxy unparsed. */
