@@ -3,11 +3,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { SignJWT } from 'jose';
 import type { FastifyInstance } from 'fastify';
-import { Topics, jobId, type EventData, type EventEnvelope, type EventType } from '@rentguy/contracts';
-import { notificationsSchema } from '@rentguy/notifications/data-access';
+import { Topics, jobId, type EventData, type EventEnvelope } from '@rentguy/contracts';
 import { DELIVERY_HEADER, DeliveryService } from '@rentguy/notifications/feature';
 import { loadConfig } from '@rentguy/platform/config';
-import { migrateSchema } from '@rentguy/platform/database';
 import { KafkaClient } from '@rentguy/platform/messaging';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
@@ -19,19 +17,25 @@ import {
   type CaughtMail,
   type MailCatcher,
 } from '@rentguy/testing/platform';
+import {
+  API_URL,
+  JWT_KID,
+  JWT_SECRET,
+  bookingConfirmed,
+  envelope,
+  notificationsTestEnv,
+  resetNotificationsSchema,
+} from '../test/notifications-test.kit';
 import { createApp } from './bootstrap';
 import { appConfig } from './config';
 
 // The notifications app as it boots (createApp) against real PostgreSQL (the test database, real
 // migrations), Redis (random BullMQ prefix), Kafka (random topic prefix) and an SMTP sink; only the
 // clock of the retry backoff is shortened.
-const { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, kafkaBrokers: BROKERS } = testEnvironment();
+const { kafkaBrokers: BROKERS } = testEnvironment();
 /** The group's id: no KAFKA_GROUP_PREFIX in this test, topics are prefixed instead. */
 const NOTIFICATIONS_CONSUMER_GROUP = 'notifications';
 const MAX_ATTEMPTS = 4;
-const JWT_SECRET = 'notifications-integration-secret-32+';
-const WEB_URL = 'https://web.rentguy.test/app';
-const API_URL = 'https://api.rentguy.test';
 
 interface DeliveryRow {
   id: string;
@@ -62,7 +66,7 @@ describe('notifications: events → emails', () => {
   let producer: ReturnType<KafkaClient['producer']>;
 
   beforeAll(async () => {
-    await resetSchema();
+    await resetNotificationsSchema();
     smtpPort = await freePort();
     catcher = await startMailCatcher({ smtpPort });
     kafka = new KafkaClient({ clientId: 'notifications-int-test', brokers: BROKERS });
@@ -73,26 +77,7 @@ describe('notifications: events → emails', () => {
     producer = kafka.producer();
     await producer.connect();
 
-    const config = loadConfig(appConfig, {
-      env: {
-        LOG_LEVEL: 'silent',
-        DATABASE_URL,
-        DATABASE_POOL_SIZE: '5',
-        DATABASE_SLOW_QUERY_MS: '1000',
-        REDIS_URL,
-        KAFKA_BROKERS: BROKERS.join(','),
-        JWT_KEYS: `notifications-int:${JWT_SECRET}`,
-        PUBLIC_WEB_URL: WEB_URL,
-        PUBLIC_BASE_URL: API_URL,
-        UNSUBSCRIBE_SECRET: 'notifications-integration-unsubscribe-secret',
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        MAIL_FROM: 'RentGuy <no-reply@rentguy.test>',
-        EMAIL_WORKER_CONCURRENCY: '5',
-        // The shortest interval the config allows: the recovery test waits for the sweep.
-        EMAIL_SWEEP_INTERVAL_MS: '1000',
-        EMAIL_SWEEP_MIN_AGE_MS: '60000',
-      },
-    });
+    const config = loadConfig(appConfig, { env: notificationsTestEnv(smtpPort) });
     const nest = await createApp(config, {
       messaging: { topicPrefix },
       queue: {
@@ -618,10 +603,6 @@ describe('notifications: events → emails', () => {
 
   // --- helpers ---
 
-  function envelope<T extends EventType>(type: T, aggregateId: string, data: EventData<T>): EventEnvelope<T> {
-    return { id: randomUUID(), type, version: 1, occurredAt: new Date().toISOString(), aggregateId, data };
-  }
-
   function userRegistered(
     overrides: Partial<EventData<'user.registered'>> = {},
   ): EventEnvelope<'user.registered'> {
@@ -670,7 +651,7 @@ describe('notifications: events → emails', () => {
 
   function tokenFor(user: { id: string; role: string; email: string }): Promise<string> {
     return new SignJWT({ role: user.role, email: user.email, name: 'Test User' })
-      .setProtectedHeader({ alg: 'HS256', kid: 'notifications-int' })
+      .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
       .setSubject(user.id)
       .setIssuer('rentguy')
       .setIssuedAt()
@@ -686,33 +667,6 @@ describe('notifications: events → emails', () => {
     });
     const { categories } = reply.json<{ categories: { category: string; enabled: boolean }[] }>();
     return categories.find((c) => c.category === 'host_tips')?.enabled;
-  }
-
-  function bookingConfirmed(
-    overrides: Partial<EventData<'booking.confirmed'>> = {},
-  ): EventEnvelope<'booking.confirmed'> {
-    const bookingId = randomUUID();
-    return {
-      id: randomUUID(),
-      type: 'booking.confirmed',
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      aggregateId: bookingId,
-      data: {
-        bookingId,
-        propertyId: randomUUID(),
-        propertyTitle: `Canal house ${randomUUID().slice(0, 6)}`,
-        guestId: randomUUID(),
-        guestEmail: `guest-${randomUUID().slice(0, 8)}@example.com`,
-        guestName: 'Ada Lovelace',
-        checkIn: '2026-06-05',
-        checkOut: '2026-06-08',
-        totalAmount: 24_000,
-        currency: 'EUR',
-        locale: 'en',
-        ...overrides,
-      },
-    };
   }
 
   async function publish(event: EventEnvelope): Promise<void> {
@@ -793,17 +747,3 @@ describe('notifications: events → emails', () => {
     return sample?.value ?? 0;
   }
 });
-
-async function resetSchema(): Promise<void> {
-  const dataSource = new DataSource({ type: 'postgres', url: DATABASE_URL });
-  await dataSource.initialize();
-  try {
-    await dataSource.query(`DROP SCHEMA IF EXISTS ${notificationsSchema.name} CASCADE`);
-  } finally {
-    await dataSource.destroy();
-  }
-  await migrateSchema(notificationsSchema, {
-    url: DATABASE_URL,
-    applicationName: 'notifications-int-test-migrate',
-  });
-}
