@@ -5,7 +5,8 @@
 //     rendered object validated offline against the Kubernetes, Prometheus Operator and KEDA schemas
 //     that kubernetes-models bundles (types, required fields, enums; it does not reject unknown fields);
 //   - the policy (tools/ops/policy.mjs) on every rendered pod, and its own unit tests;
-//   - `kubectl kustomize` of k8s/ overlays, validated the same way where schemas exist;
+//   - `kubectl kustomize` of k8s/ overlays, validated the same way (plus the Strimzi and CloudNativePG
+//     schemas) where schemas exist, with a broken copy of each operator resource that must be refused;
 //   - `promtool check rules`/`test rules` on the alert rules, `check config` on compose's Prometheus
 //     config, and `yamllint`.
 // That every metric the rules and dashboards read is exported is checked by the e2e suite.
@@ -118,6 +119,8 @@ async function installBinaries() {
 const MODEL_PACKAGES = {
   'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
   'keda.sh': '@kubernetes-models/keda',
+  'kafka.strimzi.io': '@kubernetes-models/strimzi-kafka-operator',
+  'postgresql.cnpg.io': '@kubernetes-models/cloudnative-pg',
 };
 
 /** The kubernetes-models class of an apiVersion/kind, or undefined when no package has one. */
@@ -256,6 +259,21 @@ async function helmTemplate() {
   return `${summary.join(', ')}: schemas valid, policy met`;
 }
 
+/** Proves the operators' schemas are applied, not skipped: a copy of each kind with a non-object spec must fail. */
+async function validatorsRefuse(label, docs) {
+  const seen = new Map();
+  for (const doc of docs) {
+    const group = doc.apiVersion?.split('/')[0];
+    if (MODEL_PACKAGES[group] && !seen.has(`${doc.apiVersion} ${doc.kind}`)) {
+      seen.set(`${doc.apiVersion} ${doc.kind}`, { ...doc, spec: 42 });
+    }
+  }
+  const { problems } = await validate(label, [...seen.values()]);
+  return problems.length === seen.size
+    ? []
+    : [`${label}: a broken copy passed the ${[...seen.keys()].join(', ')} schemas`];
+}
+
 async function kustomize() {
   const problems = [];
   const unchecked = new Set();
@@ -263,12 +281,12 @@ async function kustomize() {
   for (const overlay of OVERLAYS) {
     const docs = parseManifests(run(kubectl, ['kustomize', overlay], { capture: true }), overlay);
     const result = await validate(overlay, docs);
-    problems.push(...result.problems);
+    problems.push(...result.problems, ...(await validatorsRefuse(overlay, docs)));
     result.unchecked.forEach((kind) => unchecked.add(kind));
     summary.push(`${overlay} ${docs.length} objects`);
   }
   fail(problems);
-  return `${summary.join(', ')}${unchecked.size ? `; no bundled schema (not validated): ${[...unchecked].sort().join(', ')}` : ''}`;
+  return `${summary.join(', ')}, a broken copy of each operator resource refused${unchecked.size ? `; no bundled schema (not validated): ${[...unchecked].sort().join(', ')}` : ''}`;
 }
 
 /** Every alert links its own runbook, and the page exists. */

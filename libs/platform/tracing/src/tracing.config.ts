@@ -5,4 +5,6 @@ import { defineConfig } from '@rentguy/platform/config';
 export const tracingConfig = defineConfig('tracing', {
   /** OTLP/HTTP endpoint of a collector; unset, spans are recorded but not exported. */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  /** OpenTelemetry's own switch: `true` registers no tracer and patches nothing (to measure tracing's cost). */
+  OTEL_SDK_DISABLED: z.stringbool().default(false),
 });

@@ -15,6 +15,8 @@ export interface TracingOptions {
   service: string;
   /** OTLP/HTTP endpoint (e.g. http://collector:4318); without it spans are recorded but not exported. */
   otlpEndpoint?: string;
+  /** No tracer provider and no instrumentation at all: no spans, no trace ids in logs, no W3C context. */
+  disabled?: boolean;
 }
 
 let provider: TracerProvider | undefined;
@@ -40,7 +42,7 @@ export function registerTracerProvider(tracerProvider: TracerProvider): void {
  * metrics are Prometheus' job and logs go to stdout.
  */
 export function startTracing(options: TracingOptions): void {
-  if (provider) {
+  if (provider || options.disabled) {
     return;
   }
   const spanProcessors: SpanProcessor[] = options.otlpEndpoint

@@ -89,6 +89,8 @@ export interface PlatformOptions {
   /** Told about every process started, first starts and restarts alike. */
   onStart?: (app: AppName, pid: number | undefined) => void;
   readyTimeoutMs?: number;
+  /** Extra Node.js flags per app, before its script (the bench's `--cpu-prof`). */
+  nodeArgs?: Partial<Record<AppName, readonly string[]>>;
   /**
    * Restart an app whose process exits without `stop()` having been called (the local platform);
    * without a policy such an exit is left to the caller (tests assert on it).
@@ -103,8 +105,13 @@ export interface RunningPlatform {
   stop(timeoutMs?: number): Promise<Record<AppName, number | null>>;
 }
 
-function spawnNode(root: string, script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(root, script)], {
+function spawnNode(
+  root: string,
+  script: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, join(root, script)], {
     cwd: root,
     // The apps read their config themselves (in the config lib); the runner only hands its own
     // environment (PATH, a developer's overrides) down to them, with the wiring on top.
@@ -201,7 +208,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     let current: { process: ChildProcess; exited: Promise<number | null> };
     let delayMs = options.restart?.initialDelayMs ?? 1000;
     const launch = (): void => {
-      const child = spawnNode(options.root, `dist/apps/${name}/src/main.js`, env);
+      const child = spawnNode(options.root, `dist/apps/${name}/src/main.js`, env, options.nodeArgs?.[name]);
       const startedAt = Date.now();
       collectLines(child, (line) => {
         output.push(line);

@@ -1,0 +1,75 @@
+// P3: webhook ingest through the gateway, as the providers deliver: Stripe (signature verified,
+// event stored in the inbox, 200) and Mollie (a ping stored in the inbox, 200). Every delivery is a
+// new event, so each is a real insert; processing after the answer is part of the load.
+import { randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
+import { load } from './measure.mjs';
+
+/** Signed Stripe events, prepared before the load so signing does not slow the load generator. */
+function stripeDeliveries(count, secret) {
+  const timestamp = Math.floor(Date.now() / 1000);
+  return Array.from({ length: count }, () => {
+    const id = randomUUID().replaceAll('-', '');
+    const payload = JSON.stringify({
+      id: `evt_bench${id}`,
+      object: 'event',
+      type: 'payment_intent.processing',
+      created: timestamp,
+      livemode: false,
+      data: { object: { id: `pi_bench${id}`, object: 'payment_intent', status: 'processing', metadata: {} } },
+    });
+    return { payload, signature: Stripe.webhooks.generateTestHeaderString({ payload, secret, timestamp }) };
+  });
+}
+
+/** Rows for Stripe and Mollie ingest at each connection count, `durationS` each. */
+export async function webhookIngest({ gateway, stripeSecret, connections, durationS, expectedRate }) {
+  const rows = [];
+  for (const c of connections) {
+    // Enough signed events for the expected rate with room to spare; reused round-robin beyond that
+    // (a reused one is a duplicate: still verified, found in the inbox, answered 200).
+    const deliveries = stripeDeliveries(Math.ceil(expectedRate * durationS * 2), stripeSecret);
+    let next = 0;
+    rows.push(
+      await load(`Stripe webhook, ${c} connections`, {
+        durationS,
+        connections: c,
+        url: `${gateway}/v1/webhooks/stripe`,
+        method: 'POST',
+        requests: [
+          {
+            setupRequest: (request) => {
+              const { payload, signature } = deliveries[next % deliveries.length];
+              next += 1;
+              return {
+                ...request,
+                headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+                body: payload,
+              };
+            },
+          },
+        ],
+      }),
+    );
+    rows.at(-1).unique = Math.min(next, deliveries.length);
+    rows.push(
+      await load(`Mollie webhook, ${c} connections`, {
+        durationS,
+        connections: c,
+        url: `${gateway}/v1/webhooks/mollie`,
+        method: 'POST',
+        requests: [
+          {
+            setupRequest: (request) => ({
+              ...request,
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              // Unknown to Mollie: stored, answered 200, fetched once, changes nothing.
+              body: `id=tr_bench${Math.random().toString(36).slice(2, 12)}`,
+            }),
+          },
+        ],
+      }),
+    );
+  }
+  return rows;
+}
