@@ -226,13 +226,13 @@ describe('RentGuy through the gateway', () => {
     expect(login.status).toBe(200);
     tokens.guest = String(login.body.accessToken);
     expect(tokens.guest.split('.')).toHaveLength(3);
-    for (const [response, role] of [
-      [host, 'host'],
-      [guest, 'guest'],
-      [other, 'guest'],
+    for (const [response, name, role] of [
+      [host, 'Hanna Host', 'host'],
+      [guest, 'Gus Guest', 'guest'],
+      [other, 'Olga Other', 'guest'],
     ] as const) {
-      const user = response.body.user as { id: string; email: string; name: string };
-      registered.push({ userId: user.id, email: user.email, name: user.name, locale: 'en', role });
+      const user = response.body.user as { id: string; email: string };
+      registered.push({ userId: user.id, email: user.email, name, locale: 'en', role });
     }
   });
 
