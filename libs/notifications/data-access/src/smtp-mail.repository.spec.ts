@@ -1,6 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { MailRejectedError, SmtpMailRepository, type OutgoingEmail } from './smtp-mail.repository';
+import {
+  MailRejectedError,
+  SmtpMailRepository,
+  smtpTransportUrl,
+  type OutgoingEmail,
+} from './smtp-mail.repository';
 
 // A local SMTP server that refuses recipients the way real relays do; no Postgres, Redis or Kafka.
 describe('SmtpMailRepository', () => {
@@ -89,5 +94,27 @@ describe('SmtpMailRepository', () => {
 
   it('mints Message-IDs in the sender domain', () => {
     expect(mail.messageIdDomain).toBe('rentguy.test');
+  });
+
+  it('pools connections and limits the send rate as configured, keeping what SMTP_URL sets itself', () => {
+    const options = (rate: number) =>
+      new URL(
+        smtpTransportUrl({
+          SMTP_URL: 'smtp://relay.example:587/?socketTimeout=5000',
+          MAIL_FROM: 'RentGuy <no-reply@rentguy.test>',
+          SMTP_MAX_CONNECTIONS: 3,
+          SMTP_RATE_PER_SECOND: rate,
+        }),
+      ).searchParams;
+
+    expect(Object.fromEntries(options(20))).toMatchObject({
+      pool: 'true',
+      maxConnections: '3',
+      rateDelta: '1000',
+      rateLimit: '20',
+      socketTimeout: '5000',
+      connectionTimeout: '10000',
+    });
+    expect(options(0).has('rateLimit')).toBe(false);
   });
 });

@@ -49,7 +49,7 @@ export class SmtpMailRepository implements OnApplicationShutdown {
   private readonly from: string;
 
   constructor(@InjectConfig(mailConfig) config: ConfigOf<typeof mailConfig>) {
-    this.transport = createTransport(transportUrl(config));
+    this.transport = createTransport(smtpTransportUrl(config));
     this.from = config.MAIL_FROM;
   }
 
@@ -95,7 +95,7 @@ export class SmtpMailRepository implements OnApplicationShutdown {
 }
 
 /** A pooled transport (`SMTP_MAX_CONNECTIONS`, `SMTP_RATE_PER_SECOND`), with the timeouts above. */
-function transportUrl(config: ConfigOf<typeof mailConfig>): string {
+export function smtpTransportUrl(config: ConfigOf<typeof mailConfig>): string {
   const url = new URL(config.SMTP_URL);
   for (const [key, value] of Object.entries(TRANSPORT_DEFAULTS)) {
     if (!url.searchParams.has(key)) {
