@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CacheModule, type CacheModuleOptions } from '@rentguy/platform/cache';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { platformCoreModules } from '@rentguy/platform/http';
 import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
@@ -13,6 +14,7 @@ import { appConfig, type AppConfig } from './config';
  */
 export interface AppModuleOptions {
   queue?: Pick<QueueModuleOptions, 'prefix' | 'jobDefaults'>;
+  cache?: CacheModuleOptions;
 }
 
 /** Readiness: postgres and redis (the worker does not use Kafka). */
@@ -31,6 +33,8 @@ export class AppModule {
           ...options.queue,
         }),
         StorageModule.forRoot(),
+        // Only to invalidate rentals' cached pages of a property whose image it finished.
+        CacheModule.forRoot({ prefix: 'rentals', ...options.cache }),
         ImageWorkerModule,
       ],
     };

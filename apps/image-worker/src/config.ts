@@ -1,3 +1,4 @@
+import { cacheConfig } from '@rentguy/platform/cache';
 import { composeConfig, type ConfigOf } from '@rentguy/platform/config';
 import { databaseConfig } from '@rentguy/platform/database';
 import { lifecycleConfig } from '@rentguy/platform/health';
@@ -13,6 +14,7 @@ export const appConfig = composeConfig('image-worker', [
   lifecycleConfig,
   databaseConfig,
   queueConfig,
+  cacheConfig,
   storageConfig,
   imageWorkerConfig,
 ]);

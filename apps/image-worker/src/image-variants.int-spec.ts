@@ -42,13 +42,16 @@ describe('image worker with PostgreSQL, Redis and filesystem storage', () => {
         DATABASE_URL,
         DATABASE_POOL_SIZE: '4',
         REDIS_URL,
+        CACHE_REDIS_URL: REDIS_URL,
         BLOB_STORAGE_DIR: blobDir,
         IMAGE_WORKER_CONCURRENCY: '2',
       },
     });
+    const prefix = queueTesting.randomPrefix();
     app = await createApp(config, {
+      cache: { prefix },
       queue: {
-        prefix: queueTesting.randomPrefix(),
+        prefix,
         jobDefaults: { images: { attempts: 3, backoff: { type: 'fixed', delayMs: 50 } } },
       },
     });

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CacheModule, type CacheModuleOptions } from '@rentguy/platform/cache';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { authProviders, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
@@ -15,6 +16,7 @@ import { appConfig, type AppConfig } from './config';
 export interface AppModuleOptions {
   messaging?: Partial<Pick<MessagingModuleOptions, 'topicPrefix' | 'relay'>>;
   queue?: Pick<QueueModuleOptions, 'prefix'>;
+  cache?: CacheModuleOptions;
 }
 
 @Module({})
@@ -35,6 +37,7 @@ export class AppModule {
         }),
         QueueModule.forRoot({ ...rentalsQueueOptions(config), ...options.queue }),
         StorageModule.forRoot(),
+        CacheModule.forRoot({ prefix: 'rentals', ...options.cache }),
         RentalsFeatureModule,
       ],
       providers: authProviders,

@@ -1,4 +1,5 @@
 import { imageUploadConfig } from '@rentguy/contracts';
+import { cacheConfig } from '@rentguy/platform/cache';
 import { composeConfig, type ConfigOf } from '@rentguy/platform/config';
 import { databaseConfig } from '@rentguy/platform/database';
 import { lifecycleConfig } from '@rentguy/platform/health';
@@ -19,6 +20,7 @@ export const appConfig = composeConfig('rentals', [
   databaseConfig,
   messagingConfig,
   queueConfig,
+  cacheConfig,
   storageConfig,
   imageUploadConfig,
   rentalsDataAccessConfig,

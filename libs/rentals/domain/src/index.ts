@@ -4,3 +4,4 @@ export * from './stay.policy';
 export * from './booking-status.machine';
 export * from './image-type.policy';
 export * from './visibility.policy';
+export * from './listing-cache.tags';

@@ -17,6 +17,7 @@ import { isEntityId } from './entity-id';
 import { DEFAULT_PAGE_SIZE, type GuestBookingsQuery, type HostBookingsQuery } from './listing.dto';
 import { decodeCursor, toPage, type Page } from './page-cursor';
 import { PricingService } from './pricing.service';
+import { ListingCache } from './listing.cache';
 import { PropertyService } from './property.service';
 import { rentalsConfig } from './rentals.config';
 import { RentalsMetrics } from './rentals.metrics';
@@ -32,6 +33,7 @@ export class BookingService {
     private readonly metrics: RentalsMetrics,
     private readonly pricing: PricingService,
     private readonly listings: PropertyService,
+    private readonly cache: ListingCache,
     @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
@@ -90,6 +92,7 @@ export class BookingService {
       throw error;
     }
     this.metrics.bookingsCreated.inc();
+    await this.cache.propertyChanged(property.id);
     return toBookingView(booking);
   }
 

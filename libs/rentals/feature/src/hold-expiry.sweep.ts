@@ -5,6 +5,7 @@ import { OutboxWriter } from '@rentguy/platform/messaging';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import { BookingRepository, type Hold, type HoldsQuery } from '@rentguy/rentals/data-access';
 import { BookingSettlementService, type HoldCheck } from './booking-settlement.service';
+import { ListingCache } from './listing.cache';
 import { rentalsConfig } from './rentals.config';
 import { RentalsMetrics } from './rentals.metrics';
 
@@ -30,6 +31,7 @@ export class HoldExpirySweep {
     private readonly settlement: BookingSettlementService,
     private readonly outbox: OutboxWriter,
     private readonly metrics: RentalsMetrics,
+    private readonly cache: ListingCache,
     @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
@@ -44,18 +46,22 @@ export class HoldExpirySweep {
       }
       // The state change and its events commit together. A hold that a payment confirmation has
       // locked meanwhile is skipped, and one that was confirmed is no longer held: both stay.
-      const count = await this.transactions.run(async (tx) => {
-        const rows = await this.bookings.expireDue(unpaid, now, tx);
-        for (const hold of rows) {
+      const rows = await this.transactions.run(async (tx) => {
+        const expiredRows = await this.bookings.expireDue(unpaid, now, tx);
+        for (const hold of expiredRows) {
           await this.outbox.add(tx, 'booking.expired', hold.id, {
             bookingId: hold.id,
             propertyId: hold.propertyId,
           });
         }
-        return rows.length;
+        return expiredRows;
       });
-      this.metrics.bookingsExpired.inc(count);
-      expired += count;
+      // Freed dates can put these properties back on search pages.
+      for (const propertyId of new Set(rows.map((hold) => hold.propertyId))) {
+        await this.cache.listingChanged(propertyId);
+      }
+      this.metrics.bookingsExpired.inc(rows.length);
+      expired += rows.length;
     });
     if (expired > 0) {
       this.logger.log(`expired ${expired} unpaid hold(s)`);

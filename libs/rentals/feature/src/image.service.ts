@@ -7,6 +7,7 @@ import { BLOB_STORAGE, isValidBlobKey, type BlobStorage, type StoredBlob } from 
 import { ImageRepository, PropertyRepository } from '@rentguy/rentals/data-access';
 import { detectImageType, IMAGE_SIGNATURE_BYTES, type ImageStatus } from '@rentguy/rentals/domain';
 import { isEntityId } from './entity-id';
+import { ListingCache } from './listing.cache';
 import { peek, type Upload } from './upload.stream';
 import { describeError } from '@rentguy/platform/errors';
 
@@ -26,6 +27,7 @@ export class ImageService {
     private readonly properties: PropertyRepository,
     private readonly images: ImageRepository,
     private readonly jobs: JobQueue,
+    private readonly cache: ListingCache,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
   ) {}
 
@@ -62,6 +64,7 @@ export class ImageService {
       await this.storage.delete(originalKey);
       throw error;
     }
+    await this.cache.propertyChanged(property.id);
     await this.enqueueProcessing(imageId, property.id, originalKey);
     return { id: imageId, status: 'processing' };
   }
@@ -107,6 +110,7 @@ export class ImageService {
     if (!image) {
       throw new DomainError(ErrorCode.NotFound, 'image not found');
     }
+    await this.cache.propertyChanged(property.id);
     for (const key of [image.originalKey, ...image.variants.map((variant) => variant.key)]) {
       try {
         await this.storage.delete(key);

@@ -13,6 +13,7 @@ import {
 import { utcToday, validateStay, type PriceBreakdown } from '@rentguy/rentals/domain';
 import type { CreatePropertyDto } from './create-property.dto';
 import { isEntityId } from './entity-id';
+import { ListingCache } from './listing.cache';
 import {
   DEFAULT_PAGE_SIZE,
   type HostPropertiesQuery,
@@ -39,25 +40,30 @@ export class PropertyService {
     private readonly properties: PropertyRepository,
     private readonly images: ImageRepository,
     private readonly pricing: PricingService,
+    private readonly cache: ListingCache,
     @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
   async create(host: Principal, dto: CreatePropertyDto): Promise<PropertyView> {
     const property = await this.properties.insert({ id: randomUUID(), hostId: host.id, ...dto });
+    if (property.published) {
+      await this.cache.listingChanged(property.id);
+    }
     return toPropertyView(property, []);
   }
 
-  /** A published property for anyone; an unpublished one only for its host or an admin (else 404). */
+  /**
+   * A published property for anyone; an unpublished one only for its host or an admin (else 404).
+   * Read through the cache: the visibility check runs on the cached view, per caller.
+   */
   async get(id: string, viewer: Principal | null = null): Promise<PropertyView> {
-    const property = isEntityId(id) ? await this.properties.findById(id) : null;
+    const view = isEntityId(id) ? await this.cache.property(id, () => this.load(id)) : null;
     const visible =
-      property?.published === true ||
-      viewer?.role === 'admin' ||
-      (viewer !== null && property?.hostId === viewer.id);
-    if (!property || !visible) {
+      view?.published === true || viewer?.role === 'admin' || (viewer !== null && view?.hostId === viewer.id);
+    if (!view || !visible) {
       throw new DomainError(ErrorCode.NotFound, 'property not found');
     }
-    return this.withImages(property);
+    return view;
   }
 
   /**
@@ -65,7 +71,11 @@ export class PropertyService {
    * confirmed booking, no host block overlapping it) whose stay rules allow it, each with the
    * stay's price.
    */
-  async search(query: SearchPropertiesQuery, now: Date = new Date()): Promise<Page<PropertySummaryView>> {
+  search(query: SearchPropertiesQuery, now: Date = new Date()): Promise<Page<PropertySummaryView>> {
+    return this.cache.search(query, utcToday(now), () => this.searchDatabase(query, now));
+  }
+
+  private async searchDatabase(query: SearchPropertiesQuery, now: Date): Promise<Page<PropertySummaryView>> {
     const sort = query.sort ?? 'price_asc';
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const scope = `search:${sort}`;
@@ -142,6 +152,7 @@ export class PropertyService {
       }
       return this.properties.update(property.id, dto, tx);
     });
+    await this.cache.listingChanged(updated.id);
     return this.withImages(updated);
   }
 
@@ -180,6 +191,14 @@ export class PropertyService {
       throw error;
     }
     return toPropertySummaryView(row, quote);
+  }
+
+  private async load(id: string): Promise<PropertyView> {
+    const property = await this.properties.findById(id);
+    if (!property) {
+      throw new DomainError(ErrorCode.NotFound, 'property not found');
+    }
+    return this.withImages(property);
   }
 
   private async withImages(property: PropertyEntity): Promise<PropertyView> {

@@ -14,6 +14,7 @@ import { PaymentSucceededConsumer } from './payment-succeeded.consumer';
 import { PendingJobsSweep } from './pending-jobs.sweep';
 import { PricingService } from './pricing.service';
 import { PropertyController } from './property.controller';
+import { ListingCache } from './listing.cache';
 import { PropertyService } from './property.service';
 import { RentalsMetrics } from './rentals.metrics';
 
@@ -40,6 +41,7 @@ import { RentalsMetrics } from './rentals.metrics';
     PaymentsSettlementRepository,
     RentalsMetrics,
     PricingService,
+    ListingCache,
     PropertyService,
     BookingService,
     BookingSettlementService,

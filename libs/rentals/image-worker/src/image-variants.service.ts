@@ -2,10 +2,11 @@ import { buffer } from 'node:stream/consumers';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { JobData } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
+import { ReadCache } from '@rentguy/platform/cache';
 import type { JobOutcome } from '@rentguy/platform/queue';
 import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
 import { ImageRepository, type ImageEntity } from '@rentguy/rentals/data-access';
-import { detectImageType, IMAGE_SIGNATURE_BYTES } from '@rentguy/rentals/domain';
+import { detectImageType, IMAGE_SIGNATURE_BYTES, propertyCacheTag } from '@rentguy/rentals/domain';
 import { imageWorkerConfig } from './image-worker.config';
 import { ImagesMetrics, type ImageRejection } from './images.metrics';
 import {
@@ -41,6 +42,7 @@ export class ImageVariantsService {
     private readonly transformer: SharpImageRepository,
     @Inject(BLOB_STORAGE) private readonly storage: BlobStorage,
     private readonly metrics: ImagesMetrics,
+    private readonly cache: ReadCache,
     @InjectConfig(imageWorkerConfig) config: ConfigOf<typeof imageWorkerConfig>,
   ) {
     this.limits = { maxInputPixels: config.IMAGE_MAX_INPUT_PIXELS };
@@ -91,6 +93,8 @@ export class ImageVariantsService {
       await this.removeVariants(variants);
       return { status: 'skipped', reason: `image ${image.id} was deleted while processing` };
     }
+    // The property's public page lists its images' states and variants.
+    await this.cache.invalidate([propertyCacheTag(image.propertyId)]);
     return { status: 'done' };
   }
 
@@ -119,6 +123,7 @@ export class ImageVariantsService {
 
   private async reject(image: ImageEntity, reason: ImageRejection, message: string): Promise<JobOutcome> {
     await this.images.markFailed(image.id, message);
+    await this.cache.invalidate([propertyCacheTag(image.propertyId)]);
     this.metrics.imageRejected(reason);
     this.logger.warn(
       `image ${image.id} of property ${image.propertyId} marked failed (${reason}): ${message}`,

@@ -34,12 +34,13 @@ export function testUser(role: Role, name = `${role} ${randomUUID().slice(0, 4)}
 }
 
 /**
- * The app module options a test run passes: its own topic prefix and BullMQ prefix, and no outbox
+ * The app module options a test run passes: its own topic prefix, BullMQ and cache prefixes, and no outbox
  * relay (other test files share the rentals outbox table and publish their own events).
  */
 export interface RentalsTestIsolation {
   messaging: { topicPrefix: string; relay: false };
   queue: { prefix: string };
+  cache: { prefix: string };
 }
 
 /** The rentals app as the harness builds it: its config composition and its `createApp`. */
@@ -102,6 +103,7 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
       DATABASE_URL: env.databaseUrl,
       DATABASE_POOL_SIZE: '10',
       REDIS_URL: env.redisUrl,
+      CACHE_REDIS_URL: env.redisUrl,
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
       JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
       PUBLIC_BASE_URL: 'http://gateway.test',
@@ -134,6 +136,7 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
   const app = await rentals.create(config, {
     messaging: { topicPrefix, relay: false },
     queue: { prefix: queuePrefix },
+    cache: { prefix: queuePrefix },
   });
   await app.init();
   const http = app.getHttpAdapter().getInstance();

@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import { defineConfig } from '@rentguy/platform/config';
+
+/**
+ * The read cache's Redis: its own instance in production (LRU eviction is right for a cache and
+ * wrong for the queues' Redis), the local one by default.
+ */
+export const cacheConfig = defineConfig('cache', {
+  CACHE_REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /** Memory of the in-process tier (L1) per instance, in megabytes. */
+  CACHE_L1_MAX_MB: z.coerce.number().int().min(1).max(4096).default(64),
+});

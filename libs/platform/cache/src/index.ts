@@ -1,0 +1,3 @@
+export * from './cache.config';
+export * from './cache.module';
+export { ReadCache, type CachedRead } from './read-cache';
