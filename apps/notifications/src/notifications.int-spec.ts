@@ -483,6 +483,21 @@ describe('notifications: events → emails', () => {
     expect(JSON.stringify(delivery.payload)).not.toContain(reset.data.token);
   });
 
+  it('keeps no reset token either when the relay refuses the reset email for good', async () => {
+    const user = userRegistered();
+    await publish(user);
+    await mailsTo(user.data.email, 1);
+    catcher?.misbehave({ kind: 'permanent', to: user.data.email });
+    const reset = passwordResetRequested(user.data.userId, new Date(Date.now() + 3_600_000).toISOString());
+
+    await publish(reset);
+
+    const delivery = await settledDelivery(reset.id);
+    expect(delivery.status).toBe('failed');
+    expect(JSON.stringify(delivery.payload)).not.toContain(reset.data.token);
+    expect(delivery.payload['resetUrl']).toBe('https://web.rentguy.test/reset-password?token=redacted');
+  });
+
   it('dead-letters a reset request for a user the directory does not know, instead of guessing', async () => {
     const reset = passwordResetRequested(randomUUID(), new Date(Date.now() + 3_600_000).toISOString());
 

@@ -130,13 +130,17 @@ export class DeliveryRepository {
     return affected(result) > 0;
   }
 
-  /** Keeps the error of an attempt; a final one also moves the delivery to `failed`. */
-  async recordFailure(id: string, error: string, final: boolean): Promise<void> {
+  /**
+   * Keeps the error of an attempt; a final one also moves the delivery to `failed` and, when given,
+   * replaces its payload (as `markSent` does).
+   */
+  async recordFailure(id: string, error: string, final: boolean, payload?: unknown): Promise<void> {
     await this.dataSource.query(
       `UPDATE notifications.deliveries
-          SET last_error = $2, updated_at = now(), status = CASE WHEN $3::boolean THEN 'failed' ELSE status END
+          SET last_error = $2, updated_at = now(), status = CASE WHEN $3::boolean THEN 'failed' ELSE status END,
+              payload = CASE WHEN $3::boolean AND $4::jsonb IS NOT NULL THEN $4::jsonb ELSE payload END
         WHERE id = $1 AND status = 'queued'`,
-      [id, error, final],
+      [id, error, final, payload === undefined ? null : JSON.stringify(payload)],
     );
   }
 

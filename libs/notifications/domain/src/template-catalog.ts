@@ -95,8 +95,8 @@ export function renderStoredEmail(
 }
 
 /**
- * What the ledger keeps of a payload once its email is out: a password-reset link is a credential
- * until it expires, so its token is not kept beside the address it was sent to.
+ * What the ledger keeps of a payload once its delivery is settled (sent or failed for good): a
+ * password-reset link is a credential until it expires, so its token is not kept.
  */
 export function storedAfterSending(template: TemplateName, payload: unknown): unknown {
   if (template !== 'password-reset' || typeof payload !== 'object' || payload === null) {

@@ -180,7 +180,7 @@ export class DeliveryService {
     } catch (error) {
       const permanent = error instanceof MailRejectedError;
       const final = permanent || job.isFinalAttempt;
-      await this.deliveries.recordFailure(deliveryId, messageOf(error), final);
+      await this.deliveries.recordFailure(deliveryId, messageOf(error), final, this.keptPayload(delivery));
       if (final) {
         this.outcomes.inc({ ...labels, outcome: 'failed' });
         this.logger.error(
@@ -199,13 +199,7 @@ export class DeliveryService {
       );
     }
     // A crash (or a failed update) from here re-sends on the job's retry: at-least-once, same Message-ID.
-    await this.deliveries.markSent(
-      deliveryId,
-      sent.messageId,
-      isTemplateName(delivery.template)
-        ? storedAfterSending(delivery.template, delivery.payload)
-        : delivery.payload,
-    );
+    await this.deliveries.markSent(deliveryId, sent.messageId, this.keptPayload(delivery));
     this.outcomes.inc({ ...labels, outcome: 'sent' });
     return { status: 'done' };
   }
@@ -232,6 +226,13 @@ export class DeliveryService {
       }
     }
     return ids.length;
+  }
+
+  /** What the ledger keeps of a delivery's payload once it is settled (no reset tokens). */
+  private keptPayload(delivery: DeliveryEntity): unknown {
+    return isTemplateName(delivery.template)
+      ? storedAfterSending(delivery.template, delivery.payload)
+      : delivery.payload;
   }
 
   /**
