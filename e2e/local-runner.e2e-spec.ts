@@ -34,6 +34,8 @@ beforeAll(async () => {
       LOG_LEVEL: 'warn',
       DATABASE_URL: infra.databaseUrlFor(E2E_DATABASE),
       REDIS_URL: infra.redisUrlFor(7),
+      CACHE_REDIS_URL: infra.redisUrlFor(7),
+      CACHE_NAMESPACE: `e2e-runner-${Date.now()}`,
       KAFKA_BROKERS: infra.kafkaBrokers.join(','),
       // Own consumer groups: this platform must take no events from another one on the broker.
       KAFKA_GROUP_PREFIX: 'e2e-runner-',

@@ -87,6 +87,16 @@ beforeAll(async () => {
     // Rentals asks payments about holds older than 3 s every second (the defaults are 60 s each).
     HOLD_CROSS_CHECK_MS: '1000',
     HOLD_CROSS_CHECK_MIN_AGE_MS: '3000',
+    RATE_LIMIT_REDIS_URL: infra.redisUrlFor(5),
+    CACHE_REDIS_URL: infra.redisUrlFor(5),
+    // Cached search pages of an earlier run must not answer this one's (its database is new).
+    CACHE_NAMESPACE: `e2e-${Date.now()}`,
+    // The whole suite calls from one address, and its polls repeat one user's reads: only the limits
+    // per address and per user are raised; the per-email login limit stays at its default (5/1m).
+    RATE_LIMIT_LOGIN_PER_IP: '1000/1m',
+    RATE_LIMIT_SEARCH_PER_IP: '10000/1m',
+    RATE_LIMIT_API_PER_USER: '100000/1m',
+    CORS_ORIGINS: 'https://web.rentguy.test',
   };
   await migrateAll(root, env);
   platform = await startPlatform({ root, env, ports });
@@ -317,6 +327,26 @@ describe('RentGuy through the gateway', () => {
     expect(JSON.stringify(bad.body)).toContain('refreshToken');
   });
 
+  it('limits logins per address and email: the 6th attempt in a minute is 429 with Retry-After', async () => {
+    const target = `limited-${unique}@example.com`;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      statuses.push((await api.post('/v1/auth/login', { email: target, password: 'guessing' })).status);
+    }
+    const sixth = await api.post<Json>('/v1/auth/login', { email: target, password: 'guessing' });
+    // Another account from the same address is not locked out by these attempts.
+    const someoneElse = await api.post('/v1/auth/login', { email: guestEmail, password });
+
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(sixth.status).toBe(429);
+    expect(sixth.body).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(Number(sixth.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(sixth.headers.get('ratelimit-limit')).toBe('5');
+    expect(sixth.headers.get('ratelimit-remaining')).toBe('0');
+    expect(someoneElse.status).toBe(200);
+  });
+
   it('2. lets a host list a property that anyone can read, and forbids guests to list', async () => {
     const listing = {
       title: 'Canal house with a view',
@@ -340,6 +370,75 @@ describe('RentGuy through the gateway', () => {
     expect(byGuest.status).toBe(403);
     const anonymous = await api.post('/v1/properties', listing);
     expect(anonymous.status).toBe(401);
+  });
+
+  it('answers at the edge with security headers, caching by route, ETag/304, compression and CORS', async () => {
+    // A listing of its own, long enough (over 1 KB) to be worth compressing.
+    const long = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: 'Edge test loft',
+        description: 'Quiet loft by the Spaarne. '.repeat(80),
+        city: `Edge ${unique}`,
+        country: 'NL',
+        nightlyPrice: 9000,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
+      tokens.host,
+    );
+    expect(long.status).toBe(201);
+    const path = `/v1/properties/${String(long.body.id)}`;
+
+    const read = await api.request('GET', path, {
+      headers: { 'x-request-id': `e2e-edge-${unique}`, 'accept-encoding': 'br' },
+    });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('x-request-id')).toBe(`e2e-edge-${unique}`);
+    expect(read.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+    expect(read.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(read.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(read.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=300');
+    expect(read.headers.get('content-encoding')).toBe('br');
+    const etag = String(read.headers.get('etag'));
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+
+    const gzip = await api.request('GET', path, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gzip.headers.get('content-encoding')).toBe('gzip');
+    expect(gzip.body).toEqual(read.body);
+    const notModified = await api.request('GET', path, { headers: { 'if-none-match': etag } });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.get('etag')).toBe(etag);
+
+    // Personal data: never cached, and no shared validator.
+    const mine = await api.get('/v1/bookings', tokens.guest);
+    expect(mine.status).toBe(200);
+    expect(mine.headers.get('cache-control')).toBe('private, no-store');
+    const asHost = await api.get(path, tokens.host);
+    expect(asHost.headers.get('cache-control')).toBe('private, no-store');
+
+    const allowed = await api.request('OPTIONS', '/v1/bookings', {
+      headers: { origin: 'https://web.rentguy.test', 'access-control-request-method': 'POST' },
+    });
+    const denied = await api.request('OPTIONS', '/v1/bookings', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://web.rentguy.test');
+    expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+    const crossOriginRead = await api.request('GET', path, {
+      headers: { origin: 'https://web.rentguy.test' },
+    });
+    expect(crossOriginRead.headers.get('access-control-allow-origin')).toBe('https://web.rentguy.test');
+    expect(crossOriginRead.headers.get('access-control-expose-headers')).toContain('etag');
+
+    // A body over the route's limit (BODY_LIMIT_BYTES, 1 MiB) is refused before any service sees it.
+    const huge = await api.request('POST', '/v1/bookings', {
+      token: tokens.guest,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ propertyId, padding: 'x'.repeat(1_048_576) }),
+    });
+    expect(huge.status).toBe(413);
+    expect(huge.body).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
   it('refuses a NUL character in any field with 400 naming the field, on every service', async () => {
@@ -709,6 +808,14 @@ describe('RentGuy through the gateway', () => {
     });
     const otherHostToken = String(otherHost.body.accessToken);
     const before = await api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest);
+    // Read (and so cache) the listing's page and a search page listing it before the edit.
+    const listed = `/v1/properties?city=Amsterdam&limit=100`;
+    expect((await api.get<Page>(listed)).body.items).toContainEqual(
+      expect.objectContaining({ id: propertyId, title: 'Canal house with a view' }),
+    );
+    expect((await api.get<Json>(`/v1/properties/${propertyId}`)).body).toMatchObject({
+      title: 'Canal house with a view',
+    });
 
     const patched = await api.request<Json>('PATCH', `/v1/properties/${propertyId}`, {
       json: { nightlyPrice: 15000, title: 'Canal house, renovated', cancellationPolicy: 'moderate' },
@@ -719,6 +826,13 @@ describe('RentGuy through the gateway', () => {
     expect(search.body.items).toContainEqual(
       expect.objectContaining({ id: propertyId, nightlyPrice: 15000, title: 'Canal house, renovated' }),
     );
+    expect((await api.get<Page>(listed)).body.items).toContainEqual(
+      expect.objectContaining({ id: propertyId, nightlyPrice: 15000, title: 'Canal house, renovated' }),
+    );
+    expect((await api.get<Json>(`/v1/properties/${propertyId}`)).body).toMatchObject({
+      nightlyPrice: 15000,
+      title: 'Canal house, renovated',
+    });
     // The booking made before keeps its price and policy.
     const after = await api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest);
     expect(after.body).toEqual(before.body);

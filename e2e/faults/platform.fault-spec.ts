@@ -12,10 +12,12 @@ import {
   shiftedPorts,
   startMailCatcher,
   startPlatform,
+  startTcpProxy,
   testEnvironment,
   type AppName,
   type MailCatcher,
   type RunningPlatform,
+  type TcpProxy,
 } from '@rentguy/testing/platform';
 import { ApiClient } from '../client';
 import {
@@ -43,6 +45,9 @@ const password = 'correct horse battery staple';
 const unique = `${Date.now()}`;
 
 let platform: RunningPlatform;
+// The read cache's Redis is reached through a proxy the cache scenario cuts, so that only the cache
+// loses it (in production it is its own Redis, apart from the queues').
+let cacheProxy: TcpProxy;
 let stripe: FakeStripe;
 let mail: MailCatcher;
 let api: ApiClient;
@@ -253,9 +258,15 @@ beforeAll(async () => {
     webhookSecret,
   });
   const infra = testEnvironment();
+  cacheProxy = await startTcpProxy({
+    host: new URL(redisUrl).hostname,
+    port: Number(new URL(redisUrl).port || 6379),
+  });
   const env = {
     LOG_LEVEL: 'warn',
     DATABASE_URL: databaseUrl,
+    CACHE_REDIS_URL: `redis://127.0.0.1:${cacheProxy.port}${new URL(redisUrl).pathname}`,
+    CACHE_NAMESPACE: `faults-${unique}`,
     REDIS_URL: redisUrl,
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     KAFKA_GROUP_PREFIX: 'faults-',
@@ -274,6 +285,12 @@ beforeAll(async () => {
     // Work whose job could not be queued (Redis down) is queued again after 10 s, checked every 5 s.
     PENDING_JOBS_SWEEP_MS: '5000',
     PENDING_JOBS_MIN_AGE_MS: '10000',
+    // The rate limits count on the same Redis (so its outage reaches them too: reads fail open). The
+    // suite's load comes from one address and a few users: those limits are raised out of its way.
+    RATE_LIMIT_REDIS_URL: redisUrl,
+    RATE_LIMIT_LOGIN_PER_IP: '100000/1m',
+    RATE_LIMIT_SEARCH_PER_IP: '100000/1m',
+    RATE_LIMIT_API_PER_USER: '1000000/1m',
   };
   await migrateAll(root, env);
   platform = await startPlatform({
@@ -313,6 +330,7 @@ afterAll(async () => {
   }
   await stripe?.close();
   await mail?.close();
+  await cacheProxy?.close();
 }, 120_000);
 
 describe('faults', () => {
@@ -586,6 +604,59 @@ describe('faults', () => {
     expect(images.map((i) => i.status)).toEqual(accepted.map(() => 'ready'));
     expect(exitedApps()).toEqual([]);
   }, 120_000);
+
+  it('cache Redis down for 8 s: public reads stay 200 from the database, and the cache serves fresh pages again after it', async () => {
+    const propertyId = await listProperty('Read without a cache', 'Listed while the cache is away', 2);
+    const reads = [
+      `/v1/properties/${propertyId}`,
+      '/v1/properties?city=Utrecht&limit=5',
+      `/v1/properties?city=Utrecht&checkIn=${isoDay(60)}&checkOut=${isoDay(62)}&guests=1`,
+    ];
+    for (const path of reads) {
+      expect((await api.get(path)).status).toBe(200);
+    }
+    await cacheProxy.cut();
+    const downAt = Date.now();
+    const statuses: number[] = [];
+    const latencies: number[] = [];
+    try {
+      while (Date.now() - downAt < 8000) {
+        for (const path of reads) {
+          const started = Date.now();
+          statuses.push((await api.get(path)).status);
+          latencies.push(Date.now() - started);
+        }
+      }
+      // A write while the cache is away commits, and is seen by the next read.
+      const renamed = await api.request<Json>('PATCH', `/v1/properties/${propertyId}`, {
+        json: { title: 'Renamed without a cache' },
+        token: hostToken,
+      });
+      expect(renamed.status).toBe(200);
+    } finally {
+      await cacheProxy.restore();
+    }
+    const afterOutage = await api.get<Json>(`/v1/properties/${propertyId}`);
+    const renamedAgain = await api.request<Json>('PATCH', `/v1/properties/${propertyId}`, {
+      json: { title: 'Renamed with the cache back' },
+      token: hostToken,
+    });
+    expect(renamedAgain.status).toBe(200);
+    const afterWrite = await api.get<Json>(`/v1/properties/${propertyId}`);
+    latencies.sort((a, b) => a - b);
+    figure('cache-redis-down-8s', {
+      reads: statuses.length,
+      statuses: [...new Set(statuses)].join(','),
+      read_p50_ms: latencies[Math.floor(latencies.length / 2)],
+      read_max_ms: latencies[latencies.length - 1],
+      unexpected_exits: exitedApps().join(',') || 'none',
+    });
+    expect(statuses.length).toBeGreaterThan(10);
+    expect([...new Set(statuses)]).toEqual([200]);
+    expect(afterOutage.body).toMatchObject({ title: 'Renamed without a cache' });
+    expect(afterWrite.body).toMatchObject({ title: 'Renamed with the cache back' });
+    expect(exitedApps()).toEqual([]);
+  }, 60_000);
 
   it('Postgres stopped for 10 s: apps that need it turn unready within 10 s and ready again by themselves; none exits', async () => {
     // The readiness policy (docs/architecture.md, "Readiness"): rentals, payments and notifications

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { EdgeModule } from '@rentguy/gateway/edge';
+import { EdgeModule, edgeGuards } from '@rentguy/gateway/edge';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { IdentityModule } from '@rentguy/identity/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
@@ -17,7 +17,8 @@ export class AppModule {
         IdentityModule,
         EdgeModule,
       ],
-      providers: authProviders,
+      // Auth first: the rate limit counts the caller it verified.
+      providers: [...authProviders, ...edgeGuards],
     };
   }
 }

@@ -1,23 +1,30 @@
 import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { installEdgeBodyParsers } from '@rentguy/gateway/edge';
+import { installEdgeBodyParsers, installEdgeResponses } from '@rentguy/gateway/edge';
 import { createHttpService, serveHttpService } from '@rentguy/platform/http';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 
 /** The gateway, set up but not listening: what `bootstrap` serves and the integration test drives. */
 export function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  return createHttpService(AppModule.forRoot(config), config, (app) => configureGateway(app, config));
+  return createHttpService(AppModule.forRoot(config), config, (app) => configureGateway(app, config), {
+    // A client could otherwise name any address in X-Forwarded-For and dodge its rate limits.
+    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
+  });
 }
 
 export async function bootstrap(config: AppConfig): Promise<void> {
   await serveHttpService(await createApp(config), config);
 }
 
-/** What the public edge adds to the common HTTP service: pass-through bodies, CORS, OpenAPI. */
+/**
+ * What the public edge adds to the common HTTP service: pass-through bodies, caching headers and
+ * compression, CORS, OpenAPI.
+ */
 async function configureGateway(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   installEdgeBodyParsers(app, config.BODY_LIMIT_BYTES);
+  await installEdgeResponses(app, config);
   const openApi = new DocumentBuilder()
     .setTitle('RentGuy gateway')
     .setDescription("The gateway's own routes; proxied routes are documented by their services.")
@@ -43,7 +50,15 @@ async function configureGateway(app: NestFastifyApplication, config: AppConfig):
         'idempotency-key',
         'x-request-id',
       ],
-      exposedHeaders: ['etag', 'location', 'retry-after', 'x-request-id'],
+      exposedHeaders: [
+        'etag',
+        'location',
+        'retry-after',
+        'x-request-id',
+        'ratelimit-limit',
+        'ratelimit-remaining',
+        'ratelimit-reset',
+      ],
       maxAge: 600,
     });
   }

@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { imageUploadConfig } from '@rentguy/contracts';
-import { edgeConfig } from '@rentguy/gateway/edge';
+import { edgeConfig, edgeHttpConfig, rateLimitConfig } from '@rentguy/gateway/edge';
 import { identityConfig } from '@rentguy/identity/feature';
-import { composeConfig, defineConfig, type ConfigOf } from '@rentguy/platform/config';
+import { commaSeparated, composeConfig, defineConfig, type ConfigOf } from '@rentguy/platform/config';
 import { databaseConfig } from '@rentguy/platform/database';
 import { lifecycleConfig } from '@rentguy/platform/health';
 import { httpConfig } from '@rentguy/platform/http';
@@ -11,15 +10,7 @@ import { tracingConfig } from '@rentguy/platform/tracing';
 
 /** The public edge's CORS allow-list (`configureGateway`); empty, browsers get no CORS headers. */
 export const corsConfig = defineConfig('cors', {
-  CORS_ORIGINS: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((o) => o.trim())
-        .filter(Boolean),
-    ),
+  CORS_ORIGINS: commaSeparated(),
 });
 
 export const appConfig = composeConfig('gateway', [
@@ -30,6 +21,8 @@ export const appConfig = composeConfig('gateway', [
   databaseConfig,
   identityConfig,
   edgeConfig,
+  edgeHttpConfig,
+  rateLimitConfig,
   imageUploadConfig,
   corsConfig,
 ]);

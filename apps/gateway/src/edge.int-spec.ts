@@ -7,6 +7,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SignJWT } from 'jose';
 import { loadConfig } from '@rentguy/platform/config';
@@ -288,7 +289,8 @@ describe('forwarding', () => {
     expect(response.headers).toMatchObject({
       'content-type': 'application/json; charset=utf-8',
       etag: '"p1-v3"',
-      'cache-control': 'public, max-age=60',
+      // The edge decides caching by route: a read with a token may be personal.
+      'cache-control': 'private, no-store',
       location: '/v1/properties/p1',
     });
     const [received] = rentals.received;
@@ -343,6 +345,32 @@ describe('forwarding', () => {
     expect(received?.body.equals(raw)).toBe(true);
     expect(received?.headers['content-type']).toBe('application/x-www-form-urlencoded');
     expect(rentals.received).toEqual([]);
+  });
+
+  it("keeps the gateway's own auth routes to a small body: 413 past 16 KiB", async () => {
+    const payload = (padding: number) =>
+      Buffer.from(
+        JSON.stringify({
+          email: `ann.${randomBytes(4).toString('hex')}@example.com`,
+          password: 'p'.repeat(padding),
+        }),
+      );
+
+    const over = await send('/v1/auth/login', {
+      method: 'POST',
+      body: payload(16 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
+    const under = await send('/v1/auth/login', {
+      method: 'POST',
+      body: payload(8 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
+
+    expect(over.status).toBe(413);
+    expect(JSON.parse(over.body.toString())).toMatchObject({ error: { code: 'payload_too_large' } });
+    // Parsed, then refused by validation (the password is over 200 characters).
+    expect(under.status).toBe(400);
   });
 
   it("refuses a form on the gateway's own routes", async () => {
@@ -495,6 +523,160 @@ describe('forwarding', () => {
     expect(metrics).toMatch(
       /gateway_upstream_request_duration_seconds_count\{upstream="rentals",status_code="404"\} [1-9]/,
     );
+  });
+});
+
+describe('answers at the edge', () => {
+  const json = (bytes: number): string =>
+    JSON.stringify({ items: [{ title: 'x'.repeat(Math.max(0, bytes - 24)) }] });
+
+  it('carries the security headers on proxied answers and its own', async () => {
+    const proxied = await send('/v1/properties/p1');
+    const own = await send('/docs');
+
+    for (const response of [proxied, own]) {
+      expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('DENY');
+      expect(response.headers['content-security-policy']).toBe(
+        "default-src 'none';frame-ancestors 'none';base-uri 'none';form-action 'none'",
+      );
+      expect(response.headers['x-request-id']).toEqual(expect.any(String));
+    }
+  });
+
+  it('gives an HTML page a CSP that lets it load its own scripts and styles, and no frame', async () => {
+    rentals.respondWith((_, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end('<!doctype html><title>page</title>');
+    });
+
+    const response = await send('/v1/properties/p1/page');
+
+    const csp = String(response.headers['content-security-policy']);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'none'");
+  });
+
+  it('decides Cache-Control by route: public reads, personal data, images', async () => {
+    rentals.respondWith((received, res) => {
+      res.writeHead(received.url.endsWith('missing') ? 404 : 200, {
+        'content-type': 'application/json',
+        'cache-control': 'public, max-age=999',
+      });
+      res.end('{}');
+    });
+    const token = await tokenFor('guest');
+
+    const anonymous = await send('/v1/properties/p1');
+    const signedIn = await send('/v1/properties/p1', { headers: { authorization: `Bearer ${token}` } });
+    const search = await send('/v1/properties?city=Utrecht');
+    const missing = await send('/v1/properties/missing');
+    const bookings = await send('/v1/bookings', { headers: { authorization: `Bearer ${token}` } });
+    const create = await send('/v1/properties', {
+      method: 'POST',
+      body: Buffer.from('{}'),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    });
+    const image = await send('/v1/images/p1/i1/w320.webp');
+
+    expect(anonymous.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
+    expect(anonymous.headers.vary).toMatch(/authorization/i);
+    expect(search.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
+    expect(signedIn.headers['cache-control']).toBe('private, no-store');
+    expect(missing.headers['cache-control']).toBe('private, no-store');
+    expect(bookings.headers['cache-control']).toBe('private, no-store');
+    expect(create.headers['cache-control']).toBe('private, no-store');
+    expect(image.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(image.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(anonymous.headers['cross-origin-resource-policy']).toBe('same-origin');
+  });
+
+  it('puts a strong ETag on public reads and answers 304 to a matching If-None-Match', async () => {
+    const body = json(300);
+    rentals.respondWith((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(body);
+    });
+
+    const first = await send('/v1/properties/p1');
+    const etag = String(first.headers.etag);
+    const again = await send('/v1/properties/p1', { headers: { 'if-none-match': etag } });
+    const weakForm = await send('/v1/properties/p1', { headers: { 'if-none-match': `"other", W/${etag}` } });
+    const stale = await send('/v1/properties/p1', { headers: { 'if-none-match': '"other"' } });
+    const signedIn = await send('/v1/properties/p1', {
+      headers: { 'if-none-match': etag, authorization: `Bearer ${await tokenFor('guest')}` },
+    });
+
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/);
+    expect(first.body.toString()).toBe(body);
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    expect(again.headers.etag).toBe(etag);
+    expect(again.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
+    expect(weakForm.status).toBe(304);
+    expect(stale.status).toBe(200);
+    expect(stale.body.toString()).toBe(body);
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.etag).toBeUndefined();
+    // The service still saw the condition: one that keeps its own validators can answer 304 itself.
+    expect(rentals.received.at(-1)?.headers['if-none-match']).toBe(etag);
+  });
+
+  it("keeps a service's own ETag and answers 304 for it", async () => {
+    rentals.respondWith((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', etag: '"rentals-v7"' });
+      res.end('{"id":"p1"}');
+    });
+
+    const response = await send('/v1/properties/p1', { headers: { 'if-none-match': '"rentals-v7"' } });
+
+    expect(response.status).toBe(304);
+    expect(response.headers.etag).toBe('"rentals-v7"');
+  });
+
+  it('compresses answers of 1 KB or more with brotli or gzip, proxied and its own, and not smaller ones', async () => {
+    const big = json(4096);
+    const small = json(500);
+    rentals.respondWith((received, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(received.url.endsWith('small') ? small : big);
+    });
+
+    const br = await send('/v1/properties/big', { headers: { 'accept-encoding': 'br' } });
+    const gzip = await send('/v1/properties/big', { headers: { 'accept-encoding': 'gzip' } });
+    const none = await send('/v1/properties/big');
+    const tiny = await send('/v1/properties/small', { headers: { 'accept-encoding': 'br, gzip' } });
+    const docs = await send('/docs', { headers: { 'accept-encoding': 'gzip' } });
+
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).toString()).toBe(big);
+    expect(br.body.length).toBeLessThan(big.length);
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).toString()).toBe(big);
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(none.headers['content-encoding']).toBeUndefined();
+    expect(none.body.toString()).toBe(big);
+    expect(tiny.headers['content-encoding']).toBeUndefined();
+    expect(tiny.body.toString()).toBe(small);
+    expect(docs.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(docs.body).toString())).toHaveProperty('openapi');
+    // Compressed or not, one representation has one validator.
+    expect(br.headers.etag).toBe(none.headers.etag);
+  });
+
+  it('streams an answer larger than it buffers, compressed', async () => {
+    const large = Buffer.from(json(1_200_000));
+    rentals.respondWith((_, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(large.length) });
+      res.end(large);
+    });
+
+    const response = await send('/v1/properties/large', { headers: { 'accept-encoding': 'gzip' } });
+
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(response.body).equals(large)).toBe(true);
   });
 });
 

@@ -15,6 +15,8 @@ export enum ErrorCode {
   InvalidSignature = 'invalid_signature',
   PayloadTooLarge = 'payload_too_large',
   UnsupportedMediaType = 'unsupported_media_type',
+  /** Over a rate limit: `Retry-After` says when to try again. */
+  RateLimited = 'rate_limited',
   /** Another service (or a payment provider) did not answer. */
   UpstreamUnavailable = 'upstream_unavailable',
   /** A dependency of this service (PostgreSQL, Redis, Kafka) is down or timing out: retry shortly. */

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
-import { PASS_THROUGH_ROUTES } from './edge.routes';
+import { OWN_ROUTE_BODY_LIMITS, PASS_THROUGH_ROUTES } from './edge.routes';
 
 function isPassThrough(request: FastifyRequest): boolean {
   const route = request.routeOptions.url;
@@ -17,6 +17,13 @@ function isPassThrough(request: FastifyRequest): boolean {
  */
 export function installEdgeBodyParsers(app: NestFastifyApplication, jsonBodyLimit: number): void {
   const fastify = app.getHttpAdapter().getInstance();
+  // A route's own limit wins over the parser's (413 `payload_too_large` past it).
+  fastify.addHook('onRoute', (route) => {
+    const own = OWN_ROUTE_BODY_LIMITS.find(({ prefix }) => route.url.startsWith(prefix));
+    if (own && route.bodyLimit === undefined) {
+      route.bodyLimit = own.bytes;
+    }
+  });
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<Server>('application/json', { bodyLimit: jsonBodyLimit }, (request, body, done) => {
     if (isPassThrough(request)) {

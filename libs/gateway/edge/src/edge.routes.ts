@@ -38,3 +38,58 @@ export const EDGE_ROUTES = {
 
 /** Route templates whose bodies reach the proxy unparsed. */
 export const PASS_THROUGH_ROUTES: ReadonlySet<string> = new Set(Object.values(EDGE_ROUTES).flat());
+
+type Flat<T> = T extends readonly (infer U)[] ? U : T;
+export type EdgeRouteTemplate = Flat<(typeof EDGE_ROUTES)[keyof typeof EDGE_ROUTES]>;
+
+/**
+ * How clients and shared caches may keep an answer (`cacheControlOf`):
+ * - `public`: anonymous successful reads are `public, max-age, stale-while-revalidate` with a strong
+ *   ETag; with a token they may be personal (a host sees their own unpublished listing), so `private, no-store`;
+ * - `immutable`: content addressed by its URL (image variants), cached for a year;
+ * - `private`: personal data, `private, no-store`, whatever the method.
+ */
+export type EdgeCachePolicy = 'public' | 'immutable' | 'private';
+
+/**
+ * The one place that says, route by route, what may be cached: every edge route (the compiler
+ * insists), and the gateway's own public reads. Routes not listed keep what their handler sets
+ * (login and the other `/v1/auth` answers are `no-store` there).
+ */
+export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | '/docs', EdgeCachePolicy>> = {
+  '/v1/properties': 'public',
+  '/v1/properties/*': 'public',
+  '/v1/bookings': 'private',
+  '/v1/bookings/*': 'private',
+  '/v1/applications': 'private',
+  '/v1/applications/*': 'private',
+  '/v1/host/properties': 'private',
+  '/v1/host/bookings': 'private',
+  '/v1/properties/:id/images': 'private',
+  '/v1/images/*': 'immutable',
+  '/v1/bookings/:id/payments': 'private',
+  '/v1/bookings/:id/payments/*': 'private',
+  '/v1/webhooks/stripe': 'private',
+  '/v1/webhooks/mollie': 'private',
+  '/v1/me/notifications': 'private',
+  '/v1/me/notification-preferences': 'private',
+  '/v1/admin/deliveries': 'private',
+  '/v1/notifications/unsubscribe': 'private',
+  '/docs': 'public',
+};
+
+/** The cache policy of a matched route template, if it has one. */
+export function cachePolicyOf(route: string | undefined): EdgeCachePolicy | undefined {
+  return route !== undefined && Object.hasOwn(ROUTE_CACHE_POLICIES, route)
+    ? ROUTE_CACHE_POLICIES[route as keyof typeof ROUTE_CACHE_POLICIES]
+    : undefined;
+}
+
+/**
+ * Smaller body limits for the gateway's own routes, by path prefix (every other route has
+ * `BODY_LIMIT_BYTES`; edge routes pass their own to the proxy). Credentials and tokens are a few
+ * hundred bytes: there is no reason to parse a megabyte before refusing it.
+ */
+export const OWN_ROUTE_BODY_LIMITS: readonly { prefix: string; bytes: number }[] = [
+  { prefix: '/v1/auth/', bytes: 16 * 1024 },
+];

@@ -19,6 +19,12 @@ export interface ProxyOptions {
   extraHeaders?: readonly string[];
 }
 
+/**
+ * Answers up to this size are read whole before they are sent on: the edge's ETag hashes them and
+ * compression can see their size. Larger ones (image variants) stream through.
+ */
+const BUFFERED_ANSWER_MAX_BYTES = 1_048_576;
+
 /** `.` and `..` segments, also percent-encoded: a proxied path must not climb out of its prefix. */
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|\?|$)/i;
 
@@ -95,16 +101,23 @@ export class ProxyService {
     }
     this.observe(upstream, String(response.statusCode), started);
 
-    void reply
-      .status(response.statusCode)
-      .headers(downstreamResponseHeaders(response.headers, response.statusCode));
+    const answerHeaders = downstreamResponseHeaders(response.headers, response.statusCode);
     if (request.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304) {
       // No body may follow; release the connection back to the pool.
       await response.body.dump();
-      await reply.send();
+      await reply.status(response.statusCode).headers(answerHeaders).send();
       return;
     }
-    await reply.send(response.body);
+    let answer: Buffer | Readable;
+    try {
+      answer = await wholeOrStreamed(response, BUFFERED_ANSWER_MAX_BYTES);
+    } catch (error) {
+      this.logger.warn(
+        `${upstream} broke off its answer to ${request.method} ${path}: ${describeError(error)}`,
+      );
+      throw new DomainError(ErrorCode.UpstreamUnavailable, `${upstream} is unavailable, try again shortly`);
+    }
+    await reply.status(response.statusCode).headers(answerHeaders).send(answer);
   }
 
   private bodyOf(request: FastifyRequest, limit: number): Buffer | Readable | undefined {
@@ -132,6 +145,37 @@ export class ProxyService {
     const labels = { upstream, status_code: statusCode };
     this.requests.inc(labels);
     this.duration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+  }
+}
+
+/**
+ * The answer's body as one Buffer when it is at most `max` bytes, else a stream of all of it (what
+ * was read so far, then the rest). A declared length over `max` streams without reading ahead.
+ */
+async function wholeOrStreamed(response: Dispatcher.ResponseData, max: number): Promise<Buffer | Readable> {
+  if (Number(response.headers['content-length'] ?? 0) > max) {
+    return response.body;
+  }
+  const iterator: AsyncIterator<Buffer> = response.body[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) {
+      return Buffer.concat(head, size);
+    }
+    head.push(next.value);
+    size += next.value.length;
+    if (size > max) {
+      return Readable.from(
+        (async function* () {
+          yield* head;
+          for (let rest = await iterator.next(); !rest.done; rest = await iterator.next()) {
+            yield rest.value;
+          }
+        })(),
+      );
+    }
   }
 }
 

@@ -7,6 +7,14 @@ import { defineConfig } from '@rentguy/platform/config';
  */
 export const cacheConfig = defineConfig('cache', {
   CACHE_REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+  /**
+   * Prefix of every key and bus channel: deployments (or test runs) sharing one Redis keep apart by
+   * it. Every app of one deployment must use the same, so that their invalidations meet.
+   */
+  CACHE_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .default('rentguy'),
   /** Memory of the in-process tier (L1) per instance, in megabytes. */
   CACHE_L1_MAX_MB: z.coerce.number().int().min(1).max(4096).default(64),
 });

@@ -4,7 +4,7 @@ import { cacheConfig } from './cache.config';
 import { READ_CACHE_OPTIONS, ReadCache, type ReadCacheOptions } from './read-cache';
 
 export interface CacheModuleOptions {
-  /** Key prefix in Redis and on the bus (the app's name; tests add a run id). */
+  /** Key prefix in Redis and on the bus, after `CACHE_NAMESPACE` (the owning service's name; tests add a run id). */
   prefix: string;
 }
 

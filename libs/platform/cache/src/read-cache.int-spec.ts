@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
-import { composeConfig, loadConfig } from '@rentguy/platform/config';
-import { lifecycleConfig, OpsServer } from '@rentguy/platform/health';
-import { platformCoreModules } from '@rentguy/platform/http';
-import { loggingConfig } from '@rentguy/platform/logging';
-import { MetricsRegistry } from '@rentguy/platform/metrics';
+import { composeConfig, ConfigModule, loadConfig } from '@rentguy/platform/config';
+import { HealthModule, lifecycleConfig, OpsServer } from '@rentguy/platform/health';
+import { loggingConfig, LoggingModule } from '@rentguy/platform/logging';
+import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import { startTcpProxy, testEnvironment, waitUntil, type TcpProxy } from '@rentguy/testing/platform';
 import { cacheConfig } from './cache.config';
 import { CacheModule } from './cache.module';
@@ -24,7 +23,13 @@ async function startInstance(): Promise<TestingModule> {
     env: { LOG_LEVEL: 'silent', CACHE_REDIS_URL: `redis://127.0.0.1:${proxy.port}${redis.pathname}` },
   });
   const app = await Test.createTestingModule({
-    imports: [...platformCoreModules(composition, config, { requires: [] }), CacheModule.forRoot({ prefix })],
+    imports: [
+      ConfigModule.forRoot(composition, config),
+      LoggingModule.forRoot({ service: composition.service }),
+      MetricsModule,
+      HealthModule.forRoot({ requires: [] }),
+      CacheModule.forRoot({ prefix }),
+    ],
   }).compile();
   await app.init();
   instances.push(app);
@@ -118,6 +123,28 @@ describe('ReadCache', () => {
       expect(await read(b)).toEqual({ version: 2 });
     }
   });
+
+  it('an instance started while Redis is down hears invalidations once Redis is back', async () => {
+    const a = await startInstance();
+    await proxy.cut();
+    const b = await startInstance();
+    let version = 1;
+    const read = (app: TestingModule) =>
+      app
+        .get(ReadCache)
+        .getOrLoad('property:4', async () => ({ version }), { ttlSeconds: 300, tags: ['property:4'] });
+    expect(await read(b)).toEqual({ version: 1 });
+    await proxy.restore();
+    // b's bus subscription went through when Redis came back: a's invalidation reaches b's L1.
+    version = 2;
+    await waitUntil(
+      async () => {
+        await a.get(ReadCache).invalidate(['property:4']);
+        return (await read(b)).version === 2;
+      },
+      { timeoutMs: 15_000, description: "b to drop its entry on a's invalidation" },
+    );
+  }, 30_000);
 
   it('passes what the loader throws through unchanged, and caches nothing', async () => {
     const app = await startInstance();

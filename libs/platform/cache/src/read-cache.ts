@@ -2,12 +2,13 @@ import { EventEmitter } from 'node:events';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { BentoCache, bentostore, errors } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
-import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis';
+import { redisDriver } from 'bentocache/drivers/redis';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { ConfigOf } from '@rentguy/platform/config';
 import { describeError } from '@rentguy/platform/errors';
 import { ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
+import { CacheBusTransport } from './cache-bus.transport';
 import type { cacheConfig } from './cache.config';
 
 export const READ_CACHE_OPTIONS = Symbol('READ_CACHE_OPTIONS');
@@ -42,7 +43,6 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('ReadCache');
   private readonly bento: BentoCache<{ reads: ReturnType<typeof bentostore> }>;
   private readonly l2: Redis;
-  private readonly bus: Redis;
   private readonly events = new EventEmitter();
 
   constructor(
@@ -53,10 +53,12 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
     // While Redis is away a command fails after one reconnect attempt instead of queueing, and a
     // hung Redis after the command timeout: the read goes to its loader (and the circuit breaker
     // skips L2 for a while). Commands sent before the first connect wait for it.
-    const failFast: RedisOptions = { maxRetriesPerRequest: 1 };
-    this.l2 = this.connection('l2', { ...failFast, commandTimeout: COMMAND_TIMEOUT_MS });
-    // The bus needs its own connection: a subscriber cannot run other commands.
-    this.bus = this.connection('bus', failFast);
+    const failFast: RedisOptions = { maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS };
+    this.l2 = this.connection('l2', failFast);
+    const bus = new CacheBusTransport(
+      this.connection('bus-publisher', failFast),
+      this.connection('bus-subscriber', { maxRetriesPerRequest: null }),
+    );
     this.bento = new BentoCache({
       default: 'reads',
       prefix: options.prefix,
@@ -69,7 +71,7 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
         reads: bentostore()
           .useL1Layer(memoryDriver({ maxSize: options.config.CACHE_L1_MAX_MB * 1024 * 1024 }))
           .useL2Layer(redisDriver({ connection: this.l2 }))
-          .useBus(redisBusDriver({ connection: this.bus })),
+          .useBus({ options: {}, factory: () => bus }),
       },
     });
   }

@@ -15,6 +15,34 @@ export type WorkerServiceConfig = ConfigOf<typeof lifecycleConfig>;
 export type HttpServiceConfig = ConfigOf<typeof httpConfig> & WorkerServiceConfig;
 
 /**
+ * Helmet's headers, tightened for a JSON API: a CSP under which nothing loads and nothing frames
+ * (HTML pages of the gateway get their own, `installEdgeResponses`), HSTS for a year with
+ * subdomains, no framing, nosniff (helmet's default).
+ */
+const SECURITY_HEADERS = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+    },
+  },
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  frameguard: { action: 'deny' },
+} as const;
+
+export interface HttpServiceOptions {
+  /**
+   * Whose `X-Forwarded-*` headers set `request.ip` and `request.protocol`: addresses/CIDRs, or
+   * `true` for any. The services sit behind the gateway only (default `true`); the public edge
+   * trusts its configured proxies only.
+   */
+  trustProxy?: boolean | string[];
+}
+
+/**
  * A NestJS app on Fastify with logging, metrics, error mapping and security headers, set up by the
  * app's `configure`, not listening yet: what `serveHttpService` serves, and what the apps'
  * integration tests drive (`inject` or `listen(0)`).
@@ -23,10 +51,11 @@ export async function createHttpService(
   module: IEntryNestModule,
   config: HttpServiceConfig,
   configure?: (app: NestFastifyApplication) => Promise<void> | void,
+  options: HttpServiceOptions = {},
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
-    trustProxy: true,
+    trustProxy: options.trustProxy ?? true,
     return503OnClosing: true,
     genReqId: requestIdOf,
   });
@@ -39,7 +68,7 @@ export async function createHttpService(
   app.useLogger(logger);
   logConfiguration(logger, config);
   app.useGlobalFilters(new ErrorFilter());
-  await app.register(helmet, { contentSecurityPolicy: false });
+  await app.register(helmet, SECURITY_HEADERS);
   const fastify = app.getHttpAdapter().getInstance();
   installHttpMetrics(fastify, app.get(MetricsRegistry));
   fastify.addHook('onSend', async (request, reply) => {

@@ -26,6 +26,8 @@ export function statusOf(code: ErrorCode): number {
       return 413;
     case ErrorCode.UnsupportedMediaType:
       return 415;
+    case ErrorCode.RateLimited:
+      return 429;
     case ErrorCode.UpstreamUnavailable:
     case ErrorCode.ServiceUnavailable:
       return 503;
@@ -52,6 +54,9 @@ function codeOfStatus(status: number): ErrorCode {
   }
   if (status === 415) {
     return ErrorCode.UnsupportedMediaType;
+  }
+  if (status === 429) {
+    return ErrorCode.RateLimited;
   }
   return ErrorCode.ValidationFailed;
 }

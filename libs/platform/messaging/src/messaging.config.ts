@@ -1,18 +1,11 @@
 import { z } from 'zod';
-import { defineConfig } from '@rentguy/platform/config';
+import { commaSeparated, defineConfig } from '@rentguy/platform/config';
 
 /** The Kafka cluster and this deployment's consumer groups on it. */
 export const messagingConfig = defineConfig('messaging', {
-  KAFKA_BROKERS: z
-    .string()
-    .default('127.0.0.1:9092')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((b) => b.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().regex(/^[^:]+:\d+$/, 'expected host:port')).min(1)),
+  KAFKA_BROKERS: commaSeparated('127.0.0.1:9092').pipe(
+    z.array(z.string().regex(/^[^:]+:\d+$/, 'expected host:port')).min(1),
+  ),
   /** Kafka client id; the app's name when unset. */
   KAFKA_CLIENT_ID: z.string().optional(),
   /** Prefix of this deployment's consumer group ids, so two deployments can share one cluster. */
