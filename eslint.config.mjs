@@ -114,13 +114,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'e2e/**/*.ts'],
+    // `apps/<app>/test/`: what an app's integration specs share (kits, a process to kill); never built.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'e2e/**/*.ts', 'apps/*/test/**/*.ts'],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ testFiles: true }) },
   },
   {
     // process.env is read in exactly one place: the config library (tests and tools may set it).
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['libs/platform/config/**', '**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**'],
+    ignores: [
+      'libs/platform/config/**',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      'libs/testing/**',
+      'apps/*/test/**',
+    ],
     rules: {
       'no-restricted-properties': [
         'error',

@@ -15,10 +15,13 @@ import {
   startOtlpCollector,
   startPlatform,
   testEnvironment,
+  type CaughtMail,
   type MailCatcher,
   type OtlpCollector,
   type RunningPlatform,
 } from '@rentguy/testing/platform';
+import { Topics, type EventData } from '@rentguy/contracts';
+import { KafkaClient } from '@rentguy/platform/messaging';
 import { ApiClient, eventually } from './client';
 import { metricNamesOf, monitoringQueries, recordedNames, unexportedMetrics } from './monitoring-queries';
 
@@ -116,6 +119,8 @@ const guestEmail = `guest-${unique}@example.com`;
 const otherEmail = `other-${unique}@example.com`;
 const password = 'correct horse battery staple';
 const tokens: Record<'host' | 'guest' | 'other', string> = { host: '', guest: '', other: '' };
+/** The users step 1 registers, as identity describes them in `user.registered`. */
+const registered: EventData<'user.registered'>[] = [];
 let propertyId = '';
 let bookingId = '';
 let imageId = '';
@@ -131,6 +136,55 @@ interface Page {
 async function paymentsReadThroughs(): Promise<number> {
   const metrics = await (await fetch(`http://127.0.0.1:${ports.payments.opsPort}/metrics`)).text();
   return Number(/^payment_booking_read_throughs_total\{outcome="stored"\} (\d+)/m.exec(metrics)?.[1] ?? 0);
+}
+
+/** A booking confirmation to `address`, not the welcome email every new user also gets. */
+const isConfirmationTo = (address: string) => (m: CaughtMail) =>
+  m.to.includes(address) && /is confirmed$/.test(m.subject);
+
+/**
+ * Makes sure notifications hears of the users step 1 registered. The gateway publishes
+ * `user.registered` through identity's outbox once that exists (the `identity.outbox` table); until
+ * then the suite publishes what identity would, on identity's topic.
+ */
+async function announceRegistrations(): Promise<void> {
+  const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
+  await db.connect();
+  let identityPublishes: boolean;
+  try {
+    const { rows } = await db.query(`SELECT to_regclass('identity.outbox') IS NOT NULL AS present`);
+    identityPublishes = rows[0]?.present === true;
+  } finally {
+    await db.end();
+  }
+  if (identityPublishes) {
+    return;
+  }
+  const kafka = new KafkaClient({
+    clientId: 'e2e-identity-stand-in',
+    brokers: testEnvironment().kafkaBrokers,
+  });
+  const producer = kafka.producer();
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: Topics.user,
+      messages: registered.map((user) => {
+        const event = {
+          id: randomUUID(),
+          type: 'user.registered',
+          version: 1,
+          occurredAt: new Date().toISOString(),
+          aggregateId: user.userId,
+          data: user,
+        };
+        return { key: user.userId, value: JSON.stringify(event), headers: { type: event.type } };
+      }),
+    });
+  } finally {
+    await producer.disconnect();
+    await kafka.close();
+  }
 }
 
 function isoDay(offsetDays: number): string {
@@ -182,6 +236,67 @@ describe('RentGuy through the gateway', () => {
     expect(login.status).toBe(200);
     tokens.guest = String(login.body.accessToken);
     expect(tokens.guest.split('.')).toHaveLength(3);
+    for (const [response, name, role] of [
+      [host, 'Hanna Host', 'host'],
+      [guest, 'Gus Guest', 'guest'],
+      [other, 'Olga Other', 'guest'],
+    ] as const) {
+      const user = response.body.user as { id: string; email: string };
+      registered.push({ userId: user.id, email: user.email, name, locale: 'en', role });
+    }
+  });
+
+  it('welcomes a new host, whose first tip carries a one-click unsubscribe link that works through the gateway', async () => {
+    await announceRegistrations();
+
+    const [welcome] = await mail.waitFor(
+      (m) => m.to.includes(hostEmail) && m.subject.startsWith('Welcome'),
+      30_000,
+    );
+    expect(welcome.subject).toBe('Welcome to RentGuy, Hanna Host');
+    expect(welcome.headers['list-unsubscribe']).toBeUndefined();
+    const [tip] = await mail.waitFor(
+      (m) => m.to.includes(hostEmail) && m.subject.startsWith('Host tip'),
+      30_000,
+    );
+    const link = /^<(.+)>$/.exec(tip.headers['list-unsubscribe'] ?? '')?.[1] ?? '';
+    expect(link.startsWith(`${api.baseUrl}/v1/notifications/unsubscribe?token=`)).toBe(true);
+    expect(tip.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    expect(tip.text).toContain(link);
+    const hostTips = async (): Promise<unknown> => {
+      const prefs = await api.get<{ categories: { category: string; enabled: boolean }[] }>(
+        '/v1/me/notification-preferences',
+        tokens.host,
+      );
+      expect(prefs.status).toBe(200);
+      return prefs.body.categories.find((c) => c.category === 'host_tips')?.enabled;
+    };
+
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post"');
+    expect(await hostTips()).toBe(true);
+    // A mail client's RFC 8058 one-click POST, no login.
+    const oneClick = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+    expect(await hostTips()).toBe(false);
+
+    const again = await api.request<Json>('PUT', '/v1/me/notification-preferences', {
+      token: tokens.host,
+      json: { host_tips: true },
+    });
+    expect(again.status).toBe(200);
+    expect(await hostTips()).toBe(true);
+    const refused = await api.request<Json>('PUT', '/v1/me/notification-preferences', {
+      token: tokens.host,
+      json: { transactional: false },
+    });
+    expect(refused.status).toBe(400);
+    expect(mail.messages().filter((m) => m.to.includes(hostEmail))).toHaveLength(2);
   });
 
   it('keeps a session through the gateway: refresh rotates, a spent token ends the session, logout revokes', async () => {
@@ -502,17 +617,58 @@ describe('RentGuy through the gateway', () => {
   });
 
   it('7. emails the guest exactly once', async () => {
-    const [email] = await mail.waitFor((m) => m.to.includes(guestEmail), 30_000);
+    const [email] = await mail.waitFor(isConfirmationTo(guestEmail), 30_000);
     expect(email.subject).toMatch(/confirm/i);
     expect(email.text).toContain('Canal house with a view');
     expect(email.text).toContain('431.64');
     // Give a duplicate every chance to show up before counting.
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(mail.messages().filter((m) => m.to.includes(guestEmail))).toHaveLength(1);
+    expect(mail.messages().filter(isConfirmationTo(guestEmail))).toHaveLength(1);
+  });
+
+  it('lists the emails sent to a user, to that user and to admins, through the gateway', async () => {
+    type Listed = { template: string; status: string; to: string };
+    const own = await eventually(
+      () => api.get<{ items: Listed[]; nextCursor: string | null }>('/v1/me/notifications', tokens.guest),
+      (r) =>
+        r.status === 200 &&
+        r.body.items.some((i) => i.template === 'booking-confirmed' && i.status === 'sent'),
+      "the confirmation in the guest's own list",
+    );
+    expect(own.body.items.map((i) => `${i.template} ${i.status} ${i.to}`).sort()).toEqual([
+      `booking-confirmed sent ${guestEmail}`,
+      `welcome sent ${guestEmail}`,
+    ]);
+    const others = await api.get<{ items: Listed[] }>('/v1/me/notifications', tokens.other);
+    expect(others.body.items.filter((i) => i.to === guestEmail)).toEqual([]);
+    expect((await api.get('/v1/admin/deliveries', tokens.guest)).status).toBe(403);
+
+    const adminEmail = `admin-${unique}@example.com`;
+    expect(
+      (await api.post('/v1/auth/register', { email: adminEmail, password, name: 'Ada Admin', role: 'guest' }))
+        .status,
+    ).toBe(201);
+    const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
+    await db.connect();
+    try {
+      // Registration never grants admin; support staff are promoted by an operator.
+      await db.query(`UPDATE identity.users SET role = 'admin' WHERE email = $1`, [adminEmail]);
+    } finally {
+      await db.end();
+    }
+    const login = await api.post<Json>('/v1/auth/login', { email: adminEmail, password });
+    const deliveries = await api.get<{ items: Listed[] }>(
+      `/v1/admin/deliveries?recipient=${encodeURIComponent(guestEmail)}&template=booking-confirmed`,
+      String(login.body.accessToken),
+    );
+    expect(deliveries.status).toBe(200);
+    expect(deliveries.body.items).toEqual([
+      expect.objectContaining({ template: 'booking-confirmed', status: 'sent' }),
+    ]);
   });
 
   it('follows one trace from the Stripe webhook through Kafka and the email queue to the SMTP send', async () => {
-    const [email] = mail.messages().filter((m) => m.to.includes(guestEmail));
+    const [email] = mail.messages().filter(isConfirmationTo(guestEmail));
     expect(email).toBeDefined();
     // Several emails have gone out by now, not all of them caused by a request: the webhook's is an
     // email trace that reaches back to the gateway.
@@ -933,9 +1089,9 @@ describe('RentGuy through the gateway', () => {
       metrics,
     );
     expect(Number(repaired?.[1] ?? 0)).toBeGreaterThanOrEqual(1);
-    await mail.waitFor((m) => m.to.includes(email), 30_000);
+    await mail.waitFor(isConfirmationTo(email), 30_000);
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect(mail.messages().filter((m) => m.to.includes(email))).toHaveLength(1);
+    expect(mail.messages().filter(isConfirmationTo(email))).toHaveLength(1);
   });
 
   it('serves readiness and Prometheus metrics on every ops port, and nothing of it publicly', async () => {

@@ -10,6 +10,7 @@
 //   search           P8  100,000 properties and 1,000,000 bookings seeded with COPY, then searches
 //   cache                the read cache's hit ratio under a read mix over that data set (seeds it if needed)
 //   telemetry        P6  P1's and P2's load again on a platform with tracing off (OTEL_SDK_DISABLED)
+//   email                booking.confirmed → SMTP accepted: paid checkouts, each confirmation email timed
 // and for every app its resident memory idle and after the load (P7), and its cold start (P7b).
 // Figures, not assertions: performance is reported, never asserted in tests.
 //
@@ -35,6 +36,7 @@ import { benchPhotos, platformPipeline, rawSharpLoop } from './images.mjs';
 import { DEFAULT_CONNECTIONS, distribution, json, load, met } from './measure.mjs';
 import { cityPicker, seedSearchData } from './search-seed.mjs';
 import { webhookIngest } from './webhooks.mjs';
+import { bookingConfirmedToSmtp } from './email.mjs';
 
 const require = createRequire(import.meta.url);
 const testing = require(`${root}/dist/libs/testing/platform/src/index.js`);
@@ -51,6 +53,7 @@ const SCENARIOS = [
   'search',
   'cache',
   'telemetry',
+  'email',
 ];
 const args = parseArgs({
   options: {
@@ -86,7 +89,11 @@ const TARGETS = {
   rssIdleMb: 150,
   rssAfterMb: 250,
   coldStartMs: 3_000,
+  emailP99Ms: 1_000,
 };
+/** Confirmations the email scenario times, and how many payments succeed per second. */
+const EMAIL_CONFIRMATIONS = 100;
+const EMAIL_PER_SECOND = 10;
 // The search scenario's scale and targets (issue 7).
 const SEARCH_PROPERTIES = 100_000;
 const SEARCH_BOOKINGS_PER_PROPERTY = 10;
@@ -459,6 +466,20 @@ try {
       }),
     };
   }
+  if (selected.has('email')) {
+    const inn = await createProperty(gateway, host.accessToken, 'Bench confirmation house');
+    report.email = await bookingConfirmedToSmtp({
+      gateway,
+      propertyId: inn.id,
+      guestToken: guest.accessToken,
+      guestEmail: guest.user.email,
+      stripe,
+      mail,
+      databaseUrl: env.DATABASE_URL,
+      iterations: EMAIL_CONFIRMATIONS,
+      perSecond: EMAIL_PER_SECOND,
+    });
+  }
   if (selected.has('search') || selected.has('cache')) {
     report.search = await searchAtScale(rentals, env.DATABASE_URL);
     if (selected.has('search')) {
@@ -614,6 +635,14 @@ if (report.search && selected.has('search')) {
   }
   out(`target p95 < ${SEARCH_P95_TARGET_MS} ms: ${met(rows[0].p95 < SEARCH_P95_TARGET_MS)}`);
   figures['search seed s'] = seconds;
+}
+if (report.email) {
+  const { latency, emails, iterations, perSecond } = report.email;
+  figures['booking.confirmed → SMTP p50 ms'] = latency.p50;
+  figures['booking.confirmed → SMTP p99 ms'] = latency.p99;
+  out(
+    `\nbooking.confirmed → SMTP accepted, ${iterations} paid checkouts at ${perSecond}/s: p50 ${latency.p50.toFixed(0)} ms, p95 ${latency.p95.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms, max ${latency.max.toFixed(0)} ms (target p99 < ${TARGETS.emailP99Ms} ms: ${met(latency.p99 < TARGETS.emailP99Ms)}); ${emails} emails for ${iterations} bookings (target exactly one each: ${met(emails === iterations)})`,
+  );
 }
 if (report.telemetry) {
   out('\nP6 tracing cost (throughput with tracing exported ÷ without it; metrics are on in both):');

@@ -9,6 +9,7 @@ export const TOPIC_NAMES = Object.freeze([
   'payments.payment.v1',
   'payments.refund.v1',
   'notifications.delivery.v1',
+  'identity.user.v1',
 ]);
 
 /** Topic specs in the shape kafkajs `admin.createTopics({ topics })` expects (single local broker). */

@@ -82,7 +82,7 @@ interface Gateway {
 }
 
 async function startGateway(
-  urls: { rentals: string; payments: string },
+  urls: { rentals: string; payments: string; notifications?: string },
   headersTimeoutMs = 10_000,
 ): Promise<Gateway> {
   const config = loadConfig(appConfig, {
@@ -90,6 +90,7 @@ async function startGateway(
       DATABASE_URL: testEnvironment().databaseUrl,
       RENTALS_URL: urls.rentals,
       PAYMENTS_URL: urls.payments,
+      ...(urls.notifications && { NOTIFICATIONS_URL: urls.notifications }),
       UPSTREAM_CONNECTIONS: '8',
       UPSTREAM_CONNECT_TIMEOUT_MS: '2000',
       UPSTREAM_HEADERS_TIMEOUT_MS: String(headersTimeoutMs),
@@ -180,23 +181,28 @@ function tokenFor(role: 'guest' | 'host'): Promise<string> {
 
 let rentals: FakeUpstream;
 let payments: FakeUpstream;
+let notifications: FakeUpstream;
 let gateway: Gateway;
 
 beforeAll(async () => {
-  [rentals, payments] = await Promise.all([startUpstream(), startUpstream()]);
-  gateway = await startGateway({ rentals: rentals.url, payments: payments.url });
+  [rentals, payments, notifications] = await Promise.all([startUpstream(), startUpstream(), startUpstream()]);
+  gateway = await startGateway({
+    rentals: rentals.url,
+    payments: payments.url,
+    notifications: notifications.url,
+  });
 });
 
 beforeEach(() => {
-  rentals.received.length = 0;
-  payments.received.length = 0;
-  rentals.respondWith(echo);
-  payments.respondWith(echo);
+  for (const upstream of [rentals, payments, notifications]) {
+    upstream.received.length = 0;
+    upstream.respondWith(echo);
+  }
 });
 
 afterAll(async () => {
   await gateway?.app.close();
-  await Promise.all([rentals?.close(), payments?.close()]);
+  await Promise.all([rentals?.close(), payments?.close(), notifications?.close()]);
 });
 
 describe('routing', () => {
@@ -214,8 +220,14 @@ describe('routing', () => {
     ['GET', '/v1/images/p1/i1/w640.webp', 'rentals'],
     ['POST', '/v1/bookings/b1/payments', 'payments'],
     ['POST', '/v1/webhooks/stripe', 'payments'],
+    ['GET', '/v1/me/notifications?limit=5', 'notifications'],
+    ['GET', '/v1/me/notification-preferences', 'notifications'],
+    ['PUT', '/v1/me/notification-preferences', 'notifications'],
+    ['GET', '/v1/admin/deliveries?status=failed', 'notifications'],
+    ['GET', '/v1/notifications/unsubscribe?token=a.b', 'notifications'],
+    ['POST', '/v1/notifications/unsubscribe?token=a.b', 'notifications'],
   ])('%s %s goes to %s', async (method, path, upstream) => {
-    const body = method === 'POST' || method === 'PATCH' ? Buffer.from('{}') : undefined;
+    const body = ['POST', 'PATCH', 'PUT'].includes(method) ? Buffer.from('{}') : undefined;
     const response = await send(path, {
       method,
       body,
@@ -223,9 +235,12 @@ describe('routing', () => {
     });
 
     expect(response.status).toBe(200);
-    const [target, other] = upstream === 'rentals' ? [rentals, payments] : [payments, rentals];
-    expect(target.received.map((r) => `${r.method} ${r.url}`)).toEqual([`${method} ${path}`]);
-    expect(other.received).toEqual([]);
+    const upstreams = { rentals, payments, notifications };
+    for (const [name, fake] of Object.entries(upstreams)) {
+      expect(fake.received.map((r) => `${r.method} ${r.url}`)).toEqual(
+        name === upstream ? [`${method} ${path}`] : [],
+      );
+    }
   });
 
   it('leaves unknown paths to the gateway (404, nothing forwarded)', async () => {

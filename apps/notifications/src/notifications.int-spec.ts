@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SignJWT } from 'jose';
+import type { FastifyInstance } from 'fastify';
 import { Topics, jobId, type EventData, type EventEnvelope } from '@rentguy/contracts';
-import { notificationsSchema } from '@rentguy/notifications/data-access';
 import { DELIVERY_HEADER, DeliveryService } from '@rentguy/notifications/feature';
 import { loadConfig } from '@rentguy/platform/config';
-import { migrateSchema } from '@rentguy/platform/database';
 import { KafkaClient } from '@rentguy/platform/messaging';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
@@ -17,13 +17,22 @@ import {
   type CaughtMail,
   type MailCatcher,
 } from '@rentguy/testing/platform';
+import {
+  API_URL,
+  JWT_KID,
+  JWT_SECRET,
+  bookingConfirmed,
+  envelope,
+  notificationsTestEnv,
+  resetNotificationsSchema,
+} from '../test/notifications-test.kit';
 import { createApp } from './bootstrap';
 import { appConfig } from './config';
 
 // The notifications app as it boots (createApp) against real PostgreSQL (the test database, real
 // migrations), Redis (random BullMQ prefix), Kafka (random topic prefix) and an SMTP sink; only the
 // clock of the retry backoff is shortened.
-const { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, kafkaBrokers: BROKERS } = testEnvironment();
+const { kafkaBrokers: BROKERS } = testEnvironment();
 /** The group's id: no KAFKA_GROUP_PREFIX in this test, topics are prefixed instead. */
 const NOTIFICATIONS_CONSUMER_GROUP = 'notifications';
 const MAX_ATTEMPTS = 4;
@@ -31,7 +40,11 @@ const MAX_ATTEMPTS = 4;
 interface DeliveryRow {
   id: string;
   event_id: string;
+  template: string;
+  category: string;
   recipient: string;
+  recipient_id: string | null;
+  payload: Record<string, unknown>;
   locale: string;
   status: string;
   attempts: number;
@@ -40,9 +53,11 @@ interface DeliveryRow {
   sent_at: Date | null;
 }
 
-describe('notifications: booking.confirmed → email', () => {
+describe('notifications: events → emails', () => {
   const topicPrefix = `test.notif${randomUUID().slice(0, 8)}.`;
   const bookingTopic = `${topicPrefix}${Topics.booking}`;
+  const userTopic = `${topicPrefix}${Topics.user}`;
+  let http: FastifyInstance;
   let smtpPort: number;
   let catcher: MailCatcher | undefined;
   let app: INestApplicationContext;
@@ -51,31 +66,18 @@ describe('notifications: booking.confirmed → email', () => {
   let producer: ReturnType<KafkaClient['producer']>;
 
   beforeAll(async () => {
-    await resetSchema();
+    await resetNotificationsSchema();
     smtpPort = await freePort();
     catcher = await startMailCatcher({ smtpPort });
     kafka = new KafkaClient({ clientId: 'notifications-int-test', brokers: BROKERS });
-    await kafka.ensureTopics([{ topic: bookingTopic, numPartitions: 3 }]);
+    await kafka.ensureTopics([
+      { topic: bookingTopic, numPartitions: 3 },
+      { topic: userTopic, numPartitions: 3 },
+    ]);
     producer = kafka.producer();
     await producer.connect();
 
-    const config = loadConfig(appConfig, {
-      env: {
-        LOG_LEVEL: 'silent',
-        DATABASE_URL,
-        DATABASE_POOL_SIZE: '5',
-        DATABASE_SLOW_QUERY_MS: '1000',
-        REDIS_URL,
-        KAFKA_BROKERS: BROKERS.join(','),
-        JWT_KEYS: 'notifications-int:notifications-integration-secret-32+',
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        MAIL_FROM: 'RentGuy <no-reply@rentguy.test>',
-        EMAIL_WORKER_CONCURRENCY: '5',
-        // The shortest interval the config allows: the recovery test waits for the sweep.
-        EMAIL_SWEEP_INTERVAL_MS: '1000',
-        EMAIL_SWEEP_MIN_AGE_MS: '60000',
-      },
-    });
+    const config = loadConfig(appConfig, { env: notificationsTestEnv(smtpPort) });
     const nest = await createApp(config, {
       messaging: { topicPrefix },
       queue: {
@@ -85,6 +87,8 @@ describe('notifications: booking.confirmed → email', () => {
     });
     await nest.init();
     app = nest;
+    http = nest.getHttpAdapter().getInstance();
+    await http.ready();
     dataSource = app.get(DataSource);
     await waitForConsumerToJoin();
   });
@@ -112,10 +116,12 @@ describe('notifications: booking.confirmed → email', () => {
     expect(mail.text).toContain('Check-in: Fri, 5 June 2026');
     expect(mail.html).toContain('€240.00');
     const delivery = await settledDelivery(event.id);
+    // A guest the directory has not heard of: addressed as the booking says, counted by user id.
     expect(delivery).toMatchObject({
       status: 'sent',
       attempts: 1,
       recipient: event.data.guestEmail,
+      recipient_id: event.data.guestId,
       locale: 'en',
     });
     expect(mail.headers[DELIVERY_HEADER.toLowerCase()]).toBe(delivery.id);
@@ -228,7 +234,7 @@ describe('notifications: booking.confirmed → email', () => {
       },
       { timeoutMs: 15_000, description: 'a failed first attempt' },
     );
-    expect(failing.status).toBe('pending');
+    expect(failing.status).toBe('queued');
     catcher = await startMailCatcher({ smtpPort });
 
     const [mail] = await mailsTo(event.data.guestEmail, 1);
@@ -243,7 +249,7 @@ describe('notifications: booking.confirmed → email', () => {
 
   it('marks the delivery failed after the last attempt and counts it', async () => {
     await stopCatcher();
-    const failedBefore = await counterValue('emails_failed_total');
+    const failedBefore = await counterValue('failed');
     const event = bookingConfirmed();
 
     await publish(event);
@@ -257,7 +263,7 @@ describe('notifications: booking.confirmed → email', () => {
     );
     expect(delivery.attempts).toBe(MAX_ATTEMPTS);
     expect(delivery.last_error).toMatch(/ECONNREFUSED|connect/i);
-    expect(await counterValue('emails_failed_total')).toBe(failedBefore + 1);
+    expect(await counterValue('failed')).toBe(failedBefore + 1);
 
     // A failed delivery stays failed: nothing is sent once the relay is back, even if the job returns.
     catcher = await startMailCatcher({ smtpPort });
@@ -268,7 +274,7 @@ describe('notifications: booking.confirmed → email', () => {
     expect(mailsFor(event.data.guestEmail)).toHaveLength(0);
   });
 
-  it('recovers a delivery left pending after its job failed for good (the final ledger write was lost)', async () => {
+  it('recovers a delivery left queued after its job failed for good (the final ledger write was lost)', async () => {
     await stopCatcher();
     const event = bookingConfirmed();
     await publish(event);
@@ -277,7 +283,7 @@ describe('notifications: booking.confirmed → email', () => {
     await queueTesting.waitForJobState(app, 'email', jobId(failed.id, 'email.send'), ['failed']);
     // As if the worker had died before recording the final failure, long enough ago for the sweep.
     await dataSource.query(
-      `UPDATE notifications.deliveries SET status = 'pending', created_at = now() - interval '2 minutes' WHERE id = $1`,
+      `UPDATE notifications.deliveries SET status = 'queued', created_at = now() - interval '2 minutes' WHERE id = $1`,
       [failed.id],
     );
 
@@ -288,42 +294,399 @@ describe('notifications: booking.confirmed → email', () => {
     expect(await settledDelivery(event.id)).toMatchObject({ id: failed.id, status: 'sent' });
   });
 
-  it('counts the emails it sent per template', async () => {
-    expect(await counterValue('emails_sent_total')).toBeGreaterThanOrEqual(6);
+  it('keeps a directory of users from identity and welcomes a Dutch user in Dutch', async () => {
+    const user = userRegistered({ locale: 'nl', name: 'Anne de Vries' });
+
+    await publish(user);
+
+    const [mail] = await mailsTo(user.data.email, 1);
+    expect(mail.subject).toBe('Welkom bij RentGuy, Anne de Vries');
+    expect(mail.text).toContain('Hoi Anne de Vries,');
+    expect(mail.html).toContain('<html lang="nl">');
+    // Transactional: no unsubscribe link.
+    expect(mail.headers['list-unsubscribe']).toBeUndefined();
+    expect(await recipientOf(user.data.userId)).toMatchObject({
+      email: user.data.email,
+      name: 'Anne de Vries',
+      locale: 'nl',
+      role: 'guest',
+      preferences: {},
+    });
+  });
+
+  it('sends a new host a first tip that carries a signed one-click unsubscribe link, and the link works', async () => {
+    const host = userRegistered({ role: 'host' });
+    const token = await tokenFor({ id: host.data.userId, role: 'host', email: host.data.email });
+
+    await publish(host);
+
+    await catcher?.waitFor(
+      (m) => m.envelope.to.includes(host.data.email) && m.subject.startsWith('Host tip'),
+      20_000,
+    );
+    const mails = mailsFor(host.data.email);
+    expect(mails.map((m) => m.subject).sort()).toEqual([
+      'Host tip: get your first booking on RentGuy',
+      `Welcome to RentGuy, ${host.data.name}`,
+    ]);
+    const tip = mails.find((m) => m.subject.startsWith('Host tip'));
+    const link = /^<(.+)>$/.exec(tip?.headers['list-unsubscribe'] ?? '')?.[1] ?? '';
+    expect(link).toMatch(new RegExp(`^${API_URL}/v1/notifications/unsubscribe\\?token=[\\w-]+\\.[\\w-]+$`));
+    expect(tip?.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
+    expect(tip?.text).toContain(link);
+    const path = link.slice(API_URL.length);
+
+    // GET only asks (mail scanners open links); the preference is unchanged.
+    const page = await http.inject({ method: 'GET', url: path });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.body).toContain('<form method="post"');
+    expect(await hostTipsEnabled(token)).toBe(true);
+
+    // What a mail client sends for RFC 8058 one-click, without any login.
+    const post = await http.inject({
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'List-Unsubscribe=One-Click',
+    });
+    expect(post.statusCode).toBe(200);
+    expect(post.body).toContain('no longer receive host tips');
+    expect(await hostTipsEnabled(token)).toBe(false);
+
+    const forged = `${path.slice(0, -2)}${path.endsWith('AA') ? 'BB' : 'AA'}`;
+    expect((await http.inject({ method: 'POST', url: forged, payload: '' })).statusCode).toBe(404);
+    expect(
+      (await http.inject({ method: 'GET', url: '/v1/notifications/unsubscribe?token=x.y' })).statusCode,
+    ).toBe(404);
+  });
+
+  it('records a tip as suppressed for a host who switched tips off before their registration arrived', async () => {
+    const host = userRegistered({ role: 'host', locale: 'nl' });
+    const token = await tokenFor({ id: host.data.userId, role: 'host', email: host.data.email });
+    const suppressedBefore = await counterValue('suppressed', 'nl', 'host-getting-started');
+
+    const put = await http.inject({
+      method: 'PUT',
+      url: '/v1/me/notification-preferences',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { host_tips: false },
+    });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toEqual({
+      categories: [
+        { category: 'transactional', enabled: true, switchable: false },
+        { category: 'host_tips', enabled: false, switchable: true },
+        { category: 'product_news', enabled: true, switchable: true },
+      ],
+    });
+    await publish(host);
+
+    const [welcome] = await mailsTo(host.data.email, 1);
+    expect(welcome.subject).toContain('Welkom');
+    const rows = await waitUntil(
+      async () => {
+        const found = await deliveriesOf(host.id);
+        return found.length === 2 ? found : undefined;
+      },
+      { timeoutMs: 10_000, description: 'both deliveries of the registration' },
+    );
+    expect(rows.find((r) => r.template === 'host-getting-started')).toMatchObject({
+      status: 'suppressed',
+      category: 'host_tips',
+      attempts: 0,
+    });
+    expect(await counterValue('suppressed', 'nl', 'host-getting-started')).toBe(suppressedBefore + 1);
+    // The event completed the entry the request had started, and the preference survived it.
+    expect(await recipientOf(host.data.userId)).toMatchObject({
+      name: host.data.name,
+      locale: 'nl',
+      role: 'host',
+      preferences: { host_tips: false },
+    });
+  });
+
+  it('refuses to switch transactional emails off, and unknown categories', async () => {
+    const token = await tokenFor({ id: randomUUID(), role: 'guest', email: 'x@example.com' });
+    for (const payload of [{ transactional: false }, { marketing: false }, { host_tips: 'no' }]) {
+      const reply = await http.inject({
+        method: 'PUT',
+        url: '/v1/me/notification-preferences',
+        headers: { authorization: `Bearer ${token}` },
+        payload,
+      });
+      expect(reply.statusCode).toBe(400);
+    }
+    expect((await http.inject({ method: 'GET', url: '/v1/me/notification-preferences' })).statusCode).toBe(
+      401,
+    );
+  });
+
+  it('addresses the next message from the directory: a new address and language apply to it', async () => {
+    const user = userRegistered({ locale: 'en' });
+    await publish(user);
+    await mailsTo(user.data.email, 1);
+    const newEmail = `moved-${randomUUID().slice(0, 8)}@example.com`;
+
+    await publish(userUpdated(user.data.userId, { email: newEmail, name: user.data.name, locale: 'nl' }));
+    await waitUntil(async () => (await recipientOf(user.data.userId))?.email === newEmail, {
+      timeoutMs: 15_000,
+      description: 'the directory to take the new address',
+    });
+    // The booking still carries the address and language it was made with.
+    const booking = bookingConfirmed({
+      guestId: user.data.userId,
+      guestEmail: user.data.email,
+      locale: 'en',
+    });
+    await publish(booking);
+
+    const [mail] = await mailsTo(newEmail, 1);
+    expect(mail.subject).toBe(`Je boeking bij ${booking.data.propertyTitle} is bevestigd`);
+    expect(mailsFor(user.data.email)).toHaveLength(1);
+  });
+
+  it('keeps the newest profile when an older update arrives late', async () => {
+    const user = userRegistered();
+    await publish(user);
+    await mailsTo(user.data.email, 1);
+
+    const stale = userUpdated(user.data.userId, { email: 'stale@example.com', name: 'Old', locale: 'nl' });
+    await publish({ ...stale, occurredAt: new Date(Date.parse(user.occurredAt) - 60_000).toISOString() });
+
+    await waitForInbox(stale.id);
+    expect(await recipientOf(user.data.userId)).toMatchObject({ email: user.data.email, locale: 'en' });
+  });
+
+  it("emails a reset link into the web app, valid-until in the user's language, and keeps no token once sent", async () => {
+    const user = userRegistered({ locale: 'nl' });
+    await publish(user);
+    await mailsTo(user.data.email, 1);
+    const reset = passwordResetRequested(user.data.userId, '2026-05-20T13:00:00Z');
+
+    await publish(reset);
+
+    await catcher?.waitFor(
+      (m) => m.envelope.to.includes(user.data.email) && m.subject.includes('wachtwoord'),
+      20_000,
+    );
+    const mail = mailsFor(user.data.email).find((m) => m.subject.includes('wachtwoord'));
+    expect(mail?.subject).toBe('Stel je RentGuy-wachtwoord opnieuw in');
+    expect(mail?.text).toContain(`https://web.rentguy.test/reset-password?token=${reset.data.token}`);
+    expect(mail?.text).toMatch(/de link werkt tot wo 20 mei 2026.*13:00 UTC/);
+    const delivery = await settledDelivery(reset.id);
+    expect(delivery).toMatchObject({
+      status: 'sent',
+      template: 'password-reset',
+      recipient_id: user.data.userId,
+    });
+    expect(JSON.stringify(delivery.payload)).not.toContain(reset.data.token);
+  });
+
+  it('keeps no reset token either when the relay refuses the reset email for good', async () => {
+    const user = userRegistered();
+    await publish(user);
+    await mailsTo(user.data.email, 1);
+    catcher?.misbehave({ kind: 'permanent', to: user.data.email });
+    const reset = passwordResetRequested(user.data.userId, new Date(Date.now() + 3_600_000).toISOString());
+
+    await publish(reset);
+
+    const delivery = await settledDelivery(reset.id);
+    expect(delivery.status).toBe('failed');
+    expect(JSON.stringify(delivery.payload)).not.toContain(reset.data.token);
+    expect(delivery.payload['resetUrl']).toBe('https://web.rentguy.test/reset-password?token=redacted');
+  });
+
+  it('dead-letters a reset request for a user the directory does not know, instead of guessing', async () => {
+    const reset = passwordResetRequested(randomUUID(), new Date(Date.now() + 3_600_000).toISOString());
+
+    await publish(reset);
+
+    const dlq = `${userTopic}.dlq.${NOTIFICATIONS_CONSUMER_GROUP}`;
+    await waitUntil(
+      async () => {
+        try {
+          return (await kafka.topicOffsets(dlq)).some(({ high }) => high !== '0');
+        } catch {
+          return false;
+        }
+      },
+      { timeoutMs: 20_000, description: 'the reset request on the DLQ' },
+    );
+    expect(await deliveriesOf(reset.id)).toEqual([]);
+  });
+
+  it('retries a temporary refusal (4xx) and sends the email once the relay accepts it', async () => {
+    const event = bookingConfirmed();
+    catcher?.misbehave({ kind: 'temporary', to: event.data.guestEmail, times: 2 });
+
+    await publish(event);
+
+    const [mail] = await mailsTo(event.data.guestEmail, 1);
+    expect(mail.headers['message-id']).toBeDefined();
+    expect(await settledDelivery(event.id)).toMatchObject({ status: 'sent', attempts: 3, last_error: null });
+    expect(catcher?.faults().filter((f) => f.to.includes(event.data.guestEmail))).toHaveLength(2);
+  });
+
+  it('retries when the relay drops the connection mid-send', async () => {
+    const event = bookingConfirmed();
+    catcher?.misbehave({ kind: 'disconnect', to: event.data.guestEmail });
+
+    await publish(event);
+
+    await mailsTo(event.data.guestEmail, 1);
+    expect(await settledDelivery(event.id)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('fails a permanently refused email (5xx) at once, without retrying', async () => {
+    const event = bookingConfirmed();
+    catcher?.misbehave({ kind: 'permanent', to: event.data.guestEmail, times: 5 });
+
+    await publish(event);
+
+    const delivery = await settledDelivery(event.id);
+    expect(delivery).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(delivery.last_error).toMatch(/554/);
+    await queueTesting.waitForJobState(app, 'email', jobId(delivery.id, 'email.send'), ['completed']);
+    expect(catcher?.faults().filter((f) => f.to.includes(event.data.guestEmail))).toHaveLength(1);
+    expect(mailsFor(event.data.guestEmail)).toHaveLength(0);
+  });
+
+  it("lists a user's own emails, paged, and every delivery for admins, filtered", async () => {
+    const user = userRegistered();
+    await publish(user);
+    await mailsTo(user.data.email, 1);
+    const reset = passwordResetRequested(user.data.userId, new Date(Date.now() + 3_600_000).toISOString());
+    await publish(reset);
+    await settledDelivery(reset.id);
+    const own = await tokenFor({ id: user.data.userId, role: 'guest', email: user.data.email });
+    const stranger = await tokenFor({ id: randomUUID(), role: 'guest', email: 'stranger@example.com' });
+    const admin = await tokenFor({ id: randomUUID(), role: 'admin', email: 'admin@rentguy.test' });
+    const get = (url: string, token?: string) =>
+      http.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+    const first = await get('/v1/me/notifications?limit=1', own);
+    expect(first.statusCode).toBe(200);
+    expect(first.json().items).toEqual([
+      expect.objectContaining({ template: 'password-reset', status: 'sent', to: user.data.email }),
+    ]);
+    expect(first.json().items[0]).not.toHaveProperty('payload');
+    const second = await get(`/v1/me/notifications?limit=1&cursor=${first.json().nextCursor}`, own);
+    expect(second.json()).toEqual({
+      items: [expect.objectContaining({ template: 'welcome', status: 'sent' })],
+      nextCursor: null,
+    });
+    expect((await get('/v1/me/notifications', stranger)).json().items).toEqual([]);
+    expect((await get('/v1/me/notifications?cursor=bogus', own)).statusCode).toBe(400);
+
+    const byAdmin = await get(`/v1/admin/deliveries?recipient=${user.data.email}&template=welcome`, admin);
+    expect(byAdmin.statusCode).toBe(200);
+    expect(byAdmin.json().items).toEqual([
+      expect.objectContaining({
+        template: 'welcome',
+        recipientId: user.data.userId,
+        attempts: 1,
+        lastError: null,
+      }),
+    ]);
+    const byId = await get(`/v1/admin/deliveries?recipient=${user.data.userId}&status=sent`, admin);
+    expect(byId.json().items.map((d: { template: string }) => d.template)).toEqual([
+      'password-reset',
+      'welcome',
+    ]);
+    expect((await get('/v1/admin/deliveries', own)).statusCode).toBe(403);
+    expect((await get('/v1/admin/deliveries')).statusCode).toBe(401);
+    expect((await get('/v1/admin/deliveries?status=lost', admin)).statusCode).toBe(400);
+    expect((await get('/v1/admin/deliveries?sort=asc', admin)).statusCode).toBe(400);
+  });
+
+  it('counts the emails it sent per template and locale, and times them from the event', async () => {
+    expect(await counterValue('sent')).toBeGreaterThanOrEqual(6);
+    expect(await counterValue('sent', 'nl')).toBeGreaterThanOrEqual(1);
+    const histogram = await app
+      .get(MetricsRegistry)
+      .registry.getSingleMetric('notification_event_to_smtp_accepted_seconds')
+      ?.get();
+    const count = histogram?.values.find(
+      (v) =>
+        (v as { metricName?: string }).metricName?.endsWith('_count') &&
+        v.labels['template'] === 'booking-confirmed',
+    );
+    expect(count?.value).toBeGreaterThanOrEqual(6);
   });
 
   // --- helpers ---
 
-  function bookingConfirmed(
-    overrides: Partial<EventData<'booking.confirmed'>> = {},
-  ): EventEnvelope<'booking.confirmed'> {
-    const bookingId = randomUUID();
-    return {
-      id: randomUUID(),
-      type: 'booking.confirmed',
-      version: 1,
-      occurredAt: new Date().toISOString(),
-      aggregateId: bookingId,
-      data: {
-        bookingId,
-        propertyId: randomUUID(),
-        propertyTitle: `Canal house ${randomUUID().slice(0, 6)}`,
-        guestId: randomUUID(),
-        guestEmail: `guest-${randomUUID().slice(0, 8)}@example.com`,
-        guestName: 'Ada Lovelace',
-        checkIn: '2026-06-05',
-        checkOut: '2026-06-08',
-        totalAmount: 24_000,
-        currency: 'EUR',
-        locale: 'en',
-        ...overrides,
-      },
-    };
+  function userRegistered(
+    overrides: Partial<EventData<'user.registered'>> = {},
+  ): EventEnvelope<'user.registered'> {
+    const userId = overrides.userId ?? randomUUID();
+    return envelope('user.registered', userId, {
+      userId,
+      email: `user-${randomUUID().slice(0, 8)}@example.com`,
+      name: `Grace ${randomUUID().slice(0, 4)}`,
+      locale: 'en',
+      role: 'guest',
+      ...overrides,
+    });
   }
 
-  async function publish(event: EventEnvelope<'booking.confirmed'>): Promise<void> {
+  function userUpdated(
+    userId: string,
+    data: Omit<EventData<'user.updated'>, 'userId'>,
+  ): EventEnvelope<'user.updated'> {
+    return envelope('user.updated', userId, { userId, ...data });
+  }
+
+  function passwordResetRequested(
+    userId: string,
+    expiresAt: string,
+  ): EventEnvelope<'password-reset.requested'> {
+    return envelope('password-reset.requested', userId, {
+      userId,
+      token: randomUUID().replace(/-/g, '') + randomUUID().replace(/-/g, ''),
+      expiresAt,
+    });
+  }
+
+  async function recipientOf(userId: string): Promise<Record<string, unknown> | undefined> {
+    const [row] = await dataSource.query(`SELECT * FROM notifications.recipients WHERE id = $1`, [userId]);
+    return row;
+  }
+
+  function waitForInbox(eventId: string): Promise<unknown> {
+    return waitUntil(
+      async () =>
+        (await dataSource.query(`SELECT 1 FROM notifications.inbox WHERE event_id = $1`, [eventId])).length >
+        0,
+      { timeoutMs: 15_000, description: `event ${eventId} to pass the inbox` },
+    );
+  }
+
+  function tokenFor(user: { id: string; role: string; email: string }): Promise<string> {
+    return new SignJWT({ role: user.role, email: user.email, name: 'Test User' })
+      .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
+      .setSubject(user.id)
+      .setIssuer('rentguy')
+      .setIssuedAt()
+      .setExpirationTime('10m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+  }
+
+  async function hostTipsEnabled(token: string): Promise<boolean | undefined> {
+    const reply = await http.inject({
+      method: 'GET',
+      url: '/v1/me/notification-preferences',
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const { categories } = reply.json<{ categories: { category: string; enabled: boolean }[] }>();
+    return categories.find((c) => c.category === 'host_tips')?.enabled;
+  }
+
+  async function publish(event: EventEnvelope): Promise<void> {
     await producer.send({
-      topic: bookingTopic,
+      topic: event.type.startsWith('booking.') ? bookingTopic : userTopic,
       messages: [{ key: event.aggregateId, value: JSON.stringify(event), headers: { type: event.type } }],
     });
   }
@@ -356,7 +719,7 @@ describe('notifications: booking.confirmed → email', () => {
     return waitUntil(
       async () => {
         const [row] = await deliveriesOf(eventId);
-        return row && row.status !== 'pending' ? row : undefined;
+        return row && row.status !== 'queued' ? row : undefined;
       },
       { timeoutMs: 10_000, description: `the delivery of event ${eventId} to settle` },
     );
@@ -386,23 +749,16 @@ describe('notifications: booking.confirmed → email', () => {
     await mailsTo(probe.data.guestEmail, 1);
   }
 
-  async function counterValue(name: string): Promise<number> {
-    const metric = app.get(MetricsRegistry).registry.getSingleMetric(name);
-    const sample = (await metric?.get())?.values.find((v) => v.labels['template'] === 'booking-confirmed');
+  async function counterValue(
+    outcome: 'sent' | 'failed' | 'suppressed',
+    locale = 'en',
+    template = 'booking-confirmed',
+  ): Promise<number> {
+    const metric = app.get(MetricsRegistry).registry.getSingleMetric('notification_deliveries_total');
+    const sample = (await metric?.get())?.values.find(
+      (v) =>
+        v.labels['template'] === template && v.labels['locale'] === locale && v.labels['outcome'] === outcome,
+    );
     return sample?.value ?? 0;
   }
 });
-
-async function resetSchema(): Promise<void> {
-  const dataSource = new DataSource({ type: 'postgres', url: DATABASE_URL });
-  await dataSource.initialize();
-  try {
-    await dataSource.query(`DROP SCHEMA IF EXISTS ${notificationsSchema.name} CASCADE`);
-  } finally {
-    await dataSource.destroy();
-  }
-  await migrateSchema(notificationsSchema, {
-    url: DATABASE_URL,
-    applicationName: 'notifications-int-test-migrate',
-  });
-}

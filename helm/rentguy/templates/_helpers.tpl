@@ -8,7 +8,7 @@ variables its config reads, its consumer group and topics, the queue its workers
 
 {{/* Variables the chart sets itself (ports, bind address, drain timings, service URLs, blob dir). */}}
 {{- define "rentguy.managedKeys" -}}
-{{- list "HOST" "PORT" "OPS_PORT" "SHUTDOWN_DRAIN_DELAY_MS" "SHUTDOWN_GRACE_MS" "RENTALS_URL" "PAYMENTS_URL" "BLOB_STORAGE_DIR" | toJson -}}
+{{- list "HOST" "PORT" "OPS_PORT" "SHUTDOWN_DRAIN_DELAY_MS" "SHUTDOWN_GRACE_MS" "RENTALS_URL" "PAYMENTS_URL" "NOTIFICATIONS_URL" "BLOB_STORAGE_DIR" | toJson -}}
 {{- end -}}
 
 {{- define "rentguy.chart" -}}
@@ -101,6 +101,10 @@ An app's environment: the chart's own variables, then `config`/`secretEnv` and t
 {{- if has "PAYMENTS_URL" $keys }}
 - name: PAYMENTS_URL
   value: {{ printf "http://%s:%v" (include "rentguy.name" (list $root "payments")) (index (include "rentguy.platform" $root | fromYaml).apps "payments").ports.http | quote }}
+{{- end }}
+{{- if has "NOTIFICATIONS_URL" $keys }}
+- name: NOTIFICATIONS_URL
+  value: {{ printf "http://%s:%v" (include "rentguy.name" (list $root "notifications")) (index (include "rentguy.platform" $root | fromYaml).apps "notifications").ports.http | quote }}
 {{- end }}
 {{- if has "BLOB_STORAGE_DIR" $keys }}
 - name: BLOB_STORAGE_DIR

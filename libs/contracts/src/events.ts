@@ -130,7 +130,13 @@ export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['d
 export const consumerGroups = {
   rentals: ['payment.succeeded'],
   payments: ['booking.held', 'booking.expired', 'booking.confirmed'],
-  notifications: ['booking.confirmed'],
+  notifications: [
+    'booking.confirmed',
+    // identity's user events: the recipient directory, welcome and password-reset emails.
+    'user.registered',
+    'user.updated',
+    'password-reset.requested',
+  ],
 } as const satisfies Record<string, readonly EventType[]>;
 export type ConsumerGroup = keyof typeof consumerGroups;
 

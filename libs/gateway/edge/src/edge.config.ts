@@ -5,6 +5,7 @@ import { defineConfig, localServiceUrl } from '@rentguy/platform/config';
 export const edgeConfig = defineConfig('edge', {
   RENTALS_URL: z.url().default(localServiceUrl('rentals')),
   PAYMENTS_URL: z.url().default(localServiceUrl('payments')),
+  NOTIFICATIONS_URL: z.url().default(localServiceUrl('notifications')),
   /** Most keep-alive connections to each service (undici pool size). */
   UPSTREAM_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   /** Give up on connecting to a service after this long. */
@@ -14,4 +15,4 @@ export const edgeConfig = defineConfig('edge', {
 });
 
 /** The services behind the gateway. */
-export type Upstream = 'rentals' | 'payments';
+export type Upstream = 'rentals' | 'payments' | 'notifications';

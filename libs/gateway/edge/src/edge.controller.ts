@@ -60,4 +60,9 @@ export class EdgeController {
   mollieWebhook(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     return this.proxy.forward('payments', request, reply, { bodyLimit: this.bodyLimit });
   }
+
+  @All([...EDGE_ROUTES.notifications])
+  notifications(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    return this.proxy.forward('notifications', request, reply, { bodyLimit: this.bodyLimit });
+  }
 }

@@ -24,6 +24,16 @@ export const EDGE_ROUTES = {
   stripeWebhook: '/v1/webhooks/stripe',
   /** Mollie's unsigned ping (`id=tr_…`, form-encoded), forwarded untouched like Stripe's. */
   mollieWebhook: '/v1/webhooks/mollie',
+  /**
+   * A user's own emails and notification preferences, the admins' delivery ledger, and the public
+   * one-click unsubscribe link (GET page, RFC 8058 POST).
+   */
+  notifications: [
+    '/v1/me/notifications',
+    '/v1/me/notification-preferences',
+    '/v1/admin/deliveries',
+    '/v1/notifications/unsubscribe',
+  ],
 } as const;
 
 /** Route templates whose bodies reach the proxy unparsed. */
@@ -61,6 +71,10 @@ export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | '/docs', 
   '/v1/bookings/:id/payments/*': 'private',
   '/v1/webhooks/stripe': 'private',
   '/v1/webhooks/mollie': 'private',
+  '/v1/me/notifications': 'private',
+  '/v1/me/notification-preferences': 'private',
+  '/v1/admin/deliveries': 'private',
+  '/v1/notifications/unsubscribe': 'private',
   '/docs': 'public',
 };
 

@@ -35,6 +35,7 @@ export class UpstreamClient implements OnApplicationShutdown {
     this.targets = {
       rentals: target(config.RENTALS_URL, config),
       payments: target(config.PAYMENTS_URL, config),
+      notifications: target(config.NOTIFICATIONS_URL, config),
     };
   }
 

@@ -1,7 +1,15 @@
 export { notificationsSchema } from './notifications.schema';
 export { mailConfig } from './mail.config';
-export { DeliveryEntity, type DeliveryStatus } from './delivery.entity';
-export { DeliveryRepository, type NewDelivery } from './delivery.repository';
+export { DeliveryEntity, DELIVERY_STATUSES, type DeliveryStatus } from './delivery.entity';
+export {
+  DeliveryRepository,
+  type DeliveryFilter,
+  type DeliveryPageKey,
+  type ListedDelivery,
+  type NewDelivery,
+} from './delivery.repository';
+export { RecipientEntity } from './recipient.entity';
+export { RecipientRepository, type RecipientProfile } from './recipient.repository';
 export {
   SmtpMailRepository,
   MailRejectedError,

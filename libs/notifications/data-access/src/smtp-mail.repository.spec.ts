@@ -1,6 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { MailRejectedError, SmtpMailRepository, type OutgoingEmail } from './smtp-mail.repository';
+import {
+  MailRejectedError,
+  SmtpMailRepository,
+  smtpTransportUrl,
+  type OutgoingEmail,
+} from './smtp-mail.repository';
 
 // A local SMTP server that refuses recipients the way real relays do; no Postgres, Redis or Kafka.
 describe('SmtpMailRepository', () => {
@@ -25,10 +30,14 @@ describe('SmtpMailRepository', () => {
           callback();
         }
       },
-      onData(stream, _session, callback) {
+      onData(stream, session, callback) {
         const chunks: Buffer[] = [];
         stream.on('data', (chunk: Buffer) => chunks.push(chunk));
         stream.on('end', () => {
+          if (session.envelope.rcptTo.some((rcpt) => rcpt.address.startsWith('spam@'))) {
+            callback(Object.assign(new Error('5.7.1 message refused as spam'), { responseCode: 554 }));
+            return;
+          }
           received.push(Buffer.concat(chunks).toString('utf8'));
           callback();
         });
@@ -39,6 +48,8 @@ describe('SmtpMailRepository', () => {
     mail = new SmtpMailRepository({
       SMTP_URL: `smtp://127.0.0.1:${port}`,
       MAIL_FROM: 'RentGuy <no-reply@rentguy.test>',
+      SMTP_MAX_CONNECTIONS: 2,
+      SMTP_RATE_PER_SECOND: 0,
     });
   });
 
@@ -70,6 +81,10 @@ describe('SmtpMailRepository', () => {
     await expect(mail.send(email('gone@example.com'))).rejects.toBeInstanceOf(MailRejectedError);
   });
 
+  it('reports a message refused for good after DATA as permanent too', async () => {
+    await expect(mail.send(email('spam@example.com'))).rejects.toBeInstanceOf(MailRejectedError);
+  });
+
   it('leaves a temporary refusal as an ordinary error, to be retried', async () => {
     const failure = mail.send(email('greylisted@example.com'));
 
@@ -79,5 +94,27 @@ describe('SmtpMailRepository', () => {
 
   it('mints Message-IDs in the sender domain', () => {
     expect(mail.messageIdDomain).toBe('rentguy.test');
+  });
+
+  it('pools connections and limits the send rate as configured, keeping what SMTP_URL sets itself', () => {
+    const options = (rate: number) =>
+      new URL(
+        smtpTransportUrl({
+          SMTP_URL: 'smtp://relay.example:587/?socketTimeout=5000',
+          MAIL_FROM: 'RentGuy <no-reply@rentguy.test>',
+          SMTP_MAX_CONNECTIONS: 3,
+          SMTP_RATE_PER_SECOND: rate,
+        }),
+      ).searchParams;
+
+    expect(Object.fromEntries(options(20))).toMatchObject({
+      pool: 'true',
+      maxConnections: '3',
+      rateDelta: '1000',
+      rateLimit: '20',
+      socketTimeout: '5000',
+      connectionTimeout: '10000',
+    });
+    expect(options(0).has('rateLimit')).toBe(false);
   });
 });

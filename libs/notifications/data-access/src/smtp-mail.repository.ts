@@ -21,7 +21,7 @@ export interface SentEmail {
   response?: string;
 }
 
-/** The relay refused the recipient for good (5xx to RCPT TO): retrying cannot help. */
+/** The relay refused the message for good (a 5xx reply): retrying cannot help. */
 export class MailRejectedError extends Error {
   constructor(message: string) {
     super(message);
@@ -32,12 +32,10 @@ export class MailRejectedError extends Error {
 const tracer = trace.getTracer('@rentguy/notifications/feature');
 
 /**
- * Pool and timeouts unless SMTP_URL sets them itself: a relay that accepts the connection and then
- * hangs must fail the attempt (and let BullMQ retry) instead of holding a worker slot forever.
+ * Timeouts unless SMTP_URL sets them itself: a relay that accepts the connection and then hangs must
+ * fail the attempt (and let BullMQ retry) instead of holding a worker slot forever.
  */
 const TRANSPORT_DEFAULTS: Readonly<Record<string, string>> = {
-  pool: 'true',
-  maxConnections: '5',
   maxMessages: '100',
   connectionTimeout: '10000',
   greetingTimeout: '10000',
@@ -51,7 +49,7 @@ export class SmtpMailRepository implements OnApplicationShutdown {
   private readonly from: string;
 
   constructor(@InjectConfig(mailConfig) config: ConfigOf<typeof mailConfig>) {
-    this.transport = createTransport(withTransportDefaults(config.SMTP_URL));
+    this.transport = createTransport(smtpTransportUrl(config));
     this.from = config.MAIL_FROM;
   }
 
@@ -61,8 +59,8 @@ export class SmtpMailRepository implements OnApplicationShutdown {
   }
 
   /**
-   * @throws MailRejectedError when the relay refuses the recipient permanently; any other error
-   * (connection refused, timeout, 4xx) is transient.
+   * @throws MailRejectedError when the relay refuses permanently (5xx); any other error (connection
+   * refused or dropped, timeout, 4xx) is transient.
    */
   async send(email: OutgoingEmail): Promise<SentEmail> {
     // The last hop of the trace that started with the guest's request (nodemailer is not instrumented).
@@ -81,7 +79,7 @@ export class SmtpMailRepository implements OnApplicationShutdown {
       } catch (error) {
         span.recordException(asError(error));
         span.setStatus({ code: SpanStatusCode.ERROR });
-        if (isPermanentRecipientRejection(error)) {
+        if (isPermanentRejection(error)) {
           throw new MailRejectedError(describeError(error));
         }
         throw error;
@@ -96,22 +94,29 @@ export class SmtpMailRepository implements OnApplicationShutdown {
   }
 }
 
-function withTransportDefaults(smtpUrl: string): string {
-  const url = new URL(smtpUrl);
+/** A pooled transport (`SMTP_MAX_CONNECTIONS`, `SMTP_RATE_PER_SECOND`), with the timeouts above. */
+export function smtpTransportUrl(config: ConfigOf<typeof mailConfig>): string {
+  const url = new URL(config.SMTP_URL);
   for (const [key, value] of Object.entries(TRANSPORT_DEFAULTS)) {
     if (!url.searchParams.has(key)) {
       url.searchParams.set(key, value);
     }
   }
+  url.searchParams.set('pool', 'true');
+  url.searchParams.set('maxConnections', String(config.SMTP_MAX_CONNECTIONS));
+  if (config.SMTP_RATE_PER_SECOND > 0) {
+    // nodemailer's pool sends at most rateLimit messages per rateDelta milliseconds.
+    url.searchParams.set('rateDelta', '1000');
+    url.searchParams.set('rateLimit', String(config.SMTP_RATE_PER_SECOND));
+  }
   return url.toString();
 }
 
-function isPermanentRecipientRejection(error: unknown): boolean {
+/** A 5xx reply to any command (RCPT TO, MAIL FROM, DATA): the relay will say the same next time. */
+function isPermanentRejection(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) {
     return false;
   }
-  const { responseCode, command } = error as { responseCode?: unknown; command?: unknown };
-  return (
-    typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600 && command === 'RCPT TO'
-  );
+  const { responseCode } = error as { responseCode?: unknown };
+  return typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
 }

@@ -11,6 +11,9 @@ export interface CommonCopy {
   checkOut: string;
   nights: (n: number) => string;
   reference: string;
+  /** Why a non-transactional message came, above its unsubscribe link. */
+  unsubscribeReason: string;
+  unsubscribe: string;
 }
 
 export const COMMON_COPY: Readonly<Record<Locale, CommonCopy>> = {
@@ -21,6 +24,9 @@ export const COMMON_COPY: Readonly<Record<Locale, CommonCopy>> = {
     checkOut: 'Check-out',
     nights: (n) => (n === 1 ? '1 night' : `${n} nights`),
     reference: 'Booking reference',
+    unsubscribeReason:
+      'You receive this email because of your RentGuy notification settings; transactional emails about bookings and payments keep coming.',
+    unsubscribe: 'Unsubscribe',
   },
   nl: {
     greeting: (name) => (name ? `Hoi ${name},` : 'Hoi,'),
@@ -29,6 +35,9 @@ export const COMMON_COPY: Readonly<Record<Locale, CommonCopy>> = {
     checkOut: 'Uitchecken',
     nights: (n) => (n === 1 ? '1 nacht' : `${n} nachten`),
     reference: 'Boekingsnummer',
+    unsubscribeReason:
+      'Je ontvangt deze e-mail door je RentGuy-meldingsinstellingen; e-mails over boekingen en betalingen blijven komen.',
+    unsubscribe: 'Afmelden',
   },
 };
 

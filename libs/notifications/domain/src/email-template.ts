@@ -1,6 +1,7 @@
 import escapeHtml from 'escape-html';
 import { z } from 'zod';
 import type { Locale, RenderedEmail } from './email-template.model';
+import { COMMON_COPY } from './email-copy';
 import { htmlLayout, subjectLine } from './email-layout';
 
 /**
@@ -12,7 +13,8 @@ export type EmailBlock =
   | { readonly kind: 'paragraph'; readonly text: string }
   | { readonly kind: 'details'; readonly rows: readonly (readonly [label: string, value: string])[] }
   | { readonly kind: 'action'; readonly label: string; readonly url: string }
-  | { readonly kind: 'signoff'; readonly lines: readonly string[] };
+  | { readonly kind: 'signoff'; readonly lines: readonly string[] }
+  | { readonly kind: 'footnote'; readonly text: string; readonly label: string; readonly url: string };
 
 /** What a template composes for one payload in one language. */
 export interface ComposedEmail {
@@ -25,7 +27,13 @@ export interface EmailTemplate<S extends z.ZodType> {
   payload: S;
   /** Subject only: the ledger stores it at the moment the delivery is recorded. */
   subject: (payload: z.infer<S>, locale: Locale) => string;
-  render: (payload: z.infer<S>, locale: Locale) => RenderedEmail;
+  render: (payload: z.infer<S>, locale: Locale, extras?: RenderExtras) => RenderedEmail;
+}
+
+/** What the sender adds to a template's own blocks. */
+export interface RenderExtras {
+  /** The signed one-click unsubscribe link of a non-transactional message, shown at the bottom. */
+  unsubscribeUrl?: string;
 }
 
 /**
@@ -42,8 +50,13 @@ export function defineEmailTemplate<S extends z.ZodType, C>(definition: {
   return {
     payload: definition.payload,
     subject: (payload, locale) => subjectLine(compose(payload, locale).subject),
-    render: (payload, locale) => {
-      const { subject, blocks } = compose(payload, locale);
+    render: (payload, locale, extras = {}) => {
+      const composed = compose(payload, locale);
+      const subject = composed.subject;
+      const blocks: readonly EmailBlock[] =
+        extras.unsubscribeUrl === undefined
+          ? composed.blocks
+          : [...composed.blocks, unsubscribeBlock(locale, linkSchema.parse(extras.unsubscribeUrl))];
       const oneLine = subjectLine(subject);
       return {
         subject: oneLine,
@@ -52,6 +65,11 @@ export function defineEmailTemplate<S extends z.ZodType, C>(definition: {
       };
     },
   };
+}
+
+function unsubscribeBlock(locale: Locale, url: string): EmailBlock {
+  const copy = COMMON_COPY[locale];
+  return { kind: 'footnote', text: copy.unsubscribeReason, label: copy.unsubscribe, url };
 }
 
 /** A link a template may put in an action: http(s) only, so a stored payload cannot smuggle `javascript:`. */
@@ -68,6 +86,8 @@ function blocksToText(blocks: readonly EmailBlock[]): string {
         return `${block.label}: ${block.url}`;
       case 'signoff':
         return block.lines.join('\n');
+      case 'footnote':
+        return `--\n${block.text}\n${block.label}: ${block.url}`;
     }
   });
   return `${parts.join('\n\n')}\n`;
@@ -97,6 +117,11 @@ function blocksToHtml(blocks: readonly EmailBlock[]): string {
           );
         case 'signoff':
           return `<p>${block.lines.map((line) => escapeHtml(line)).join('<br>')}</p>`;
+        case 'footnote':
+          return (
+            `<p style="margin-top:32px;font-size:12px;color:#71717a">${escapeHtml(block.text)} ` +
+            `<a href="${escapeHtml(block.url)}" style="color:#71717a">${escapeHtml(block.label)}</a></p>`
+          );
       }
     })
     .join('\n');

@@ -82,6 +82,7 @@ const fixtures: { [T in TemplateName]: TemplatePayload<T> } = {
     expiresAt: '2026-05-20T13:00:00Z',
     timeZone: 'UTC',
   },
+  'host-getting-started': { recipientName: 'Grace Hopper' },
 };
 
 const names = Object.keys(templateCatalog) as TemplateName[];
@@ -127,6 +128,30 @@ describe.each(names)('%s template', (name) => {
       expect(email.html).toContain(HOSTILE_ESCAPED);
       expect(email.text).toContain(HOSTILE);
     }
+  });
+});
+
+describe('unsubscribe footnote', () => {
+  const url = 'https://api.rentguy.test/v1/notifications/unsubscribe?token=a.b';
+
+  it.each(LOCALES)('ends a message with the unsubscribe link when one is given (%s)', (locale) => {
+    const email = renderStoredEmail('host-getting-started', locale, fixtures['host-getting-started'], {
+      unsubscribeUrl: url,
+    });
+    expect(email.text.trimEnd().endsWith(url)).toBe(true);
+    expect(email.html).toContain(`href="${url}"`);
+    expect(email.text).toContain(locale === 'nl' ? 'Afmelden' : 'Unsubscribe');
+  });
+
+  it('adds nothing without a link, and refuses one that is not http(s)', () => {
+    expect(
+      renderStoredEmail('host-getting-started', 'en', fixtures['host-getting-started']).text,
+    ).not.toContain('Unsubscribe');
+    expect(() =>
+      renderStoredEmail('host-getting-started', 'en', fixtures['host-getting-started'], {
+        unsubscribeUrl: 'javascript:alert(1)',
+      }),
+    ).toThrow();
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineConfig, type ConfigOf } from '@rentguy/platform/config';
+import { defineConfig, localServiceUrl, type ConfigOf } from '@rentguy/platform/config';
 import type { QueueModuleOptions } from '@rentguy/platform/queue';
 
 /** Settings of the notifications feature (its SMTP relay's are `mailConfig`). */
@@ -14,6 +14,12 @@ export const notificationsConfig = defineConfig('notifications', {
     .default(30_000),
   /** A pending delivery younger than this still has its job on the way; older ones get it again. */
   EMAIL_SWEEP_MIN_AGE_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** The web app: a password-reset link is `<its origin>/reset-password?token=…`. */
+  PUBLIC_WEB_URL: z.url().default(localServiceUrl('gateway')),
+  /** The public API (the gateway): unsubscribe links are `<it>/v1/notifications/unsubscribe?token=…`. */
+  PUBLIC_BASE_URL: z.url().default(localServiceUrl('gateway')),
+  /** Signs unsubscribe links (HMAC-SHA256); changing it invalidates every link already sent. */
+  UNSUBSCRIBE_SECRET: z.string().min(32, 'must be at least 32 characters'),
 });
 
 /**

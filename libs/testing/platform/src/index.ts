@@ -1,7 +1,13 @@
 export type { CaughtAttachment, CaughtMail, MailEnvelope } from './caught-mail.model';
 export { freePort } from './free-port.util';
 export { startTcpProxy, type TcpProxy } from './tcp-proxy.server';
-export { startMailCatcher, type MailCatcher, type MailCatcherOptions } from './mail-catcher.server';
+export {
+  startMailCatcher,
+  type MailCatcher,
+  type MailCatcherOptions,
+  type MailFault,
+  type MailFaultKind,
+} from './mail-catcher.server';
 export {
   APP_NAMES,
   DEFAULT_PORTS,

@@ -170,4 +170,53 @@ describe('startMailCatcher', () => {
     expect(response.headers.get('location')).toBe('/');
     expect(catcher.messages()).toEqual([]);
   });
+
+  describe('told to misbehave', () => {
+    const send = (to: string, client: Transporter = transport) =>
+      client.sendMail({ from: 'a@rentguy.test', to, subject: 'Hi', text: 'x' });
+
+    it('refuses temporarily with a 4xx, then accepts the same message', async () => {
+      catcher.misbehave({ kind: 'temporary', to: 'b@example.test' });
+
+      await expect(send('b@example.test')).rejects.toMatchObject({ responseCode: 451 });
+      await send('b@example.test');
+
+      expect(catcher.messages()).toHaveLength(1);
+      expect(catcher.faults()).toEqual([{ kind: 'temporary', to: ['b@example.test'] }]);
+    });
+
+    it('refuses for good with a 5xx, only the recipient it was told about and only as often', async () => {
+      catcher.misbehave({ kind: 'permanent', to: 'gone@example.test', times: 2 });
+
+      await send('other@example.test');
+      await expect(send('gone@example.test')).rejects.toMatchObject({ responseCode: 554 });
+      await expect(send('gone@example.test')).rejects.toMatchObject({ responseCode: 554 });
+      await send('gone@example.test');
+
+      expect(catcher.messages().map((m) => m.to[0])).toEqual(['other@example.test', 'gone@example.test']);
+    });
+
+    it('drops the connection without a reply and keeps nothing', async () => {
+      catcher.misbehave({ kind: 'disconnect' });
+
+      await expect(send('b@example.test')).rejects.toMatchObject({
+        code: expect.stringMatching(/ECONNECTION|ESOCKET/),
+      });
+
+      expect(catcher.messages()).toHaveLength(0);
+      expect(catcher.faults()).toEqual([{ kind: 'disconnect', to: ['b@example.test'] }]);
+    });
+
+    it('holds a message without replying until the client gives up', async () => {
+      const impatient = createTransport({ host: '127.0.0.1', port: catcher.smtpPort, socketTimeout: 300 });
+      catcher.misbehave({ kind: 'hold' });
+      try {
+        await expect(send('b@example.test', impatient)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+      } finally {
+        impatient.close();
+      }
+      expect(catcher.messages()).toHaveLength(0);
+      expect(catcher.faults()).toEqual([{ kind: 'hold', to: ['b@example.test'] }]);
+    });
+  });
 });

@@ -20,6 +20,26 @@ export interface MailCatcherOptions {
   maxMessages?: number;
 }
 
+/**
+ * How the catcher misbehaves for a message, instead of accepting it, decided once the message has
+ * been received (after the client's final `.`) and before any reply:
+ * - `temporary`: 451 4.3.0, the way a greylisting or overloaded relay answers (retry later);
+ * - `permanent`: 554 5.7.1, a refusal that will not change (do not retry);
+ * - `disconnect`: the connection is dropped without a reply;
+ * - `hold`: no reply at all until the client gives up or goes away (a relay that hangs, or the
+ *   client being killed mid-send); `held()` counts them.
+ * A message that is not accepted is not kept.
+ */
+export type MailFaultKind = 'temporary' | 'permanent' | 'disconnect' | 'hold';
+
+export interface MailFault {
+  kind: MailFaultKind;
+  /** Only messages to this envelope recipient; any message when absent. */
+  to?: string;
+  /** How many such messages misbehave, 1 by default. */
+  times?: number;
+}
+
 export interface MailCatcher {
   readonly smtpPort: number;
   readonly httpPort: number;
@@ -39,6 +59,10 @@ export interface MailCatcher {
     description?: string,
   ): Promise<CaughtMail[]>;
   clear(): void;
+  /** Queues a fault: the next matching message(s) are refused, dropped or held instead of accepted. */
+  misbehave(fault: MailFault): void;
+  /** Messages refused, dropped or held so far, by recipient (envelope), oldest first. */
+  faults(): { kind: MailFaultKind; to: string[] }[];
   close(): Promise<void>;
 }
 
@@ -63,6 +87,24 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   const maxMessages = options.maxMessages ?? 1000;
   const caught: CaughtMail[] = [];
   const waiters = new Set<Waiter>();
+  const pendingFaults: { kind: MailFaultKind; to?: string; left: number }[] = [];
+  const applied: { kind: MailFaultKind; to: string[] }[] = [];
+
+  /** The fault this message is due, if any (counted down). */
+  function faultFor(recipients: string[]): MailFaultKind | undefined {
+    const fault = pendingFaults.find(
+      (candidate) => candidate.to === undefined || recipients.includes(candidate.to),
+    );
+    if (!fault) {
+      return undefined;
+    }
+    fault.left -= 1;
+    if (fault.left <= 0) {
+      pendingFaults.splice(pendingFaults.indexOf(fault), 1);
+    }
+    applied.push({ kind: fault.kind, to: recipients });
+    return fault.kind;
+  }
 
   async function receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<CaughtMail> {
     const chunks: Buffer[] = [];
@@ -110,6 +152,26 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
       callback(null, { user: auth.username ?? 'anonymous' });
     },
     onData(stream, session, callback) {
+      const fault = faultFor(session.envelope.rcptTo.map((recipient) => recipient.address));
+      if (fault !== undefined) {
+        stream.on('data', () => undefined);
+        stream.on('end', () => {
+          switch (fault) {
+            case 'temporary':
+              callback(Object.assign(new Error('4.3.0 Try again later'), { responseCode: 451 }));
+              return;
+            case 'permanent':
+              callback(Object.assign(new Error('5.7.1 Message refused'), { responseCode: 554 }));
+              return;
+            case 'disconnect':
+              [...smtp.connections].find((connection) => connection.id === session.id)?._socket.destroy();
+              return;
+            case 'hold':
+              return;
+          }
+        });
+        return;
+      }
       receive(stream, session).then(
         (message) => callback(null, `Message queued as ${message.id}`),
         (error: unknown) => callback(asError(error)),
@@ -158,6 +220,10 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
     smtpUrl: `smtp://${hostForUrl(host)}:${smtpPort}`,
     messages: inbox.messages,
     clear: inbox.clear,
+    misbehave: (fault) => {
+      pendingFaults.push({ kind: fault.kind, to: fault.to, left: fault.times ?? 1 });
+    },
+    faults: () => applied.map((fault) => ({ ...fault })),
     waitFor: (predicate, timeoutMs = 5000, description) =>
       new Promise<CaughtMail[]>((resolve, reject) => {
         const waiter: Waiter = {
@@ -197,6 +263,10 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
         waiter.fail(new Error('Mail catcher closed while waiting for mail'));
       }
       http.closeAllConnections();
+      // Held messages keep their connections open; the server would wait closeTimeout for them.
+      for (const connection of smtp.connections) {
+        connection._socket.destroy();
+      }
       await Promise.all([
         new Promise<void>((resolve) => smtp.close(() => resolve())),
         new Promise<void>((resolve) => http.close(() => resolve())),

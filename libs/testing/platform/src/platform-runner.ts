@@ -50,6 +50,7 @@ export function wiringEnv(ports: Record<AppName, AppPorts>, serviceToken: string
     // Read by the gateway (routing), by payments (booking read-through) and by rentals (hold checks).
     RENTALS_URL: `http://127.0.0.1:${ports.rentals.port}`,
     PAYMENTS_URL: `http://127.0.0.1:${ports.payments.port}`,
+    NOTIFICATIONS_URL: `http://127.0.0.1:${ports.notifications.port}`,
     PUBLIC_BASE_URL: `http://127.0.0.1:${ports.gateway.port}`,
     // Rentals' credential on payments' service-only routes: the one payments accepts from it.
     SERVICE_TOKENS: `rentals:${serviceToken}`,
@@ -190,9 +191,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   const restartTimers = new Set<NodeJS.Timeout>();
   // One per run unless the caller's environment sets both ends.
   const serviceToken = randomBytes(32).toString('base64url');
+  // Signs notifications' unsubscribe links; one per run unless the caller's environment sets it
+  // (links of an earlier run then stop working, which a local platform can live with).
+  const unsubscribeSecret = randomBytes(32).toString('base64url');
   const apps: RunningApp[] = APP_NAMES.map((name) => {
     const env: Record<string, string> = {
       ...wiringEnv(ports, serviceToken),
+      UNSUBSCRIBE_SECRET: unsubscribeSecret,
       ...options.env,
       OPS_PORT: String(ports[name].opsPort),
     };

@@ -5,7 +5,7 @@ import { DeliveryService } from '../delivery.service';
 import { notificationsConfig } from '../notifications.config';
 
 /**
- * Re-enqueues deliveries left pending, e.g. by a crash between the consumer's commit and its
+ * Re-enqueues deliveries left queued, e.g. by a crash between the consumer's commit and its
  * enqueue. Runs from the `notifications-pending-deliveries` job scheduler
  * (`EMAIL_SWEEP_INTERVAL_MS`); deterministic job ids make a re-enqueue of a queued job a no-op.
  */
@@ -20,10 +20,10 @@ export class PendingDeliverySweeper {
 
   @OnJob('notifications-maintenance', 'deliveries.requeue-pending')
   async sweep(): Promise<JobOutcome> {
-    const count = await this.deliveries.sweepPending(this.config.EMAIL_SWEEP_MIN_AGE_MS);
+    const count = await this.deliveries.sweepQueued(this.config.EMAIL_SWEEP_MIN_AGE_MS);
     if (count > 0) {
       // Most are no-ops (their job is waiting for a retry); the rest were lost between commit and enqueue.
-      this.logger.debug(`handed ${count} stale pending deliveries to the email queue again`);
+      this.logger.debug(`handed ${count} stale queued deliveries to the email queue again`);
     }
     return { status: 'done' };
   }

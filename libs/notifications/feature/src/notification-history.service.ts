@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import {
+  DeliveryRepository,
+  type DeliveryFilter,
+  type ListedDelivery,
+} from '@rentguy/notifications/data-access';
+import type { Principal } from '@rentguy/platform/http';
+import { DEFAULT_PAGE_SIZE, decodeDeliveryCursor, encodeDeliveryCursor, type Page } from './delivery-page';
+import type { AdminDeliveriesQuery, MyNotificationsQuery } from './notifications.dto';
+import {
+  toDeliveryView,
+  toNotificationView,
+  type DeliveryView,
+  type NotificationView,
+} from './notifications.views';
+
+/** The ledger read back: a user's own emails, and every delivery for admins. */
+@Injectable()
+export class NotificationHistoryService {
+  constructor(private readonly deliveries: DeliveryRepository) {}
+
+  /** The caller's own emails, by user id (so they stay listed after an address change), newest first. */
+  listOwn(user: Principal, query: MyNotificationsQuery): Promise<Page<NotificationView>> {
+    return this.page('me', { recipientId: user.id, status: query.status }, query, toNotificationView);
+  }
+
+  listAll(query: AdminDeliveriesQuery): Promise<Page<DeliveryView>> {
+    const recipient = query.recipient;
+    const byId = recipient !== undefined && !recipient.includes('@');
+    return this.page(
+      'admin',
+      {
+        ...(byId ? { recipientId: recipient } : { recipientEmail: recipient }),
+        status: query.status,
+        template: query.template,
+      },
+      query,
+      toDeliveryView,
+    );
+  }
+
+  private async page<T>(
+    scope: string,
+    filter: DeliveryFilter,
+    query: { limit?: number; cursor?: string },
+    view: (row: ListedDelivery) => T,
+  ): Promise<Page<T>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = query.cursor === undefined ? undefined : decodeDeliveryCursor(scope, query.cursor);
+    const rows = await this.deliveries.list(filter, limit + 1, after);
+    const kept = rows.slice(0, limit);
+    const last = kept.at(-1);
+    return {
+      items: kept.map(view),
+      nextCursor: rows.length > limit && last ? encodeDeliveryCursor(scope, last.pageKey) : null,
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { unsubscribePage } from '@rentguy/notifications/domain';
+import { CurrentUser, Public, Roles, validate, type Principal } from '@rentguy/platform/http';
+import type { Page } from './delivery-page';
+import { NotificationHistoryService } from './notification-history.service';
+import {
+  adminDeliveriesQuerySchema,
+  myNotificationsQuerySchema,
+  unsubscribeQuerySchema,
+  updatePreferencesSchema,
+  type AdminDeliveriesQuery,
+  type MyNotificationsQuery,
+  type UnsubscribeQuery,
+  type UpdatePreferencesDto,
+} from './notifications.dto';
+import type { DeliveryView, NotificationView, PreferencesView } from './notifications.views';
+import { PreferencesService, type UnsubscribeOutcome } from './preferences.service';
+
+/** The caller's own emails and notification preferences. */
+@Controller('v1/me')
+export class MyNotificationsController {
+  constructor(
+    private readonly history: NotificationHistoryService,
+    private readonly preferences: PreferencesService,
+  ) {}
+
+  @Get('notifications')
+  list(
+    @CurrentUser() user: Principal,
+    @Query(validate(myNotificationsQuerySchema)) query: MyNotificationsQuery,
+  ): Promise<Page<NotificationView>> {
+    return this.history.listOwn(user, query);
+  }
+
+  @Get('notification-preferences')
+  getPreferences(@CurrentUser() user: Principal): Promise<PreferencesView> {
+    return this.preferences.get(user);
+  }
+
+  @Put('notification-preferences')
+  updatePreferences(
+    @CurrentUser() user: Principal,
+    @Body(validate(updatePreferencesSchema)) dto: UpdatePreferencesDto,
+  ): Promise<PreferencesView> {
+    return this.preferences.update(user, dto);
+  }
+}
+
+/** Every delivery of the ledger, for support. */
+@Controller('v1/admin/deliveries')
+export class AdminDeliveriesController {
+  constructor(private readonly history: NotificationHistoryService) {}
+
+  @Get()
+  @Roles('admin')
+  list(
+    @Query(validate(adminDeliveriesQuerySchema)) query: AdminDeliveriesQuery,
+  ): Promise<Page<DeliveryView>> {
+    return this.history.listAll(query);
+  }
+}
+
+/**
+ * The one-click unsubscribe link of every non-transactional email, public (the signature is the
+ * credential). GET shows a confirmation page; POST (the page's form, or a mail client's RFC 8058
+ * `List-Unsubscribe=One-Click`) unsubscribes.
+ */
+@Public()
+@Controller('v1/notifications/unsubscribe')
+export class UnsubscribeController {
+  constructor(private readonly preferences: PreferencesService) {}
+
+  @Get()
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  async confirm(
+    @Query(validate(unsubscribeQuerySchema)) query: UnsubscribeQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const outcome = await this.preferences.inspect(query.token);
+    return page(reply, outcome, 'confirm', `?token=${encodeURIComponent(query.token)}`);
+  }
+
+  @Post()
+  @HttpCode(200)
+  @Header('content-type', 'text/html; charset=utf-8')
+  @Header('cache-control', 'no-store')
+  async unsubscribe(
+    @Query(validate(unsubscribeQuerySchema)) query: UnsubscribeQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    return page(reply, await this.preferences.unsubscribe(query.token), 'done');
+  }
+}
+
+/** The page for `outcome`; a link we did not sign (or for nobody we know) is a 404. */
+function page(
+  reply: FastifyReply,
+  outcome: UnsubscribeOutcome,
+  state: 'confirm' | 'done',
+  actionUrl?: string,
+): string {
+  if (outcome.status === 'invalid') {
+    void reply.status(404);
+    return unsubscribePage('en', 'invalid');
+  }
+  return unsubscribePage(outcome.locale, state, outcome.category, actionUrl);
+}
