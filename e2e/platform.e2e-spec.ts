@@ -637,6 +637,7 @@ describe('RentGuy through the gateway', () => {
     );
     expect(own.body.items.map((i) => `${i.template} ${i.status} ${i.to}`).sort()).toEqual([
       `booking-confirmed sent ${guestEmail}`,
+      `booking-held sent ${guestEmail}`,
       `welcome sent ${guestEmail}`,
     ]);
     const others = await api.get<{ items: Listed[] }>('/v1/me/notifications', tokens.other);
