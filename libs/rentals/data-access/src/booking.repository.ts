@@ -10,10 +10,13 @@ export type NewBooking = Omit<BookingEntity, 'createdAt' | 'confirmedAt'>;
 /** A booking row of a list, with the exact text of `created_at` that a page key carries. */
 export type ListedBooking = BookingEntity & { createdAtKey: string };
 
-/** Thrown when the exclusion constraint refuses a stay: the dates overlap a held or confirmed booking. */
+/**
+ * Thrown when the exclusion constraint refuses dates: they overlap a held or confirmed booking or a
+ * block (`calendar_claims`).
+ */
 export class StayOverlapError extends Error {
   constructor(readonly propertyId: string) {
-    super(`the stay overlaps another booking of property ${propertyId}`);
+    super(`the dates overlap a booking or block of property ${propertyId}`);
     this.name = 'StayOverlapError';
   }
 }
@@ -79,15 +82,16 @@ export class BookingRepository {
     return tx.getRepository(BookingEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** A held or confirmed booking of the property whose stay overlaps `[checkIn, checkOut)`. */
+  /**
+   * The first taken range of the property (a held or confirmed booking, or a block) that overlaps
+   * `[checkIn, checkOut)`: what a refused stay or block names as the conflicting dates.
+   */
   async findOccupying(propertyId: string, checkIn: string, checkOut: string): Promise<OccupiedStay | null> {
     const rows = (await this.dataSource.query(
-      `SELECT id, check_in::text AS "checkIn", check_out::text AS "checkOut"
-         FROM rentals.bookings
-        WHERE property_id = $1
-          AND status IN ('held', 'confirmed')
-          AND stay && daterange($2::date, $3::date, '[)')
-        ORDER BY check_in
+      `SELECT coalesce(booking_id, block_id) AS id, lower(period)::text AS "checkIn", upper(period)::text AS "checkOut"
+         FROM rentals.calendar_claims
+        WHERE property_id = $1 AND period && daterange($2::date, $3::date, '[)')
+        ORDER BY lower(period)
         LIMIT 1`,
       [propertyId, checkIn, checkOut],
     )) as OccupiedStay[];

@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { ApplicationRepository } from './application.repository';
+import { AnalyticsRepository } from './analytics.repository';
 import { BookingRepository } from './booking.repository';
+import { CalendarFeedRepository } from './calendar-feed.repository';
+import { CalendarRepository } from './calendar.repository';
 import { ImageRepository } from './image.repository';
 import { PropertyRepository } from './property.repository';
 
@@ -9,7 +12,23 @@ import { PropertyRepository } from './property.repository';
  * configured with `rentalsSchema`.
  */
 @Module({
-  providers: [PropertyRepository, BookingRepository, ImageRepository, ApplicationRepository],
-  exports: [PropertyRepository, BookingRepository, ImageRepository, ApplicationRepository],
+  providers: [
+    PropertyRepository,
+    BookingRepository,
+    ImageRepository,
+    ApplicationRepository,
+    CalendarRepository,
+    CalendarFeedRepository,
+    AnalyticsRepository,
+  ],
+  exports: [
+    PropertyRepository,
+    BookingRepository,
+    ImageRepository,
+    ApplicationRepository,
+    CalendarRepository,
+    CalendarFeedRepository,
+    AnalyticsRepository,
+  ],
 })
 export class RentalsDataAccessModule {}
