@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BookingConfirmedConsumer } from './consumers/booking-confirmed.consumer';
+import { CalendarConflictConsumer } from './consumers/calendar-conflict.consumer';
 import { UserEventsConsumer } from './consumers/user-events.consumer';
 import {
   DeliveryRepository,
@@ -29,6 +30,7 @@ import { PreferencesService } from './preferences.service';
 @Module({
   controllers: [
     BookingConfirmedConsumer,
+    CalendarConflictConsumer,
     UserEventsConsumer,
     MyNotificationsController,
     AdminDeliveriesController,
