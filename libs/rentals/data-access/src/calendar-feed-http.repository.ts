@@ -17,8 +17,9 @@ const MAX_REDIRECTS = 5;
 
 /**
  * Addresses a feed may never be fetched from: private, loopback, link-local, CGNAT, multicast,
- * documentation and other special-purpose ranges (IANA registries), and IPv4-mapped IPv6 (which
- * would smuggle any of them in).
+ * documentation and other special-purpose ranges (IANA registries). IPv4-mapped IPv6 addresses
+ * are refused outright in `isAllowedFeedAddress` (a `::ffff:0:0/96` rule here would match every
+ * IPv4 address: BlockList checks IPv4 against IPv6 rules in mapped form).
  */
 const FORBIDDEN = new BlockList();
 for (const [network, prefix] of [
@@ -43,7 +44,6 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
   ['64:ff9b::', 96],
   ['100::', 64],
   ['2001::', 23],
@@ -66,6 +66,9 @@ export function isAllowedFeedAddress(address: string, allowLoopback: boolean): b
     return false;
   }
   const type = family === 4 ? 'ipv4' : 'ipv6';
+  if (type === 'ipv6' && /^::ffff:/i.test(address)) {
+    return false;
+  }
   if (allowLoopback && LOOPBACK.check(address, type)) {
     return true;
   }
