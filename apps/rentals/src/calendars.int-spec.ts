@@ -292,7 +292,11 @@ describe('rentals calendars', () => {
       expect(added.json()).toMatchObject({ url: feedUrl, name: 'Canal house elsewhere', lastSync: null });
       await syncAll();
 
-      expect(await days(target.id, 79, 88)).toEqual(await days(source.id, 79, 88));
+      // Busy is busy: the source's booked and blocked nights are the target's blocked ones.
+      const busy = (calendar: Record<string, string>) =>
+        Object.fromEntries(Object.entries(calendar).map(([date, status]) => [date, status !== 'available']));
+      expect(busy(await days(target.id, 79, 88))).toEqual(busy(await days(source.id, 79, 88)));
+      expect(Object.values(await days(source.id, 80, 83))).toEqual(['booked', 'booked', 'booked']);
       expect(Object.values(await days(target.id, 80, 83))).toEqual(['blocked', 'blocked', 'blocked']);
       const [listed] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<Json[]>();
       expect(listed).toMatchObject({
