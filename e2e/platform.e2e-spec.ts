@@ -803,7 +803,15 @@ describe('RentGuy through the gateway', () => {
     const city = `Leiden ${unique}`;
     const created = await api.post<Json>(
       '/v1/properties',
-      { title: 'Canal loft', description: 'By the Rapenburg', city, country: 'NL', nightlyPrice: 8000, currency: 'EUR', maxGuests: 2 },
+      {
+        title: 'Canal loft',
+        description: 'By the Rapenburg',
+        city,
+        country: 'NL',
+        nightlyPrice: 8000,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
       tokens.host,
     );
     expect(created.status).toBe(201);
@@ -821,22 +829,40 @@ describe('RentGuy through the gateway', () => {
     expect(await calendar(50, 53)).toEqual(['available', 'available', 'available']);
     expect((await api.get<Page>(searchPath(50, 52))).body.items.map((p) => p.id)).toEqual([id]);
 
-    const blocked = await api.post<Json>('/v1/properties/' + id + '/blocks', { from: isoDay(50), to: isoDay(52), note: 'painting' }, tokens.host);
+    const blocked = await api.post<Json>(
+      '/v1/properties/' + id + '/blocks',
+      { from: isoDay(50), to: isoDay(52), note: 'painting' },
+      tokens.host,
+    );
     expect(blocked.status).toBe(201);
-    expect((await api.post(`/v1/properties/${id}/blocks`, { from: isoDay(55), to: isoDay(56) }, tokens.guest)).status).toBe(403);
+    expect(
+      (await api.post(`/v1/properties/${id}/blocks`, { from: isoDay(55), to: isoDay(56) }, tokens.guest))
+        .status,
+    ).toBe(403);
     expect(await calendar(50, 53)).toEqual(['blocked', 'blocked', 'available']);
     expect((await api.get<Page>(searchPath(50, 52))).body.items).toEqual([]);
 
     // A guest books the next nights: booked on the calendar, gone from search for them, and a
     // block over the booking is refused with its dates.
-    const booked = await api.post<Json>('/v1/bookings', { propertyId: id, checkIn: isoDay(52), checkOut: isoDay(54), guests: 1 }, tokens.guest);
+    const booked = await api.post<Json>(
+      '/v1/bookings',
+      { propertyId: id, checkIn: isoDay(52), checkOut: isoDay(54), guests: 1 },
+      tokens.guest,
+    );
     expect(booked.status).toBe(201);
     expect(await calendar(50, 55)).toEqual(['blocked', 'blocked', 'booked', 'booked', 'available']);
     expect((await api.get<Page>(searchPath(52, 54))).body.items).toEqual([]);
     expect((await api.get<Page>(searchPath(54, 56))).body.items.map((p) => p.id)).toEqual([id]);
-    const overBooking = await api.post<Json>(`/v1/properties/${id}/blocks`, { from: isoDay(53), to: isoDay(55) }, tokens.host);
+    const overBooking = await api.post<Json>(
+      `/v1/properties/${id}/blocks`,
+      { from: isoDay(53), to: isoDay(55) },
+      tokens.host,
+    );
     expect(overBooking.status).toBe(409);
-    expect(overBooking.body.error).toMatchObject({ code: 'booking_overlap', details: { from: isoDay(52), to: isoDay(54) } });
+    expect(overBooking.body.error).toMatchObject({
+      code: 'booking_overlap',
+      details: { from: isoDay(52), to: isoDay(54) },
+    });
 
     // The iCal export: a secret URL, private to caches, busy days without guest data.
     const token = await api.post<{ token: string }>(`/v1/properties/${id}/calendar-token`, {}, tokens.host);
@@ -856,7 +882,13 @@ describe('RentGuy through the gateway', () => {
     expect((await api.get(`/v1/properties/${id}/calendar.ics?token=nope`)).status).toBe(404);
 
     // Unblocking puts the property back on the search page that left it out.
-    expect((await api.request('DELETE', `/v1/properties/${id}/blocks/${String(blocked.body.id)}`, { token: tokens.host })).status).toBe(204);
+    expect(
+      (
+        await api.request('DELETE', `/v1/properties/${id}/blocks/${String(blocked.body.id)}`, {
+          token: tokens.host,
+        })
+      ).status,
+    ).toBe(204);
     expect((await api.get<Page>(searchPath(50, 52))).body.items.map((p) => p.id)).toEqual([id]);
 
     // Host analytics say how fresh they are; a guest has none.
@@ -867,7 +899,9 @@ describe('RentGuy through the gateway', () => {
     );
     expect(analytics.status).toBe(200);
     expect(analytics.body.refreshedAt).toEqual(expect.any(String));
-    expect(analytics.body.items).toContainEqual(expect.objectContaining({ propertyId: id, month, availableNights: expect.any(Number) }));
+    expect(analytics.body.items).toContainEqual(
+      expect.objectContaining({ propertyId: id, month, availableNights: expect.any(Number) }),
+    );
     expect((await api.get(`/v1/host/analytics?from=${month}&to=${month}`, tokens.guest)).status).toBe(403);
     expect((await api.get(`/v1/admin/analytics?from=${month}&to=${month}`, tokens.host)).status).toBe(403);
   });

@@ -96,7 +96,10 @@ describe('rentals calendars', () => {
   const property = () => insertTestProperty(t.dataSource, { hostId: host.id });
 
   async function days(propertyId: string, from: number, to: number): Promise<Record<string, string>> {
-    const reply = await call('GET', `/v1/properties/${propertyId}/availability?from=${daysFromToday(from)}&to=${daysFromToday(to)}`);
+    const reply = await call(
+      'GET',
+      `/v1/properties/${propertyId}/availability?from=${daysFromToday(from)}&to=${daysFromToday(to)}`,
+    );
     expect(reply.statusCode).toBe(200);
     return Object.fromEntries(reply.json<{ days: Day[] }>().days.map((day) => [day.date, day.status]));
   }
@@ -119,7 +122,10 @@ describe('rentals calendars', () => {
       expect((await block(id, 10, 12)).statusCode).toBe(201);
       expect((await book(id, 14, 15)).statusCode).toBe(201);
 
-      const reply = await call('GET', `/v1/properties/${id}/availability?from=${daysFromToday(9)}&to=${daysFromToday(16)}`);
+      const reply = await call(
+        'GET',
+        `/v1/properties/${id}/availability?from=${daysFromToday(9)}&to=${daysFromToday(16)}`,
+      );
       expect(reply.statusCode).toBe(200);
       expect(reply.json<{ days: Day[] }>().days.map((day) => day.status)).toEqual([
         'available',
@@ -186,8 +192,16 @@ describe('rentals calendars', () => {
       expect(created.source).toBe('host');
 
       expect((await block(id, 53, 54, otherHost)).statusCode).toBe(403);
-      expect((await call('DELETE', `/v1/properties/${id}/blocks/${created.id}`, { as: otherHost })).statusCode).toBe(403);
-      expect((await call('POST', `/v1/properties/${id}/blocks`, { json: { from: daysFromToday(1), to: daysFromToday(2) } })).statusCode).toBe(401);
+      expect(
+        (await call('DELETE', `/v1/properties/${id}/blocks/${created.id}`, { as: otherHost })).statusCode,
+      ).toBe(403);
+      expect(
+        (
+          await call('POST', `/v1/properties/${id}/blocks`, {
+            json: { from: daysFromToday(1), to: daysFromToday(2) },
+          })
+        ).statusCode,
+      ).toBe(401);
 
       const unknown = await call('POST', `/v1/properties/${id}/blocks`, {
         as: host,
@@ -207,9 +221,13 @@ describe('rentals calendars', () => {
       const listed = await call('GET', `/v1/properties/${id}/blocks`, { as: host });
       expect(listed.json<{ id: string }[]>().map((b) => b.id)).toEqual([created.id]);
 
-      expect((await call('DELETE', `/v1/properties/${id}/blocks/${created.id}`, { as: host })).statusCode).toBe(204);
+      expect(
+        (await call('DELETE', `/v1/properties/${id}/blocks/${created.id}`, { as: host })).statusCode,
+      ).toBe(204);
       expect(Object.values(await days(id, 50, 52))).toEqual(['available', 'available']);
-      expect((await call('DELETE', `/v1/properties/${id}/blocks/${created.id}`, { as: host })).statusCode).toBe(404);
+      expect(
+        (await call('DELETE', `/v1/properties/${id}/blocks/${created.id}`, { as: host })).statusCode,
+      ).toBe(404);
     });
 
     it('search leaves out a property whose dates are blocked, and lists it again once unblocked', async () => {
@@ -217,8 +235,13 @@ describe('rentals calendars', () => {
       const { id } = await insertTestProperty(t.dataSource, { hostId: host.id, city });
       const search = async () =>
         (
-          await call('GET', `/v1/properties?city=${encodeURIComponent(city)}&checkIn=${daysFromToday(60)}&checkOut=${daysFromToday(62)}`)
-        ).json<{ items: { id: string }[] }>().items.map((item) => item.id);
+          await call(
+            'GET',
+            `/v1/properties?city=${encodeURIComponent(city)}&checkIn=${daysFromToday(60)}&checkOut=${daysFromToday(62)}`,
+          )
+        )
+          .json<{ items: { id: string }[] }>()
+          .items.map((item) => item.id);
       expect(await search()).toEqual([id]);
       const created = (await block(id, 61, 63)).json<{ id: string }>();
       expect(await search()).toEqual([]);
@@ -246,12 +269,27 @@ describe('rentals calendars', () => {
 
     it('an unpublished property has no public calendar', async () => {
       const { id } = await insertTestProperty(t.dataSource, { hostId: host.id, published: false });
-      expect((await call('GET', `/v1/properties/${id}/availability?from=${daysFromToday(1)}&to=${daysFromToday(2)}`)).statusCode).toBe(404);
       expect(
-        (await call('GET', `/v1/properties/${id}/availability?from=${daysFromToday(1)}&to=${daysFromToday(2)}`, { as: host }))
-          .statusCode,
+        (
+          await call(
+            'GET',
+            `/v1/properties/${id}/availability?from=${daysFromToday(1)}&to=${daysFromToday(2)}`,
+          )
+        ).statusCode,
+      ).toBe(404);
+      expect(
+        (
+          await call(
+            'GET',
+            `/v1/properties/${id}/availability?from=${daysFromToday(1)}&to=${daysFromToday(2)}`,
+            { as: host },
+          )
+        ).statusCode,
       ).toBe(200);
-      const extra = await call('GET', `/v1/properties/${id}/availability?from=${daysFromToday(1)}&to=${daysFromToday(2)}&x=1`);
+      const extra = await call(
+        'GET',
+        `/v1/properties/${id}/availability?from=${daysFromToday(1)}&to=${daysFromToday(2)}&x=1`,
+      );
       expect(extra.statusCode).toBe(400);
       expect(extra.body).toContain('x');
     });
@@ -266,12 +304,16 @@ describe('rentals calendars', () => {
       expect((await book(source.id, 80, 83)).statusCode).toBe(201);
       expect((await block(source.id, 85, 87)).statusCode).toBe(201);
 
-      expect((await call('POST', `/v1/properties/${source.id}/calendar-token`, { as: otherHost })).statusCode).toBe(403);
+      expect(
+        (await call('POST', `/v1/properties/${source.id}/calendar-token`, { as: otherHost })).statusCode,
+      ).toBe(403);
       const exported = (await call('POST', `/v1/properties/${source.id}/calendar-token`, { as: host })).json<{
         token: string;
         url: string;
       }>();
-      expect(exported.url).toBe(`http://gateway.test/v1/properties/${source.id}/calendar.ics?token=${exported.token}`);
+      expect(exported.url).toBe(
+        `http://gateway.test/v1/properties/${source.id}/calendar.ics?token=${exported.token}`,
+      );
 
       const ics = await call('GET', `/v1/properties/${source.id}/calendar.ics?token=${exported.token}`);
       expect(ics.statusCode).toBe(200);
@@ -280,8 +322,12 @@ describe('rentals calendars', () => {
       expect(ics.body).not.toContain(guest.email);
       expect(ics.body).not.toContain(guest.name);
       expect(ics.body).not.toContain('family visit');
-      expect((await call('GET', `/v1/properties/${target.id}/calendar.ics?token=${exported.token}`)).statusCode).toBe(404);
-      expect((await call('GET', `/v1/properties/${source.id}/calendar.ics?token=wrong`)).statusCode).toBe(404);
+      expect(
+        (await call('GET', `/v1/properties/${target.id}/calendar.ics?token=${exported.token}`)).statusCode,
+      ).toBe(404);
+      expect((await call('GET', `/v1/properties/${source.id}/calendar.ics?token=wrong`)).statusCode).toBe(
+        404,
+      );
 
       feed.body = ics.body;
       const added = await call('POST', `/v1/properties/${target.id}/calendar-feeds`, {
@@ -298,35 +344,59 @@ describe('rentals calendars', () => {
       expect(busy(await days(target.id, 79, 88))).toEqual(busy(await days(source.id, 79, 88)));
       expect(Object.values(await days(source.id, 80, 83))).toEqual(['booked', 'booked', 'booked']);
       expect(Object.values(await days(target.id, 80, 83))).toEqual(['blocked', 'blocked', 'blocked']);
-      const [listed] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<Json[]>();
+      const [listed] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<
+        Json[]
+      >();
       expect(listed).toMatchObject({
         lastSync: { status: 'ok', error: null, counts: { events: 2, added: 2, removed: 0, conflicts: 0 } },
       });
 
       // Idempotent by UID: a second run changes nothing.
       await syncAll();
-      const [again] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<Json[]>();
-      expect(again).toMatchObject({ lastSync: { status: 'ok', counts: { added: 0, removed: 0, unchanged: 2 } } });
+      const [again] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<
+        Json[]
+      >();
+      expect(again).toMatchObject({
+        lastSync: { status: 'ok', counts: { added: 0, removed: 0, unchanged: 2 } },
+      });
 
       // The exported booking is cancelled at the source: its event leaves the feed, its days free up.
-      await t.dataSource.query(`UPDATE rentals.bookings SET status = 'cancelled' WHERE property_id = $1`, [source.id]);
-      feed.body = (await call('GET', `/v1/properties/${source.id}/calendar.ics?token=${exported.token}`)).body;
+      await t.dataSource.query(`UPDATE rentals.bookings SET status = 'cancelled' WHERE property_id = $1`, [
+        source.id,
+      ]);
+      feed.body = (
+        await call('GET', `/v1/properties/${source.id}/calendar.ics?token=${exported.token}`)
+      ).body;
       await syncAll();
       expect(Object.values(await days(target.id, 80, 83))).toEqual(['available', 'available', 'available']);
       expect(Object.values(await days(target.id, 85, 87))).toEqual(['blocked', 'blocked']);
 
       // An imported block is the feed's to remove, not the host's; removing the feed unblocks.
-      const blocks = (await call('GET', `/v1/properties/${target.id}/blocks`, { as: host })).json<{ id: string; source: string }[]>();
+      const blocks = (await call('GET', `/v1/properties/${target.id}/blocks`, { as: host })).json<
+        { id: string; source: string }[]
+      >();
       expect(blocks.map((b) => b.source)).toEqual(['feed']);
-      expect((await call('DELETE', `/v1/properties/${target.id}/blocks/${blocks[0]?.id}`, { as: host })).statusCode).toBe(409);
-      expect((await call('DELETE', `/v1/properties/${target.id}/calendar-feeds/${String(listed?.['id'])}`, { as: host })).statusCode).toBe(204);
+      expect(
+        (await call('DELETE', `/v1/properties/${target.id}/blocks/${blocks[0]?.id}`, { as: host }))
+          .statusCode,
+      ).toBe(409);
+      expect(
+        (
+          await call('DELETE', `/v1/properties/${target.id}/calendar-feeds/${String(listed?.['id'])}`, {
+            as: host,
+          })
+        ).statusCode,
+      ).toBe(204);
       expect(Object.values(await days(target.id, 85, 87))).toEqual(['available', 'available']);
     });
 
     it('an event over a booking is flagged once (calendar.conflict) and the booking stays', async () => {
       const target = await property();
       const booked = (await book(target.id, 90, 93)).json<{ id: string }>();
-      await t.dataSource.query(`UPDATE rentals.bookings SET status = 'confirmed', confirmed_at = now() WHERE id = $1`, [booked.id]);
+      await t.dataSource.query(
+        `UPDATE rentals.bookings SET status = 'confirmed', confirmed_at = now() WHERE id = $1`,
+        [booked.id],
+      );
       feed.body = [
         'BEGIN:VCALENDAR',
         'VERSION:2.0',
@@ -355,11 +425,15 @@ describe('rentals calendars', () => {
         checkOut: daysFromToday(93),
         calendarName: '127.0.0.1',
       });
-      const [status] = (await t.dataSource.query(`SELECT status FROM rentals.bookings WHERE id = $1`, [booked.id])) as {
+      const [status] = (await t.dataSource.query(`SELECT status FROM rentals.bookings WHERE id = $1`, [
+        booked.id,
+      ])) as {
         status: string;
       }[];
       expect(status?.status).toBe('confirmed');
-      const [listed] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<Json[]>();
+      const [listed] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<
+        Json[]
+      >();
       expect(listed).toMatchObject({ lastSync: { status: 'ok', counts: { conflicts: 1, added: 0 } } });
     });
 
@@ -386,12 +460,21 @@ describe('rentals calendars', () => {
       } finally {
         feed.status = 200;
       }
-      const [listed] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<Json[]>();
+      const [listed] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<
+        Json[]
+      >();
       expect(listed).toMatchObject({ lastSync: { status: 'failed', error: 'the feed answered HTTP 500' } });
       expect(Object.values(await days(target.id, 100, 101))).toEqual(['blocked']);
 
-      for (const url of ['ftp://example.com/feed.ics', 'http://169.254.169.254/latest', 'http://10.0.0.8/feed.ics']) {
-        const refused = await call('POST', `/v1/properties/${target.id}/calendar-feeds`, { as: host, json: { url } });
+      for (const url of [
+        'ftp://example.com/feed.ics',
+        'http://169.254.169.254/latest',
+        'http://10.0.0.8/feed.ics',
+      ]) {
+        const refused = await call('POST', `/v1/properties/${target.id}/calendar-feeds`, {
+          as: host,
+          json: { url },
+        });
         expect(refused.statusCode).toBe(400);
         expect(refused.body).toContain('url');
       }
@@ -407,7 +490,9 @@ describe('rentals calendars', () => {
         json: { url: `${feedUrl}?n=11` },
       });
       expect(eleventh.statusCode).toBe(409);
-      expect((await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: otherHost })).statusCode).toBe(403);
+      expect(
+        (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: otherHost })).statusCode,
+      ).toBe(403);
     });
   });
 });

@@ -58,8 +58,9 @@ export class AnalyticsRepository {
 
   /** Every month in `[from, to]` (first days) for each of the host's properties, zeros included. */
   forHost(hostId: string, from: string, to: string): Promise<PropertyMonthRow[]> {
-    return this.dataSource.query(
-      `SELECT p.id AS "propertyId", p.title, p.currency, m.month::date::text AS month,
+    return this.dataSource
+      .query(
+        `SELECT p.id AS "propertyId", p.title, p.currency, m.month::date::text AS month,
               (m.month + interval '1 month')::date - m.month::date AS "daysInMonth",
               coalesce(s.booked_nights, 0) AS "bookedNights", coalesce(s.blocked_nights, 0) AS "blockedNights",
               coalesce(s.revenue, 0)::bigint::text AS revenue
@@ -69,16 +70,18 @@ export class AnalyticsRepository {
         WHERE p.host_id = $1
         ORDER BY p.created_at, p.id, m.month
         LIMIT 5000`,
-      [hostId, from, to],
-    ).then((rows: (Omit<PropertyMonthRow, 'revenue'> & { revenue: string })[]) =>
-      rows.map((row) => ({ ...row, revenue: Number(row.revenue) })),
-    );
+        [hostId, from, to],
+      )
+      .then((rows: (Omit<PropertyMonthRow, 'revenue'> & { revenue: string })[]) =>
+        rows.map((row) => ({ ...row, revenue: Number(row.revenue) })),
+      );
   }
 
   /** The platform's months in `[from, to]`, per currency, over every property. */
   platform(from: string, to: string): Promise<PlatformMonthRow[]> {
-    return this.dataSource.query(
-      `SELECT m.month::date::text AS month, p.currency, count(*)::integer AS properties,
+    return this.dataSource
+      .query(
+        `SELECT m.month::date::text AS month, p.currency, count(*)::integer AS properties,
               coalesce(sum(s.booked_nights), 0)::integer AS "bookedNights",
               sum((m.month + interval '1 month')::date - m.month::date - coalesce(s.blocked_nights, 0))::integer
                 AS "availableNights",
@@ -89,9 +92,10 @@ export class AnalyticsRepository {
         WHERE p.created_at < m.month + interval '1 month'
         GROUP BY 1, 2
         ORDER BY 1, 2`,
-      [from, to],
-    ).then((rows: (Omit<PlatformMonthRow, 'revenue'> & { revenue: string })[]) =>
-      rows.map((row) => ({ ...row, revenue: Number(row.revenue) })),
-    );
+        [from, to],
+      )
+      .then((rows: (Omit<PlatformMonthRow, 'revenue'> & { revenue: string })[]) =>
+        rows.map((row) => ({ ...row, revenue: Number(row.revenue) })),
+      );
   }
 }

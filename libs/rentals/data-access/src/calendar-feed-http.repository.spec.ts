@@ -7,7 +7,12 @@ import type { rentalsDataAccessConfig } from './rentals-data-access.config';
 type Config = ConfigOf<typeof rentalsDataAccessConfig>;
 
 /** An external feed faked at the network boundary: each path answers as the test says. */
-async function fakeFeedServer(routes: Record<string, (url: string) => { status: number; headers?: Record<string, string>; body?: string }>) {
+async function fakeFeedServer(
+  routes: Record<
+    string,
+    (url: string) => { status: number; headers?: Record<string, string>; body?: string }
+  >,
+) {
   const server: Server = createServer((request, response) => {
     const route = routes[request.url ?? ''];
     const answer = route ? route(request.url ?? '') : { status: 404 };
@@ -15,7 +20,11 @@ async function fakeFeedServer(routes: Record<string, (url: string) => { status: 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { base: `http://127.0.0.1:${port}`, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 const fetcher = (overrides: Partial<Config> = {}) =>
@@ -73,14 +82,20 @@ describe('calendar feed fetch (SSRF protection)', () => {
     const server = await fakeFeedServer({ '/feed.ics': () => ({ status: 200, body: 'BEGIN:VCALENDAR' }) });
     try {
       const repository = make();
-      await expect(repository.fetch(`${server.base}/feed.ics`)).rejects.toThrow('127.0.0.1 is a forbidden address');
-      await expect(repository.fetch(`http://[::1]:${server.port}/feed.ics`)).rejects.toThrow('forbidden address');
+      await expect(repository.fetch(`${server.base}/feed.ics`)).rejects.toThrow(
+        '127.0.0.1 is a forbidden address',
+      );
+      await expect(repository.fetch(`http://[::1]:${server.port}/feed.ics`)).rejects.toThrow(
+        'forbidden address',
+      );
       await expect(repository.fetch(`http://localhost:${server.port}/feed.ics`)).rejects.toThrow(
         'localhost resolves to a forbidden address',
       );
       await expect(repository.fetch(`file:///etc/passwd`)).rejects.toThrow('only http and https');
       // With the flag, the same feed is fetched.
-      await expect(make({ CALENDAR_FEED_ALLOW_LOOPBACK: true }).fetch(`${server.base}/feed.ics`)).resolves.toBe('BEGIN:VCALENDAR');
+      await expect(
+        make({ CALENDAR_FEED_ALLOW_LOOPBACK: true }).fetch(`${server.base}/feed.ics`),
+      ).resolves.toBe('BEGIN:VCALENDAR');
     } finally {
       await server.close();
     }
@@ -90,9 +105,15 @@ describe('calendar feed fetch (SSRF protection)', () => {
     const server = await fakeFeedServer({
       '/ok': () => ({ status: 302, headers: { location: '/feed.ics' } }),
       '/feed.ics': () => ({ status: 200, body: 'BEGIN:VCALENDAR' }),
-      '/to-metadata': () => ({ status: 302, headers: { location: 'http://169.254.169.254/latest/meta-data/' } }),
+      '/to-metadata': () => ({
+        status: 302,
+        headers: { location: 'http://169.254.169.254/latest/meta-data/' },
+      }),
       '/to-private': () => ({ status: 301, headers: { location: 'http://10.0.0.1/feed.ics' } }),
-      '/to-mapped-loopback': (url) => ({ status: 307, headers: { location: `http://[::ffff:127.0.0.1]${url}x` } }),
+      '/to-mapped-loopback': (url) => ({
+        status: 307,
+        headers: { location: `http://[::ffff:127.0.0.1]${url}x` },
+      }),
       '/to-any': () => ({ status: 302, headers: { location: 'http://0.0.0.0/feed.ics' } }),
       '/to-localhost-name': () => ({ status: 302, headers: { location: 'http://localhost./feed.ics' } }),
       '/to-gopher': () => ({ status: 302, headers: { location: 'gopher://127.0.0.1/' } }),
@@ -101,10 +122,18 @@ describe('calendar feed fetch (SSRF protection)', () => {
     try {
       const repository = make({ CALENDAR_FEED_ALLOW_LOOPBACK: true });
       await expect(repository.fetch(`${server.base}/ok`)).resolves.toBe('BEGIN:VCALENDAR');
-      await expect(repository.fetch(`${server.base}/to-metadata`)).rejects.toThrow('169.254.169.254 is a forbidden address');
-      await expect(repository.fetch(`${server.base}/to-private`)).rejects.toThrow('10.0.0.1 is a forbidden address');
-      await expect(repository.fetch(`${server.base}/to-mapped-loopback`)).rejects.toThrow('forbidden address');
-      await expect(repository.fetch(`${server.base}/to-any`)).rejects.toThrow('0.0.0.0 is a forbidden address');
+      await expect(repository.fetch(`${server.base}/to-metadata`)).rejects.toThrow(
+        '169.254.169.254 is a forbidden address',
+      );
+      await expect(repository.fetch(`${server.base}/to-private`)).rejects.toThrow(
+        '10.0.0.1 is a forbidden address',
+      );
+      await expect(repository.fetch(`${server.base}/to-mapped-loopback`)).rejects.toThrow(
+        'forbidden address',
+      );
+      await expect(repository.fetch(`${server.base}/to-any`)).rejects.toThrow(
+        '0.0.0.0 is a forbidden address',
+      );
       await expect(repository.fetch(`${server.base}/to-gopher`)).rejects.toThrow('only http and https');
       await expect(repository.fetch(`${server.base}/loop`)).rejects.toThrow('more than 5 redirects');
       // Without the flag, a redirect to a loopback name is refused after DNS resolution as well.

@@ -85,7 +85,9 @@ export function isAllowedFeedAddress(address: string, allowLoopback: boolean): b
 export class CalendarFeedHttpRepository implements OnApplicationShutdown {
   private readonly agent: Agent;
 
-  constructor(@InjectConfig(rentalsDataAccessConfig) private readonly config: ConfigOf<typeof rentalsDataAccessConfig>) {
+  constructor(
+    @InjectConfig(rentalsDataAccessConfig) private readonly config: ConfigOf<typeof rentalsDataAccessConfig>,
+  ) {
     const allowLoopback = config.CALENDAR_FEED_ALLOW_LOOPBACK;
     const lookup: LookupFunction = (hostname, options, callback) => {
       dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
@@ -170,7 +172,9 @@ export class CalendarFeedHttpRepository implements OnApplicationShutdown {
     return url;
   }
 
-  private async readLimited(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }): Promise<string> {
+  private async readLimited(
+    body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
+  ): Promise<string> {
     const limit = this.config.CALENDAR_FEED_MAX_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;

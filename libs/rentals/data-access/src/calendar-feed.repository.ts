@@ -69,14 +69,18 @@ export class CalendarFeedRepository {
 
   /** How many feeds the property has; run under the property's row lock to keep the limit. */
   async count(propertyId: string, tx: Tx): Promise<number> {
-    const rows = (await tx.query(`SELECT count(*)::integer AS n FROM rentals.calendar_feeds WHERE property_id = $1`, [
-      propertyId,
-    ])) as { n: number }[];
+    const rows = (await tx.query(
+      `SELECT count(*)::integer AS n FROM rentals.calendar_feeds WHERE property_id = $1`,
+      [propertyId],
+    )) as { n: number }[];
     return rows[0]?.n ?? 0;
   }
 
   /** Registers a feed; false when the property has this URL already. */
-  async insert(feed: { id: string; propertyId: string; url: string; name: string }, tx: Tx): Promise<boolean> {
+  async insert(
+    feed: { id: string; propertyId: string; url: string; name: string },
+    tx: Tx,
+  ): Promise<boolean> {
     const rows = (await tx.query(
       `INSERT INTO rentals.calendar_feeds (id, property_id, url, name) VALUES ($1, $2, $3, $4)
        ON CONFLICT (property_id, url) DO NOTHING RETURNING id`,
@@ -112,7 +116,10 @@ export class CalendarFeedRepository {
   }
 
   /** A page of every feed to sync, in a stable order. */
-  pageToSync(limit: number, after?: { createdAt: Date; id: string }): Promise<(FeedToSync & { createdAt: Date })[]> {
+  pageToSync(
+    limit: number,
+    after?: { createdAt: Date; id: string },
+  ): Promise<(FeedToSync & { createdAt: Date })[]> {
     return this.dataSource.query(
       `SELECT f.id, f.property_id AS "propertyId", p.host_id AS "hostId", p.title AS "propertyTitle",
               f.url, f.name, f.created_at AS "createdAt"

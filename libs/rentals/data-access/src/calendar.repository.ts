@@ -132,7 +132,10 @@ export class CalendarRepository {
   }
 
   async setExportTokenHash(propertyId: string, hash: string, tx: Tx): Promise<void> {
-    await tx.query(`UPDATE rentals.properties SET calendar_token_hash = $2 WHERE id = $1`, [propertyId, hash]);
+    await tx.query(`UPDATE rentals.properties SET calendar_token_hash = $2 WHERE id = $1`, [
+      propertyId,
+      hash,
+    ]);
   }
 
   /** The id of the property whose export secret hashes to `hash`. */

@@ -44,7 +44,10 @@ export class AnalyticsService {
     };
   }
 
-  async platform(query: AnalyticsQuery, now: Date = new Date()): Promise<AnalyticsFreshness & { items: PlatformMonthView[] }> {
+  async platform(
+    query: AnalyticsQuery,
+    now: Date = new Date(),
+  ): Promise<AnalyticsFreshness & { items: PlatformMonthView[] }> {
     const rows = await this.analytics.platform(firstDay(query.from), firstDay(query.to));
     return {
       ...(await this.freshness(now)),

@@ -63,7 +63,10 @@ export class CalendarFeedService {
       // The property's row lock makes the count and the insert one step against concurrent adds.
       await this.properties.findByIdForUpdate(property.id, tx);
       if ((await this.feeds.count(property.id, tx)) >= MAX_FEEDS_PER_PROPERTY) {
-        throw new DomainError(ErrorCode.Conflict, `a property imports at most ${MAX_FEEDS_PER_PROPERTY} calendar feeds`);
+        throw new DomainError(
+          ErrorCode.Conflict,
+          `a property imports at most ${MAX_FEEDS_PER_PROPERTY} calendar feeds`,
+        );
       }
       const name = dto.name ?? new URL(dto.url).hostname;
       if (!(await this.feeds.insert({ id: feedId, propertyId: property.id, url: dto.url, name }, tx))) {
@@ -117,14 +120,18 @@ export class CalendarFeedService {
    * One sync run of one feed, recorded whatever happens. A feed that cannot be fetched or parsed
    * changes nothing (its blocks stay: a feed that is down does not free dates).
    */
-  async sync(feed: FeedToSync): Promise<{ status: 'ok' | 'failed'; counts?: FeedSyncCounts; error?: string }> {
+  async sync(
+    feed: FeedToSync,
+  ): Promise<{ status: 'ok' | 'failed'; counts?: FeedSyncCounts; error?: string }> {
     const startedAt = new Date();
     let events: BusyEvent[];
     try {
       events = parseBusyEvents(await this.http.fetch(feed.url));
     } catch (error) {
       const message =
-        error instanceof FeedFetchError ? error.message : `not a valid iCalendar feed: ${(error as Error).message}`;
+        error instanceof FeedFetchError
+          ? error.message
+          : `not a valid iCalendar feed: ${(error as Error).message}`;
       await this.transactions.run((tx) =>
         this.feeds.recordRun(
           feed.id,
@@ -153,7 +160,14 @@ export class CalendarFeedService {
 
   /** Makes the feed's blocks match its events, by UID; flags events that meet a booking. */
   private async apply(feed: FeedToSync, events: BusyEvent[], tx: Tx): Promise<FeedSyncCounts> {
-    const counts: FeedSyncCounts = { events: events.length, added: 0, removed: 0, unchanged: 0, conflicts: 0, overlapping: 0 };
+    const counts: FeedSyncCounts = {
+      events: events.length,
+      added: 0,
+      removed: 0,
+      unchanged: 0,
+      conflicts: 0,
+      overlapping: 0,
+    };
     // A UID that appears twice keeps its last occurrence, as calendar clients do.
     const wanted = new Map(events.map((event) => [event.uid, event]));
     const existing = await this.calendar.listFeedBlocks(feed.id, tx);
@@ -176,7 +190,15 @@ export class CalendarFeedService {
       }
       try {
         await this.calendar.insertBlock(
-          { id: randomUUID(), propertyId: feed.propertyId, from: event.from, to: event.to, note: feed.name, feedId: feed.id, uid: event.uid },
+          {
+            id: randomUUID(),
+            propertyId: feed.propertyId,
+            from: event.from,
+            to: event.to,
+            note: feed.name,
+            feedId: feed.id,
+            uid: event.uid,
+          },
           tx,
         );
         counts.added += 1;

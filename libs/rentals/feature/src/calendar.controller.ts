@@ -63,7 +63,10 @@ export class CalendarController {
   @Get('calendar.ics')
   @Public()
   @Header('content-type', 'text/calendar; charset=utf-8')
-  exportIcs(@Param('id') id: string, @Query(validate(calendarExportQuerySchema)) query: CalendarExportQuery): Promise<string> {
+  exportIcs(
+    @Param('id') id: string,
+    @Query(validate(calendarExportQuerySchema)) query: CalendarExportQuery,
+  ): Promise<string> {
     return this.calendar.exportIcs(id, query.token);
   }
 

@@ -16,7 +16,10 @@ export type CalendarExportQuery = z.infer<typeof calendarExportQuerySchema>;
 
 /** `POST /v1/properties/:id/calendar-feeds`. */
 export const createCalendarFeedSchema = z
-  .object({ url: z.url({ protocol: /^https?$/ }).max(2048), name: z.string().trim().min(1).max(100).optional() })
+  .object({
+    url: z.url({ protocol: /^https?$/ }).max(2048),
+    name: z.string().trim().min(1).max(100).optional(),
+  })
   .strict();
 export type CreateCalendarFeedDto = z.infer<typeof createCalendarFeedSchema>;
 

@@ -13,7 +13,12 @@ import {
 } from '@rentguy/rentals/data-access';
 import { addDays, calendarDays, utcToday, validateCalendarRange } from '@rentguy/rentals/domain';
 import type { AvailabilityQuery, CreateBlockDto } from './calendar.dto';
-import { toBlockView, type AvailabilityView, type BlockView, type CalendarExportView } from './calendar.views';
+import {
+  toBlockView,
+  type AvailabilityView,
+  type BlockView,
+  type CalendarExportView,
+} from './calendar.views';
 import { isEntityId } from './entity-id';
 import { exportCalendar } from './ical.codec';
 import { ListingCache } from './listing.cache';
@@ -43,7 +48,11 @@ export class CalendarService {
   ) {}
 
   /** Each day of `[from, to)`: available, booked or blocked; read through the cache. */
-  async availability(id: string, query: AvailabilityQuery, viewer: Principal | null): Promise<AvailabilityView> {
+  async availability(
+    id: string,
+    query: AvailabilityQuery,
+    viewer: Principal | null,
+  ): Promise<AvailabilityView> {
     validateCalendarRange(query.from, query.to);
     // 404 for a property the viewer may not see, as its page.
     await this.listings.get(id, viewer);
@@ -65,17 +74,32 @@ export class CalendarService {
    * Blocks `[from, to)` for the host. Dates a held or confirmed booking or another block has → 409
    * naming them; the exclusion constraint decides, there is no check first.
    */
-  async createBlock(user: Principal, id: string, dto: CreateBlockDto, now: Date = new Date()): Promise<BlockView> {
+  async createBlock(
+    user: Principal,
+    id: string,
+    dto: CreateBlockDto,
+    now: Date = new Date(),
+  ): Promise<BlockView> {
     validateCalendarRange(dto.from, dto.to);
     if (dto.from < utcToday(now)) {
-      throw new DomainError(ErrorCode.ValidationFailed, 'a block cannot start in the past', { field: 'from' });
+      throw new DomainError(ErrorCode.ValidationFailed, 'a block cannot start in the past', {
+        field: 'from',
+      });
     }
     const property = await this.ownedProperty(user, id);
     let block;
     try {
       block = await this.transactions.run((tx) =>
         this.calendar.insertBlock(
-          { id: randomUUID(), propertyId: property.id, from: dto.from, to: dto.to, note: dto.note ?? '', feedId: null, uid: null },
+          {
+            id: randomUUID(),
+            propertyId: property.id,
+            from: dto.from,
+            to: dto.to,
+            note: dto.note ?? '',
+            feedId: null,
+            uid: null,
+          },
           tx,
         ),
       );
@@ -104,9 +128,13 @@ export class CalendarService {
       throw new DomainError(ErrorCode.NotFound, 'block not found');
     }
     if (block.feedId !== null) {
-      throw new DomainError(ErrorCode.Conflict, 'this block comes from an imported calendar feed; remove the event there', {
-        feedId: block.feedId,
-      });
+      throw new DomainError(
+        ErrorCode.Conflict,
+        'this block comes from an imported calendar feed; remove the event there',
+        {
+          feedId: block.feedId,
+        },
+      );
     }
     await this.transactions.run((tx) => this.calendar.deleteBlocks([block.id], tx));
     // Freed dates can put the property back on search pages.
@@ -117,7 +145,9 @@ export class CalendarService {
   async rotateExportToken(user: Principal, id: string): Promise<CalendarExportView> {
     const property = await this.ownedProperty(user, id);
     const token = randomBytes(32).toString('base64url');
-    await this.transactions.run((tx) => this.calendar.setExportTokenHash(property.id, hashExportToken(token), tx));
+    await this.transactions.run((tx) =>
+      this.calendar.setExportTokenHash(property.id, hashExportToken(token), tx),
+    );
     return {
       token,
       url: `${this.config.PUBLIC_BASE_URL.replace(/\/$/, '')}/v1/properties/${property.id}/calendar.ics?token=${token}`,
@@ -133,7 +163,11 @@ export class CalendarService {
       throw new DomainError(ErrorCode.NotFound, 'calendar not found');
     }
     const today = utcToday(now);
-    const claims = await this.calendar.claims(id, addDays(today, -EXPORT_PAST_DAYS), addDays(today, EXPORT_FUTURE_DAYS));
+    const claims = await this.calendar.claims(
+      id,
+      addDays(today, -EXPORT_PAST_DAYS),
+      addDays(today, EXPORT_FUTURE_DAYS),
+    );
     return exportCalendar(
       property.title,
       claims.map((claim) => ({

@@ -11,7 +11,12 @@ describe('iCal codec', () => {
       new Date('2030-01-02T03:04:05Z'),
     );
     expect(text.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
-    expect(text.split('\r\n').filter(Boolean).every((line) => !line.includes('\n'))).toBe(true);
+    expect(
+      text
+        .split('\r\n')
+        .filter(Boolean)
+        .every((line) => !line.includes('\n')),
+    ).toBe(true);
     expect(text).toContain('VERSION:2.0\r\n');
     expect(text).toContain('PRODID:-//RentGuy//Calendar 1.0//EN\r\n');
     expect(text).toContain('DTSTAMP:20300102T030405Z\r\n');

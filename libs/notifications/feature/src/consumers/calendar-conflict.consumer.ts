@@ -27,7 +27,9 @@ export class CalendarConflictConsumer {
     const { data } = event;
     const host = await this.directory.find(inbox.tx, data.hostId);
     if (!host) {
-      this.logger.warn(`calendar conflict ${event.id}: host ${data.hostId} is not in the directory; no email`);
+      this.logger.warn(
+        `calendar conflict ${event.id}: host ${data.hostId} is not in the directory; no email`,
+      );
       return;
     }
     await this.deliveries.request(inbox.tx, event, 'calendar-conflict', host, {
