@@ -1,19 +1,18 @@
-import { Controller, Logger } from '@nestjs/common';
+import { Controller } from '@nestjs/common';
 import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventEnvelope } from '@rentguy/contracts';
 import { InboxContext, OnEvent } from '@rentguy/platform/messaging';
 import { DeliveryService } from '../delivery.service';
 import { RecipientDirectory } from '../recipient-directory.service';
+import { UnknownRecipientError } from './user-events.consumer';
 
 /**
  * `calendar.conflict` → the host's calendar-conflict email, through the ledger like every email.
- * The event carries no address (rentals does not keep hosts' emails): a host the directory does
- * not know yet is skipped with a log line rather than guessed at.
+ * The event carries no address (rentals does not keep hosts' emails): for a host the directory does
+ * not know, the event is retried, then dead-lettered (and can be redriven), never guessed at.
  */
 @Controller()
 export class CalendarConflictConsumer {
-  private readonly logger = new Logger(CalendarConflictConsumer.name);
-
   constructor(
     private readonly deliveries: DeliveryService,
     private readonly directory: RecipientDirectory,
@@ -27,10 +26,7 @@ export class CalendarConflictConsumer {
     const { data } = event;
     const host = await this.directory.find(inbox.tx, data.hostId);
     if (!host) {
-      this.logger.warn(
-        `calendar conflict ${event.id}: host ${data.hostId} is not in the directory; no email`,
-      );
-      return;
+      throw new UnknownRecipientError(data.hostId);
     }
     await this.deliveries.request(inbox.tx, event, 'calendar-conflict', host, {
       bookingId: data.bookingId,
