@@ -50,6 +50,25 @@ class FakeFeed {
   }
 }
 
+/** Another platform's iCal feed with one all-day busy event, `from` to `to` days from today. */
+function otherPlatformFeed(uid: string, from: number, to: number): string {
+  const date = (days: number) => daysFromToday(days).replace(/-/g, '');
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Elsewhere//EN',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    'DTSTAMP:20300101T000000Z',
+    `DTSTART;VALUE=DATE:${date(from)}`,
+    `DTEND;VALUE=DATE:${date(to)}`,
+    'SUMMARY:Reserved',
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+}
+
 /**
  * Calendars over HTTP (docs/architecture.md#calendars): blocks under the bookings' exclusion
  * constraint, the public availability and its cache, the iCal export and import with conflicts.
@@ -397,20 +416,7 @@ describe('rentals calendars', () => {
         `UPDATE rentals.bookings SET status = 'confirmed', confirmed_at = now() WHERE id = $1`,
         [booked.id],
       );
-      feed.body = [
-        'BEGIN:VCALENDAR',
-        'VERSION:2.0',
-        'PRODID:-//Elsewhere//EN',
-        'BEGIN:VEVENT',
-        'UID:elsewhere-1',
-        'DTSTAMP:20300101T000000Z',
-        `DTSTART;VALUE=DATE:${daysFromToday(92).replace(/-/g, '')}`,
-        `DTEND;VALUE=DATE:${daysFromToday(95).replace(/-/g, '')}`,
-        'SUMMARY:Reserved',
-        'END:VEVENT',
-        'END:VCALENDAR',
-        '',
-      ].join('\r\n');
+      feed.body = otherPlatformFeed('elsewhere-1', 92, 95);
       await call('POST', `/v1/properties/${target.id}/calendar-feeds`, { as: host, json: { url: feedUrl } });
       await syncAll();
       await syncAll();
@@ -439,19 +445,7 @@ describe('rentals calendars', () => {
 
     it('a failing feed records the error and keeps its blocks; at most 10 feeds; SSRF-unsafe URLs are refused', async () => {
       const target = await property();
-      feed.body = [
-        'BEGIN:VCALENDAR',
-        'VERSION:2.0',
-        'PRODID:-//Elsewhere//EN',
-        'BEGIN:VEVENT',
-        'UID:keep-me',
-        'DTSTAMP:20300101T000000Z',
-        `DTSTART;VALUE=DATE:${daysFromToday(100).replace(/-/g, '')}`,
-        `DTEND;VALUE=DATE:${daysFromToday(101).replace(/-/g, '')}`,
-        'END:VEVENT',
-        'END:VCALENDAR',
-        '',
-      ].join('\r\n');
+      feed.body = otherPlatformFeed('keep-me', 100, 101);
       await call('POST', `/v1/properties/${target.id}/calendar-feeds`, { as: host, json: { url: feedUrl } });
       await syncAll();
       feed.status = 500;

@@ -11,24 +11,15 @@ import { PropertyRepository } from './property.repository';
  * The rentals repositories. Needs the app's `DatabaseModule` (which provides the `TransactionRunner`)
  * configured with `rentalsSchema`.
  */
-@Module({
-  providers: [
-    PropertyRepository,
-    BookingRepository,
-    ImageRepository,
-    ApplicationRepository,
-    CalendarRepository,
-    CalendarFeedRepository,
-    AnalyticsRepository,
-  ],
-  exports: [
-    PropertyRepository,
-    BookingRepository,
-    ImageRepository,
-    ApplicationRepository,
-    CalendarRepository,
-    CalendarFeedRepository,
-    AnalyticsRepository,
-  ],
-})
+const REPOSITORIES = [
+  PropertyRepository,
+  BookingRepository,
+  ImageRepository,
+  ApplicationRepository,
+  CalendarRepository,
+  CalendarFeedRepository,
+  AnalyticsRepository,
+];
+
+@Module({ providers: REPOSITORIES, exports: REPOSITORIES })
 export class RentalsDataAccessModule {}
