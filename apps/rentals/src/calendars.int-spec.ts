@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CalendarFeedService } from '@rentguy/rentals/feature';
+import { AnalyticsService, CalendarFeedService } from '@rentguy/rentals/feature';
 import {
   daysFromToday,
   insertTestProperty,
@@ -487,6 +487,106 @@ describe('rentals calendars', () => {
       expect(
         (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: otherHost })).statusCode,
       ).toBe(403);
+    });
+  });
+
+  describe('analytics', () => {
+    const analyticsHost = testUser('host', 'Ana Lytics');
+    const admin = testUser('admin');
+
+    it('counts booked nights, available nights and revenue per property per month once the view is refreshed', async () => {
+      const { id } = await insertTestProperty(t.dataSource, {
+        hostId: analyticsHost.id,
+        title: 'Dune house',
+      });
+      const idle = await insertTestProperty(t.dataSource, { hostId: analyticsHost.id, title: 'Idle house' });
+      const insertBooking = (checkIn: string, checkOut: string, status: string, total: number) =>
+        t.dataSource.query(
+          `INSERT INTO rentals.bookings (id, property_id, guest_id, guest_email, guest_name, check_in, check_out,
+                                         guests, status, total_amount, currency, price_breakdown, expires_at)
+           VALUES ($1, $2, $3, 'a@example.test', 'A', $4, $5, 1, $6, $7, 'EUR', '{}', now())`,
+          [randomUUID(), id, randomUUID(), checkIn, checkOut, status, total],
+        );
+      // 3 nights in March; 4 nights across the month end (2 in March, 2 in April); cancelled and held
+      // bookings and the block count as no sale; the block takes 2 March nights off the market.
+      await insertBooking('2031-03-05', '2031-03-08', 'confirmed', 30_000);
+      await insertBooking('2031-03-30', '2031-04-03', 'completed', 40_000);
+      await insertBooking('2031-03-10', '2031-03-12', 'cancelled', 99_999);
+      await insertBooking('2031-03-14', '2031-03-15', 'held', 99_999);
+      await t.dataSource.query(
+        `INSERT INTO rentals.blocks (id, property_id, starts_on, ends_on) VALUES ($1, $2, '2031-03-20', '2031-03-22')`,
+        [randomUUID(), id],
+      );
+      const read = async (as: TestUser, path: string) => {
+        const reply = await call('GET', path, { as });
+        expect(reply.statusCode).toBe(200);
+        return reply.json<{ refreshedAt: string; ageSeconds: number; items: Json[] }>();
+      };
+      const before = await read(analyticsHost, '/v1/host/analytics?from=2031-03&to=2031-04');
+      // Not refreshed yet: the months are there, with nothing in them.
+      expect(
+        before.items.find((item) => item['propertyId'] === id && item['month'] === '2031-03'),
+      ).toMatchObject({
+        bookedNights: 0,
+      });
+
+      await t.app.get(AnalyticsService).refresh();
+
+      const after = await read(analyticsHost, '/v1/host/analytics?from=2031-03&to=2031-04');
+      expect(Date.parse(after.refreshedAt)).toBeGreaterThan(Date.parse(before.refreshedAt));
+      expect(after.ageSeconds).toBeLessThan(60);
+      expect(after.items).toEqual([
+        {
+          propertyId: id,
+          title: 'Dune house',
+          month: '2031-03',
+          bookedNights: 5,
+          availableNights: 29,
+          occupancy: 0.1724,
+          revenue: { amount: 50_000, currency: 'EUR' },
+        },
+        {
+          propertyId: id,
+          title: 'Dune house',
+          month: '2031-04',
+          bookedNights: 2,
+          availableNights: 30,
+          occupancy: 0.0667,
+          revenue: { amount: 20_000, currency: 'EUR' },
+        },
+        ...['2031-03', '2031-04'].map((month) => ({
+          propertyId: idle.id,
+          title: 'Idle house',
+          month,
+          bookedNights: 0,
+          availableNights: month === '2031-03' ? 31 : 30,
+          occupancy: 0,
+          revenue: { amount: 0, currency: 'EUR' },
+        })),
+      ]);
+
+      // Another host sees none of it; admins see the platform's months, which include these.
+      expect((await read(otherHost, '/v1/host/analytics?from=2031-03&to=2031-04')).items).toEqual([]);
+      const platform = await read(admin, '/v1/admin/analytics?from=2031-03&to=2031-03');
+      const march = platform.items.find((item) => item['currency'] === 'EUR');
+      expect(march).toMatchObject({ month: '2031-03' });
+      expect(Number(march?.['bookedNights'])).toBeGreaterThanOrEqual(5);
+      expect((march?.['revenue'] as { amount: number }).amount).toBeGreaterThanOrEqual(50_000);
+    });
+
+    it('is for hosts (own) and admins (platform) only, with months validated', async () => {
+      expect(
+        (await call('GET', '/v1/host/analytics?from=2031-01&to=2031-02', { as: guest })).statusCode,
+      ).toBe(403);
+      expect(
+        (await call('GET', '/v1/admin/analytics?from=2031-01&to=2031-02', { as: host })).statusCode,
+      ).toBe(403);
+      const reversed = await call('GET', '/v1/host/analytics?from=2031-05&to=2031-02', { as: host });
+      expect(reversed.statusCode).toBe(400);
+      expect(reversed.body).toContain('to');
+      const badMonth = await call('GET', '/v1/host/analytics?from=2031-13&to=2031-14', { as: host });
+      expect(badMonth.statusCode).toBe(400);
+      expect(badMonth.body).toContain('from');
     });
   });
 });
