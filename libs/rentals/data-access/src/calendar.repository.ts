@@ -43,8 +43,7 @@ export class CalendarRepository {
    * @throws StayOverlapError when a held or confirmed booking or another block has them.
    */
   async insertBlock(block: NewBlock, tx: Tx): Promise<BlockRow> {
-    // Queued behind the property's other writers of its calendar, as booking inserts are.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [block.propertyId]);
+    await this.lockCalendar(block.propertyId, tx);
     try {
       return await tx.transaction(async (savepoint) => {
         const rows = (await savepoint.query(
@@ -62,6 +61,15 @@ export class CalendarRepository {
     } catch (error) {
       throw sqlStateOf(error) === EXCLUSION_VIOLATION ? new StayOverlapError(block.propertyId) : error;
     }
+  }
+
+  /**
+   * Queues `tx` behind the property's other writers of its calendar until it ends: the lock booking
+   * inserts take too (re-entrant within a transaction). A writer that deletes and inserts takes it
+   * first, so two of them never wait on each other's rows.
+   */
+  async lockCalendar(propertyId: string, tx: Tx): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [propertyId]);
   }
 
   async findBlock(propertyId: string, blockId: string): Promise<BlockRow | null> {

@@ -25,6 +25,7 @@ import { ListingCache } from './listing.cache';
 /** Feeds a property may import. */
 export const MAX_FEEDS_PER_PROPERTY = 10;
 const PAGE = 100;
+const PARALLEL_FETCHES = 4;
 
 /**
  * Imported iCal feeds (docs/architecture.md#ical-sync): a host registers up to ten; the
@@ -93,17 +94,17 @@ export class CalendarFeedService {
     await this.cache.listingChanged(property.id);
   }
 
-  /** Every feed of every property, one after the other; one feed's failure is its own run's. */
+  /** Every feed of every property, four at a time; one feed's failure is its own run's. */
   @OnJob('rentals-maintenance', 'calendar-feeds.sync')
   async syncAll(): Promise<JobOutcome> {
     let after: { createdAt: Date; id: string } | undefined;
     let failed = 0;
     for (;;) {
       const page = await this.feeds.pageToSync(PAGE, after);
-      for (const feed of page) {
-        if ((await this.sync(feed)).status === 'failed') {
-          failed += 1;
-        }
+      // A few feeds at a time: a slow or dead feed costs its timeout without holding up the rest.
+      for (let i = 0; i < page.length; i += PARALLEL_FETCHES) {
+        const runs = await Promise.all(page.slice(i, i + PARALLEL_FETCHES).map((feed) => this.sync(feed)));
+        failed += runs.filter((run) => run.status === 'failed').length;
       }
       if (page.length < PAGE) {
         break;
@@ -170,6 +171,7 @@ export class CalendarFeedService {
     };
     // A UID that appears twice keeps its last occurrence, as calendar clients do.
     const wanted = new Map(events.map((event) => [event.uid, event]));
+    await this.calendar.lockCalendar(feed.propertyId, tx);
     const existing = await this.calendar.listFeedBlocks(feed.id, tx);
     const stale: string[] = [];
     const kept = new Set<string>();
