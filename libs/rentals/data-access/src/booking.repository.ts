@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sqlStateOf, type Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import { BookingEntity } from './booking.entity';
+import { lockPropertyCalendar } from './calendar-lock';
 import { bookingListQuery, schemaOf, type BookingListCriteria } from './listing.queries';
 import { EXCLUSION_VIOLATION, returnedRows } from './sql-result.util';
 
@@ -55,10 +56,7 @@ export class BookingRepository {
   /** @throws StayOverlapError when the dates are taken (after which `tx` is aborted). */
   async insert(booking: NewBooking, tx: Tx): Promise<BookingEntity> {
     const repository = tx.getRepository(BookingEntity);
-    // Concurrent inserts that overlap wait on each other's exclusion-index entries and can deadlock
-    // (each waits for the other to finish). Queueing a property's inserts behind one transaction
-    // lock avoids that; the exclusion constraint still decides who gets the dates.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [booking.propertyId]);
+    await lockPropertyCalendar(booking.propertyId, tx);
     try {
       await repository.insert(repository.create(booking));
     } catch (error) {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sqlStateOf, type Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import { StayOverlapError } from './booking.repository';
+import { lockPropertyCalendar } from './calendar-lock';
 import { EXCLUSION_VIOLATION, returnedRows } from './sql-result.util';
 
 /** A block `[from, to)`: set by the host (`feedId` null) or imported from a feed event (`uid`). */
@@ -63,13 +64,9 @@ export class CalendarRepository {
     }
   }
 
-  /**
-   * Queues `tx` behind the property's other writers of its calendar until it ends: the lock booking
-   * inserts take too (re-entrant within a transaction). A writer that deletes and inserts takes it
-   * first, so two of them never wait on each other's rows.
-   */
-  async lockCalendar(propertyId: string, tx: Tx): Promise<void> {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [propertyId]);
+  /** Takes the property's calendar lock for `tx` (see `lockPropertyCalendar`). */
+  lockCalendar(propertyId: string, tx: Tx): Promise<void> {
+    return lockPropertyCalendar(propertyId, tx);
   }
 
   async findBlock(propertyId: string, blockId: string): Promise<BlockRow | null> {
