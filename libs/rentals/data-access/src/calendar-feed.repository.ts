@@ -10,8 +10,10 @@ export interface FeedSyncCounts {
   added: number;
   removed: number;
   unchanged: number;
-  /** Events overlapping a booking: flagged, not blocked. */
+  /** Events overlapping a booking: not blocked. */
   conflicts: number;
+  /** Of those, the ones flagged (event + email) in this run: each event and booking once. */
+  flagged: number;
   /** Events overlapping another block (the dates are taken already). */
   overlapping: number;
 }

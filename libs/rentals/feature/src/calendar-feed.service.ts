@@ -21,6 +21,7 @@ import { toCalendarFeedView, type CalendarFeedView } from './calendar.views';
 import { isEntityId } from './entity-id';
 import { parseBusyEvents, type BusyEvent } from './ical.codec';
 import { ListingCache } from './listing.cache';
+import { RentalsMetrics } from './rentals.metrics';
 
 /** Feeds a property may import. */
 export const MAX_FEEDS_PER_PROPERTY = 10;
@@ -45,6 +46,7 @@ export class CalendarFeedService {
     private readonly outbox: OutboxWriter,
     private readonly calendars: CalendarService,
     private readonly cache: ListingCache,
+    private readonly metrics: RentalsMetrics,
   ) {}
 
   async add(user: Principal, id: string, dto: CreateCalendarFeedDto): Promise<CalendarFeedView> {
@@ -141,6 +143,7 @@ export class CalendarFeedService {
           tx,
         ),
       );
+      this.metrics.calendarFeedSyncs.inc({ status: 'failed' });
       return { status: 'failed', error: message };
     }
     const counts = await this.transactions.run(async (tx) => {
@@ -153,6 +156,8 @@ export class CalendarFeedService {
       );
       return applied;
     });
+    this.metrics.calendarFeedSyncs.inc({ status: 'ok' });
+    this.metrics.calendarConflicts.inc(counts.flagged);
     if (counts.added > 0 || counts.removed > 0) {
       await this.cache.listingChanged(feed.propertyId);
     }
@@ -167,6 +172,7 @@ export class CalendarFeedService {
       removed: 0,
       unchanged: 0,
       conflicts: 0,
+      flagged: 0,
       overlapping: 0,
     };
     // A UID that appears twice keeps its last occurrence, as calendar clients do.
@@ -215,6 +221,7 @@ export class CalendarFeedService {
         }
         counts.conflicts += 1;
         if (await this.feeds.flagConflict(feed.id, event.uid, booking.id, tx)) {
+          counts.flagged += 1;
           await this.outbox.add(tx, 'calendar.conflict', feed.propertyId, {
             propertyId: feed.propertyId,
             propertyTitle: feed.propertyTitle,
