@@ -568,6 +568,8 @@ describe('rentals calendars', () => {
         })),
       ]);
 
+      // Months before a property was listed are not its months.
+      expect((await read(analyticsHost, '/v1/host/analytics?from=2020-01&to=2020-02')).items).toEqual([]);
       // Another host sees none of it; admins see the platform's months, which include these.
       expect((await read(otherHost, '/v1/host/analytics?from=2031-03&to=2031-04')).items).toEqual([]);
       const platform = await read(admin, '/v1/admin/analytics?from=2031-03&to=2031-03');

@@ -67,7 +67,7 @@ export class AnalyticsRepository {
          FROM rentals.properties p
          CROSS JOIN generate_series($2::date, $3::date, interval '1 month') AS m(month)
          LEFT JOIN rentals.${VIEW} s ON s.property_id = p.id AND s.month = m.month::date
-        WHERE p.host_id = $1
+        WHERE p.host_id = $1 AND p.created_at < m.month + interval '1 month'
         ORDER BY p.created_at, p.id, m.month
         LIMIT 5000`,
         [hostId, from, to],
