@@ -15,6 +15,7 @@ import {
   startOtlpCollector,
   startPlatform,
   testEnvironment,
+  testJwtEnv,
   type CaughtMail,
   type MailCatcher,
   type OtlpCollector,
@@ -65,7 +66,7 @@ beforeAll(async () => {
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     // Own consumer groups, so a developer's running platform on the same broker takes none of our events.
     KAFKA_GROUP_PREFIX: 'e2e-',
-    JWT_KEYS: 'e2e-1:e2e-signing-secret-with-at-least-32-chars',
+    ...testJwtEnv(),
     STRIPE_SECRET_KEY: apiKey,
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_API_BASE_URL: stripe.url,

@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
 import { migrateSchema } from '@rentguy/platform/database';
-import { testEnvironment } from '@rentguy/testing/platform';
+import { testEnvironment, testJwtEnv } from '@rentguy/testing/platform';
 import { createApp } from './bootstrap';
 import { appConfig, type AppConfig } from './config';
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   config = loadConfig(appConfig, {
     env: {
       DATABASE_URL: testEnvironment().databaseUrl,
-      JWT_KEYS: 'gw-int:gateway-integration-secret-of-32-chars',
+      ...testJwtEnv(),
       RENTALS_URL: `http://127.0.0.1:${(rentals.address() as AddressInfo).port}`,
       CORS_ORIGINS: 'https://app.rentguy.test, https://admin.rentguy.test',
       LOG_LEVEL: 'silent',

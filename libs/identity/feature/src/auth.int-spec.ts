@@ -7,7 +7,7 @@ import { DatabaseModule, databaseConfig, migrateSchema } from '@rentguy/platform
 import { HealthModule } from '@rentguy/platform/health';
 import { AccessTokenVerifier, authProviders, ErrorFilter, httpConfig } from '@rentguy/platform/http';
 import { MetricsModule } from '@rentguy/platform/metrics';
-import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
+import { testConfigModule, testEnvironment, testJwtEnv } from '@rentguy/testing/platform';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { identityConfig } from './identity.config';
 import { IdentityModule } from './identity.module';
@@ -18,8 +18,7 @@ const DATABASE_URL = testEnvironment().databaseUrl;
   imports: [
     testConfigModule('gateway', [httpConfig, databaseConfig, identityConfig], {
       DATABASE_URL,
-      JWT_KEYS:
-        'int-new:integration-test-secret-number-two-32+,int-old:integration-test-secret-number-one-32+',
+      ...testJwtEnv(),
     }),
     MetricsModule,
     HealthModule.forRoot({ requires: [] }),

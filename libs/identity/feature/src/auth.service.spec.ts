@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { AccessTokenVerifier } from '@rentguy/platform/http';
@@ -48,12 +48,30 @@ class RecordedSessions {
   }
 }
 
+const pair = generateKeyPairSync('ed25519');
+const x = String(pair.publicKey.export({ format: 'jwk' }).x);
 const http = {
   PORT: 0,
   BODY_LIMIT_BYTES: 1_048_576,
-  JWT_KEYS: [{ kid: 'k1', secret: 'a-test-secret-of-at-least-32-characters' }],
+  JWT_PUBLIC_KEYS: [
+    {
+      kty: 'OKP' as const,
+      crv: 'Ed25519' as const,
+      x,
+      kid: 'k1',
+      alg: 'EdDSA' as const,
+      use: 'sig' as const,
+    },
+  ],
   SERVICE_TOKENS: [],
   JWT_ISSUER: 'rentguy',
+};
+const signingKey = {
+  kty: 'OKP' as const,
+  crv: 'Ed25519' as const,
+  x,
+  d: String(pair.privateKey.export({ format: 'jwk' }).d),
+  kid: 'k1',
 };
 
 function setup(): {
@@ -66,7 +84,12 @@ function setup(): {
   const sessions = new RecordedSessions();
   const passwords = new PasswordHasher();
   passwords.onModuleInit();
-  const identity = { JWT_TTL_SECONDS: 600, REFRESH_TTL_DAYS: 30 };
+  const identity = {
+    JWT_SIGNING_KEY: signingKey,
+    JWT_TTL_SECONDS: 600,
+    REFRESH_TTL_DAYS: 30,
+    PASSWORD_RESET_TTL_MINUTES: 30,
+  };
   const tokens = new AccessTokenIssuer(http, identity);
   const auth = new AuthService(
     users as unknown as UserRepository,

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AuthController } from './auth.controller';
+import { JwksController } from './jwks.controller';
 import { AuthService } from './auth.service';
 import { PasswordHasher } from './password.hasher';
 import { SessionService } from './session.service';
@@ -10,7 +11,7 @@ import { SessionRepository, UserEntity, UserRepository } from '@rentguy/identity
 /** Registration, login and sessions (`/v1/auth/*`). Needs `DatabaseModule.forRoot` with the identity schema. */
 @Module({
   imports: [TypeOrmModule.forFeature([UserEntity])],
-  controllers: [AuthController],
+  controllers: [AuthController, JwksController],
   providers: [
     AuthService,
     SessionService,
