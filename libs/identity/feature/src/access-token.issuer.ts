@@ -45,7 +45,13 @@ export class AccessTokenIssuer {
   async issue(principal: Principal): Promise<IssuedAccessToken> {
     const now = Math.floor(Date.now() / 1000);
     const expiresIn = this.ttlSeconds;
-    const token = await new SignJWT({ role: principal.role, email: principal.email, name: principal.name })
+    const claims = {
+      role: principal.role,
+      email: principal.email,
+      name: principal.name,
+      ...(principal.sessionId ? { sid: principal.sessionId } : {}),
+    };
+    const token = await new SignJWT(claims)
       .setProtectedHeader({ alg: ACCESS_TOKEN_ALGORITHM, typ: 'JWT', kid: this.kid })
       .setSubject(principal.id)
       .setIssuer(this.issuer)

@@ -32,13 +32,14 @@ export class SessionService {
   /** Opens a new session family for `user` and returns its first token pair. */
   async start(user: User, userAgent: string | undefined): Promise<LoginResponse> {
     const refresh = this.newRefreshToken();
+    const familyId = randomUUID();
     await this.sessions.create({
-      familyId: randomUUID(),
+      familyId,
       userId: user.id,
       userAgent: userAgent ? userAgent.slice(0, USER_AGENT_MAX) : null,
       ...refresh.row,
     });
-    return this.pair(user, refresh.token);
+    return this.pair(user, familyId, refresh.token);
   }
 
   /** Swaps a live refresh token for a new pair; a rotated one revokes its family and is refused. */
@@ -57,7 +58,7 @@ export class SessionService {
     if (!user) {
       throw new DomainError(ErrorCode.Unauthenticated, INVALID_REFRESH);
     }
-    return this.pair(user, next.token);
+    return this.pair(user, outcome.familyId, next.token);
   }
 
   /** Ends the session the token belongs to; unknown tokens are ignored (logout is idempotent). */
@@ -65,12 +66,14 @@ export class SessionService {
     await this.sessions.revokeByToken(digest(refreshToken));
   }
 
-  private async pair(user: User, refreshToken: string): Promise<LoginResponse> {
+  /** An access token naming the session (`sid`), so a password change can keep this one alive. */
+  private async pair(user: User, familyId: string, refreshToken: string): Promise<LoginResponse> {
     const { token, expiresIn } = await this.tokens.issue({
       id: user.id,
       email: user.email,
       name: user.name,
       role: user.role,
+      sessionId: familyId,
     });
     return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn };
   }

@@ -21,6 +21,8 @@ export interface Principal {
   email: string;
   name: string;
   role: Role;
+  /** The session (refresh-token family) the token was issued for (`sid`); absent right after registration. */
+  sessionId?: string;
 }
 
 /**
@@ -56,11 +58,13 @@ export class AccessTokenVerifier {
     if (typeof payload.sub !== 'string' || typeof role !== 'string' || !ROLES.includes(role as Role)) {
       throw new DomainError(ErrorCode.Unauthenticated, 'malformed access token');
     }
+    const sid = payload['sid'];
     return {
       id: payload.sub,
       role: role as Role,
       email: String(payload['email'] ?? ''),
       name: String(payload['name'] ?? ''),
+      ...(typeof sid === 'string' ? { sessionId: sid } : {}),
     };
   }
 }
