@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { identitySchema } from '@rentguy/identity/data-access';
-import { testSigningKey } from '@rentguy/testing/platform';
+import { loadConfig } from '@rentguy/platform/config';
+import { testEnvironment, testSigningKey } from '@rentguy/testing/platform';
+import { AdminAccountService } from './admin-account.service';
+import { AdminCommandModule, adminCommandConfig } from './admin-command.module';
 import { startIdentityTestApp } from '../test/identity-test.app';
 
 let app: NestFastifyApplication;
@@ -394,5 +399,68 @@ describe('admins: GET /v1/admin/users and PATCH /v1/admin/users/:id', () => {
       (await call('PATCH', `/v1/admin/users/${user.id}`, { role: 'host', email: 'x@y.z' }, token)).statusCode,
     ).toBe(400);
     expect((await call('PATCH', '/v1/admin/users/not-a-uuid', { role: 'host' }, token)).statusCode).toBe(400);
+  });
+});
+
+describe('admin:create (AdminAccountService)', () => {
+  let command: INestApplicationContext;
+
+  beforeAll(async () => {
+    command = await NestFactory.createApplicationContext(
+      AdminCommandModule.forRoot(
+        loadConfig(adminCommandConfig, { env: { DATABASE_URL: testEnvironment().databaseUrl } }),
+      ),
+      { logger: false },
+    );
+  });
+
+  afterAll(async () => {
+    await command?.close();
+  });
+
+  it('creates an admin nobody can log in as until a password reset, or promotes an existing account', async () => {
+    const service = command.get(AdminAccountService);
+    const address = email('Boss');
+
+    const created = await service.createOrPromote(`  ${address.toUpperCase()} `);
+
+    expect(created).toEqual({ outcome: 'created', userId: expect.any(String), email: address.toLowerCase() });
+    const [row] = (await db.query(`SELECT role, name, password_hash FROM identity.users WHERE id = $1`, [
+      created.userId,
+    ])) as { role: string; name: string; password_hash: string }[];
+    expect(row).toMatchObject({ role: 'admin', name: address.toLowerCase().split('@')[0] });
+    expect(row?.password_hash).toMatch(/^\$argon2id\$/);
+    expect(await service.createOrPromote(address)).toMatchObject({
+      outcome: 'unchanged',
+      userId: created.userId,
+    });
+
+    const guest = await registered('later-admin');
+    expect(await service.createOrPromote(guest.email)).toEqual({
+      outcome: 'promoted',
+      userId: guest.id,
+      email: guest.email,
+    });
+    const session = await login(guest.email);
+    const me = await call('GET', '/v1/me', undefined, session.accessToken);
+    expect(me.json()).toMatchObject({ role: 'admin' });
+    expect((await call('GET', '/v1/admin/users?limit=1', undefined, session.accessToken)).statusCode).toBe(
+      200,
+    );
+
+    await expect(service.createOrPromote('not an email')).rejects.toMatchObject({
+      code: 'validation_failed',
+    });
+  });
+
+  it('refuses the admin role at registration', async () => {
+    const response = await call('POST', '/v1/auth/register', {
+      email: email('self-admin'),
+      password,
+      name: 'Self',
+      role: 'admin',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('role');
   });
 });
