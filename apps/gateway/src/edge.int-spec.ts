@@ -98,7 +98,7 @@ async function startGateway(
       LOG_LEVEL: 'silent',
     },
   });
-  const app = await createApp(config);
+  const app = await createApp(config, { messaging: { relay: false } });
   await app.listen(0, '127.0.0.1');
   return { app, url: new URL(await app.getUrl()) };
 }

@@ -44,7 +44,7 @@ async function startGateway(extra: Record<string, string>): Promise<NestFastifyA
       ...extra,
     },
   });
-  const app = await createApp(config);
+  const app = await createApp(config, { messaging: { relay: false } });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
