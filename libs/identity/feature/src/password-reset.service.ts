@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
@@ -9,7 +9,7 @@ import {
   UserRepository,
   type User,
 } from '@rentguy/identity/data-access';
-import { normalizeEmail } from '@rentguy/identity/domain';
+import { newSecretToken, normalizeEmail, secretTokenDigest as digest } from '@rentguy/identity/domain';
 import type { PasswordResetConfirmDto } from './account.dto';
 import { identityConfig } from './identity.config';
 import { PasswordHasher } from './password.hasher';
@@ -50,7 +50,7 @@ export class PasswordResetService {
 
   /** A new reset token for `user` (earlier ones stop working); returns it, for `admin:create`. */
   async issue(user: User): Promise<{ token: string; expiresAt: Date }> {
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecretToken();
     const expiresAt = new Date(Date.now() + this.ttlMs);
     await this.transactions.run(async (tx) => {
       await this.resets.create(tx, {
@@ -83,8 +83,4 @@ export class PasswordResetService {
     }
     this.logger.log(`password of user ${userId} reset; their sessions are revoked`);
   }
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
 }

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { SessionRepository, UserRepository, type User } from '@rentguy/identity/data-access';
+import { newSecretToken, secretTokenDigest as digest } from '@rentguy/identity/domain';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { identityConfig } from './identity.config';
 import type { LoginResponse } from './login.dto';
@@ -10,11 +11,7 @@ import type { LoginResponse } from './login.dto';
 const INVALID_REFRESH = 'invalid or expired refresh token';
 const USER_AGENT_MAX = 512;
 
-/**
- * Sessions with rotating refresh tokens. A refresh token is 32 random bytes (base64url); the table
- * keeps its SHA-256 only. A slow hash would add nothing: 256 random bits cannot be guessed, and a
- * plain digest can be looked up by index, which a salted hash cannot.
- */
+/** Sessions with rotating refresh tokens (`newSecretToken`; the table keeps only their digests). */
 @Injectable()
 export class SessionService {
   private readonly logger = new Logger(SessionService.name);
@@ -79,7 +76,7 @@ export class SessionService {
   }
 
   private newRefreshToken(): { token: string; row: { tokenId: string; tokenHash: Buffer; expiresAt: Date } } {
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecretToken();
     return {
       token,
       row: {
@@ -89,8 +86,4 @@ export class SessionService {
       },
     };
   }
-}
-
-function digest(refreshToken: string): Buffer {
-  return createHash('sha256').update(refreshToken, 'utf8').digest();
 }
