@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -392,6 +393,21 @@ describe('RentGuy through the gateway', () => {
     });
     expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: jwks.keys[0]?.kid });
     expect(payload).toMatchObject({ role: 'host', email: hostEmail });
+
+    // Only the gateway's process holds the private key; every app holds the public ones.
+    const holders = await Promise.all(
+      platform.apps.map(async (app) => {
+        const environ = await readFile(`/proc/${app.process.pid}/environ`, 'utf8');
+        const names = environ.split('\0').map((entry) => entry.slice(0, entry.indexOf('=')));
+        return {
+          app: app.name,
+          signs: names.includes('JWT_SIGNING_KEY'),
+          verifies: names.includes('JWT_PUBLIC_KEYS'),
+        };
+      }),
+    );
+    expect(holders.filter((h) => h.signs).map((h) => h.app)).toEqual(['gateway']);
+    expect(holders.filter((h) => h.verifies)).toHaveLength(holders.length);
   });
 
   it('makes an admin by command, who alone lists users and changes roles', async () => {
