@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EdgeModule, edgeGuards } from '@rentguy/gateway/edge';
 import { identitySchema } from '@rentguy/identity/data-access';
-import { IdentityModule } from '@rentguy/identity/feature';
+import { ApiKeysModule, IdentityModule } from '@rentguy/identity/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { authProviders, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
@@ -32,6 +32,7 @@ export class AppModule {
           ...options.messaging,
         }),
         IdentityModule,
+        ApiKeysModule,
         EdgeModule,
       ],
       // Auth first: the rate limit counts the caller it verified.

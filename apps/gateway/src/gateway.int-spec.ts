@@ -97,6 +97,8 @@ it("publishes the OpenAPI document of the gateway's own routes at /docs", async 
     '/.well-known/jwks.json',
     '/v1/admin/users',
     '/v1/admin/users/{id}',
+    '/v1/api-keys',
+    '/v1/api-keys/{id}',
     '/v1/auth/login',
     '/v1/auth/logout',
     '/v1/auth/password-reset',

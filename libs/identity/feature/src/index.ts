@@ -6,3 +6,5 @@ export { loginSchema, type LoginDto, type LoginResponse } from './login.dto';
 export { refreshSchema, type RefreshDto } from './refresh.dto';
 export { AdminAccountService, type AdminCreation } from './admin-account.service';
 export { AdminCommandModule, adminCommandConfig } from './admin-command.module';
+export { ApiKeysModule } from './api-keys/api-keys.module';
+export { API_KEY_SCOPES, type ApiKeyScope } from './api-keys/api-key.scopes';
