@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
 import { migrateSchema } from '@rentguy/platform/database';
-import { testEnvironment } from '@rentguy/testing/platform';
+import { testEnvironment, testJwtEnv } from '@rentguy/testing/platform';
 import { createApp } from './bootstrap';
 import { appConfig } from './config';
 
@@ -27,12 +27,13 @@ beforeAll(async () => {
   const config = loadConfig(appConfig, {
     env: {
       DATABASE_URL: testEnvironment().databaseUrl,
-      JWT_KEYS: 'gw-audit:gateway-audit-secret-of-32-characters',
+      ...testJwtEnv(),
       LOG_LEVEL: 'silent',
     },
   });
   await migrateSchema(identitySchema, { url: config.DATABASE_URL, applicationName: 'gateway-audit-migrate' });
-  app = await createApp(config);
+  // Test files share identity's outbox table: this one writes events but relays none.
+  app = await createApp(config, { messaging: { relay: false } });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   db = app.get(DataSource);

@@ -5,7 +5,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
 import { migrateSchema } from '@rentguy/platform/database';
-import { testEnvironment } from '@rentguy/testing/platform';
+import { testEnvironment, testJwtEnv } from '@rentguy/testing/platform';
 import { createApp } from './bootstrap';
 import { appConfig, type AppConfig } from './config';
 
@@ -26,7 +26,7 @@ beforeAll(async () => {
   config = loadConfig(appConfig, {
     env: {
       DATABASE_URL: testEnvironment().databaseUrl,
-      JWT_KEYS: 'gw-int:gateway-integration-secret-of-32-chars',
+      ...testJwtEnv(),
       RENTALS_URL: `http://127.0.0.1:${(rentals.address() as AddressInfo).port}`,
       CORS_ORIGINS: 'https://app.rentguy.test, https://admin.rentguy.test',
       LOG_LEVEL: 'silent',
@@ -36,7 +36,8 @@ beforeAll(async () => {
     url: config.DATABASE_URL,
     applicationName: 'gateway-int-spec-migrate',
   });
-  app = await createApp(config);
+  // Test files share identity's outbox table: this one writes events but relays none.
+  app = await createApp(config, { messaging: { relay: false } });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
 });
@@ -93,12 +94,19 @@ it("publishes the OpenAPI document of the gateway's own routes at /docs", async 
 
   expect(response.statusCode).toBe(200);
   expect(Object.keys(document.paths).sort()).toEqual([
+    '/.well-known/jwks.json',
     '/v1/admin/audit',
+    '/v1/admin/users',
+    '/v1/admin/users/{id}',
     '/v1/api-keys',
     '/v1/api-keys/{id}',
     '/v1/auth/login',
     '/v1/auth/logout',
+    '/v1/auth/password-reset',
+    '/v1/auth/password-reset/confirm',
     '/v1/auth/refresh',
     '/v1/auth/register',
+    '/v1/me',
+    '/v1/me/password',
   ]);
 });
