@@ -176,3 +176,47 @@ it('is append-only: the database refuses to change or delete an entry', async ()
     { action: 'api_key.created' },
   ]);
 });
+
+it("records role changes, password changes and an admin's reading of accounts, each with its actor", async () => {
+  const token = await admin();
+  const user = await register('guest');
+
+  const promoted = await app.inject({
+    method: 'PATCH',
+    url: `/v1/admin/users/${user.id}`,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { role: 'host' },
+  });
+  expect(promoted.statusCode).toBe(200);
+  const changed = await app.inject({
+    method: 'POST',
+    url: '/v1/me/password',
+    headers: { authorization: `Bearer ${user.token}` },
+    payload: { currentPassword: 'correct horse battery', newPassword: 'another horse battery' },
+  });
+  expect(changed.statusCode).toBe(204);
+  const listed = await app.inject({
+    method: 'GET',
+    url: `/v1/admin/users?email=${encodeURIComponent(user.email)}`,
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(listed.statusCode).toBe(200);
+
+  const about = async (action: string) =>
+    (await audit(`?action=${action}`, token)).json<{ items: Entry[] }>().items;
+  expect((await about('user.role_changed')).find((e) => e.target['id'] === user.id)).toMatchObject({
+    actor: { role: 'admin' },
+    details: { from: 'guest', to: 'host' },
+    requestId: promoted.headers['x-request-id'],
+  });
+  expect((await about('user.password_changed')).find((e) => e.target['id'] === user.id)).toMatchObject({
+    actor: { id: user.id },
+    requestId: changed.headers['x-request-id'],
+  });
+  expect(
+    (await about('admin.user_viewed')).find((e) => e.requestId === listed.headers['x-request-id']),
+  ).toMatchObject({
+    actor: { role: 'admin' },
+    details: { email: user.email },
+  });
+});

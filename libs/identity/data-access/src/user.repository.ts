@@ -90,13 +90,24 @@ export class UserRepository {
     return row ? this.toUser(row) : null;
   }
 
-  async updateRole(id: string, role: Role): Promise<User | null> {
-    const [rows] = (await this.users.query(
+  /**
+   * Sets the role in `tx` and returns the user as it is now with the role they had before; `null`
+   * when there is no such user. The row is locked first, so the previous role is the one replaced.
+   */
+  async updateRole(tx: Tx, id: string, role: Role): Promise<{ user: User; previousRole: Role } | null> {
+    const locked = (await tx.query(`SELECT role FROM identity.users WHERE id = $1 FOR UPDATE`, [id])) as {
+      role: Role;
+    }[];
+    const previous = locked[0];
+    if (!previous) {
+      return null;
+    }
+    const [rows] = (await tx.query(
       `UPDATE identity.users SET role = $2, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, role],
     )) as [UserRow[], number];
     const [row] = rows;
-    return row ? this.toUser(row) : null;
+    return row ? { user: this.toUser(row), previousRole: previous.role } : null;
   }
 
   /** A page of users, newest first (`limit + 1` rows: the caller tells from the extra one whether more follow). */

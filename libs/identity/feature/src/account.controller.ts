@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
 import {
@@ -15,6 +16,7 @@ import {
   type UserView,
 } from './account.dto';
 import { AccountService } from './account.service';
+import { originOf } from './audit/request-origin';
 import { AdminUsersService } from './admin-users.service';
 import { errorBody, openApi } from './auth.controller';
 
@@ -64,8 +66,9 @@ export class AccountController {
   async changePassword(
     @CurrentUser() caller: Principal,
     @Body(validate(changePasswordSchema)) dto: ChangePasswordDto,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.accounts.changePassword(caller, dto);
+    await this.accounts.changePassword(caller, dto, originOf(request));
   }
 }
 
@@ -81,8 +84,12 @@ export class AdminUsersController {
   @Header('Cache-Control', 'private, no-store')
   @ApiOperation({ summary: 'Accounts, newest first, by role and/or part of the email (`limit`, `cursor`)' })
   @ApiResponse({ status: 200, description: '`{ items: [user], nextCursor }`' })
-  list(@Query(validate(adminUsersQuerySchema)) query: AdminUsersQuery): Promise<UserPage> {
-    return this.users.list(query);
+  list(
+    @CurrentUser() admin: Principal,
+    @Query(validate(adminUsersQuerySchema)) query: AdminUsersQuery,
+    @Req() request: FastifyRequest,
+  ): Promise<UserPage> {
+    return this.users.list(admin, query, originOf(request));
   }
 
   @Patch(':id')
@@ -97,7 +104,9 @@ export class AdminUsersController {
   setRole(
     @Param('id', validate(userIdSchema)) id: string,
     @Body(validate(adminUpdateUserSchema)) dto: AdminUpdateUserDto,
+    @CurrentUser() admin: Principal,
+    @Req() request: FastifyRequest,
   ): Promise<UserView> {
-    return this.users.setRole(id, dto.role);
+    return this.users.setRole(admin, id, dto.role, originOf(request));
   }
 }

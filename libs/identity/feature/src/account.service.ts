@@ -1,3 +1,4 @@
+import { AuditLog, type RequestOrigin } from './audit/audit-log.service';
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { TransactionRunner } from '@rentguy/platform/database';
@@ -17,6 +18,7 @@ export class AccountService {
     private readonly passwords: PasswordHasher,
     private readonly transactions: TransactionRunner,
     private readonly events: UserEventsPublisher,
+    private readonly audit: AuditLog,
   ) {}
 
   async me(caller: Principal): Promise<UserView> {
@@ -42,7 +44,7 @@ export class AccountService {
    * Sets a new password when the current one is right, and ends every other session of the user
    * (the one the request came from, its token's `sid`, goes on).
    */
-  async changePassword(caller: Principal, dto: ChangePasswordDto): Promise<void> {
+  async changePassword(caller: Principal, dto: ChangePasswordDto, origin: RequestOrigin): Promise<void> {
     const user = await this.existing(caller.id);
     if (!(await this.passwords.verify(user.passwordHash, dto.currentPassword))) {
       throw new DomainError(ErrorCode.InvalidCredentials, 'the current password is wrong');
@@ -51,6 +53,10 @@ export class AccountService {
     await this.transactions.run(async (tx) => {
       await this.users.updatePasswordHash(user.id, passwordHash, tx);
       await this.sessions.revokeAllOfUser(tx, user.id, caller.sessionId ?? null);
+      await this.audit.record(
+        { actor: caller, action: 'user.password_changed', target: { type: 'user', id: user.id }, origin },
+        tx,
+      );
     });
   }
 

@@ -5,6 +5,7 @@ import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { TransactionRunner } from '@rentguy/platform/database';
 import { UserRepository } from '@rentguy/identity/data-access';
 import { normalizeEmail } from '@rentguy/identity/domain';
+import { AuditLog } from './audit/audit-log.service';
 import { PasswordHasher } from './password.hasher';
 
 export type AdminCreation = { outcome: 'created' | 'promoted' | 'unchanged'; userId: string; email: string };
@@ -19,6 +20,7 @@ export class AdminAccountService {
     private readonly users: UserRepository,
     private readonly passwords: PasswordHasher,
     private readonly transactions: TransactionRunner,
+    private readonly audit: AuditLog,
   ) {}
 
   async createOrPromote(address: string): Promise<AdminCreation> {
@@ -32,7 +34,20 @@ export class AdminAccountService {
       if (existing.role === 'admin') {
         return { outcome: 'unchanged', userId: existing.id, email };
       }
-      await this.users.updateRole(existing.id, 'admin');
+      await this.transactions.run(async (tx) => {
+        const changed = await this.users.updateRole(tx, existing.id, 'admin');
+        // An operator's command, not a request: no actor, address or request id to record.
+        await this.audit.record(
+          {
+            actor: null,
+            action: 'user.role_changed',
+            target: { type: 'user', id: existing.id },
+            origin: { ip: null, requestId: null },
+            details: { from: changed?.previousRole ?? existing.role, to: 'admin', via: 'admin:create' },
+          },
+          tx,
+        );
+      });
       return { outcome: 'promoted', userId: existing.id, email };
     }
     const passwordHash = await this.passwords.hash(randomBytes(32).toString('base64url'));

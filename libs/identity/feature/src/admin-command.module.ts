@@ -6,6 +6,7 @@ import { HealthModule } from '@rentguy/platform/health';
 import { MetricsModule } from '@rentguy/platform/metrics';
 import { identitySchema, UserEntity, UserRepository } from '@rentguy/identity/data-access';
 import { AdminAccountService } from './admin-account.service';
+import { AuditModule } from './audit/audit.module';
 import { PasswordHasher } from './password.hasher';
 
 /** What the `admin:create` command reads: the database only (it needs no signing key). */
@@ -23,6 +24,7 @@ export class AdminCommandModule {
         HealthModule.forRoot({ requires: [] }),
         DatabaseModule.forRoot({ schema: identitySchema, applicationName: 'gateway-admin-create' }),
         TypeOrmModule.forFeature([UserEntity]),
+        AuditModule,
       ],
       providers: [UserRepository, PasswordHasher, AdminAccountService],
     };

@@ -1,4 +1,5 @@
-import { Body, Controller, Header, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Header, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Public, validate } from '@rentguy/platform/http';
@@ -8,6 +9,7 @@ import {
   type PasswordResetConfirmDto,
   type PasswordResetDto,
 } from './account.dto';
+import { originOf } from './audit/request-origin';
 import { AuthService } from './auth.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionService } from './session.service';
@@ -141,7 +143,8 @@ export class AuthController {
   })
   async confirmPasswordReset(
     @Body(validate(passwordResetConfirmSchema)) dto: PasswordResetConfirmDto,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.resets.confirm(dto);
+    await this.resets.confirm(dto, originOf(request));
   }
 }

@@ -9,6 +9,7 @@ import {
 import { AccessTokenIssuer } from './access-token.issuer';
 import { AccountController, AdminUsersController } from './account.controller';
 import { AccountService } from './account.service';
+import { AuditModule } from './audit/audit.module';
 import { AdminUsersService } from './admin-users.service';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -24,7 +25,7 @@ import { UserEventsPublisher } from './user-events.publisher';
  * `MessagingModule.forRoot` on that schema (its outbox).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity])],
+  imports: [TypeOrmModule.forFeature([UserEntity]), AuditModule],
   controllers: [AuthController, AccountController, AdminUsersController, JwksController],
   providers: [
     AuthService,

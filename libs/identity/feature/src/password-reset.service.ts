@@ -1,3 +1,4 @@
+import { AuditLog, type RequestOrigin } from './audit/audit-log.service';
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
@@ -34,6 +35,7 @@ export class PasswordResetService {
     private readonly passwords: PasswordHasher,
     private readonly transactions: TransactionRunner,
     private readonly events: UserEventsPublisher,
+    private readonly audit: AuditLog,
     @InjectConfig(identityConfig) config: ConfigOf<typeof identityConfig>,
   ) {
     this.ttlMs = config.PASSWORD_RESET_TTL_MINUTES * 60_000;
@@ -68,13 +70,23 @@ export class PasswordResetService {
   }
 
   /** Spends the token, sets the new password and ends every session of the user. */
-  async confirm(dto: PasswordResetConfirmDto): Promise<void> {
+  async confirm(dto: PasswordResetConfirmDto, origin: RequestOrigin): Promise<void> {
     const passwordHash = await this.passwords.hash(dto.newPassword);
     const userId = await this.transactions.run(async (tx) => {
       const owner = await this.resets.consume(tx, digest(dto.token));
       if (owner) {
         await this.users.updatePasswordHash(owner, passwordHash, tx);
         await this.sessions.revokeAllOfUser(tx, owner, null);
+        // The token stood for its owner: they are the actor.
+        await this.audit.record(
+          {
+            actor: { id: owner, role: null },
+            action: 'user.password_reset',
+            target: { type: 'user', id: owner },
+            origin,
+          },
+          tx,
+        );
       }
       return owner;
     });

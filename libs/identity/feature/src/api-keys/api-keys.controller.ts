@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, validate, type Principal } from '@rentguy/platform/http';
 import { originOf } from '../audit/request-origin';
-import { openApiSchema } from '../openapi.util';
+import { openApi } from '../auth.controller';
 import {
   apiKeyIdSchema,
   createApiKeySchema,
@@ -24,7 +24,7 @@ export class ApiKeysController {
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Create an API key; its secret is in this answer and nowhere else, ever' })
-  @ApiBody({ schema: openApiSchema(createApiKeySchema) })
+  @ApiBody({ schema: openApi(createApiKeySchema) })
   @ApiResponse({
     status: 201,
     description: '`{ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt, key }`',

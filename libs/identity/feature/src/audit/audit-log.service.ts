@@ -13,7 +13,8 @@ export interface RequestOrigin {
 }
 
 export interface AuditedAction {
-  actor: Pick<Principal, 'id' | 'role'> | null;
+  /** Who did it; `role` null when the request had no role to tell (a password-reset token). */
+  actor: { id: string; role: Principal['role'] | null } | null;
   action: AuditAction;
   target: { type: string; id: string };
   origin: RequestOrigin;
