@@ -11,9 +11,11 @@ export const EDGE_ROUTES = {
     '/v1/bookings/*',
     '/v1/applications',
     '/v1/applications/*',
-    // A host's own listings and the bookings on them.
+    // A host's own listings, the bookings on them and the tenant applications to decide.
     '/v1/host/properties',
     '/v1/host/bookings',
+    '/v1/host/applications',
+    '/v1/host/applications/*',
   ],
   /** Multipart image upload to rentals: its own, larger body limit. */
   propertyImageUpload: '/v1/properties/:id/images',
@@ -65,6 +67,8 @@ export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | '/docs', 
   '/v1/applications/*': 'private',
   '/v1/host/properties': 'private',
   '/v1/host/bookings': 'private',
+  '/v1/host/applications': 'private',
+  '/v1/host/applications/*': 'private',
   '/v1/properties/:id/images': 'private',
   '/v1/images/*': 'immutable',
   '/v1/bookings/:id/payments': 'private',

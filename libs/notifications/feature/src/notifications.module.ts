@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApplicationDecidedConsumer } from './consumers/application-decided.consumer';
 import { BookingConfirmedConsumer } from './consumers/booking-confirmed.consumer';
 import { UserEventsConsumer } from './consumers/user-events.consumer';
 import {
@@ -29,6 +30,7 @@ import { PreferencesService } from './preferences.service';
 @Module({
   controllers: [
     BookingConfirmedConsumer,
+    ApplicationDecidedConsumer,
     UserEventsConsumer,
     MyNotificationsController,
     AdminDeliveriesController,

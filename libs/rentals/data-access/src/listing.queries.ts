@@ -1,5 +1,5 @@
 import { assertSchemaName } from '@rentguy/platform/database';
-import type { BookingStatus, SearchSort } from '@rentguy/rentals/domain';
+import type { ApplicationStatus, BookingStatus, SearchSort } from '@rentguy/rentals/domain';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -183,6 +183,60 @@ export function bookingListQuery(schema: string, criteria: BookingListCriteria):
       FROM ${from}
      WHERE ${where.join(' AND ')}
      ORDER BY b.created_at DESC, b.id DESC
+     LIMIT ${p.add(criteria.limit, '::integer')}`,
+    params: p.values,
+  };
+}
+
+export interface ApplicationListCriteria {
+  /** An applicant's own applications… */
+  guestId?: string;
+  /** …or the applications on a host's properties, optionally of one property. */
+  hostId?: string;
+  propertyId?: string;
+  /** Only these statuses (all when absent). */
+  statuses?: readonly ApplicationStatus[];
+  limit: number;
+  after?: PageKey;
+}
+
+export const APPLICATION_COLUMNS = `a.id, a.property_id AS "propertyId", a.guest_id AS "guestId", a.status,
+       a.consent_at AS "consentAt", a.outcome, a.screened_at AS "screenedAt", a.decided_at AS "decidedAt",
+       a.decided_by AS "decidedBy", a.decision_reason AS "decisionReason", a.purged_at AS "purgedAt",
+       a.created_at AS "createdAt", a.created_at::text AS "createdAtKey"`;
+
+/** Applications newest first, of an applicant or on a host's properties; never the applicant's personal data. */
+export function applicationListQuery(schema: string, criteria: ApplicationListCriteria): SqlQuery {
+  const s = `"${assertSchemaName(schema)}"`;
+  const p = new Params();
+  const where: string[] = [];
+  let from = `${s}.applications a`;
+  if (criteria.guestId !== undefined) {
+    where.push(`a.guest_id = ${p.add(criteria.guestId, '::uuid')}`);
+  }
+  if (criteria.hostId !== undefined) {
+    from += ` JOIN ${s}.properties p ON p.id = a.property_id`;
+    where.push(`p.host_id = ${p.add(criteria.hostId, '::uuid')}`);
+  }
+  if (where.length === 0) {
+    throw new Error('an application list is always of one applicant or one host');
+  }
+  if (criteria.propertyId !== undefined) {
+    where.push(`a.property_id = ${p.add(criteria.propertyId, '::uuid')}`);
+  }
+  if (criteria.statuses !== undefined) {
+    where.push(`a.status = ANY(${p.add(criteria.statuses, '::text[]')})`);
+  }
+  if (criteria.after) {
+    where.push(
+      `(a.created_at, a.id) < (${p.add(criteria.after.value, '::timestamptz')}, ${p.add(criteria.after.id, '::uuid')})`,
+    );
+  }
+  return {
+    sql: `SELECT ${APPLICATION_COLUMNS}
+      FROM ${from}
+     WHERE ${where.join(' AND ')}
+     ORDER BY a.created_at DESC, a.id DESC
      LIMIT ${p.add(criteria.limit, '::integer')}`,
     params: p.values,
   };

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PaymentsSettlementRepository, RentalsDataAccessModule } from '@rentguy/rentals/data-access';
 import { ApplicationController } from './application.controller';
+import { ApplicationRetentionSweep } from './application-retention.sweep';
 import { ApplicationService } from './application.service';
 import { BookingController } from './booking.controller';
 import { BookingSettlementService } from './booking-settlement.service';
@@ -49,6 +50,7 @@ import { RentalsMetrics } from './rentals.metrics';
     ApplicationService,
     HoldExpirySweep,
     PendingJobsSweep,
+    ApplicationRetentionSweep,
   ],
 })
 export class RentalsFeatureModule {}

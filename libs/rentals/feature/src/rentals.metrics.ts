@@ -10,6 +10,8 @@ export class RentalsMetrics {
   readonly bookingConflicts: Counter;
   readonly bookingsExpired: Counter;
   readonly holdPaymentChecks: Counter<'check' | 'outcome'>;
+  readonly applicationDecisions: Counter<'decision'>;
+  readonly applicationsExpired: Counter;
 
   constructor(metrics: MetricsRegistry) {
     this.bookingsCreated = metrics.counter({ name: 'bookings_created_total', help: 'Bookings held' });
@@ -26,6 +28,15 @@ export class RentalsMetrics {
       name: 'hold_payment_checks_total',
       help: 'Held bookings rentals asked payments about, by check (expiry, cross-check) and outcome: confirmed (paid but still held: repaired), already-settled, unpaid, unavailable (payments could not be asked; nothing decided)',
       labelNames: ['check', 'outcome'],
+    });
+    this.applicationDecisions = metrics.counter({
+      name: 'application_decisions_total',
+      help: "Tenant applications decided by the property's host, by decision (approved, declined)",
+      labelNames: ['decision'],
+    });
+    this.applicationsExpired = metrics.counter({
+      name: 'applications_expired_total',
+      help: 'Tenant applications expired undecided after the retention period, their personal data purged',
     });
   }
 }
