@@ -57,6 +57,7 @@ describe('notifications: events → emails', () => {
   const topicPrefix = `test.notif${randomUUID().slice(0, 8)}.`;
   const bookingTopic = `${topicPrefix}${Topics.booking}`;
   const userTopic = `${topicPrefix}${Topics.user}`;
+  const applicationTopic = `${topicPrefix}${Topics.application}`;
   let http: FastifyInstance;
   let smtpPort: number;
   let catcher: MailCatcher | undefined;
@@ -73,6 +74,7 @@ describe('notifications: events → emails', () => {
     await kafka.ensureTopics([
       { topic: bookingTopic, numPartitions: 3 },
       { topic: userTopic, numPartitions: 3 },
+      { topic: applicationTopic, numPartitions: 3 },
     ]);
     producer = kafka.producer();
     await producer.connect();
@@ -517,6 +519,41 @@ describe('notifications: events → emails', () => {
     expect(await deliveriesOf(reset.id)).toEqual([]);
   });
 
+  it("tells an applicant the host's decision once, in their language, addressed from the directory", async () => {
+    const applicant = userRegistered({ locale: 'nl' });
+    await publish(applicant);
+    await mailsTo(applicant.data.email, 1);
+    const applicationId = randomUUID();
+    const decided = envelope('application.decided', applicationId, {
+      applicationId,
+      propertyId: randomUUID(),
+      propertyTitle: 'Grachtenpand <aan> de Herengracht',
+      hostId: randomUUID(),
+      guestId: applicant.data.userId,
+      decision: 'declined',
+      reason: 'Een andere huurder <gekozen>',
+      decidedAt: new Date().toISOString(),
+    });
+
+    await publish(decided);
+    await publish(decided);
+
+    const [, mail] = await mailsTo(applicant.data.email, 2);
+    expect(mail?.subject).toBe('Je aanvraag voor Grachtenpand <aan> de Herengracht');
+    expect(mail?.text).toContain(`Hoi ${applicant.data.name},`);
+    expect(mail?.text).toContain('is niet goedgekeurd');
+    expect(mail?.text).toContain('De verhuurder schreef: “Een andere huurder <gekozen>”');
+    expect(mail?.html).toContain('Een andere huurder &lt;gekozen&gt;');
+    await consumerCaughtUp(applicationTopic);
+    expect(await settledDelivery(decided.id)).toMatchObject({
+      status: 'sent',
+      template: 'application-decided',
+      recipient_id: applicant.data.userId,
+    });
+    expect(mailsFor(applicant.data.email)).toHaveLength(2);
+    expect(await deliveriesOf(decided.id)).toHaveLength(1);
+  });
+
   it('retries a temporary refusal (4xx) and sends the email once the relay accepts it', async () => {
     const event = bookingConfirmed();
     catcher?.misbehave({ kind: 'temporary', to: event.data.guestEmail, times: 2 });
@@ -686,7 +723,11 @@ describe('notifications: events → emails', () => {
 
   async function publish(event: EventEnvelope): Promise<void> {
     await producer.send({
-      topic: event.type.startsWith('booking.') ? bookingTopic : userTopic,
+      topic: event.type.startsWith('booking.')
+        ? bookingTopic
+        : event.type.startsWith('application.')
+          ? applicationTopic
+          : userTopic,
       messages: [{ key: event.aggregateId, value: JSON.stringify(event), headers: { type: event.type } }],
     });
   }
@@ -726,12 +767,12 @@ describe('notifications: events → emails', () => {
   }
 
   /** Every message published so far has been consumed and its offset committed. */
-  async function consumerCaughtUp(): Promise<void> {
+  async function consumerCaughtUp(topic = bookingTopic): Promise<void> {
     await waitUntil(
       async () => {
         const [high, committed] = await Promise.all([
-          kafka.topicOffsets(bookingTopic),
-          kafka.groupOffsets(NOTIFICATIONS_CONSUMER_GROUP, bookingTopic),
+          kafka.topicOffsets(topic),
+          kafka.groupOffsets(NOTIFICATIONS_CONSUMER_GROUP, topic),
         ]);
         return high.every(({ partition, high: end }) => {
           const offset = committed.find((c) => c.partition === partition)?.offset ?? '-1';

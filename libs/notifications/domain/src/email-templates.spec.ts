@@ -232,7 +232,9 @@ describe('locale formatting in the templates', () => {
     });
     expect(declined.text).toContain('has not been approved');
     const { reason: _none, ...withoutReason } = fixtures['application-decided'];
-    expect(renderStoredEmail('application-decided', 'en', withoutReason).text).not.toContain('The host wrote');
+    expect(renderStoredEmail('application-decided', 'en', withoutReason).text).not.toContain(
+      'The host wrote',
+    );
     const { retry: _omitted, ...noRetry } = fixtures['payment-failed'];
     const failed = renderStoredEmail('payment-failed', 'en', noRetry);
     expect(failed.text).toContain('Your booking has not been confirmed.');

@@ -108,7 +108,11 @@ export class ApplicationRepository {
    * Records the host's decision and purges the applicant's personal data in one statement; only a
    * `screened` application can be decided, so this returns null for any other.
    */
-  async recordHostDecision(id: string, record: HostDecisionRecord, tx: Tx): Promise<ApplicationEntity | null> {
+  async recordHostDecision(
+    id: string,
+    record: HostDecisionRecord,
+    tx: Tx,
+  ): Promise<ApplicationEntity | null> {
     const result: unknown = await tx.query(
       `UPDATE rentals.applications
           SET status = $2, decision_reason = $3, decided_by = $4, decided_at = $5, purged_at = $5,

@@ -12,6 +12,8 @@ describe('decisionRefusal', () => {
 
 describe('retentionCutoff', () => {
   it('is the given number of days before now', () => {
-    expect(retentionCutoff(new Date('2026-03-31T12:00:00Z'), 30).toISOString()).toBe('2026-03-01T12:00:00.000Z');
+    expect(retentionCutoff(new Date('2026-03-31T12:00:00Z'), 30).toISOString()).toBe(
+      '2026-03-01T12:00:00.000Z',
+    );
   });
 });

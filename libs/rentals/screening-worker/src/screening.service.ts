@@ -55,7 +55,10 @@ export class ScreeningService {
     if (!recorded) {
       // Another run of this job screened first (a stalled job picked up twice), or the retention
       // job expired the application meanwhile; either way nothing more is recorded.
-      return { status: 'skipped', reason: `application ${applicationId} was screened or expired concurrently` };
+      return {
+        status: 'skipped',
+        reason: `application ${applicationId} was screened or expired concurrently`,
+      };
     }
     this.metrics.decided(decision.outcome);
     return { status: 'done' };
