@@ -538,7 +538,11 @@ describe('notifications: events → emails', () => {
     await publish(decided);
     await publish(decided);
 
-    const [, mail] = await mailsTo(applicant.data.email, 2);
+    await catcher?.waitFor(
+      (m) => m.envelope.to.includes(applicant.data.email) && m.subject.startsWith('Je aanvraag'),
+      20_000,
+    );
+    const mail = mailsFor(applicant.data.email).find((m) => m.subject.startsWith('Je aanvraag'));
     expect(mail?.subject).toBe('Je aanvraag voor Grachtenpand <aan> de Herengracht');
     expect(mail?.text).toContain(`Hoi ${applicant.data.name},`);
     expect(mail?.text).toContain('is niet goedgekeurd');
