@@ -34,7 +34,9 @@ async function call(method, path, { token, json, form } = {}) {
       body: json !== undefined ? JSON.stringify(json) : form,
     });
   } catch (error) {
-    throw new Error(`cannot reach the gateway at ${API} (is \`npm start\` running?): ${error.message}`);
+    throw new Error(`cannot reach the gateway at ${API} (is \`npm start\` running?): ${error.message}`, {
+      cause: error,
+    });
   }
   const text = await response.text();
   const body = text ? JSON.parse(text) : null;
