@@ -16,12 +16,12 @@ import type { CreateApplicationDto } from './create-application.dto';
 import type { DecideApplicationDto } from './decide-application.dto';
 import { isEntityId } from './entity-id';
 import {
-  DEFAULT_PAGE_SIZE,
   HOST_APPLICATION_STATUSES,
   type GuestApplicationsQuery,
   type HostApplicationsQuery,
 } from './listing.dto';
-import { decodeCursor, toPage, type Page } from './page-cursor';
+import { newestFirstPage, type Page } from './page-cursor';
+import { PropertyService } from './property.service';
 import { RentalsMetrics } from './rentals.metrics';
 import { toApplicationView, type ApplicationView } from './rentals.views';
 
@@ -37,6 +37,7 @@ export class ApplicationService {
 
   constructor(
     private readonly properties: PropertyRepository,
+    private readonly listings: PropertyService,
     private readonly applications: ApplicationRepository,
     private readonly jobs: JobQueue,
     private readonly transactions: TransactionRunner,
@@ -94,10 +95,7 @@ export class ApplicationService {
    */
   async listForHost(host: Principal, query: HostApplicationsQuery): Promise<Page<ApplicationView>> {
     if (query.propertyId !== undefined) {
-      const property = await this.properties.findById(query.propertyId);
-      if (property?.hostId !== host.id) {
-        throw new DomainError(ErrorCode.NotFound, 'property not found', { field: 'propertyId' });
-      }
+      await this.listings.requireOwn(host, query.propertyId);
     }
     return this.page('host-applications', query, {
       hostId: host.id,
@@ -183,14 +181,16 @@ export class ApplicationService {
     }
   }
 
-  private async page(
+  private page(
     scope: string,
     query: { limit?: number; cursor?: string },
     filter: Omit<ApplicationListCriteria, 'limit' | 'after'>,
   ): Promise<Page<ApplicationView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor === undefined ? undefined : decodeCursor(scope, 'timestamp', query.cursor);
-    const rows = await this.applications.list({ ...filter, limit: limit + 1, after });
-    return toPage(rows, limit, scope, (row) => ({ value: row.createdAtKey, id: row.id }), toApplicationView);
+    return newestFirstPage(
+      scope,
+      query,
+      (limit, after) => this.applications.list({ ...filter, limit, after }),
+      (row) => toApplicationView(row),
+    );
   }
 }
