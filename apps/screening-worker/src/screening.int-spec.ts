@@ -205,6 +205,23 @@ describe('screening worker with PostgreSQL and Redis', () => {
     expect(await outboxRows(application.id)).toHaveLength(1);
   });
 
+  it('records nothing for an application the retention job expired before its check ran', async () => {
+    const application = await apply('Ada Lovelace', '1990-04-02');
+    await dataSource.query(
+      `UPDATE rentals.applications
+          SET status = 'expired', purged_at = now(), applicant_full_name = NULL, applicant_date_of_birth = NULL
+        WHERE id = $1`,
+      [application.id],
+    );
+
+    expect(await runJob(application.id)).toMatchObject({
+      state: 'completed',
+      returnValue: { status: 'skipped' },
+    });
+    expect(await applications.findById(application.id)).toMatchObject({ status: 'expired', outcome: null });
+    expect(await outboxRows(application.id)).toHaveLength(0);
+  });
+
   it('skips a job for an application that does not exist', async () => {
     expect(await runJob(randomUUID())).toMatchObject({
       state: 'completed',
