@@ -1,12 +1,15 @@
 import { Module } from '@nestjs/common';
 import { ApplicationDecidedConsumer } from './consumers/application-decided.consumer';
-import { BookingConfirmedConsumer } from './consumers/booking-confirmed.consumer';
+import { BookingEventsConsumer } from './consumers/booking-events.consumer';
+import { PaymentEventsConsumer } from './consumers/payment-events.consumer';
 import { UserEventsConsumer } from './consumers/user-events.consumer';
 import {
+  BookingStayRepository,
   DeliveryRepository,
   RecipientRepository,
   SmtpMailRepository,
 } from '@rentguy/notifications/data-access';
+import { BookingEmails } from './booking-emails.service';
 import { DeliveryService } from './delivery.service';
 import { EmailSendProcessor } from './jobs/email-send.processor';
 import { PendingDeliverySweeper } from './jobs/pending-delivery.sweeper';
@@ -29,7 +32,8 @@ import { PreferencesService } from './preferences.service';
  */
 @Module({
   controllers: [
-    BookingConfirmedConsumer,
+    BookingEventsConsumer,
+    PaymentEventsConsumer,
     ApplicationDecidedConsumer,
     UserEventsConsumer,
     MyNotificationsController,
@@ -37,6 +41,8 @@ import { PreferencesService } from './preferences.service';
     UnsubscribeController,
   ],
   providers: [
+    BookingStayRepository,
+    BookingEmails,
     DeliveryRepository,
     RecipientRepository,
     SmtpMailRepository,
