@@ -154,6 +154,19 @@ function localBreakdown(property, nights) {
   };
 }
 
+const EXCLUSION_VIOLATION = '23P01';
+
+async function insertOrSkipOverlap(db, sql, params) {
+  try {
+    return await db.query(sql, params);
+  } catch (error) {
+    if (error.code === EXCLUSION_VIOLATION) {
+      return { rowCount: 0 };
+    }
+    throw error;
+  }
+}
+
 async function seedBookings(ctx) {
   let inserted = 0;
   for (const booking of bookings) {
@@ -173,9 +186,11 @@ async function seedBookings(ctx) {
         ).priceBreakdown
       : localBreakdown(property, booking.nights);
     const createdAt = new Date(Date.now() + Math.min(booking.from - 14, -1) * 86_400_000);
-    // ON CONFLICT DO NOTHING also covers the exclusion constraint: a stay that overlaps one
-    // booked meanwhile (by someone clicking through) is left out, never double-booked.
-    const result = await ctx.db.query(
+    // A second run finds the id and adds nothing; a stay that overlaps dates booked or blocked
+    // meanwhile (someone clicking through) is refused by the calendar's exclusion constraint and
+    // left out, never double-booked.
+    const result = await insertOrSkipOverlap(
+      ctx.db,
       `INSERT INTO rentals.bookings (id, property_id, guest_id, guest_email, guest_name, check_in, check_out,
               guests, status, total_amount, currency, price_breakdown, cancellation_policy, expires_at,
               confirmed_at, created_at)

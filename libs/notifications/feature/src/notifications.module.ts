@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ApplicationDecidedConsumer } from './consumers/application-decided.consumer';
 import { BookingEventsConsumer } from './consumers/booking-events.consumer';
+import { CalendarConflictConsumer } from './consumers/calendar-conflict.consumer';
 import { PaymentEventsConsumer } from './consumers/payment-events.consumer';
 import { UserEventsConsumer } from './consumers/user-events.consumer';
 import {
@@ -34,6 +35,7 @@ import { PreferencesService } from './preferences.service';
   controllers: [
     BookingEventsConsumer,
     PaymentEventsConsumer,
+    CalendarConflictConsumer,
     ApplicationDecidedConsumer,
     UserEventsConsumer,
     MyNotificationsController,
