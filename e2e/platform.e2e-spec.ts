@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import Stripe from 'stripe';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { startFakeMollie, type FakeMollie } from '@rentguy/testing/mollie-fake';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
@@ -1199,7 +1199,7 @@ describe('RentGuy through the gateway', () => {
     }
   });
 
-  it('9. screens a tenant application that has consent, and refuses one without', async () => {
+  it('9. screens a tenant application that has consent, the host approves it, the tenant is emailed and their data purged', async () => {
     const applicant = { fullName: 'Gus Guest', dateOfBirth: '1990-04-01' };
     const noConsent = await api.post(
       '/v1/applications',
@@ -1215,14 +1215,97 @@ describe('RentGuy through the gateway', () => {
     );
     expect(created.status).toBe(202);
     expect(created.body).toMatchObject({ status: 'screening' });
-    const decided = await eventually(
-      () => api.get<Json>(`/v1/applications/${String(created.body.id)}`, tokens.guest),
+    const applicationId = String(created.body.id);
+    const screened = await eventually(
+      () => api.get<Json>(`/v1/applications/${applicationId}`, tokens.guest),
       (r) => r.body.status !== 'screening',
-      'the screening decision',
+      'the screening outcome',
     );
-    expect(['approved', 'declined', 'review']).toContain(decided.body.status);
-    expect(JSON.stringify(decided.body)).not.toContain('1990-04-01');
-    expect((await api.get(`/v1/applications/${String(created.body.id)}`, tokens.other)).status).toBe(404);
+    expect(screened.body.status).toBe('screened');
+    expect(['approved', 'declined', 'review']).toContain((screened.body.screening as Json).outcome);
+    expect(JSON.stringify(screened.body)).not.toContain('1990-04-01');
+    expect((await api.get(`/v1/applications/${applicationId}`, tokens.other)).status).toBe(404);
+
+    // The property's host sees it with screening's summary, never the applicant's personal data.
+    const list = await api.get<Page>(
+      `/v1/host/applications?propertyId=${propertyId}&status=screened`,
+      tokens.host,
+    );
+    expect(list.status).toBe(200);
+    expect(list.headers.get('cache-control')).toBe('private, no-store');
+    expect(list.body.items.map((a) => a.id)).toContain(applicationId);
+    expect(JSON.stringify(list.body)).not.toContain('Gus Guest');
+
+    // The host of another property neither sees it nor decides it.
+    const otherHost = await api.post<Json>('/v1/auth/register', {
+      email: `applications-host-${unique}@example.com`,
+      password,
+      name: 'Petra Otherhost',
+      role: 'host',
+    });
+    const otherHostToken = String(otherHost.body.accessToken);
+    expect((await api.get<Page>('/v1/host/applications', otherHostToken)).body.items).toEqual([]);
+    const stranger = await api.post(
+      `/v1/host/applications/${applicationId}/decision`,
+      { decision: 'declined', reason: 'not my property' },
+      otherHostToken,
+    );
+    expect(stranger.status).toBe(404);
+    const unknownField = await api.post<Json>(
+      `/v1/host/applications/${applicationId}/decision`,
+      { decision: 'approved', reason: 'ok', rent: 1 },
+      tokens.host,
+    );
+    expect(unknownField.status).toBe(400);
+
+    const decided = await api.post<Json>(
+      `/v1/host/applications/${applicationId}/decision`,
+      { decision: 'approved', reason: 'References checked, welcome!' },
+      tokens.host,
+    );
+    expect(decided.status).toBe(200);
+    expect(decided.body).toMatchObject({
+      status: 'approved',
+      decision: { decision: 'approved', reason: 'References checked, welcome!' },
+    });
+    const twice = await api.post(
+      `/v1/host/applications/${applicationId}/decision`,
+      { decision: 'declined', reason: 'changed my mind' },
+      tokens.host,
+    );
+    expect(twice.status).toBe(409);
+
+    // The tenant is emailed once, and sees the status on their own list.
+    const isDecisionTo = (m: CaughtMail) =>
+      m.to.includes(guestEmail) && /^Your application for .* is approved$/.test(m.subject);
+    const [email] = await mail.waitFor(isDecisionTo, 30_000);
+    expect(email.text).toContain('Hi Gus Guest,');
+    expect(email.text).toContain('The host wrote: “References checked, welcome!”');
+    expect(email.text).toContain(applicationId);
+    const own = await api.get<Page>('/v1/applications', tokens.guest);
+    expect(own.body.items).toContainEqual(expect.objectContaining({ id: applicationId, status: 'approved' }));
+
+    // The applicant's personal data is gone from rentals' database; the decision's record stays.
+    const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
+    await db.connect();
+    try {
+      const { rows } = await db.query(
+        `SELECT applicant_full_name, applicant_date_of_birth, decided_by, decision_reason, purged_at
+           FROM rentals.applications WHERE id = $1`,
+        [applicationId],
+      );
+      expect(rows[0]).toMatchObject({
+        applicant_full_name: null,
+        applicant_date_of_birth: null,
+        decided_by: decodeJwt(tokens.host).sub,
+        decision_reason: 'References checked, welcome!',
+        purged_at: expect.any(Date),
+      });
+    } finally {
+      await db.end();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(mail.messages().filter(isDecisionTo)).toHaveLength(1);
   });
 
   /** A person at Mollie's (fake) checkout page: picks the outcome, is sent back to our frontend. */
@@ -1443,6 +1526,54 @@ describe('RentGuy through the gateway', () => {
     );
     expect(unexportedMetrics(queries, pages, recordedNames(root))).toEqual([]);
   });
+
+  it('fills the running platform with demo data (npm run seed), and a second run adds nothing', async () => {
+    const seed = () =>
+      promisify(execFile)(process.execPath, [join(root, 'tools', 'seed', 'seed.mjs')], {
+        cwd: root,
+        env: {
+          ...process.env,
+          SEED_API_URL: `http://127.0.0.1:${ports.gateway.port}`,
+          DATABASE_URL: testEnvironment().databaseUrlFor(E2E_DATABASE),
+        },
+        timeout: 120_000,
+      });
+
+    const first = await seed();
+    expect(first.stdout).toMatch(/\[1\/5\] accounts +6 accounts \(6 new\)/);
+    expect(first.stdout).toMatch(/\[2\/5\] listings +10 listings in 8 cities \(10 new\)/);
+    expect(first.stdout).toMatch(/\[3\/5\] images +10 listings have a photo \(10 uploaded/);
+    expect(first.stdout).toMatch(/\[4\/5\] bookings +15 bookings, 7 past and 8 upcoming \(15 new\)/);
+    expect(first.stdout).toMatch(/\[5\/5\] blocks +3 blocked periods \(3 new\)/);
+    expect(first.stdout).toContain('hanna.host@rentguy.test');
+
+    const second = await seed();
+    expect(second.stdout).toMatch(/accounts +6 accounts \(0 new\)/);
+    expect(second.stdout).toMatch(/listings +10 listings in 8 cities \(0 new\)/);
+    expect(second.stdout).toMatch(/images +10 listings have a photo \(0 uploaded/);
+    expect(second.stdout).toMatch(/bookings +15 bookings, 7 past and 8 upcoming \(0 new\)/);
+    expect(second.stdout).toMatch(/blocks +3 blocked periods \(0 new\)/);
+
+    // What a newcomer then sees: a host's own listings and bookings, and search in a seeded city.
+    const login = await api.post<Json>('/v1/auth/login', {
+      email: 'hanna.host@rentguy.test',
+      password: 'rentguy-demo-2026',
+    });
+    expect(login.status).toBe(200);
+    const hostToken = String(login.body.accessToken);
+    expect((await api.get<Page>('/v1/host/properties', hostToken)).body.items).toHaveLength(4);
+    const hostBookings = await api.get<Page>('/v1/host/bookings?limit=100', hostToken);
+    expect(hostBookings.body.items.map((b) => b.status).sort()).toEqual([
+      'completed',
+      'completed',
+      'completed',
+      'confirmed',
+      'confirmed',
+      'confirmed',
+    ]);
+    const lisbon = await api.get<Page>('/v1/properties?city=lisbon');
+    expect(lisbon.body.items.map((p) => p.title)).toContain('Azulejo apartment in Alfama');
+  }, 240_000);
 });
 
 describe('shutdown', () => {

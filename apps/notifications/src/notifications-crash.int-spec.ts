@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Topics, jobId, type EventEnvelope } from '@rentguy/contracts';
+import { Topics, jobId, topicsOfGroup, type EventEnvelope } from '@rentguy/contracts';
 import { loadConfig } from '@rentguy/platform/config';
 import { KafkaClient } from '@rentguy/platform/messaging';
 import { queueTesting } from '@rentguy/testing/queue';
@@ -52,12 +52,10 @@ describe('notifications: a worker killed mid-send', () => {
       clientId: 'notifications-crash-test',
       brokers: testEnvironment().kafkaBrokers,
     });
-    await kafka.ensureTopics([
-      { topic: bookingTopic, numPartitions: 1 },
-      { topic: `${topicPrefix}${Topics.user}`, numPartitions: 1 },
-      { topic: `${topicPrefix}${Topics.payment}`, numPartitions: 1 },
-      { topic: `${topicPrefix}${Topics.property}`, numPartitions: 1 },
-    ]);
+    // Every topic the group reads must exist (topics are never auto-created), or its consumer cannot start.
+    await kafka.ensureTopics(
+      topicsOfGroup('notifications').map((topic) => ({ topic: `${topicPrefix}${topic}`, numPartitions: 1 })),
+    );
     producer = kafka.producer();
     await producer.connect();
   });

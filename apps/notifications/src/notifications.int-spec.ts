@@ -59,6 +59,7 @@ describe('notifications: events → emails', () => {
   const userTopic = `${topicPrefix}${Topics.user}`;
   const paymentTopic = `${topicPrefix}${Topics.payment}`;
   const propertyTopic = `${topicPrefix}${Topics.property}`;
+  const applicationTopic = `${topicPrefix}${Topics.application}`;
   let http: FastifyInstance;
   let smtpPort: number;
   let catcher: MailCatcher | undefined;
@@ -77,6 +78,7 @@ describe('notifications: events → emails', () => {
       { topic: userTopic, numPartitions: 3 },
       { topic: paymentTopic, numPartitions: 3 },
       { topic: propertyTopic, numPartitions: 3 },
+      { topic: applicationTopic, numPartitions: 3 },
     ]);
     producer = kafka.producer();
     await producer.connect();
@@ -702,6 +704,45 @@ describe('notifications: events → emails', () => {
     expect(await deliveriesOf(reset.id)).toEqual([]);
   });
 
+  it("tells an applicant the host's decision once, in their language, addressed from the directory", async () => {
+    const applicant = userRegistered({ locale: 'nl' });
+    await publish(applicant);
+    await mailsTo(applicant.data.email, 1);
+    const applicationId = randomUUID();
+    const decided = envelope('application.decided', applicationId, {
+      applicationId,
+      propertyId: randomUUID(),
+      propertyTitle: 'Grachtenpand <aan> de Herengracht',
+      hostId: randomUUID(),
+      guestId: applicant.data.userId,
+      decision: 'declined',
+      reason: 'Een andere huurder <gekozen>',
+      decidedAt: new Date().toISOString(),
+    });
+
+    await publish(decided);
+    await publish(decided);
+
+    await catcher?.waitFor(
+      (m) => m.envelope.to.includes(applicant.data.email) && m.subject.startsWith('Je aanvraag'),
+      20_000,
+    );
+    const mail = mailsFor(applicant.data.email).find((m) => m.subject.startsWith('Je aanvraag'));
+    expect(mail?.subject).toBe('Je aanvraag voor Grachtenpand <aan> de Herengracht');
+    expect(mail?.text).toContain(`Hoi ${applicant.data.name},`);
+    expect(mail?.text).toContain('is niet goedgekeurd');
+    expect(mail?.text).toContain('De verhuurder schreef: “Een andere huurder <gekozen>”');
+    expect(mail?.html).toContain('Een andere huurder &lt;gekozen&gt;');
+    await consumerCaughtUp(applicationTopic);
+    expect(await settledDelivery(decided.id)).toMatchObject({
+      status: 'sent',
+      template: 'application-decided',
+      recipient_id: applicant.data.userId,
+    });
+    expect(mailsFor(applicant.data.email)).toHaveLength(2);
+    expect(await deliveriesOf(decided.id)).toHaveLength(1);
+  });
+
   it('retries a temporary refusal (4xx) and sends the email once the relay accepts it', async () => {
     const event = bookingConfirmed();
     catcher?.misbehave({ kind: 'temporary', to: event.data.guestEmail, times: 2 });
@@ -871,7 +912,9 @@ describe('notifications: events → emails', () => {
           ? paymentTopic
           : event.type.startsWith('calendar.')
             ? propertyTopic
-            : userTopic,
+            : event.type.startsWith('application.')
+              ? applicationTopic
+              : userTopic,
       messages: [{ key: event.aggregateId, value: JSON.stringify(event), headers: { type: event.type } }],
     });
   }
@@ -922,12 +965,12 @@ describe('notifications: events → emails', () => {
   }
 
   /** Every message published so far has been consumed and its offset committed. */
-  async function consumerCaughtUp(): Promise<void> {
+  async function consumerCaughtUp(topic = bookingTopic): Promise<void> {
     await waitUntil(
       async () => {
         const [high, committed] = await Promise.all([
-          kafka.topicOffsets(bookingTopic),
-          kafka.groupOffsets(NOTIFICATIONS_CONSUMER_GROUP, bookingTopic),
+          kafka.topicOffsets(topic),
+          kafka.groupOffsets(NOTIFICATIONS_CONSUMER_GROUP, topic),
         ]);
         return high.every(({ partition, high: end }) => {
           const offset = committed.find((c) => c.partition === partition)?.offset ?? '-1';

@@ -16,6 +16,7 @@ import { ApplicationRepository, ImageRepository } from '@rentguy/rentals/data-ac
 import sharp from 'sharp';
 import {
   daysFromToday,
+  outboxEvents,
   startRentalsTestApp,
   testUser,
   type RentalsTestApp,
@@ -428,37 +429,263 @@ describe('rentals HTTP API', () => {
       const job = await t.app.get(QueueInspector).getJob('screening', jobId(id, 'application.screen'));
       expect(job).toMatchObject({ name: 'application.screen', data: { applicationId: id } });
       const seen = await call('GET', `/v1/applications/${id}`, { as: guest });
-      expect(seen.json()).toEqual({ id, propertyId, status: 'screening' });
+      expect(seen.json()).toEqual({ id, propertyId, status: 'screening', createdAt: expect.any(String) });
       expect((await call('GET', `/v1/applications/${id}`, { as: host })).statusCode).toBe(200);
       expect((await call('GET', `/v1/applications/${id}`, { as: otherGuest })).statusCode).toBe(404);
       expect((await call('GET', `/v1/applications/${id}`, { as: otherHost })).statusCode).toBe(404);
+      // Still screening: not on the host's list yet, and not decidable.
+      const hostList = (
+        await call('GET', `/v1/host/applications?propertyId=${propertyId}`, { as: host })
+      ).json<{
+        items: { id: string }[];
+      }>();
+      expect(hostList.items).toEqual([]);
+      const early = await call('POST', `/v1/host/applications/${id}/decision`, {
+        as: host,
+        json: { decision: 'approved', reason: 'looks fine' },
+      });
+      expect(early.statusCode).toBe(409);
+      expect(early.json()).toMatchObject({
+        error: { code: 'conflict', details: { reason: 'still_screening' } },
+      });
+    });
 
-      // What the screening worker does: decide, purge, publish — in one transaction.
+    /** An application as the screening worker leaves it: outcome stored, date of birth purged, event written. */
+    async function screenedApplication(propertyId: string, applicantUser: TestUser = guest): Promise<string> {
+      const created = await call('POST', '/v1/applications', {
+        as: applicantUser,
+        json: { propertyId, consent: true, applicant },
+      });
+      const { id } = created.json<{ id: string }>();
       await t.app.get(TransactionRunner).run(async (tx) => {
-        const decided = await t.app
+        const screened = await t.app
           .get(ApplicationRepository)
-          .recordDecision(id, { outcome: 'approved', reasons: ['identity verified'] }, new Date(), tx);
+          .recordScreening(
+            id,
+            { outcome: 'review', reasons: ['score_borderline'], reference: 'sbx_1' },
+            new Date(),
+            tx,
+          );
         await t.app.get(OutboxWriter).add(tx, 'application.screened', id, {
           applicationId: id,
-          propertyId: decided?.propertyId ?? '',
-          guestId: decided?.guestId ?? '',
-          outcome: 'approved',
+          propertyId: screened?.propertyId ?? '',
+          guestId: screened?.guestId ?? '',
+          outcome: 'review',
         });
       });
-      const decided = await call('GET', `/v1/applications/${id}`, { as: guest });
-      expect(decided.json()).toEqual({
+      return id;
+    }
+
+    const personalData = async (id: string) =>
+      (
+        (await t.dataSource.query(
+          `SELECT applicant_full_name AS name, applicant_date_of_birth AS dob, purged_at AS "purgedAt",
+                  decided_by AS "decidedBy", decision_reason AS reason, decided_at AS "decidedAt"
+             FROM rentals.applications WHERE id = $1`,
+          [id],
+        )) as { name: string | null; dob: string | null; purgedAt: Date | null; decidedBy: string | null }[]
+      )[0];
+
+    it('lets the property host decide a screened application once, purges the personal data and emits application.decided', async () => {
+      const propertyId = await createProperty();
+      const id = await screenedApplication(propertyId);
+      expect(await personalData(id)).toMatchObject({ name: 'Gus Guest', dob: null, purgedAt: null });
+
+      const listed = await call('GET', `/v1/host/applications?propertyId=${propertyId}&status=screened`, {
+        as: host,
+      });
+      expect(listed.statusCode).toBe(200);
+      const screenedView = {
         id,
         propertyId,
-        status: 'approved',
-        outcome: { outcome: 'approved', reasons: ['identity verified'] },
-        decidedAt: expect.any(String),
+        status: 'screened',
+        screening: { outcome: 'review', reasons: ['score_borderline'], screenedAt: expect.any(String) },
+        createdAt: expect.any(String),
+      };
+      expect(listed.json()).toEqual({ items: [screenedView], nextCursor: null });
+      expect(listed.body).not.toContain('Gus Guest');
+      expect(listed.body).not.toContain('sbx_1');
+      // Another host sees nothing of it and cannot decide it; the property is not theirs either.
+      expect(
+        (await call('GET', '/v1/host/applications', { as: otherHost })).json<{ items: { id: string }[] }>()
+          .items,
+      ).not.toContainEqual(expect.objectContaining({ id }));
+      expect(
+        (await call('GET', `/v1/host/applications?propertyId=${propertyId}`, { as: otherHost })).statusCode,
+      ).toBe(404);
+      const stranger = await call('POST', `/v1/host/applications/${id}/decision`, {
+        as: otherHost,
+        json: { decision: 'declined', reason: 'not mine' },
       });
-      expect(decided.body).not.toContain('1990-04-01');
-      const [row] = (await t.dataSource.query(
-        `SELECT applicant_date_of_birth FROM rentals.applications WHERE id = $1`,
-        [id],
-      )) as { applicant_date_of_birth: string | null }[];
-      expect(row?.applicant_date_of_birth).toBeNull();
+      expect(stranger.statusCode).toBe(404);
+      expect(
+        (
+          await call('POST', `/v1/host/applications/${id}/decision`, {
+            as: guest,
+            json: { decision: 'approved', reason: 'me' },
+          })
+        ).statusCode,
+      ).toBe(403);
+      expect((await call('GET', '/v1/host/applications')).statusCode).toBe(401);
+      const unknownField = await call('POST', `/v1/host/applications/${id}/decision`, {
+        as: host,
+        json: { decision: 'approved', reason: 'ok', score: 100 },
+      });
+      expect(unknownField.statusCode).toBe(400);
+      expect(unknownField.json()).toMatchObject({ error: { code: 'validation_failed' } });
+      const noReason = await call('POST', `/v1/host/applications/${id}/decision`, {
+        as: host,
+        json: { decision: 'approved', reason: '  ' },
+      });
+      expect(noReason.statusCode).toBe(400);
+      expect(await personalData(id)).toMatchObject({ name: 'Gus Guest', purgedAt: null });
+
+      const decided = await call('POST', `/v1/host/applications/${id}/decision`, {
+        as: host,
+        json: { decision: 'approved', reason: 'References checked' },
+      });
+
+      expect(decided.statusCode).toBe(200);
+      const decidedView = {
+        ...screenedView,
+        status: 'approved',
+        decision: { decision: 'approved', reason: 'References checked', decidedAt: expect.any(String) },
+      };
+      expect(decided.json()).toEqual(decidedView);
+      expect(await personalData(id)).toMatchObject({
+        name: null,
+        dob: null,
+        purgedAt: expect.any(Date),
+        decidedBy: host.id,
+        reason: 'References checked',
+      });
+      const events = await outboxEvents(t.dataSource, 'application.decided', id);
+      expect(events).toHaveLength(1);
+      expect(events[0]?.data).toEqual({
+        applicationId: id,
+        propertyId,
+        propertyTitle: listing.title,
+        hostId: host.id,
+        guestId: guest.id,
+        decision: 'approved',
+        reason: 'References checked',
+        decidedAt: decided.json<{ decision: { decidedAt: string } }>().decision.decidedAt,
+      });
+      // The applicant sees the outcome on their own list and on the application.
+      expect((await call('GET', `/v1/applications/${id}`, { as: guest })).json()).toEqual(decidedView);
+      const own = (await call('GET', '/v1/applications?status=approved', { as: guest })).json<{
+        items: { id: string }[];
+      }>();
+      expect(own.items).toContainEqual(decidedView);
+      expect(
+        (await call('GET', '/v1/applications', { as: otherGuest })).json<{ items: { id: string }[] }>().items,
+      ).not.toContainEqual(expect.objectContaining({ id }));
+
+      // Only once, also when two decisions race.
+      const again = await Promise.all(
+        (['declined', 'approved'] as const).map((decision) =>
+          call('POST', `/v1/host/applications/${id}/decision`, {
+            as: host,
+            json: { decision, reason: 'changed my mind' },
+          }),
+        ),
+      );
+      expect(again.map((r) => r.statusCode)).toEqual([409, 409]);
+      expect(again[0]?.json()).toMatchObject({
+        error: { details: { reason: 'already_decided', status: 'approved' } },
+      });
+      expect(await outboxEvents(t.dataSource, 'application.decided', id)).toHaveLength(1);
+    });
+
+    it('decides one of two racing decisions and refuses the other', async () => {
+      const propertyId = await createProperty();
+      const id = await screenedApplication(propertyId);
+
+      const replies = await Promise.all(
+        (['declined', 'approved'] as const).map((decision) =>
+          call('POST', `/v1/host/applications/${id}/decision`, {
+            as: host,
+            json: { decision, reason: decision },
+          }),
+        ),
+      );
+
+      expect(replies.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+      expect(await outboxEvents(t.dataSource, 'application.decided', id)).toHaveLength(1);
+    });
+
+    it('pages the host list and the applicant list newest first', async () => {
+      const propertyId = await createProperty();
+      const ids = [];
+      for (let i = 0; i < 3; i += 1) {
+        ids.push(await screenedApplication(propertyId));
+      }
+      const first = (
+        await call('GET', `/v1/host/applications?propertyId=${propertyId}&limit=2`, { as: host })
+      ).json<{
+        items: { id: string }[];
+        nextCursor: string;
+      }>();
+      const second = (
+        await call(
+          'GET',
+          `/v1/host/applications?propertyId=${propertyId}&limit=2&cursor=${first.nextCursor}`,
+          {
+            as: host,
+          },
+        )
+      ).json<{ items: { id: string }[]; nextCursor: string | null }>();
+      expect([...first.items, ...second.items].map((a) => a.id)).toEqual([...ids].reverse());
+      expect(second.nextCursor).toBeNull();
+      expect(
+        (await call('GET', `/v1/applications?cursor=${first.nextCursor}`, { as: guest })).statusCode,
+      ).toBe(400);
+      expect((await call('GET', '/v1/host/applications?status=screening', { as: host })).statusCode).toBe(
+        400,
+      );
+    });
+
+    it('expires undecided applications past the retention period and purges their personal data', async () => {
+      const propertyId = await createProperty();
+      const oldScreening = await screenedApplication(propertyId);
+      const oldScreened = await screenedApplication(propertyId);
+      const decided = await screenedApplication(propertyId);
+      const recent = await screenedApplication(propertyId);
+      await t.dataSource.query(
+        `UPDATE rentals.applications SET status = 'screening', screened_at = NULL, outcome = NULL, applicant_date_of_birth = '1990-04-01' WHERE id = $1`,
+        [oldScreening],
+      );
+      await call('POST', `/v1/host/applications/${decided}/decision`, {
+        as: host,
+        json: { decision: 'declined', reason: 'Another tenant was chosen' },
+      });
+      await t.dataSource.query(
+        `UPDATE rentals.applications SET created_at = now() - interval '31 days' WHERE id = ANY($1::uuid[])`,
+        [[oldScreening, oldScreened, decided]],
+      );
+
+      await queueTesting.runScheduledJobNow(t.app, 'rentals-application-retention');
+
+      for (const id of [oldScreening, oldScreened]) {
+        expect((await call('GET', `/v1/applications/${id}`, { as: guest })).json()).toMatchObject({
+          status: 'expired',
+        });
+        expect(await personalData(id)).toMatchObject({ name: null, dob: null, purgedAt: expect.any(Date) });
+      }
+      expect((await call('GET', `/v1/applications/${decided}`, { as: guest })).json()).toMatchObject({
+        status: 'declined',
+        decision: { reason: 'Another tenant was chosen' },
+      });
+      expect((await call('GET', `/v1/applications/${recent}`, { as: guest })).json()).toMatchObject({
+        status: 'screened',
+      });
+      expect(await personalData(recent)).toMatchObject({ name: 'Gus Guest', purgedAt: null });
+      const late = await call('POST', `/v1/host/applications/${oldScreened}/decision`, {
+        as: host,
+        json: { decision: 'approved', reason: 'sorry for the wait' },
+      });
+      expect(late.statusCode).toBe(409);
+      expect(late.json()).toMatchObject({ error: { details: { reason: 'expired' } } });
     });
 
     it('enqueues screening again for an application whose job was lost', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { migrateSchema } from '@rentguy/platform/database';
 import {
+  applicationListQuery,
   bookingListQuery,
   hostPropertiesQuery,
   propertySearchQuery,
@@ -77,7 +78,19 @@ describe('search and list query plans at size', () => {
       `INSERT INTO ${s}.blocks (id, property_id, starts_on, ends_on)
        SELECT gen_random_uuid(), id, current_date + 11, current_date + 12 FROM ${s}.properties TABLESAMPLE BERNOULLI (5)`,
     );
-    await client.query(`ANALYZE ${s}.properties, ${s}.bookings, ${s}.blocks, ${s}.calendar_claims`);
+    // Three tenant applications a property, half still screening, half waiting for the host.
+    await client.query(
+      `INSERT INTO ${s}.applications (id, property_id, guest_id, status, consent_at, applicant_full_name,
+                                     outcome, screened_at, created_at)
+       SELECT gen_random_uuid(), p.id, ('10000000-0000-0000-0000-' || lpad((j * 997 + p.n) % 50000 || '', 12, '0'))::uuid,
+              (ARRAY['screening', 'screened'])[1 + (p.n + j) % 2], now(), 'A', '{"outcome": "approved"}'::jsonb,
+              now(), now() - ((p.n + j) || ' seconds')::interval
+         FROM (SELECT id, (row_number() OVER ())::integer AS n FROM ${s}.properties) p,
+              generate_series(1, 3) AS j`,
+    );
+    await client.query(
+      `ANALYZE ${s}.properties, ${s}.bookings, ${s}.blocks, ${s}.calendar_claims, ${s}.applications`,
+    );
     const [row] = (
       await client.query<{ host_id: string; guest_id: string; id: string }>(
         `SELECT p.host_id, b.guest_id, p.id FROM ${s}.bookings b JOIN ${s}.properties p ON p.id = b.property_id LIMIT 1`,
@@ -131,13 +144,21 @@ describe('search and list query plans at size', () => {
     expect(plan.some((scan) => scan.endsWith('on bookings'))).toBe(false);
   });
 
-  it('the paged lists of hosts and guests', async () => {
+  it('the paged lists of hosts and guests (bookings, applications)', async () => {
     const queries = [
       hostPropertiesQuery(schema, hostId, 21),
       bookingListQuery(schema, { hostId, limit: 21 }),
       bookingListQuery(schema, { hostId, propertyId, status: 'confirmed', limit: 21 }),
       bookingListQuery(schema, { guestId, limit: 21 }),
       bookingListQuery(schema, { guestId, status: 'held', limit: 21 }),
+      applicationListQuery(schema, {
+        hostId,
+        statuses: ['screened', 'approved', 'declined', 'expired'],
+        limit: 21,
+      }),
+      applicationListQuery(schema, { hostId, propertyId, statuses: ['screened'], limit: 21 }),
+      applicationListQuery(schema, { guestId, limit: 21 }),
+      applicationListQuery(schema, { guestId, statuses: ['approved'], limit: 21 }),
     ];
     for (const query of queries) {
       expect((await planOf(query)).filter((scan) => scan.startsWith('Seq Scan'))).toEqual([]);

@@ -112,7 +112,7 @@ describe('screening worker with PostgreSQL and Redis', () => {
       applicationId,
     ]);
 
-  it('decides the application, purges the date of birth and writes one application.screened event', async () => {
+  it('screens the application for the host, purges the date of birth and writes one application.screened event', async () => {
     const application = await apply('Ada Lovelace', '1990-04-02');
     const expected = await new SandboxScreeningProvider().screen({
       applicant: { fullName: 'Ada Lovelace', dateOfBirth: '1990-04-02' },
@@ -124,8 +124,11 @@ describe('screening worker with PostgreSQL and Redis', () => {
     expect(job).toMatchObject({ state: 'completed', returnValue: { status: 'done' } });
     const decided = await applications.findById(application.id);
     expect(decided).toMatchObject({
-      status: expected.outcome,
+      status: 'screened',
       applicantDateOfBirth: null,
+      // The name stays until the host decides (or the retention job expires the application).
+      applicantFullName: 'Ada Lovelace',
+      decidedAt: null,
       outcome: {
         outcome: expected.outcome,
         score: expected.score,
@@ -133,7 +136,7 @@ describe('screening worker with PostgreSQL and Redis', () => {
         reference: expected.reference,
       },
     });
-    expect(decided?.decidedAt).toBeInstanceOf(Date);
+    expect(decided?.screenedAt).toBeInstanceOf(Date);
     const rows = await outboxRows(application.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({
@@ -171,15 +174,17 @@ describe('screening worker with PostgreSQL and Redis', () => {
     await Promise.all([declined, review, minor].map((a) => runJob(a.id)));
 
     expect(await applications.findById(declined.id)).toMatchObject({
-      status: 'declined',
+      status: 'screened',
+      outcome: { outcome: 'declined' },
       applicantDateOfBirth: null,
     });
     expect(await applications.findById(review.id)).toMatchObject({
-      status: 'review',
+      status: 'screened',
+      outcome: { outcome: 'review' },
       applicantDateOfBirth: null,
     });
     expect(await applications.findById(minor.id)).toMatchObject({
-      status: 'declined',
+      status: 'screened',
       outcome: { reasons: ['applicant_under_18'] },
       applicantDateOfBirth: null,
     });
@@ -193,11 +198,28 @@ describe('screening worker with PostgreSQL and Redis', () => {
     await runJob(application.id);
 
     expect(await applications.findById(application.id)).toMatchObject({
-      status: 'declined',
+      status: 'screened',
       outcome: { outcome: 'declined', reasons: ['no_consent'] },
       applicantDateOfBirth: null,
     });
     expect(await outboxRows(application.id)).toHaveLength(1);
+  });
+
+  it('records nothing for an application the retention job expired before its check ran', async () => {
+    const application = await apply('Ada Lovelace', '1990-04-02');
+    await dataSource.query(
+      `UPDATE rentals.applications
+          SET status = 'expired', purged_at = now(), applicant_full_name = NULL, applicant_date_of_birth = NULL
+        WHERE id = $1`,
+      [application.id],
+    );
+
+    expect(await runJob(application.id)).toMatchObject({
+      state: 'completed',
+      returnValue: { status: 'skipped' },
+    });
+    expect(await applications.findById(application.id)).toMatchObject({ status: 'expired', outcome: null });
+    expect(await outboxRows(application.id)).toHaveLength(0);
   });
 
   it('skips a job for an application that does not exist', async () => {
@@ -247,8 +269,8 @@ describe('screening worker with PostgreSQL and Redis', () => {
       });
 
       expect(await applications.findById(application.id)).toMatchObject({
-        status: 'review',
-        outcome: { reasons: ['screening_unavailable'] },
+        status: 'screened',
+        outcome: { outcome: 'review', reasons: ['screening_unavailable'] },
         applicantDateOfBirth: null,
       });
       expect(await outboxRows(application.id)).toHaveLength(1);

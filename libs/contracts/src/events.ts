@@ -113,6 +113,24 @@ export const eventCatalog = {
       outcome: z.enum(['approved', 'declined', 'review']),
     }),
   },
+  /**
+   * The property's host approved or declined a screened application. Carries no applicant data: the
+   * applicant is named by user id and addressed through notifications' recipient directory.
+   */
+  'application.decided': {
+    topic: Topics.application,
+    version: 1,
+    data: z.object({
+      applicationId: z.uuid(),
+      propertyId: z.uuid(),
+      propertyTitle: z.string(),
+      hostId: z.uuid(),
+      guestId: z.uuid(),
+      decision: z.enum(['approved', 'declined']),
+      reason: z.string(),
+      decidedAt: z.iso.datetime({ offset: true }),
+    }),
+  },
   'user.registered': {
     topic: Topics.user,
     version: 1,
@@ -160,6 +178,8 @@ export const consumerGroups = {
     'payment.failed',
     // rentals' calendar sync: an imported feed collides with a booking (the host's email).
     'calendar.conflict',
+    // the applicant hears the host's decision.
+    'application.decided',
     // identity's user events: the recipient directory, welcome and password-reset emails.
     'user.registered',
     'user.updated',

@@ -25,6 +25,7 @@ export const queueCatalog = {
     'outbox.prune': scheduledRun,
     'calendar-feeds.sync': scheduledRun,
     'analytics.refresh': scheduledRun,
+    'applications.purge-undecided': scheduledRun,
   },
   'payments-maintenance': {
     'payments.reconcile': scheduledRun,
@@ -64,6 +65,7 @@ export const jobSchedulers = {
   'rentals-outbox-retention': { queue: 'rentals-maintenance', job: 'outbox.prune' },
   'rentals-calendar-sync': { queue: 'rentals-maintenance', job: 'calendar-feeds.sync' },
   'rentals-analytics-refresh': { queue: 'rentals-maintenance', job: 'analytics.refresh' },
+  'rentals-application-retention': { queue: 'rentals-maintenance', job: 'applications.purge-undecided' },
   'payments-reconciliation': { queue: 'payments-maintenance', job: 'payments.reconcile' },
   'payments-webhook-inbox': { queue: 'payments-maintenance', job: 'webhook-inbox.sweep' },
   'payments-outbox-retention': { queue: 'payments-maintenance', job: 'outbox.prune' },

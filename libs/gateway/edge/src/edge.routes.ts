@@ -11,7 +11,7 @@ export const EDGE_ROUTES = {
     '/v1/bookings/*',
     '/v1/applications',
     '/v1/applications/*',
-    // A host's own listings and the bookings on them.
+    // A host's own listings, the bookings on them and the tenant applications to decide.
     '/v1/host/properties',
     '/v1/host/bookings',
     '/v1/host/analytics',
@@ -23,6 +23,8 @@ export const EDGE_ROUTES = {
     '/v1/properties/:id/calendar-token',
     '/v1/properties/:id/calendar-feeds',
     '/v1/properties/:id/calendar-feeds/:feedId',
+    '/v1/host/applications',
+    '/v1/host/applications/*',
   ],
   /** Multipart image upload to rentals: its own, larger body limit. */
   propertyImageUpload: '/v1/properties/:id/images',
@@ -92,6 +94,8 @@ export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | GatewayOw
   '/v1/properties/:id/calendar-token': 'private',
   '/v1/properties/:id/calendar-feeds': 'private',
   '/v1/properties/:id/calendar-feeds/:feedId': 'private',
+  '/v1/host/applications': 'private',
+  '/v1/host/applications/*': 'private',
   '/v1/properties/:id/images': 'private',
   '/v1/images/*': 'immutable',
   '/v1/bookings/:id/payments': 'private',

@@ -8,6 +8,8 @@ export const applicationDecidedPayloadSchema = z.object({
   propertyTitle: payloadFields.title,
   /** Only final outcomes: an application sent to manual review is not decided yet. */
   decision: z.enum(['approved', 'declined']),
+  /** What the host wrote with the decision; absent in rows recorded before it was kept. */
+  reason: z.string().optional(),
 });
 export type ApplicationDecidedPayload = z.infer<typeof applicationDecidedPayloadSchema>;
 
@@ -26,6 +28,7 @@ export const applicationDecidedTemplate = defineEmailTemplate({
           `We are sorry: your rental application for ${title} has not been approved.`,
       },
       reference: 'Application reference',
+      hostMessage: (reason: string) => `The host wrote: “${reason}”`,
     },
     nl: {
       subject: {
@@ -37,6 +40,7 @@ export const applicationDecidedTemplate = defineEmailTemplate({
         declined: (title: string) => `Het spijt ons: je huuraanvraag voor ${title} is niet goedgekeurd.`,
       },
       reference: 'Aanvraagnummer',
+      hostMessage: (reason: string) => `De verhuurder schreef: “${reason}”`,
     },
   },
   compose: (payload, copy, locale) => ({
@@ -44,6 +48,7 @@ export const applicationDecidedTemplate = defineEmailTemplate({
     blocks: [
       { kind: 'paragraph', text: COMMON_COPY[locale].greeting(payload.applicantName) },
       { kind: 'paragraph', text: copy.intro[payload.decision](payload.propertyTitle) },
+      ...(payload.reason ? [{ kind: 'paragraph' as const, text: copy.hostMessage(payload.reason) }] : []),
       { kind: 'details', rows: [[copy.reference, payload.applicationId]] },
       signoff(locale),
     ],

@@ -67,6 +67,7 @@ const fixtures: { [T in TemplateName]: TemplatePayload<T> } = {
     applicantName: 'Ada Lovelace',
     propertyTitle: stay.propertyTitle,
     decision: 'approved',
+    reason: 'References checked; welcome aboard.',
   },
   'calendar-conflict': { ...stay, hostName: 'Grace Hopper', calendarName: 'Airbnb iCal' },
   'api-key-expiring': {
@@ -230,6 +231,10 @@ describe('locale formatting in the templates', () => {
       decision: 'declined',
     });
     expect(declined.text).toContain('has not been approved');
+    const { reason: _none, ...withoutReason } = fixtures['application-decided'];
+    expect(renderStoredEmail('application-decided', 'en', withoutReason).text).not.toContain(
+      'The host wrote',
+    );
     const { retry: _omitted, ...noRetry } = fixtures['payment-failed'];
     const failed = renderStoredEmail('payment-failed', 'en', noRetry);
     expect(failed.text).toContain('Your booking has not been confirmed.');

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ApplicationDecidedConsumer } from './consumers/application-decided.consumer';
 import { BookingEventsConsumer } from './consumers/booking-events.consumer';
 import { CalendarConflictConsumer } from './consumers/calendar-conflict.consumer';
 import { PaymentEventsConsumer } from './consumers/payment-events.consumer';
@@ -35,6 +36,7 @@ import { PreferencesService } from './preferences.service';
     BookingEventsConsumer,
     PaymentEventsConsumer,
     CalendarConflictConsumer,
+    ApplicationDecidedConsumer,
     UserEventsConsumer,
     MyNotificationsController,
     AdminDeliveriesController,

@@ -14,6 +14,17 @@ export interface Recipient {
 }
 
 /**
+ * An event for a user the directory does not know, that carries no address of its own: the
+ * handler throws it, so the event is retried, then dead-lettered to be redriven later.
+ */
+export class UnknownRecipientError extends Error {
+  constructor(userId: string) {
+    super(`no recipient ${userId} in the directory yet`);
+    this.name = 'UnknownRecipientError';
+  }
+}
+
+/**
  * Notifications' own directory of users, fed by identity's `user.registered` and `user.updated`.
  * Messages are addressed from it when they are recorded, so a changed address or language applies
  * from the next message on.

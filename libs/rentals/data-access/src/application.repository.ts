@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '@rentguy/platform/database';
-import type { ScreeningDecision } from '@rentguy/rentals/domain';
+import type { HostDecision, ScreeningDecision } from '@rentguy/rentals/domain';
 import { DataSource, LessThan } from 'typeorm';
 import { ApplicationEntity } from './application.entity';
+import { applicationListQuery, schemaOf, type ApplicationListCriteria } from './listing.queries';
 import { returnedRows } from './sql-result.util';
 
 export type NewApplication = Pick<
@@ -10,11 +11,30 @@ export type NewApplication = Pick<
   'id' | 'propertyId' | 'guestId' | 'consentAt' | 'applicantFullName' | 'applicantDateOfBirth'
 >;
 
-/** The parties of a decided application, for the `application.screened` event. */
-export interface DecidedApplication {
+/** The parties of a screened application, for the `application.screened` event. */
+export interface ScreenedApplication {
   id: string;
   propertyId: string;
   guestId: string;
+}
+
+/** An application row of a list, with the exact text of `created_at` that a page key carries. */
+export type ListedApplication = Omit<ApplicationEntity, 'applicantFullName' | 'applicantDateOfBirth'> & {
+  createdAtKey: string;
+};
+
+/** An application with its property's host and title, row-locked for a decision. */
+export interface ApplicationForDecision {
+  application: ApplicationEntity;
+  hostId: string;
+  propertyTitle: string;
+}
+
+export interface HostDecisionRecord {
+  decision: HostDecision;
+  reason: string;
+  decidedBy: string;
+  decidedAt: Date;
 }
 
 @Injectable()
@@ -42,23 +62,85 @@ export class ApplicationRepository {
     });
   }
 
+  /** One page of an applicant's applications or of those on a host's properties, newest first. */
+  list(criteria: ApplicationListCriteria): Promise<ListedApplication[]> {
+    const { sql, params } = applicationListQuery(schemaOf(this.dataSource), criteria);
+    return this.dataSource.query(sql, params) as Promise<ListedApplication[]>;
+  }
+
   /**
-   * Stores the decision and purges the date of birth in one statement. Returns null when the
-   * application is gone or was decided before, so a redelivered job decides nothing twice.
+   * Stores screening's outcome, hands the application to the host (`screened`) and purges the date
+   * of birth in one statement. Returns null when the application is gone or was screened (or
+   * expired) before, so a redelivered job records nothing twice.
    */
-  async recordDecision(
+  async recordScreening(
     id: string,
     decision: ScreeningDecision,
-    decidedAt: Date,
+    screenedAt: Date,
     tx: Tx,
-  ): Promise<DecidedApplication | null> {
+  ): Promise<ScreenedApplication | null> {
     const result: unknown = await tx.query(
       `UPDATE rentals.applications
-          SET status = $2, outcome = $3::jsonb, decided_at = $4, applicant_date_of_birth = NULL
+          SET status = 'screened', outcome = $2::jsonb, screened_at = $3, applicant_date_of_birth = NULL
         WHERE id = $1 AND status = 'screening'
         RETURNING id, property_id AS "propertyId", guest_id AS "guestId"`,
-      [id, decision.outcome, JSON.stringify(decision), decidedAt],
+      [id, JSON.stringify(decision), screenedAt],
     );
-    return returnedRows<DecidedApplication>(result)[0] ?? null;
+    return returnedRows<ScreenedApplication>(result)[0] ?? null;
+  }
+
+  /** The application and its property's host, locked until `tx` ends so two decisions queue up. */
+  async findForDecision(id: string, tx: Tx): Promise<ApplicationForDecision | null> {
+    const application = await tx
+      .getRepository(ApplicationEntity)
+      .findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!application) {
+      return null;
+    }
+    const rows = (await tx.query(`SELECT host_id AS "hostId", title FROM rentals.properties WHERE id = $1`, [
+      application.propertyId,
+    ])) as { hostId: string; title: string }[];
+    const property = rows[0];
+    return property ? { application, hostId: property.hostId, propertyTitle: property.title } : null;
+  }
+
+  /**
+   * Records the host's decision and purges the applicant's personal data in one statement; only a
+   * `screened` application can be decided, so this returns null for any other.
+   */
+  async recordHostDecision(
+    id: string,
+    record: HostDecisionRecord,
+    tx: Tx,
+  ): Promise<ApplicationEntity | null> {
+    const result: unknown = await tx.query(
+      `UPDATE rentals.applications
+          SET status = $2, decision_reason = $3, decided_by = $4, decided_at = $5, purged_at = $5,
+              applicant_full_name = NULL, applicant_date_of_birth = NULL
+        WHERE id = $1 AND status = 'screened'
+        RETURNING id`,
+      [id, record.decision, record.reason, record.decidedBy, record.decidedAt],
+    );
+    return returnedRows<{ id: string }>(result).length > 0 ? this.findById(id, tx) : null;
+  }
+
+  /**
+   * Expires up to `limit` applications made before `before` that nobody decided, purging the
+   * applicant's personal data; concurrent runs skip each other's rows. Returns the ids expired.
+   */
+  async expireUndecidedBefore(before: Date, limit: number, now: Date): Promise<string[]> {
+    const result: unknown = await this.dataSource.query(
+      `UPDATE rentals.applications a
+          SET status = 'expired', purged_at = $3, applicant_full_name = NULL, applicant_date_of_birth = NULL
+        WHERE a.id IN (
+          SELECT id FROM rentals.applications
+           WHERE status IN ('screening', 'screened') AND created_at < $1
+           ORDER BY created_at
+           LIMIT $2
+           FOR UPDATE SKIP LOCKED)
+        RETURNING a.id`,
+      [before, limit, now],
+    );
+    return returnedRows<{ id: string }>(result).map((row) => row.id);
   }
 }

@@ -1,5 +1,5 @@
 import { assertSchemaName } from '@rentguy/platform/database';
-import type { BookingStatus, SearchSort } from '@rentguy/rentals/domain';
+import type { ApplicationStatus, BookingStatus, SearchSort } from '@rentguy/rentals/domain';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -150,37 +150,95 @@ export const BOOKING_COLUMNS = `b.id, b.property_id AS "propertyId", b.guest_id 
 
 /** Bookings newest first, of a guest or on a host's properties. */
 export function bookingListQuery(schema: string, criteria: BookingListCriteria): SqlQuery {
+  const { status, ...rest } = criteria;
+  return guestOrHostListQuery(
+    schema,
+    { table: 'bookings', alias: 'b', columns: BOOKING_COLUMNS },
+    {
+      ...rest,
+      ...(status !== undefined && { statuses: [status] }),
+    },
+  );
+}
+
+/**
+ * A page of a guest's own rows or of the rows on a host's properties (bookings, applications),
+ * newest first on `(created_at, id)`, read through the table's `(guest_id | property_id,
+ * created_at DESC, id DESC)` indexes.
+ */
+function guestOrHostListQuery(
+  schema: string,
+  table: { table: 'bookings' | 'applications'; alias: 'b' | 'a'; columns: string },
+  criteria: {
+    guestId?: string;
+    hostId?: string;
+    propertyId?: string;
+    statuses?: readonly string[];
+    limit: number;
+    after?: PageKey;
+  },
+): SqlQuery {
   const s = `"${assertSchemaName(schema)}"`;
+  const t = table.alias;
   const p = new Params();
   const where: string[] = [];
-  let from = `${s}.bookings b`;
+  let from = `${s}.${table.table} ${t}`;
   if (criteria.guestId !== undefined) {
-    where.push(`b.guest_id = ${p.add(criteria.guestId, '::uuid')}`);
+    where.push(`${t}.guest_id = ${p.add(criteria.guestId, '::uuid')}`);
   }
   if (criteria.hostId !== undefined) {
-    from += ` JOIN ${s}.properties p ON p.id = b.property_id`;
+    from += ` JOIN ${s}.properties p ON p.id = ${t}.property_id`;
     where.push(`p.host_id = ${p.add(criteria.hostId, '::uuid')}`);
   }
   if (where.length === 0) {
-    throw new Error('a booking list is always of one guest or one host');
+    throw new Error(`a list of ${table.table} is always of one guest or one host`);
   }
   if (criteria.propertyId !== undefined) {
-    where.push(`b.property_id = ${p.add(criteria.propertyId, '::uuid')}`);
+    where.push(`${t}.property_id = ${p.add(criteria.propertyId, '::uuid')}`);
   }
-  if (criteria.status !== undefined) {
-    where.push(`b.status = ${p.add(criteria.status)}`);
+  const { statuses } = criteria;
+  if (statuses?.length === 1) {
+    where.push(`${t}.status = ${p.add(statuses[0])}`);
+  } else if (statuses !== undefined) {
+    where.push(`${t}.status = ANY(${p.add(statuses, '::text[]')})`);
   }
   if (criteria.after) {
     where.push(
-      `(b.created_at, b.id) < (${p.add(criteria.after.value, '::timestamptz')}, ${p.add(criteria.after.id, '::uuid')})`,
+      `(${t}.created_at, ${t}.id) < (${p.add(criteria.after.value, '::timestamptz')}, ${p.add(criteria.after.id, '::uuid')})`,
     );
   }
   return {
-    sql: `SELECT ${BOOKING_COLUMNS}
+    sql: `SELECT ${table.columns}
       FROM ${from}
      WHERE ${where.join(' AND ')}
-     ORDER BY b.created_at DESC, b.id DESC
+     ORDER BY ${t}.created_at DESC, ${t}.id DESC
      LIMIT ${p.add(criteria.limit, '::integer')}`,
     params: p.values,
   };
+}
+
+export interface ApplicationListCriteria {
+  /** An applicant's own applications… */
+  guestId?: string;
+  /** …or the applications on a host's properties, optionally of one property. */
+  hostId?: string;
+  propertyId?: string;
+  /** Only these statuses (all when absent). */
+  statuses?: readonly ApplicationStatus[];
+  limit: number;
+  after?: PageKey;
+}
+
+export const APPLICATION_COLUMNS = `a.id, a.property_id AS "propertyId", a.guest_id AS "guestId", a.status,
+       a.consent_at AS "consentAt", a.outcome, a.screened_at AS "screenedAt", a.decided_at AS "decidedAt",
+       a.decided_by AS "decidedBy", a.decision_reason AS "decisionReason", a.purged_at AS "purgedAt",
+       a.created_at AS "createdAt", a.created_at::text AS "createdAtKey"`;
+
+/** Applications newest first, of an applicant or on a host's properties; never the applicant's personal data. */
+export function applicationListQuery(schema: string, criteria: ApplicationListCriteria): SqlQuery {
+  return guestOrHostListQuery(
+    schema,
+    { table: 'applications', alias: 'a', columns: APPLICATION_COLUMNS },
+    criteria,
+  );
 }

@@ -6,3 +6,4 @@ export * from './image-type.policy';
 export * from './visibility.policy';
 export * from './listing-cache.tags';
 export * from './calendar.policy';
+export * from './application-decision.policy';

@@ -18,7 +18,16 @@ export interface ImageVariant {
 export const SCREENING_OUTCOMES = ['approved', 'declined', 'review'] as const;
 export type ScreeningOutcome = (typeof SCREENING_OUTCOMES)[number];
 
-export const APPLICATION_STATUSES = ['screening', ...SCREENING_OUTCOMES] as const;
+/** What the property's host decides once screening is done. */
+export const HOST_DECISIONS = ['approved', 'declined'] as const;
+export type HostDecision = (typeof HOST_DECISIONS)[number];
+
+/**
+ * Application lifecycle (docs/architecture.md#tenant-applications): `screening` → `screened` (the
+ * host's turn) → `approved | declined`; `screening | screened` → `expired` when nobody decided within
+ * the retention period.
+ */
+export const APPLICATION_STATUSES = ['screening', 'screened', ...HOST_DECISIONS, 'expired'] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
 /** What the screening decided, kept after the applicant's personal data is purged. */

@@ -1,7 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { ApplicationService } from './application.service';
 import { createApplicationSchema, type CreateApplicationDto } from './create-application.dto';
+import { guestApplicationsQuerySchema, type GuestApplicationsQuery } from './listing.dto';
+import type { Page } from './page-cursor';
 import type { ApplicationView } from './rentals.views';
 
 @Controller('v1/applications')
@@ -16,6 +18,16 @@ export class ApplicationController {
     @Body(validate(createApplicationSchema)) dto: CreateApplicationDto,
   ) {
     return this.applications.create(guest, dto);
+  }
+
+  /** The caller's own applications and where each one stands. */
+  @Get()
+  @Roles('guest')
+  list(
+    @CurrentUser() guest: Principal,
+    @Query(validate(guestApplicationsQuerySchema)) query: GuestApplicationsQuery,
+  ): Promise<Page<ApplicationView>> {
+    return this.applications.listOwn(guest, query);
   }
 
   @Get(':id')

@@ -14,8 +14,8 @@ import {
 import { isVisibleTo, utcToday, validateStay } from '@rentguy/rentals/domain';
 import type { CreateBookingDto } from './create-booking.dto';
 import { isEntityId } from './entity-id';
-import { DEFAULT_PAGE_SIZE, type GuestBookingsQuery, type HostBookingsQuery } from './listing.dto';
-import { decodeCursor, toPage, type Page } from './page-cursor';
+import type { GuestBookingsQuery, HostBookingsQuery } from './listing.dto';
+import { newestFirstPage, type Page } from './page-cursor';
 import { PricingService } from './pricing.service';
 import { ListingCache } from './listing.cache';
 import { PropertyService } from './property.service';
@@ -121,10 +121,7 @@ export class BookingService {
    */
   async listForHost(host: Principal, query: HostBookingsQuery): Promise<Page<BookingView>> {
     if (query.propertyId !== undefined) {
-      const property = await this.properties.findById(query.propertyId);
-      if (property?.hostId !== host.id) {
-        throw new DomainError(ErrorCode.NotFound, 'property not found', { field: 'propertyId' });
-      }
+      await this.listings.requireOwn(host, query.propertyId);
     }
     return this.page('host-bookings', query, {
       hostId: host.id,
@@ -133,15 +130,17 @@ export class BookingService {
     });
   }
 
-  private async page(
+  private page(
     scope: string,
     query: { limit?: number; cursor?: string },
     filter: { guestId?: string; hostId?: string; propertyId?: string; status?: BookingEntity['status'] },
   ): Promise<Page<BookingView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor === undefined ? undefined : decodeCursor(scope, 'timestamp', query.cursor);
-    const rows = await this.bookings.list({ ...filter, limit: limit + 1, after });
-    return toPage(rows, limit, scope, (row) => ({ value: row.createdAtKey, id: row.id }), toBookingView);
+    return newestFirstPage(
+      scope,
+      query,
+      (limit, after) => this.bookings.list({ ...filter, limit, after }),
+      (row) => toBookingView(row),
+    );
   }
 
   /**

@@ -1,22 +1,27 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApplicationService } from './application.service';
 import { BookingService } from './booking.service';
+import { decideApplicationSchema, type DecideApplicationDto } from './decide-application.dto';
 import {
+  hostApplicationsQuerySchema,
   hostBookingsQuerySchema,
   hostPropertiesQuerySchema,
+  type HostApplicationsQuery,
   type HostBookingsQuery,
   type HostPropertiesQuery,
 } from './listing.dto';
 import type { Page } from './page-cursor';
 import { PropertyService } from './property.service';
-import type { BookingView, PropertySummaryView } from './rentals.views';
+import type { ApplicationView, BookingView, PropertySummaryView } from './rentals.views';
 
-/** A host's own listings and the bookings on them. */
+/** A host's own listings, the bookings on them and the tenant applications to decide. */
 @Controller('v1/host')
 export class HostController {
   constructor(
     private readonly properties: PropertyService,
     private readonly bookings: BookingService,
+    private readonly applications: ApplicationService,
   ) {}
 
   @Get('properties')
@@ -35,5 +40,25 @@ export class HostController {
     @Query(validate(hostBookingsQuerySchema)) query: HostBookingsQuery,
   ): Promise<Page<BookingView>> {
     return this.bookings.listForHost(host, query);
+  }
+
+  @Get('applications')
+  @Roles('host')
+  listApplications(
+    @CurrentUser() host: Principal,
+    @Query(validate(hostApplicationsQuerySchema)) query: HostApplicationsQuery,
+  ): Promise<Page<ApplicationView>> {
+    return this.applications.listForHost(host, query);
+  }
+
+  @Post('applications/:id/decision')
+  @Roles('host')
+  @HttpCode(200)
+  decideApplication(
+    @CurrentUser() host: Principal,
+    @Param('id') id: string,
+    @Body(validate(decideApplicationSchema)) dto: DecideApplicationDto,
+  ): Promise<ApplicationView> {
+    return this.applications.decide(host, id, dto);
   }
 }

@@ -1,9 +1,11 @@
 import {
+  APPLICATION_STATUSES,
   BOOKING_STATUSES,
   CANCELLATION_POLICIES,
   MAX_BOOKING_TOTAL,
   MAX_STAY_NIGHTS,
   SEARCH_SORTS,
+  type ApplicationStatus,
 } from '@rentguy/rentals/domain';
 import { z } from 'zod';
 import { countryCode } from './create-property.dto';
@@ -93,3 +95,27 @@ export const guestBookingsQuerySchema = z
   .object({ status: z.enum(BOOKING_STATUSES).optional(), ...page })
   .strict();
 export type GuestBookingsQuery = z.infer<typeof guestBookingsQuerySchema>;
+
+/** What a host's list shows: applications still in screening are not the host's business yet. */
+export const HOST_APPLICATION_STATUSES = [
+  'screened',
+  'approved',
+  'declined',
+  'expired',
+] as const satisfies readonly ApplicationStatus[];
+
+/** `GET /v1/host/applications`. */
+export const hostApplicationsQuerySchema = z
+  .object({
+    propertyId: z.uuid().optional(),
+    status: z.enum(HOST_APPLICATION_STATUSES).optional(),
+    ...page,
+  })
+  .strict();
+export type HostApplicationsQuery = z.infer<typeof hostApplicationsQuerySchema>;
+
+/** `GET /v1/applications`: the applicant's own. */
+export const guestApplicationsQuerySchema = z
+  .object({ status: z.enum(APPLICATION_STATUSES).optional(), ...page })
+  .strict();
+export type GuestApplicationsQuery = z.infer<typeof guestApplicationsQuerySchema>;

@@ -1,6 +1,7 @@
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import type { PageKey } from '@rentguy/rentals/data-access';
 import { z } from 'zod';
+import { DEFAULT_PAGE_SIZE } from './listing.dto';
 
 /** What a cursor's key orders by: an integer price or PostgreSQL's exact text of a timestamptz. */
 export type CursorKind = 'integer' | 'timestamp';
@@ -80,4 +81,20 @@ export function toPage<R, T>(
     items: kept.map(view),
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(scope, keyOf(last)) : null,
   };
+}
+
+/**
+ * One page of a list ordered newest first on `(created_at, id)`: decodes the caller's cursor,
+ * loads `limit + 1` rows after it and cuts them into a page of views.
+ */
+export async function newestFirstPage<R extends { id: string; createdAtKey: string }, T>(
+  scope: string,
+  query: { limit?: number; cursor?: string },
+  load: (limit: number, after: PageKey | undefined) => Promise<R[]>,
+  view: (row: R) => T,
+): Promise<Page<T>> {
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const after = query.cursor === undefined ? undefined : decodeCursor(scope, 'timestamp', query.cursor);
+  const rows = await load(limit + 1, after);
+  return toPage(rows, limit, scope, (row) => ({ value: row.createdAtKey, id: row.id }), view);
 }

@@ -21,7 +21,7 @@ import {
   type SearchPropertiesQuery,
   type UpdatePropertyDto,
 } from './listing.dto';
-import { decodeCursor, toPage, type Page } from './page-cursor';
+import { decodeCursor, newestFirstPage, toPage, type Page } from './page-cursor';
 import { PricingService } from './pricing.service';
 import { rentalsConfig } from './rentals.config';
 import {
@@ -158,17 +158,24 @@ export class PropertyService {
 
   /** One page of the caller's own properties, drafts included, newest first. */
   async listOwn(host: Principal, query: HostPropertiesQuery): Promise<Page<PropertySummaryView>> {
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const scope = 'host-properties';
-    const after = query.cursor === undefined ? undefined : decodeCursor(scope, 'timestamp', query.cursor);
-    const rows = await this.properties.listByHost(host.id, limit + 1, after);
-    return toPage(
-      rows,
-      limit,
-      scope,
-      (row) => ({ value: row.createdAtKey, id: row.id }),
+    return newestFirstPage(
+      'host-properties',
+      query,
+      (limit, after) => this.properties.listByHost(host.id, limit, after),
       (row) => toPropertySummaryView(row),
     );
+  }
+
+  /**
+   * The caller's own property, for a host's list filtered by it: another host's property does not
+   * exist for them (404 naming `propertyId`).
+   */
+  async requireOwn(host: Principal, propertyId: string): Promise<PropertyEntity> {
+    const property = await this.properties.findById(propertyId);
+    if (property?.hostId !== host.id) {
+      throw new DomainError(ErrorCode.NotFound, 'property not found', { field: 'propertyId' });
+    }
+    return property;
   }
 
   /** A property that can be quoted and booked: it exists and is published; otherwise 404. */

@@ -10,6 +10,7 @@ import { CalendarController } from './calendar.controller';
 import { CalendarFeedService } from './calendar-feed.service';
 import { CalendarService } from './calendar.service';
 import { ApplicationController } from './application.controller';
+import { ApplicationRetentionSweep } from './application-retention.sweep';
 import { ApplicationService } from './application.service';
 import { BookingController } from './booking.controller';
 import { BookingSettlementService } from './booking-settlement.service';
@@ -65,6 +66,7 @@ import { RentalsMetrics } from './rentals.metrics';
     CalendarService,
     CalendarFeedService,
     AnalyticsService,
+    ApplicationRetentionSweep,
   ],
 })
 export class RentalsFeatureModule {}

@@ -57,6 +57,13 @@ export const rentalsConfig = defineConfig('rentals', {
   PENDING_JOBS_SWEEP_MS: z.coerce.number().int().min(0).default(30_000),
   /** How often published outbox rows past their retention are deleted; 0 turns it off. */
   OUTBOX_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /**
+   * Days an application may stay undecided (screening or waiting for the host); after that the
+   * retention job expires it and purges the applicant's personal data.
+   */
+  APPLICATION_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** How often undecided applications past their retention are purged; 0 turns the job off. */
+  APPLICATION_RETENTION_SWEEP_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Work younger than this is left alone by the pending-jobs sweep: its job is most likely queued. */
   PENDING_JOBS_MIN_AGE_MS: z.coerce.number().int().min(0).default(60_000),
   /** How often every imported iCal feed is fetched and applied (docs/architecture.md#ical-sync); 0 turns it off. */
@@ -85,5 +92,6 @@ export const rentalsQueueOptions = (config: ConfigOf<typeof rentalsConfig>): Que
     'rentals-outbox-retention': config.OUTBOX_RETENTION_INTERVAL_MS,
     'rentals-calendar-sync': config.CALENDAR_SYNC_INTERVAL_MS,
     'rentals-analytics-refresh': config.ANALYTICS_REFRESH_INTERVAL_MS,
+    'rentals-application-retention': config.APPLICATION_RETENTION_SWEEP_MS,
   },
 });

@@ -12,6 +12,8 @@ export class RentalsMetrics {
   readonly holdPaymentChecks: Counter<'check' | 'outcome'>;
   readonly calendarFeedSyncs: Counter<'status'>;
   readonly calendarConflicts: Counter;
+  readonly applicationDecisions: Counter<'decision'>;
+  readonly applicationsExpired: Counter;
 
   constructor(metrics: MetricsRegistry) {
     this.bookingsCreated = metrics.counter({ name: 'bookings_created_total', help: 'Bookings held' });
@@ -37,6 +39,15 @@ export class RentalsMetrics {
     this.calendarConflicts = metrics.counter({
       name: 'calendar_conflicts_total',
       help: 'Imported feed events newly flagged because they overlap a held or confirmed booking',
+    });
+    this.applicationDecisions = metrics.counter({
+      name: 'application_decisions_total',
+      help: "Tenant applications decided by the property's host, by decision (approved, declined)",
+      labelNames: ['decision'],
+    });
+    this.applicationsExpired = metrics.counter({
+      name: 'applications_expired_total',
+      help: 'Tenant applications expired undecided after the retention period, their personal data purged',
     });
   }
 }

@@ -1,6 +1,6 @@
 import type { InternalBooking } from '@rentguy/contracts';
 import type {
-  ApplicationEntity,
+  ListedApplication,
   BookingEntity,
   ImageEntity,
   PropertyEntity,
@@ -8,11 +8,12 @@ import type {
 import type {
   ApplicationStatus,
   BookingStatus,
+  HostDecision,
   CancellationPolicy,
   ImageFormat,
   ImageStatus,
   PriceBreakdown,
-  ScreeningDecision,
+  ScreeningOutcome,
 } from '@rentguy/rentals/domain';
 
 export interface ImageView {
@@ -70,12 +71,20 @@ export interface BookingView {
 }
 
 /** Never carries the applicant's personal data. */
+/**
+ * An application as its applicant and the property's host see it: screening's outcome as a summary
+ * and the host's decision, never the applicant's personal data (name, date of birth) nor the
+ * provider's score.
+ */
 export interface ApplicationView {
   id: string;
   propertyId: string;
   status: ApplicationStatus;
-  outcome?: ScreeningDecision;
-  decidedAt?: string;
+  /** Once screened. */
+  screening?: { outcome: ScreeningOutcome; reasons: string[]; screenedAt: string };
+  /** Once the host decided. */
+  decision?: { decision: HostDecision; reason: string; decidedAt: string };
+  createdAt: string;
 }
 
 /** Public URL of a blob, served by `GET /v1/images/*` through the gateway. */
@@ -162,12 +171,24 @@ export function toInternalBookingView(booking: BookingEntity): InternalBooking {
   };
 }
 
-export function toApplicationView(application: ApplicationEntity): ApplicationView {
+export function toApplicationView(application: Omit<ListedApplication, 'createdAtKey'>): ApplicationView {
+  const { outcome, screenedAt, decidedAt, decisionReason, status } = application;
   return {
     id: application.id,
     propertyId: application.propertyId,
-    status: application.status,
-    ...(application.outcome ? { outcome: application.outcome } : {}),
-    ...(application.decidedAt ? { decidedAt: application.decidedAt.toISOString() } : {}),
+    status,
+    ...(outcome && screenedAt
+      ? {
+          screening: {
+            outcome: outcome.outcome,
+            reasons: outcome.reasons ?? [],
+            screenedAt: screenedAt.toISOString(),
+          },
+        }
+      : {}),
+    ...((status === 'approved' || status === 'declined') && decidedAt && decisionReason !== null
+      ? { decision: { decision: status, reason: decisionReason, decidedAt: decidedAt.toISOString() } }
+      : {}),
+    createdAt: application.createdAt.toISOString(),
   };
 }

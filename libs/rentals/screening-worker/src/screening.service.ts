@@ -12,9 +12,10 @@ import { describeError } from '@rentguy/platform/errors';
 export type RecordedDecision = ScreeningDecision & { score?: number; reasons: string[] };
 
 /**
- * Decides applications: asks the provider (outside any transaction, it is a network call), then
- * stores the decision, purges the applicant's date of birth and writes `application.screened` to
- * the outbox in one transaction. A job for an application already decided is skipped.
+ * Screens applications: asks the provider (outside any transaction, it is a network call), then
+ * stores its outcome, hands the application to the host (`screened`), purges the applicant's date
+ * of birth and writes `application.screened` to the outbox in one transaction. The host decides
+ * (docs/architecture.md#tenant-applications). A job for an application already screened is skipped.
  */
 @Injectable()
 export class ScreeningService {
@@ -37,23 +38,27 @@ export class ScreeningService {
       return { status: 'skipped', reason: `application ${applicationId} is already ${application.status}` };
     }
     const decision = await this.decide(application, job);
-    const decidedAt = new Date();
+    const screenedAt = new Date();
     const recorded = await this.transactions.run(async (tx) => {
-      const decided = await this.applications.recordDecision(application.id, decision, decidedAt, tx);
-      if (!decided) {
+      const screened = await this.applications.recordScreening(application.id, decision, screenedAt, tx);
+      if (!screened) {
         return false;
       }
-      await this.outbox.add(tx, 'application.screened', decided.id, {
-        applicationId: decided.id,
-        propertyId: decided.propertyId,
-        guestId: decided.guestId,
+      await this.outbox.add(tx, 'application.screened', screened.id, {
+        applicationId: screened.id,
+        propertyId: screened.propertyId,
+        guestId: screened.guestId,
         outcome: decision.outcome,
       });
       return true;
     });
     if (!recorded) {
-      // Another run of this job decided first (a stalled job picked up twice); its event stands.
-      return { status: 'skipped', reason: `application ${applicationId} was decided concurrently` };
+      // Another run of this job screened first (a stalled job picked up twice), or the retention
+      // job expired the application meanwhile; either way nothing more is recorded.
+      return {
+        status: 'skipped',
+        reason: `application ${applicationId} was screened or expired concurrently`,
+      };
     }
     this.metrics.decided(decision.outcome);
     return { status: 'done' };
@@ -67,7 +72,7 @@ export class ScreeningService {
     if (!hasConsent(application)) {
       return { outcome: 'declined', reasons: ['no_consent'] };
     }
-    if (!application.applicantDateOfBirth) {
+    if (!application.applicantDateOfBirth || !application.applicantFullName) {
       return { outcome: 'review', reasons: ['date_of_birth_missing'] };
     }
     try {

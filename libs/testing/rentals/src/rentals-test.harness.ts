@@ -112,6 +112,7 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
       OUTBOX_RETENTION_INTERVAL_MS: '0',
       CALENDAR_SYNC_INTERVAL_MS: '0',
       ANALYTICS_REFRESH_INTERVAL_MS: '0',
+      APPLICATION_RETENTION_SWEEP_MS: '0',
       KAFKA_GROUP_PREFIX: `test-${suffix}-`,
       UPLOAD_LIMIT_BYTES: String(256 * 1024),
       ...options.env,

@@ -3,8 +3,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventEnvelope } from '@rentguy/contracts';
 import { InboxContext, OnEvent } from '@rentguy/platform/messaging';
 import { DeliveryService } from '../delivery.service';
-import { RecipientDirectory } from '../recipient-directory.service';
-import { UnknownRecipientError } from './user-events.consumer';
+import { RecipientDirectory, UnknownRecipientError } from '../recipient-directory.service';
 
 /**
  * `calendar.conflict` → the host's calendar-conflict email, through the ledger like every email.

@@ -6,15 +6,7 @@ import { InboxContext, OnEvent } from '@rentguy/platform/messaging';
 import { DEADLINE_TIME_ZONE } from '../booking-emails.service';
 import { DeliveryService } from '../delivery.service';
 import { notificationsConfig } from '../notifications.config';
-import { RecipientDirectory, type Recipient } from '../recipient-directory.service';
-
-/** A password-reset request for a user the directory does not know: retried, then dead-lettered. */
-export class UnknownRecipientError extends Error {
-  constructor(userId: string) {
-    super(`no recipient ${userId} in the directory yet`);
-    this.name = 'UnknownRecipientError';
-  }
-}
+import { RecipientDirectory, UnknownRecipientError, type Recipient } from '../recipient-directory.service';
 
 /**
  * identity's `identity.user.v1` topic: the recipient directory, the welcome email (and a new host's
