@@ -11,7 +11,8 @@ import {
   StayOverlapError,
   type BookingEntity,
 } from '@rentguy/rentals/data-access';
-import { isVisibleTo, utcToday, validateStay } from '@rentguy/rentals/domain';
+import { currentPolicyVersion, isVisibleTo, utcToday, validateStay } from '@rentguy/rentals/domain';
+import { BookingViewLoader } from './booking-view.loader';
 import type { CreateBookingDto } from './create-booking.dto';
 import { isEntityId } from './entity-id';
 import { DEFAULT_PAGE_SIZE, type GuestBookingsQuery, type HostBookingsQuery } from './listing.dto';
@@ -34,6 +35,7 @@ export class BookingService {
     private readonly pricing: PricingService,
     private readonly listings: PropertyService,
     private readonly cache: ListingCache,
+    private readonly views: BookingViewLoader,
     @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
@@ -66,6 +68,7 @@ export class BookingService {
             currency: price.currency,
             priceBreakdown: price,
             cancellationPolicy: property.cancellationPolicy,
+            cancellationPolicyVersion: currentPolicyVersion(property.cancellationPolicy),
             expiresAt,
           },
           tx,
@@ -105,7 +108,7 @@ export class BookingService {
     if (!booking || !isVisibleTo(user.id, booking, property)) {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }
-    return toBookingView(booking);
+    return this.views.one(booking);
   }
 
   /** One page of the caller's own bookings as a guest, newest first. */
@@ -139,7 +142,8 @@ export class BookingService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = query.cursor === undefined ? undefined : decodeCursor(scope, 'timestamp', query.cursor);
     const rows = await this.bookings.list({ ...filter, limit: limit + 1, after });
-    return toPage(rows, limit, scope, (row) => ({ value: row.createdAtKey, id: row.id }), toBookingView);
+    const page = toPage(rows, limit, scope, (row) => ({ value: row.createdAtKey, id: row.id }), (row) => row);
+    return { ...page, items: await this.views.many(page.items) };
   }
 
   /**
