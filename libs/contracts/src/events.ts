@@ -222,7 +222,13 @@ export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['d
 export const consumerGroups = {
   // Refund news goes onto the guest's booking view.
   rentals: ['payment.succeeded', 'refund.succeeded', 'refund.failed'],
-  payments: ['booking.held', 'booking.expired', 'booking.confirmed', 'booking.cancelled', 'booking.payment-rejected'],
+  payments: [
+    'booking.held',
+    'booking.expired',
+    'booking.confirmed',
+    'booking.cancelled',
+    'booking.payment-rejected',
+  ],
   notifications: [
     'booking.confirmed',
     'booking.cancelled',

@@ -165,7 +165,9 @@ describe('MolliePaymentProvider against the fake, through the official SDK', () 
         failureReason: null,
       },
     ]);
-    await expect(provider.fetchRefund(paid.providerPaymentId, refund.providerRefundId)).resolves.toMatchObject({
+    await expect(
+      provider.fetchRefund(paid.providerPaymentId, refund.providerRefundId),
+    ).resolves.toMatchObject({
       status: 'succeeded',
     });
   });

@@ -165,7 +165,11 @@ export class RefundRepository {
   async finish(
     tx: Tx,
     id: string,
-    change: { status: Exclude<RefundStatus, 'requested'>; providerRefundId: string | null; failureReason: string | null },
+    change: {
+      status: Exclude<RefundStatus, 'requested'>;
+      providerRefundId: string | null;
+      failureReason: string | null;
+    },
   ): Promise<boolean> {
     const rows = (await tx.query(
       `UPDATE ${this.table}
@@ -195,7 +199,10 @@ export class RefundRepository {
   }
 
   /** Requested refunds of the payment the provider knows as `providerPaymentId`. */
-  async findRequestedOfProviderPayment(provider: PaymentProviderName, providerPaymentId: string): Promise<Refund[]> {
+  async findRequestedOfProviderPayment(
+    provider: PaymentProviderName,
+    providerPaymentId: string,
+  ): Promise<Refund[]> {
     const rows = (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM ${this.table}
         WHERE status = 'requested'

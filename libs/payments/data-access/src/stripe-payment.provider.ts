@@ -116,7 +116,8 @@ export function providerRefundOfStripe(refund: z.infer<typeof refundObjectSchema
  */
 export function newsOfStripeEvent(event: WebhookDelivery): ProviderNews {
   if (REFUND_EVENT_TYPES.has(event.type)) {
-    const refund = z.object({ data: z.object({ object: refundObjectSchema }) }).parse(event.payload).data.object;
+    const refund = z.object({ data: z.object({ object: refundObjectSchema }) }).parse(event.payload)
+      .data.object;
     return { payment: null, refunds: [providerRefundOfStripe(refund)] };
   }
   if (event.type === 'charge.refunded') {

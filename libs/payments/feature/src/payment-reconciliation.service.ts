@@ -2,7 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { describeError } from '@rentguy/platform/errors';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
-import { PaymentRepository, RefundRepository, type Payment, type Refund } from '@rentguy/payments/data-access';
+import {
+  PaymentRepository,
+  RefundRepository,
+  type Payment,
+  type Refund,
+} from '@rentguy/payments/data-access';
 import type { PaymentProviderName } from '@rentguy/payments/domain';
 import { PaymentMetrics, type ReconciliationRepairKind } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
@@ -76,7 +81,9 @@ export class PaymentReconciliationService {
     }
     for (const payment of await this.payments.findPendingSince(before, BATCH)) {
       await this.repair(result, payment, 'payment_status', async () => {
-        const remote = await this.providers.get(payment.provider).fetchStatus(payment.providerPaymentId as string);
+        const remote = await this.providers
+          .get(payment.provider)
+          .fetchStatus(payment.providerPaymentId as string);
         if (remote.status === 'pending') {
           await this.payments.touchPending(payment.id);
           return false;

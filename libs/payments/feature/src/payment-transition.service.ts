@@ -87,7 +87,9 @@ export class PaymentTransitionService {
   private async refundIfDuplicate(tx: Tx, payment: Payment): Promise<void> {
     const paid = await this.payments.findPaidForBooking(tx, payment.bookingId);
     if (paid.some((other) => other.id !== payment.id)) {
-      this.logger.warn(`payment ${payment.id} is a second payment of booking ${payment.bookingId}: refunding it`);
+      this.logger.warn(
+        `payment ${payment.id} is a second payment of booking ${payment.bookingId}: refunding it`,
+      );
       await this.refunds.request(tx, {
         payment,
         amount: payment.amount,

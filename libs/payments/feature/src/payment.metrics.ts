@@ -17,11 +17,7 @@ export type WebhookOutcome =
 
 /** What reconciliation repaired: a payment's or a refund's status, or a provider call that had not happened. */
 export type ReconciliationRepairKind =
-  | 'payment_status'
-  | 'payment_created'
-  | 'payment_withdrawn'
-  | 'refund_status'
-  | 'refund_submitted';
+  'payment_status' | 'payment_created' | 'payment_withdrawn' | 'refund_status' | 'refund_submitted';
 
 /** What a read of a booking from rentals (its event not here yet) came to. */
 export type BookingReadThroughOutcome = 'stored' | 'unknown' | 'failed';
@@ -85,7 +81,12 @@ export class PaymentMetrics {
     this.refunds.inc({ provider, status: 'requested', reason });
   }
 
-  refundFinished(provider: PaymentProviderName, status: 'succeeded' | 'failed', amount: number, currency: string): void {
+  refundFinished(
+    provider: PaymentProviderName,
+    status: 'succeeded' | 'failed',
+    amount: number,
+    currency: string,
+  ): void {
     this.refunds.inc({ provider, status, reason: '' });
     if (status === 'succeeded') {
       this.refundedAmount.inc({ currency }, amount);

@@ -34,7 +34,11 @@ export class RefundTransitionService {
     private readonly metrics: PaymentMetrics,
   ) {}
 
-  async apply(tx: Tx, provider: PaymentProviderName, report: ProviderRefund): Promise<RefundTransitionOutcome> {
+  async apply(
+    tx: Tx,
+    provider: PaymentProviderName,
+    report: ProviderRefund,
+  ): Promise<RefundTransitionOutcome> {
     const refund = await this.refunds.lockByProviderReference(
       tx,
       provider,
@@ -80,7 +84,10 @@ export class RefundTransitionService {
     } else {
       // The money stayed with the guest's provider account: it may be owed again, by a human's decision.
       await this.payments.releaseRefund(tx, payment.id, refund.amount);
-      await this.outbox.add(tx, 'refund.failed', refund.id, { ...facts, failureReason: failureReason ?? 'failed' });
+      await this.outbox.add(tx, 'refund.failed', refund.id, {
+        ...facts,
+        failureReason: failureReason ?? 'failed',
+      });
     }
     return { outcome: 'applied', refund: { ...refund, status }, status };
   }
@@ -88,9 +95,16 @@ export class RefundTransitionService {
   /** Counts a refund transition once its transaction has committed. */
   recordCommitted(result: RefundTransitionOutcome): void {
     if (result.outcome === 'applied') {
-      this.metrics.refundFinished(result.refund.provider, result.status, result.refund.amount, result.refund.currency);
+      this.metrics.refundFinished(
+        result.refund.provider,
+        result.status,
+        result.refund.amount,
+        result.refund.currency,
+      );
       if (result.status === 'failed') {
-        this.logger.error(`refund ${result.refund.id} of payment ${result.refund.paymentId} failed at ${result.refund.provider}`);
+        this.logger.error(
+          `refund ${result.refund.id} of payment ${result.refund.paymentId} failed at ${result.refund.provider}`,
+        );
       }
     }
   }

@@ -126,7 +126,12 @@ export class RefundService implements BeforeApplicationShutdown {
   }
 
   /** An admin's goodwill refund of part or all of what remains of a payment (audit: `requested_by`, `note`, the log). */
-  async goodwill(admin: { id: string }, paymentId: string, amount: number, note: string): Promise<RefundView> {
+  async goodwill(
+    admin: { id: string },
+    paymentId: string,
+    amount: number,
+    note: string,
+  ): Promise<RefundView> {
     const refund = await this.transactions.run(async (tx) => {
       const payment = await this.payments.lockById(tx, paymentId);
       if (!payment) {

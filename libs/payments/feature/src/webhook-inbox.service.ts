@@ -165,7 +165,10 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     if (news.recheckRefundsOf === undefined) {
       return news;
     }
-    const requested = await this.refunds.findRequestedOfProviderPayment(event.provider, news.recheckRefundsOf);
+    const requested = await this.refunds.findRequestedOfProviderPayment(
+      event.provider,
+      news.recheckRefundsOf,
+    );
     const fetched: ProviderRefund[] = [];
     for (const refund of requested) {
       if (refund.providerRefundId !== null) {

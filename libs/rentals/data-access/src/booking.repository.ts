@@ -155,7 +155,13 @@ export class BookingRepository {
               cancel_idempotency_key = $5
         WHERE id = $1 AND status IN ('held', 'confirmed')
         RETURNING id`,
-      [id, cancellation.cancelledAt, cancellation.cancelledBy, JSON.stringify(cancellation.quote), cancellation.idempotencyKey],
+      [
+        id,
+        cancellation.cancelledAt,
+        cancellation.cancelledBy,
+        JSON.stringify(cancellation.quote),
+        cancellation.idempotencyKey,
+      ],
     );
     return returnedRows(result).length > 0;
   }

@@ -142,7 +142,13 @@ export class BookingService {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
     const after = query.cursor === undefined ? undefined : decodeCursor(scope, 'timestamp', query.cursor);
     const rows = await this.bookings.list({ ...filter, limit: limit + 1, after });
-    const page = toPage(rows, limit, scope, (row) => ({ value: row.createdAtKey, id: row.id }), (row) => row);
+    const page = toPage(
+      rows,
+      limit,
+      scope,
+      (row) => ({ value: row.createdAtKey, id: row.id }),
+      (row) => row,
+    );
     return { ...page, items: await this.views.many(page.items) };
   }
 

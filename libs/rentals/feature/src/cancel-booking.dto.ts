@@ -8,7 +8,9 @@ export const cancelBookingSchema = z
 export type CancelBookingDto = z.infer<typeof cancelBookingSchema>;
 
 /** `GET /v1/bookings/:id/cancellation-quote?at=ISO`: the quote for that instant (now when absent). */
-export const cancellationQuoteQuerySchema = z.object({ at: z.iso.datetime({ offset: true }).optional() }).strict();
+export const cancellationQuoteQuerySchema = z
+  .object({ at: z.iso.datetime({ offset: true }).optional() })
+  .strict();
 export type CancellationQuoteQuery = z.infer<typeof cancellationQuoteQuerySchema>;
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;

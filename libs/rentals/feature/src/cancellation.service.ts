@@ -133,7 +133,11 @@ export class CancellationService {
 }
 
 /** The guest cancels under the policy, the host refunds in full, an admin decides; anyone else sees nothing. */
-function actorOf(user: Principal, booking: BookingEntity, property: PropertyEntity): CancellationActor | null {
+function actorOf(
+  user: Principal,
+  booking: BookingEntity,
+  property: PropertyEntity,
+): CancellationActor | null {
   if (booking.guestId === user.id) {
     return 'guest';
   }

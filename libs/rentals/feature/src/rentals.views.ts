@@ -177,7 +177,10 @@ export function toBookingView(booking: BookingEntity, refunds: readonly BookingR
   };
 }
 
-function cancellationViewOf(booking: BookingEntity, refunds: readonly BookingRefund[]): CancellationView | null {
+function cancellationViewOf(
+  booking: BookingEntity,
+  refunds: readonly BookingRefund[],
+): CancellationView | null {
   const quote = booking.cancellationQuote;
   if (!booking.cancelledAt || !booking.cancelledBy || !quote) {
     return null;
