@@ -16,7 +16,7 @@ const up = (s: string) => [
      ADD COLUMN cancelled_by text NULL CHECK (cancelled_by IN ('guest', 'host', 'admin')),
      ADD COLUMN cancellation_quote jsonb NULL,
      ADD COLUMN cancel_idempotency_key text NULL,
-     ADD CONSTRAINT bookings_cancelled_check CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL))`,
+     ADD CONSTRAINT bookings_cancelled_check CHECK (status = 'cancelled' OR cancelled_at IS NULL)`,
   // What payments reported of each refund of a booking (refund.succeeded / refund.failed).
   `CREATE TABLE ${s}.booking_refunds (
     refund_id uuid PRIMARY KEY,
