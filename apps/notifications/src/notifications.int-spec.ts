@@ -57,6 +57,7 @@ describe('notifications: events → emails', () => {
   const topicPrefix = `test.notif${randomUUID().slice(0, 8)}.`;
   const bookingTopic = `${topicPrefix}${Topics.booking}`;
   const userTopic = `${topicPrefix}${Topics.user}`;
+  const refundTopic = `${topicPrefix}${Topics.refund}`;
   let http: FastifyInstance;
   let smtpPort: number;
   let catcher: MailCatcher | undefined;
@@ -73,6 +74,7 @@ describe('notifications: events → emails', () => {
     await kafka.ensureTopics([
       { topic: bookingTopic, numPartitions: 3 },
       { topic: userTopic, numPartitions: 3 },
+      { topic: refundTopic, numPartitions: 3 },
     ]);
     producer = kafka.producer();
     await producer.connect();
@@ -167,6 +169,75 @@ describe('notifications: events → emails', () => {
     await queueTesting.waitForJobState(app, 'email', jobId(delivery.id, 'email.send'), ['completed']);
     expect(mailsFor(event.data.guestEmail)).toHaveLength(1);
     expect(await deliveriesOf(event.id)).toHaveLength(1);
+  });
+
+  it('emails the guest (in their language) and the host once when a guest cancels, with the refund', async () => {
+    const guest = userRegistered({ locale: 'nl', name: 'Anne de Vries' });
+    const host = userRegistered({ role: 'host', name: 'Harriet Host' });
+    await publish(guest);
+    await publish(host);
+    await mailCount(guest.data.email, 1);
+    await mailCount(host.data.email, 2);
+    const event = bookingCancelled(guest.data, host.data.userId, 'guest', 18_000);
+
+    await publish(event);
+    await publish(event);
+
+    const [, guestMail] = await mailCount(guest.data.email, 2);
+    expect(guestMail?.subject).toBe(`Je boeking bij ${event.data.propertyTitle} is geannuleerd`);
+    expect(guestMail?.text).toMatch(/€\s180,00/);
+    expect(guestMail?.text).toContain('binnen 5 tot 10 werkdagen');
+    await waitUntil(() => mailsFor(host.data.email).length === 3, {
+      timeoutMs: 20_000,
+      description: 'the host to be told',
+    });
+    const hostMail = mailsFor(host.data.email)[2];
+    expect(hostMail?.subject).toBe(`Booking at ${event.data.propertyTitle} cancelled`);
+    expect(hostMail?.text).toContain('€180.00');
+    await consumerCaughtUp();
+    const deliveries = await deliveriesOf(event.id);
+    expect(deliveries.map((d) => [d.template, d.recipient_id]).sort()).toEqual(
+      [
+        ['booking-cancelled-guest', guest.data.userId],
+        ['booking-cancelled-host', host.data.userId],
+      ].sort(),
+    );
+  });
+
+  it("does not email the host when the host cancelled, and emails the guest's refund once it succeeded", async () => {
+    const guest = userRegistered({ name: 'Grace Guest' });
+    await publish(guest);
+    await mailCount(guest.data.email, 1);
+    const cancelled = bookingCancelled(guest.data, randomUUID(), 'host', 36_000);
+    await publish(cancelled);
+    const [, cancelMail] = await mailCount(guest.data.email, 2);
+    expect(cancelMail?.text).toContain('We are refunding €360.00');
+    expect(await deliveriesOf(cancelled.id)).toHaveLength(1);
+
+    const refundId = randomUUID();
+    const refund = envelope('refund.succeeded', refundId, {
+      refundId,
+      paymentId: randomUUID(),
+      bookingId: cancelled.data.bookingId,
+      guestId: guest.data.userId,
+      provider: 'mollie',
+      providerRefundId: 're_test',
+      amount: 36_000,
+      currency: 'EUR',
+      reason: 'host_cancelled',
+      propertyTitle: cancelled.data.propertyTitle,
+    });
+    await publish(refund);
+    await publish(refund);
+    await waitUntil(() => mailsFor(guest.data.email).length >= 3, {
+      timeoutMs: 20_000,
+      description: 'the refund email',
+    });
+    const refundMail = mailsFor(guest.data.email)[2];
+    expect(refundMail?.subject).toBe('Your refund of €360.00 is on its way');
+    await settledDelivery(refund.id);
+    expect(await deliveriesOf(refund.id)).toHaveLength(1);
+    expect(mailsFor(guest.data.email)).toHaveLength(3);
   });
 
   it('sends one email when the event gets past the inbox a second time (the ledger holds)', async () => {
@@ -632,6 +703,46 @@ describe('notifications: events → emails', () => {
     });
   }
 
+  function bookingCancelled(
+    guest: EventData<'user.registered'>,
+    hostId: string,
+    cancelledBy: 'guest' | 'host',
+    refundAmount: number,
+  ): EventEnvelope<'booking.cancelled'> {
+    const bookingId = randomUUID();
+    return envelope('booking.cancelled', bookingId, {
+      bookingId,
+      propertyId: randomUUID(),
+      propertyTitle: `Canal house ${randomUUID().slice(0, 6)}`,
+      hostId,
+      guestId: guest.userId,
+      guestEmail: guest.email,
+      guestName: guest.name,
+      checkIn: '2026-06-05',
+      checkOut: '2026-06-08',
+      previousStatus: 'confirmed',
+      cancelledBy,
+      locale: 'en',
+      quote: {
+        refundAmount,
+        currency: 'EUR',
+        policy: 'moderate',
+        policyVersion: 1,
+        asOf: new Date().toISOString(),
+        breakdown: {
+          paid: 36_000,
+          accommodation: refundAmount,
+          cleaningFee: 0,
+          serviceFee: 0,
+          tax: 0,
+          accommodationBps: 5_000,
+          hoursBeforeCheckIn: 72,
+          basis: cancelledBy === 'guest' ? 'policy' : 'full',
+        },
+      },
+    });
+  }
+
   function userUpdated(
     userId: string,
     data: Omit<EventData<'user.updated'>, 'userId'>,
@@ -686,7 +797,11 @@ describe('notifications: events → emails', () => {
 
   async function publish(event: EventEnvelope): Promise<void> {
     await producer.send({
-      topic: event.type.startsWith('booking.') ? bookingTopic : userTopic,
+      topic: event.type.startsWith('booking.')
+        ? bookingTopic
+        : event.type.startsWith('refund.')
+          ? refundTopic
+          : userTopic,
       messages: [{ key: event.aggregateId, value: JSON.stringify(event), headers: { type: event.type } }],
     });
   }
@@ -703,6 +818,15 @@ describe('notifications: events → emails', () => {
     const mails = mailsFor(recipient);
     expect(mails).toHaveLength(count);
     return mails;
+  }
+
+  /** Waits until `recipient` has `count` emails (they may arrive in any order). */
+  async function mailCount(recipient: string, count: number): Promise<CaughtMail[]> {
+    await waitUntil(() => mailsFor(recipient).length >= count, {
+      timeoutMs: 20_000,
+      description: `${count} mail(s) to ${recipient}`,
+    });
+    return mailsFor(recipient);
   }
 
   async function stopCatcher(): Promise<void> {

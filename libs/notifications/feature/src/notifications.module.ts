@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BookingConfirmedConsumer } from './consumers/booking-confirmed.consumer';
+import { CancellationEmailsConsumer } from './consumers/cancellation-emails.consumer';
 import { UserEventsConsumer } from './consumers/user-events.consumer';
 import {
   DeliveryRepository,
@@ -30,6 +31,7 @@ import { PreferencesService } from './preferences.service';
   controllers: [
     BookingConfirmedConsumer,
     UserEventsConsumer,
+    CancellationEmailsConsumer,
     MyNotificationsController,
     AdminDeliveriesController,
     UnsubscribeController,
