@@ -368,7 +368,7 @@ describe('refunds on cancellation', () => {
     const booking = await paidBooking('mollie');
     await publish('booking.cancelled', booking.held.bookingId, cancelled(booking, 'guest', 18_000));
     const [requested] = await waitForRefunds(booking.paymentId, 1, 'requested');
-    await waitUntil(async () => (await refundsOf(booking.paymentId))[0]?.provider_refund_id != null, {
+    await waitUntil(async () => ((await refundsOf(booking.paymentId))[0]?.provider_refund_id ?? null) !== null, {
       timeoutMs: 30_000,
       description: 'refund submitted to Mollie',
     });
@@ -509,7 +509,7 @@ describe('reconciliation of refunds', () => {
     const booking = await paidBooking('mollie');
     await publish('booking.cancelled', booking.held.bookingId, cancelled(booking, 'host', 36_000));
     await waitForRefunds(booking.paymentId, 1, 'requested');
-    await waitUntil(async () => (await refundsOf(booking.paymentId))[0]?.provider_refund_id != null, {
+    await waitUntil(async () => ((await refundsOf(booking.paymentId))[0]?.provider_refund_id ?? null) !== null, {
       timeoutMs: 30_000,
       description: 'refund submitted to Mollie',
     });
