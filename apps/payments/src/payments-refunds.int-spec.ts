@@ -368,10 +368,13 @@ describe('refunds on cancellation', () => {
     const booking = await paidBooking('mollie');
     await publish('booking.cancelled', booking.held.bookingId, cancelled(booking, 'guest', 18_000));
     const [requested] = await waitForRefunds(booking.paymentId, 1, 'requested');
-    await waitUntil(async () => ((await refundsOf(booking.paymentId))[0]?.provider_refund_id ?? null) !== null, {
-      timeoutMs: 30_000,
-      description: 'refund submitted to Mollie',
-    });
+    await waitUntil(
+      async () => ((await refundsOf(booking.paymentId))[0]?.provider_refund_id ?? null) !== null,
+      {
+        timeoutMs: 30_000,
+        description: 'refund submitted to Mollie',
+      },
+    );
     const atMollie = mollie.refunds().find((r) => r.paymentId === booking.providerPaymentId);
     expect(atMollie).toMatchObject({
       amount: { currency: 'EUR', value: '180.00' },
@@ -497,9 +500,7 @@ describe('goodwill refunds and the refunded ≤ captured invariant', () => {
     expect(row.refund_committed).toBe(9_000);
     // The constraint itself refuses a total above the amount, whatever the application does.
     await expect(
-      db.query(`UPDATE "${SCHEMA}".payments SET refund_committed = 10001 WHERE id = $1`, [
-        booking.paymentId,
-      ]),
+      db.query(`UPDATE "${SCHEMA}".payments SET refund_committed = 10001 WHERE id = $1`, [booking.paymentId]),
     ).rejects.toThrow(/payments_refunds_within_amount/);
   });
 });
@@ -509,10 +510,13 @@ describe('reconciliation of refunds', () => {
     const booking = await paidBooking('mollie');
     await publish('booking.cancelled', booking.held.bookingId, cancelled(booking, 'host', 36_000));
     await waitForRefunds(booking.paymentId, 1, 'requested');
-    await waitUntil(async () => ((await refundsOf(booking.paymentId))[0]?.provider_refund_id ?? null) !== null, {
-      timeoutMs: 30_000,
-      description: 'refund submitted to Mollie',
-    });
+    await waitUntil(
+      async () => ((await refundsOf(booking.paymentId))[0]?.provider_refund_id ?? null) !== null,
+      {
+        timeoutMs: 30_000,
+        description: 'refund submitted to Mollie',
+      },
+    );
     const before = await metric('payments_reconciliation_repairs_total', {
       provider: 'mollie',
       kind: 'refund_status',
