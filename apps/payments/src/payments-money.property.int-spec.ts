@@ -7,6 +7,7 @@ import {
   STRIPE_WEBHOOK_PATH,
   WebhookInboxService,
 } from '@rentguy/payments/feature';
+import { isForwardTransition, type PaymentStatus } from '@rentguy/payments/domain';
 import { waitUntil } from '@rentguy/testing/platform';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import {
@@ -24,16 +25,6 @@ import {
 const WEBHOOK_SECRET = 'whsec_payments_property_int';
 const TOTAL = 30_000;
 
-const PAYMENT_RANK: Record<string, number> = {
-  created: 0,
-  pending: 1,
-  failed: 2,
-  canceled: 2,
-  expired: 2,
-  succeeded: 3,
-  partially_refunded: 4,
-  refunded: 5,
-};
 const REFUND_RANK: Record<string, number> = { requested: 0, succeeded: 1, failed: 1 };
 
 type Command =
@@ -92,7 +83,7 @@ async function snapshot(bookingId: string): Promise<Snapshot> {
 function assertForward(before: Snapshot, after: Snapshot): void {
   for (const [id, status] of before.payments) {
     const now = after.payments.get(id) ?? 'missing';
-    const forward = (PAYMENT_RANK[now] ?? -1) > (PAYMENT_RANK[status] ?? 99) || now === status;
+    const forward = now === status || isForwardTransition(status as PaymentStatus, now as PaymentStatus);
     expect({ payment: id, from: status, to: now, forward }).toMatchObject({ forward: true });
   }
   for (const [id, status] of before.refunds) {
