@@ -74,9 +74,11 @@ export const eventCatalog = {
     data: z.object({
       bookingId: z.uuid(),
       propertyId: z.uuid(),
+      propertyTitle: z.string(),
       hostId: z.uuid(),
       guestId: z.uuid(),
       guestEmail: z.email(),
+      guestName: z.string(),
       checkIn: isoDate,
       checkOut: isoDate,
       totalAmount: money.amount,
@@ -91,6 +93,7 @@ export const eventCatalog = {
       bookingId: z.uuid(),
       propertyId: z.uuid(),
       propertyTitle: z.string(),
+      hostId: z.uuid(),
       guestId: z.uuid(),
       guestEmail: z.email(),
       guestName: z.string(),
@@ -230,7 +233,12 @@ export const consumerGroups = {
     'booking.payment-rejected',
   ],
   notifications: [
+    // the booking lifecycle: what the guest is asked to pay, confirmed, expired, and failed payments.
+    'booking.held',
     'booking.confirmed',
+    'booking.expired',
+    'payment.failed',
+    // cancellations (guest and host) and refunds that went through.
     'booking.cancelled',
     'refund.succeeded',
     // identity's user events: the recipient directory, welcome and password-reset emails.
