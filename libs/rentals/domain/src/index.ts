@@ -6,3 +6,4 @@ export * from './image-type.policy';
 export * from './visibility.policy';
 export * from './listing-cache.tags';
 export * from './cancellation.policy';
+export * from './calendar.policy';
