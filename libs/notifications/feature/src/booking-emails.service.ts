@@ -87,14 +87,10 @@ export class BookingEmails {
       currency: data.currency,
     };
     await this.deliveries.request(tx, event, 'booking-confirmed', guest, stay);
-    const host = await this.directory.find(tx, data.hostId);
-    if (!host) {
-      // Only a host registered before the directory existed: the guest's confirmation must not wait
-      // on an address this service will never learn.
-      this.logger.warn(`booking ${data.bookingId}: host ${data.hostId} is not in the directory, not told`);
-      return;
+    const host = await this.hostOf(tx, data);
+    if (host) {
+      await this.deliveries.request(tx, event, 'booking-new-host', host, { ...stay, hostName: host.name });
     }
-    await this.deliveries.request(tx, event, 'booking-new-host', host, { ...stay, hostName: host.name });
   }
 
   async expired(tx: EntityManager, event: EventEnvelope<'booking.expired'>): Promise<void> {
@@ -138,18 +134,13 @@ export class BookingEmails {
       currency: data.quote.currency,
     };
     await this.deliveries.request(tx, event, 'booking-cancelled-guest', guest, stay);
-    if (data.cancelledBy !== 'guest') {
-      return;
+    const host = data.cancelledBy === 'guest' ? await this.hostOf(tx, data) : null;
+    if (host) {
+      await this.deliveries.request(tx, event, 'booking-cancelled-host', host, {
+        ...stay,
+        hostName: host.name,
+      });
     }
-    const host = await this.directory.find(tx, data.hostId);
-    if (!host) {
-      this.logger.warn(`booking ${data.bookingId}: host ${data.hostId} is not in the directory, not told`);
-      return;
-    }
-    await this.deliveries.request(tx, event, 'booking-cancelled-host', host, {
-      ...stay,
-      hostName: host.name,
-    });
   }
 
   /** The provider paid a refund back: the guest hears of it, addressed from the directory or the stay. */
@@ -199,6 +190,23 @@ export class BookingEmails {
       }),
       timeZone: DEADLINE_TIME_ZONE,
     });
+  }
+
+  /**
+   * The booking's host from the directory. Null only for a host registered before the directory
+   * existed: the guest's email must not wait on an address this service will never learn.
+   */
+  private async hostOf(
+    tx: EntityManager,
+    booking: { bookingId: string; hostId: string },
+  ): Promise<Recipient | null> {
+    const host = await this.directory.find(tx, booking.hostId);
+    if (!host) {
+      this.logger.warn(
+        `booking ${booking.bookingId}: host ${booking.hostId} is not in the directory, not told`,
+      );
+    }
+    return host;
   }
 
   /** The guest from the directory, else the address the booking was made with (in English). */
