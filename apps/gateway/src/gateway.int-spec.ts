@@ -93,6 +93,7 @@ it("publishes the OpenAPI document of the gateway's own routes at /docs", async 
 
   expect(response.statusCode).toBe(200);
   expect(Object.keys(document.paths).sort()).toEqual([
+    '/v1/admin/audit',
     '/v1/api-keys',
     '/v1/api-keys/{id}',
     '/v1/auth/login',

@@ -9,3 +9,9 @@ export {
 } from './session.repository';
 export { ApiKeyEntity } from './api-key.entity';
 export { ApiKeyRepository, type NewApiKey } from './api-key.repository';
+export {
+  AuditLogRepository,
+  type AuditEntry,
+  type AuditFilter,
+  type ListedAuditEntry,
+} from './audit-log.repository';
