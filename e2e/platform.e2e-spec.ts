@@ -488,6 +488,8 @@ describe('RentGuy through the gateway', () => {
       nightlyPrice: 12000,
       currency: 'EUR',
       maxGuests: 4,
+      // Not the default (moderate): the host edits it to moderate later, and bookings keep theirs.
+      cancellationPolicy: 'flexible',
     };
     const created = await api.post<Json>('/v1/properties', listing, tokens.host);
     expect(created.status).toBe(201);
@@ -1434,6 +1436,137 @@ describe('RentGuy through the gateway', () => {
       (r) => r.body.status === 'confirmed',
       'the booking to be confirmed by the second payment',
     );
+  });
+
+  /** A held booking `offsetDays` from today, paid through Stripe and confirmed. */
+  async function paidWithStripe(
+    offsetDays: number,
+  ): Promise<{ id: string; totalAmount: number; intent: string }> {
+    const { id, totalAmount } = await holdForMollie(offsetDays);
+    const payment = await api.post<Json>(`/v1/bookings/${id}/payments`, { provider: 'stripe' }, tokens.guest);
+    expect(payment.status).toBe(201);
+    const intent = String(payment.body.providerPaymentId);
+    await stripe.succeed(intent);
+    await eventually(
+      () => api.get<Json>(`/v1/bookings/${id}`, tokens.guest),
+      (r) => r.body.status === 'confirmed',
+      'the Stripe-paid booking to be confirmed',
+    );
+    return { id, totalAmount, intent };
+  }
+
+  it('refunds a guest who cancels a Mollie iDEAL booking under moderate: quote = refund at Mollie = email', async () => {
+    // Check-in in three days: under moderate, half the nights come back (less than 5 days before).
+    const { id, totalAmount } = await holdForMollie(3);
+    const payment = await api.post<Json>(
+      `/v1/bookings/${id}/payments`,
+      { provider: 'mollie', method: 'ideal' },
+      tokens.guest,
+    );
+    expect(payment.status).toBe(201);
+    await checkout(String(payment.body.checkoutUrl), 'paid');
+    await eventually(
+      () => api.get<Json>(`/v1/bookings/${id}`, tokens.guest),
+      (r) => r.body.status === 'confirmed',
+      'the Mollie-paid booking to be confirmed',
+    );
+    const chosen = new Date(Date.now() + 60_000).toISOString();
+    const quote = await api.get<Json>(`/v1/bookings/${id}/cancellation-quote?at=${chosen}`, tokens.guest);
+    expect(quote.status).toBe(200);
+    expect(quote.body).toMatchObject({ policy: 'moderate', policyVersion: 1, asOf: chosen, currency: 'EUR' });
+    const refundAmount = Number(quote.body.refundAmount);
+    expect(refundAmount).toBeGreaterThan(0);
+    expect(refundAmount).toBeLessThan(totalAmount);
+
+    const cancelled = await api.request<Json>('POST', `/v1/bookings/${id}/cancel`, {
+      body: JSON.stringify({}),
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${tokens.guest}`,
+        'idempotency-key': `e2e-cancel-${id}`,
+      },
+    });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({
+      status: 'cancelled',
+      cancellation: { cancelledBy: 'guest', refund: { amount: refundAmount, status: 'requested' } },
+    });
+    const atMollie = await eventually(
+      async () => mollie.refunds().find((r) => r.paymentId === payment.body.providerPaymentId),
+      (r) => r !== undefined,
+      'the refund to reach Mollie',
+    );
+    expect(atMollie?.amount).toEqual({ currency: 'EUR', value: (refundAmount / 100).toFixed(2) });
+    const euros = `€${(refundAmount / 100).toFixed(2)}`;
+    const [email] = await mail.waitFor(
+      (m) => m.to.includes(guestEmail) && / is cancelled$/.test(m.subject),
+      30_000,
+    );
+    expect(email.text).toContain(`We are refunding ${euros}`);
+
+    await mollie.settleRefund(String(atMollie?.id), 'refunded');
+    const [refunded] = await mail.waitFor(
+      (m) => m.to.includes(guestEmail) && m.subject === `Your refund of ${euros} is on its way`,
+      30_000,
+    );
+    expect(refunded.text).toContain(euros);
+    const view = await eventually(
+      () => api.get<Json>(`/v1/bookings/${id}`, tokens.guest),
+      (r) => (r.body.cancellation as { refund?: { status?: string } } | null)?.refund?.status === 'succeeded',
+      'the refund on the booking',
+    );
+    expect(view.body.refunds).toEqual([
+      expect.objectContaining({ amount: refundAmount, reason: 'guest_cancelled', status: 'succeeded' }),
+    ]);
+    // The host heard of it too.
+    await mail.waitFor((m) => m.to.includes(hostEmail) && / cancelled$/.test(m.subject), 30_000);
+    // The dates are free at once.
+    const again = await holdForMollie(3);
+    expect(again.id).not.toBe(id);
+  });
+
+  it('refunds everything when the host cancels a Stripe booking', async () => {
+    const { id, totalAmount, intent } = await paidWithStripe(120);
+    const cancelled = await api.post<Json>(`/v1/bookings/${id}/cancel`, {}, tokens.host);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({
+      cancellation: { cancelledBy: 'host', refund: { amount: totalAmount } },
+    });
+    const refunds = await eventually(
+      async () => stripe.refunds().filter((r) => r.payment_intent === intent),
+      (r) => r.length === 1,
+      'the refund at Stripe',
+    );
+    expect(refunds[0]?.amount).toBe(totalAmount);
+    await eventually(
+      () => api.get<Json>(`/v1/bookings/${id}`, tokens.guest),
+      (r) => (r.body.cancellation as { refund?: { status?: string } } | null)?.refund?.status === 'succeeded',
+      'the refund to succeed on the booking',
+    );
+  });
+
+  it('cancels once and refunds once under duplicate and concurrent cancel requests', async () => {
+    const { id, intent } = await paidWithStripe(130);
+    const headers = {
+      'content-type': 'application/json',
+      authorization: `Bearer ${tokens.guest}`,
+      'idempotency-key': `e2e-concurrent-${id}`,
+    };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        api.request<Json>('POST', `/v1/bookings/${id}/cancel`, { body: '{}', headers }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
+    const unkeyed = await api.post<Json>(`/v1/bookings/${id}/cancel`, {}, tokens.guest);
+    expect(unkeyed.status).toBe(409);
+    await eventually(
+      async () => stripe.refunds().filter((r) => r.payment_intent === intent),
+      (r) => r.length === 1,
+      'the refund at Stripe',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(stripe.refunds().filter((r) => r.payment_intent === intent)).toHaveLength(1);
   });
 
   it('confirms a paid hold whose payment.succeeded never arrived, and emails its guest once', async () => {

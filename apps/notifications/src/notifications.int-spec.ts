@@ -58,6 +58,7 @@ describe('notifications: events → emails', () => {
   const bookingTopic = `${topicPrefix}${Topics.booking}`;
   const userTopic = `${topicPrefix}${Topics.user}`;
   const paymentTopic = `${topicPrefix}${Topics.payment}`;
+  const refundTopic = `${topicPrefix}${Topics.refund}`;
   const propertyTopic = `${topicPrefix}${Topics.property}`;
   const applicationTopic = `${topicPrefix}${Topics.application}`;
   let http: FastifyInstance;
@@ -77,6 +78,7 @@ describe('notifications: events → emails', () => {
       { topic: bookingTopic, numPartitions: 3 },
       { topic: userTopic, numPartitions: 3 },
       { topic: paymentTopic, numPartitions: 3 },
+      { topic: refundTopic, numPartitions: 3 },
       { topic: propertyTopic, numPartitions: 3 },
       { topic: applicationTopic, numPartitions: 3 },
     ]);
@@ -173,6 +175,75 @@ describe('notifications: events → emails', () => {
     await queueTesting.waitForJobState(app, 'email', jobId(delivery.id, 'email.send'), ['completed']);
     expect(mailsFor(event.data.guestEmail)).toHaveLength(1);
     expect(await deliveriesOf(event.id)).toHaveLength(1);
+  });
+
+  it('emails the guest (in their language) and the host once when a guest cancels, with the refund', async () => {
+    const guest = userRegistered({ locale: 'nl', name: 'Anne de Vries' });
+    const host = userRegistered({ role: 'host', name: 'Harriet Host' });
+    await publish(guest);
+    await publish(host);
+    await untilMails(guest.data.email, 1);
+    await untilMails(host.data.email, 2);
+    const event = bookingCancelled(guest.data, host.data.userId, 'guest', 18_000);
+
+    await publish(event);
+    await publish(event);
+
+    const [, guestMail] = await untilMails(guest.data.email, 2);
+    expect(guestMail?.subject).toBe(`Je boeking bij ${event.data.propertyTitle} is geannuleerd`);
+    expect(guestMail?.text).toMatch(/€\s180,00/);
+    expect(guestMail?.text).toContain('binnen 5 tot 10 werkdagen');
+    await waitUntil(() => mailsFor(host.data.email).length === 3, {
+      timeoutMs: 20_000,
+      description: 'the host to be told',
+    });
+    const hostMail = mailsFor(host.data.email)[2];
+    expect(hostMail?.subject).toBe(`Booking at ${event.data.propertyTitle} cancelled`);
+    expect(hostMail?.text).toContain('€180.00');
+    await consumerCaughtUp();
+    const deliveries = await deliveriesOf(event.id);
+    expect(deliveries.map((d) => [d.template, d.recipient_id]).sort()).toEqual(
+      [
+        ['booking-cancelled-guest', guest.data.userId],
+        ['booking-cancelled-host', host.data.userId],
+      ].sort(),
+    );
+  });
+
+  it("does not email the host when the host cancelled, and emails the guest's refund once it succeeded", async () => {
+    const guest = userRegistered({ name: 'Grace Guest' });
+    await publish(guest);
+    await untilMails(guest.data.email, 1);
+    const cancelled = bookingCancelled(guest.data, randomUUID(), 'host', 36_000);
+    await publish(cancelled);
+    const [, cancelMail] = await untilMails(guest.data.email, 2);
+    expect(cancelMail?.text).toContain('We are refunding €360.00');
+    expect(await deliveriesOf(cancelled.id)).toHaveLength(1);
+
+    const refundId = randomUUID();
+    const refund = envelope('refund.succeeded', refundId, {
+      refundId,
+      paymentId: randomUUID(),
+      bookingId: cancelled.data.bookingId,
+      guestId: guest.data.userId,
+      provider: 'mollie',
+      providerRefundId: 're_test',
+      amount: 36_000,
+      currency: 'EUR',
+      reason: 'host_cancelled',
+      propertyTitle: cancelled.data.propertyTitle,
+    });
+    await publish(refund);
+    await publish(refund);
+    await waitUntil(() => mailsFor(guest.data.email).length >= 3, {
+      timeoutMs: 20_000,
+      description: 'the refund email',
+    });
+    const refundMail = mailsFor(guest.data.email)[2];
+    expect(refundMail?.subject).toBe('Your refund of €360.00 is on its way');
+    await settledDelivery(refund.id);
+    expect(await deliveriesOf(refund.id)).toHaveLength(1);
+    expect(mailsFor(guest.data.email)).toHaveLength(3);
   });
 
   it('sends one email when the event gets past the inbox a second time (the ledger holds)', async () => {
@@ -858,6 +929,46 @@ describe('notifications: events → emails', () => {
     });
   }
 
+  function bookingCancelled(
+    guest: EventData<'user.registered'>,
+    hostId: string,
+    cancelledBy: 'guest' | 'host',
+    refundAmount: number,
+  ): EventEnvelope<'booking.cancelled'> {
+    const bookingId = randomUUID();
+    return envelope('booking.cancelled', bookingId, {
+      bookingId,
+      propertyId: randomUUID(),
+      propertyTitle: `Canal house ${randomUUID().slice(0, 6)}`,
+      hostId,
+      guestId: guest.userId,
+      guestEmail: guest.email,
+      guestName: guest.name,
+      checkIn: '2026-06-05',
+      checkOut: '2026-06-08',
+      previousStatus: 'confirmed',
+      cancelledBy,
+      locale: 'en',
+      quote: {
+        refundAmount,
+        currency: 'EUR',
+        policy: 'moderate',
+        policyVersion: 1,
+        asOf: new Date().toISOString(),
+        breakdown: {
+          paid: 36_000,
+          accommodation: refundAmount,
+          cleaningFee: 0,
+          serviceFee: 0,
+          tax: 0,
+          accommodationBps: 5_000,
+          hoursBeforeCheckIn: 72,
+          basis: cancelledBy === 'guest' ? 'policy' : 'full',
+        },
+      },
+    });
+  }
+
   function userUpdated(
     userId: string,
     data: Omit<EventData<'user.updated'>, 'userId'>,
@@ -910,10 +1021,12 @@ describe('notifications: events → emails', () => {
         ? bookingTopic
         : event.type.startsWith('payment.')
           ? paymentTopic
-          : event.type.startsWith('calendar.')
-            ? propertyTopic
-            : event.type.startsWith('application.')
-              ? applicationTopic
+          : event.type.startsWith('refund.')
+            ? refundTopic
+            : event.type.startsWith('calendar.')
+              ? propertyTopic
+              : event.type.startsWith('application.')
+                ? applicationTopic
               : userTopic,
       messages: [{ key: event.aggregateId, value: JSON.stringify(event), headers: { type: event.type } }],
     });

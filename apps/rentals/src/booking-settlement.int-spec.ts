@@ -152,7 +152,7 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
     expect(await outboxEvents(t.dataSource, 'booking.confirmed', booking.id)).toHaveLength(1);
   });
 
-  it('leaves an expired hold expired when someone else has taken its dates', async () => {
+  it('leaves an expired hold expired when someone else has taken its dates, and asks for a full refund', async () => {
     const property = await insertTestProperty(t.dataSource);
     const stay = {
       propertyId: property.id,
@@ -178,6 +178,16 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
     expect(await statusOf(late.id)).toBe('expired');
     expect(await statusOf(other.id)).toBe('held');
     expect(await outboxEvents(t.dataSource, 'booking.confirmed', late.id)).toHaveLength(0);
+    const rejected = await outboxEvents(t.dataSource, 'booking.payment-rejected', late.id);
+    expect(rejected.map((e) => e.data)).toEqual([
+      {
+        bookingId: late.id,
+        paymentId: payment.data.paymentId,
+        amount: late.totalAmount,
+        currency: late.currency,
+        reason: 'dates_unavailable',
+      },
+    ]);
     // Handled as an expected outcome, not as a failure that ends in the dead-letter topic.
     const consumed = await t.app
       .get(MetricsRegistry)

@@ -356,7 +356,7 @@ describe('rentals listings and search', () => {
       expect(kept.json()).toMatchObject({
         totalAmount: before['totalAmount'],
         priceBreakdown: before['priceBreakdown'],
-        cancellationPolicy: 'flexible',
+        cancellationPolicy: 'moderate',
       });
       const after = await book(id, 30, 32);
       expect(after).toMatchObject({

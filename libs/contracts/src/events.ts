@@ -18,6 +18,53 @@ export const dlqTopic = (topic: string, consumer: string): string => `${topic}.d
 const isoDate = z.iso.date();
 const locale = z.enum(['en', 'nl']).default('en');
 const money = { amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) };
+const providerName = z.enum(['stripe', 'mollie']);
+
+/** Why money is given back: a cancellation (by whom), a payment rentals could not apply, or goodwill. */
+export const REFUND_REASONS = [
+  'guest_cancelled',
+  'host_cancelled',
+  'admin_cancelled',
+  'dates_unavailable',
+  'booking_cancelled',
+  'duplicate_payment',
+  'goodwill',
+] as const;
+export type RefundReason = (typeof REFUND_REASONS)[number];
+
+/** What cancelling a booking refunds, computed by rentals from the booking's policy snapshot. */
+export const cancellationQuoteSchema = z.object({
+  refundAmount: money.amount,
+  currency: money.currency,
+  policy: z.enum(['flexible', 'moderate', 'strict']),
+  policyVersion: z.number().int().positive(),
+  asOf: z.iso.datetime({ offset: true }),
+  breakdown: z.object({
+    paid: money.amount,
+    accommodation: money.amount,
+    cleaningFee: money.amount,
+    serviceFee: money.amount,
+    tax: money.amount,
+    accommodationBps: z.number().int().min(0).max(10_000),
+    hoursBeforeCheckIn: z.number().int(),
+    basis: z.enum(['policy', 'full', 'unpaid', 'admin-amount']),
+  }),
+});
+export type CancellationQuoteData = z.infer<typeof cancellationQuoteSchema>;
+
+const refundFacts = {
+  refundId: z.uuid(),
+  paymentId: z.uuid(),
+  bookingId: z.uuid(),
+  guestId: z.uuid(),
+  provider: providerName,
+  providerRefundId: z.string().nullable(),
+  amount: money.amount,
+  currency: money.currency,
+  reason: z.enum(REFUND_REASONS),
+  /** The booked property's title when payments knows it (for the guest's email). */
+  propertyTitle: z.string(),
+};
 
 /** Payload schemas by event type. Adding an event means adding it here, and only here. */
 export const eventCatalog = {
@@ -62,6 +109,41 @@ export const eventCatalog = {
     version: 1,
     data: z.object({ bookingId: z.uuid(), propertyId: z.uuid() }),
   },
+  /** A held or confirmed booking was cancelled; its dates are free. Carries what the cancellation refunds. */
+  'booking.cancelled': {
+    topic: Topics.booking,
+    version: 1,
+    data: z.object({
+      bookingId: z.uuid(),
+      propertyId: z.uuid(),
+      propertyTitle: z.string(),
+      hostId: z.uuid(),
+      guestId: z.uuid(),
+      guestEmail: z.email(),
+      guestName: z.string(),
+      checkIn: isoDate,
+      checkOut: isoDate,
+      previousStatus: z.enum(['held', 'confirmed']),
+      cancelledBy: z.enum(['guest', 'host', 'admin']),
+      quote: cancellationQuoteSchema,
+      locale,
+    }),
+  },
+  /**
+   * Money arrived that rentals cannot turn into a stay: the hold had expired and its dates were
+   * taken, or the booking was cancelled meanwhile. Payments owes the guest all of it back.
+   */
+  'booking.payment-rejected': {
+    topic: Topics.booking,
+    version: 1,
+    data: z.object({
+      bookingId: z.uuid(),
+      paymentId: z.uuid(),
+      amount: money.amount,
+      currency: money.currency,
+      reason: z.enum(['dates_unavailable', 'booking_cancelled']),
+    }),
+  },
   /**
    * An imported calendar feed marks dates taken that a held or confirmed booking already has: the
    * booking stands (an import never cancels one), the host is told once per feed event and booking.
@@ -87,7 +169,7 @@ export const eventCatalog = {
     data: z.object({
       paymentId: z.uuid(),
       bookingId: z.uuid(),
-      provider: z.enum(['stripe', 'mollie']),
+      provider: providerName,
       providerPaymentId: z.string(),
       amount: money.amount,
       currency: money.currency,
@@ -99,9 +181,19 @@ export const eventCatalog = {
     data: z.object({
       paymentId: z.uuid(),
       bookingId: z.uuid(),
-      provider: z.enum(['stripe', 'mollie']),
+      provider: providerName,
       reason: z.string(),
     }),
+  },
+  'refund.succeeded': {
+    topic: Topics.refund,
+    version: 1,
+    data: z.object(refundFacts),
+  },
+  'refund.failed': {
+    topic: Topics.refund,
+    version: 1,
+    data: z.object({ ...refundFacts, failureReason: z.string() }),
   },
   'application.screened': {
     topic: Topics.application,
@@ -168,14 +260,24 @@ export type EventData<T extends EventType> = z.infer<(typeof eventCatalog)[T]['d
  * (the messaging library refuses to boot otherwise).
  */
 export const consumerGroups = {
-  rentals: ['payment.succeeded'],
-  payments: ['booking.held', 'booking.expired', 'booking.confirmed'],
+  // Refund news goes onto the guest's booking view.
+  rentals: ['payment.succeeded', 'refund.succeeded', 'refund.failed'],
+  payments: [
+    'booking.held',
+    'booking.expired',
+    'booking.confirmed',
+    'booking.cancelled',
+    'booking.payment-rejected',
+  ],
   notifications: [
     // the booking lifecycle: what the guest is asked to pay, confirmed, expired, and failed payments.
     'booking.held',
     'booking.confirmed',
     'booking.expired',
     'payment.failed',
+    // cancellations (guest and host) and refunds that went through.
+    'booking.cancelled',
+    'refund.succeeded',
     // rentals' calendar sync: an imported feed collides with a booking (the host's email).
     'calendar.conflict',
     // the applicant hears the host's decision.

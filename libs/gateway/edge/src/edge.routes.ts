@@ -31,7 +31,7 @@ export const EDGE_ROUTES = {
   /** Image variant files, public. */
   images: '/v1/images/*',
   /** A booking's payments belong to payments, although the prefix is rentals'. */
-  payments: ['/v1/bookings/:id/payments', '/v1/bookings/:id/payments/*'],
+  payments: ['/v1/bookings/:id/payments', '/v1/bookings/:id/payments/*', '/v1/admin/payments/*'],
   stripeWebhook: '/v1/webhooks/stripe',
   /** Mollie's unsigned ping (`id=tr_…`, form-encoded), forwarded untouched like Stripe's. */
   mollieWebhook: '/v1/webhooks/mollie',
@@ -100,6 +100,7 @@ export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | GatewayOw
   '/v1/images/*': 'immutable',
   '/v1/bookings/:id/payments': 'private',
   '/v1/bookings/:id/payments/*': 'private',
+  '/v1/admin/payments/*': 'private',
   '/v1/webhooks/stripe': 'private',
   '/v1/webhooks/mollie': 'private',
   '/v1/me/notifications': 'private',

@@ -23,7 +23,7 @@ export const bookingCancelledGuestTemplate = defineEmailTemplate({
       subject: (title: string) => `Your booking at ${title} is cancelled`,
       intro: (title: string) => `Your booking at ${title} has been cancelled.`,
       refund: (amount: string) =>
-        `We are refunding ${amount} to your original payment method. You will get another email once the refund has gone through.`,
+        `We are refunding ${amount} to your original payment method. Refunds usually reach your account within 5 to 10 working days; you will get another email once the refund has gone through.`,
       noRefund: 'This cancellation does not qualify for a refund.',
       refundLabel: 'Refund',
     },
@@ -31,7 +31,7 @@ export const bookingCancelledGuestTemplate = defineEmailTemplate({
       subject: (title: string) => `Je boeking bij ${title} is geannuleerd`,
       intro: (title: string) => `Je boeking bij ${title} is geannuleerd.`,
       refund: (amount: string) =>
-        `We storten ${amount} terug via je oorspronkelijke betaalmethode. Je krijgt nog een e-mail zodra de terugbetaling gelukt is.`,
+        `We storten ${amount} terug via je oorspronkelijke betaalmethode. Een terugbetaling staat meestal binnen 5 tot 10 werkdagen op je rekening; je krijgt nog een e-mail zodra de terugbetaling gelukt is.`,
       noRefund: 'Bij deze annulering hoort geen terugbetaling.',
       refundLabel: 'Terugbetaling',
     },

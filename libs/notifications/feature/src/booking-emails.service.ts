@@ -87,14 +87,10 @@ export class BookingEmails {
       currency: data.currency,
     };
     await this.deliveries.request(tx, event, 'booking-confirmed', guest, stay);
-    const host = await this.directory.find(tx, data.hostId);
-    if (!host) {
-      // Only a host registered before the directory existed: the guest's confirmation must not wait
-      // on an address this service will never learn.
-      this.logger.warn(`booking ${data.bookingId}: host ${data.hostId} is not in the directory, not told`);
-      return;
+    const host = await this.hostOf(tx, data);
+    if (host) {
+      await this.deliveries.request(tx, event, 'booking-new-host', host, { ...stay, hostName: host.name });
     }
-    await this.deliveries.request(tx, event, 'booking-new-host', host, { ...stay, hostName: host.name });
   }
 
   async expired(tx: EntityManager, event: EventEnvelope<'booking.expired'>): Promise<void> {
@@ -114,6 +110,54 @@ export class BookingEmails {
       propertyTitle: stay.propertyTitle,
       checkIn: stay.checkIn,
       checkOut: stay.checkOut,
+    });
+  }
+
+  /**
+   * A cancellation: the guest's email with the refund and when to expect it, whoever cancelled; the
+   * host's when the guest cancelled (a host unknown to the directory is not told, as for confirmations).
+   */
+  async cancelled(tx: EntityManager, event: EventEnvelope<'booking.cancelled'>): Promise<void> {
+    const { data } = event;
+    const guest = await this.directory.resolve(tx, data.guestId, {
+      email: data.guestEmail,
+      name: data.guestName,
+      locale: data.locale,
+    });
+    const stay = {
+      bookingId: data.bookingId,
+      guestName: data.guestName,
+      propertyTitle: data.propertyTitle,
+      checkIn: data.checkIn,
+      checkOut: data.checkOut,
+      refundAmount: data.quote.refundAmount,
+      currency: data.quote.currency,
+    };
+    await this.deliveries.request(tx, event, 'booking-cancelled-guest', guest, stay);
+    const host = data.cancelledBy === 'guest' ? await this.hostOf(tx, data) : null;
+    if (host) {
+      await this.deliveries.request(tx, event, 'booking-cancelled-host', host, {
+        ...stay,
+        hostName: host.name,
+      });
+    }
+  }
+
+  /** The provider paid a refund back: the guest hears of it, addressed from the directory or the stay. */
+  async refundSucceeded(tx: EntityManager, event: EventEnvelope<'refund.succeeded'>): Promise<void> {
+    const { data } = event;
+    const stay = await this.stays.find(tx, data.bookingId);
+    const guest = stay ? await this.guestOf(tx, stay) : await this.directory.find(tx, data.guestId);
+    if (!guest) {
+      // Neither the hold nor the guest has reached us: retried, then dead-lettered for a redrive.
+      throw new Error(`refund ${data.refundId}: guest ${data.guestId} is unknown here`);
+    }
+    await this.deliveries.request(tx, event, 'refund-succeeded', guest, {
+      bookingId: data.bookingId,
+      guestName: guest.name,
+      propertyTitle: data.propertyTitle || (stay?.propertyTitle ?? ''),
+      refundAmount: data.amount,
+      currency: data.currency,
     });
   }
 
@@ -146,6 +190,23 @@ export class BookingEmails {
       }),
       timeZone: DEADLINE_TIME_ZONE,
     });
+  }
+
+  /**
+   * The booking's host from the directory. Null only for a host registered before the directory
+   * existed: the guest's email must not wait on an address this service will never learn.
+   */
+  private async hostOf(
+    tx: EntityManager,
+    booking: { bookingId: string; hostId: string },
+  ): Promise<Recipient | null> {
+    const host = await this.directory.find(tx, booking.hostId);
+    if (!host) {
+      this.logger.warn(
+        `booking ${booking.bookingId}: host ${booking.hostId} is not in the directory, not told`,
+      );
+    }
+    return host;
   }
 
   /** The guest from the directory, else the address the booking was made with (in English). */

@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type ProjectedBookingStatus = 'held' | 'confirmed' | 'expired';
+export type ProjectedBookingStatus = 'held' | 'confirmed' | 'expired' | 'cancelled';
 
 /** What payments knows about a booking, built from rentals' booking events (never from rentals' schema). */
 @Entity({ name: 'booking_projection' })
@@ -22,6 +22,10 @@ export class BookingProjectionEntity {
 
   @Column('text')
   status!: ProjectedBookingStatus;
+
+  /** From `booking.confirmed` / `booking.cancelled`, for the guest's refund email; '' until then. */
+  @Column('text', { name: 'property_title', default: '' })
+  propertyTitle!: string;
 
   @Column('timestamptz', { name: 'updated_at', default: () => 'now()' })
   updatedAt!: Date;

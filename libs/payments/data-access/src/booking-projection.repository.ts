@@ -11,6 +11,7 @@ interface ProjectionRow {
   currency: string;
   expires_at: Date;
   status: ProjectedBookingStatus;
+  property_title: string;
   updated_at: Date;
 }
 
@@ -29,7 +30,7 @@ export interface ReadBooking extends HeldBooking {
   status: ProjectedBookingStatus;
 }
 
-const COLUMNS = 'booking_id, guest_id, amount, currency, expires_at, status, updated_at';
+const COLUMNS = 'booking_id, guest_id, amount, currency, expires_at, status, property_title, updated_at';
 
 function projectionOf(row: ProjectionRow): BookingProjection {
   return {
@@ -39,6 +40,7 @@ function projectionOf(row: ProjectionRow): BookingProjection {
     currency: row.currency,
     expiresAt: row.expires_at,
     status: row.status,
+    propertyTitle: row.property_title,
     updatedAt: row.updated_at,
   };
 }
@@ -112,16 +114,47 @@ export class BookingProjectionRepository {
     );
   }
 
-  /** Confirmed wins over anything (a paid expired hold is re-held and confirmed by rentals). */
+  /**
+   * Confirmed wins over anything but a cancellation (a paid expired hold is re-held and confirmed
+   * by rentals; a cancelled booking is never confirmed again).
+   */
   async markConfirmed(
     tx: Tx,
-    booking: Omit<HeldBooking, 'expiresAt'> & { confirmedAt: Date },
+    booking: Omit<HeldBooking, 'expiresAt'> & { confirmedAt: Date; propertyTitle: string },
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO ${this.table} AS p (booking_id, guest_id, amount, currency, expires_at, status)
-       VALUES ($1, $2, $3, $4, $5, 'confirmed')
-       ON CONFLICT (booking_id) DO UPDATE SET status = 'confirmed', updated_at = now()`,
-      [booking.bookingId, booking.guestId, booking.amount, booking.currency, booking.confirmedAt],
+      `INSERT INTO ${this.table} AS p (booking_id, guest_id, amount, currency, expires_at, status, property_title)
+       VALUES ($1, $2, $3, $4, $5, 'confirmed', $6)
+       ON CONFLICT (booking_id) DO UPDATE SET status = 'confirmed', property_title = EXCLUDED.property_title, updated_at = now()
+        WHERE p.status <> 'cancelled'`,
+      [
+        booking.bookingId,
+        booking.guestId,
+        booking.amount,
+        booking.currency,
+        booking.confirmedAt,
+        booking.propertyTitle,
+      ],
+    );
+  }
+
+  /** Cancelled is final: nothing may be paid for the booking any more. */
+  async markCancelled(
+    tx: Tx,
+    booking: Omit<HeldBooking, 'expiresAt'> & { cancelledAt: Date; propertyTitle: string },
+  ): Promise<void> {
+    await tx.query(
+      `INSERT INTO ${this.table} AS p (booking_id, guest_id, amount, currency, expires_at, status, property_title)
+       VALUES ($1, $2, $3, $4, $5, 'cancelled', $6)
+       ON CONFLICT (booking_id) DO UPDATE SET status = 'cancelled', property_title = EXCLUDED.property_title, updated_at = now()`,
+      [
+        booking.bookingId,
+        booking.guestId,
+        booking.amount,
+        booking.currency,
+        booking.cancelledAt,
+        booking.propertyTitle,
+      ],
     );
   }
 }

@@ -12,3 +12,9 @@ export { WebhookEventRepository, type StoredWebhookEvent } from './webhook-event
 export { RentalsBookingRepository } from './rentals-booking.repository';
 export { StripePaymentProvider } from './stripe-payment.provider';
 export { MolliePaymentProvider, MOLLIE_PING_TYPE, MOLLIE_WEBHOOK_PATH } from './mollie-payment.provider';
+export {
+  RefundRepository,
+  RefundExceedsCapturedError,
+  type Refund,
+  type NewRefund,
+} from './refund.repository';

@@ -16,6 +16,7 @@ import type {
   PaymentProvider,
   PaymentStatus,
   PaymentUpdate,
+  ProviderNews,
   ProviderPayment,
   ProviderRefund,
   WebhookDelivery,
@@ -70,7 +71,9 @@ const fetchedPaymentSchema = z.looseObject({
   details: z.looseObject({ failureReason: z.string().nullish() }).nullish(),
   _embedded: z
     .looseObject({
-      refunds: z.array(z.looseObject({ id: z.string(), status: z.string() })).optional(),
+      refunds: z
+        .array(z.looseObject({ id: z.string(), status: z.string(), metadata: z.unknown().optional() }))
+        .optional(),
       chargebacks: z.array(z.looseObject({ id: z.string() })).optional(),
     })
     .nullish(),
@@ -107,6 +110,21 @@ export function paymentUpdateOfMolliePayment(payment: FetchedPayment): PaymentUp
     amount: minorUnitsOf(payment.amount),
     currency: payment.amount.currency.toUpperCase(),
     newsId: mollieNewsIdOf(payment),
+  };
+}
+
+type MollieRefundLike = { id: string; status: string; metadata?: unknown };
+
+/** A Mollie refund in our vocabulary, with our refund id from its metadata. */
+export function providerRefundOfMollie(refund: MollieRefundLike): ProviderRefund {
+  const metadata = z.looseObject({ refundId: z.string() }).safeParse(refund.metadata);
+  const refundId = metadata.success && UUID.test(metadata.data.refundId) ? metadata.data.refundId : null;
+  const status = refundStatusOf(refund.status);
+  return {
+    providerRefundId: refund.id,
+    status,
+    refundId,
+    failureReason: status === 'failed' || status === 'canceled' ? refund.status : null,
   };
 }
 
@@ -177,10 +195,18 @@ export class MolliePaymentProvider implements PaymentProvider {
       mollie.paymentRefunds.create({
         paymentId: request.providerPaymentId,
         amount,
+        metadata: { refundId: request.refundId },
         idempotencyKey: request.refundId,
       }),
     );
-    return { providerRefundId: refund.id, status: refundStatusOf(refund.status) };
+    return providerRefundOfMollie(refund);
+  }
+
+  async fetchRefund(providerPaymentId: string, providerRefundId: string): Promise<ProviderRefund> {
+    const refund = await this.call('get refund', (mollie) =>
+      mollie.paymentRefunds.get(providerRefundId, { paymentId: providerPaymentId }),
+    );
+    return providerRefundOfMollie(refund);
   }
 
   /** A ping is `id=tr_…`, form-encoded and unsigned: only its shape can be checked before it is stored. */
@@ -195,10 +221,13 @@ export class MolliePaymentProvider implements PaymentProvider {
     return { eventId: `${id}@${randomUUID()}`, type: MOLLIE_PING_TYPE, payload: { id } };
   }
 
-  /** Fetches the pinged payment; null for an id Mollie does not know, which then changes nothing. */
-  async paymentUpdateOf(event: WebhookDelivery): Promise<PaymentUpdate | null> {
+  /**
+   * Fetches the pinged payment, its refunds embedded (Mollie pings the payment's webhook for refund
+   * changes too); nothing for an id Mollie does not know, which then changes nothing.
+   */
+  async newsOf(event: WebhookDelivery): Promise<ProviderNews> {
     if (event.type !== MOLLIE_PING_TYPE) {
-      return null;
+      return { payment: null, refunds: [] };
     }
     const { id } = z.object({ id: z.string().regex(PAYMENT_ID) }).parse(event.payload);
     const payment = await this.fetch(id).catch((error: unknown) => {
@@ -207,7 +236,13 @@ export class MolliePaymentProvider implements PaymentProvider {
       }
       throw error;
     });
-    return payment ? paymentUpdateOfMolliePayment(payment) : null;
+    if (!payment) {
+      return { payment: null, refunds: [] };
+    }
+    return {
+      payment: paymentUpdateOfMolliePayment(payment),
+      refunds: (payment._embedded?.refunds ?? []).map(providerRefundOfMollie),
+    };
   }
 
   private async fetch(providerPaymentId: string): Promise<FetchedPayment> {

@@ -97,7 +97,7 @@ describe('MolliePaymentProvider against the fake, through the official SDK', () 
       currency: 'EUR',
     });
     await fake.complete(paid.providerPaymentId, 'paid');
-    const update = await provider.paymentUpdateOf({
+    const { payment: update } = await provider.newsOf({
       eventId: 'ping',
       type: 'payment.ping',
       payload: { id: paid.providerPaymentId },
@@ -119,12 +119,12 @@ describe('MolliePaymentProvider against the fake, through the official SDK', () 
     });
     expect((await provider.cancel(open.providerPaymentId, 'y')).status).toBe('canceled');
 
-    const unknown = await provider.paymentUpdateOf({
+    const unknown = await provider.newsOf({
       eventId: 'ping',
       type: 'payment.ping',
       payload: { id: 'tr_unknown123' },
     });
-    expect(unknown).toBeNull();
+    expect(unknown).toEqual({ payment: null, refunds: [] });
   });
 
   it('refunds through the SDK with the refund id as idempotency key', async () => {
@@ -150,12 +150,26 @@ describe('MolliePaymentProvider against the fake, through the official SDK', () 
       fake.requests.find((r) => r.path.endsWith('/refunds') && r.method === 'POST')?.idempotencyKey,
     ).toBe('f0e1d2c3-0000-4000-8000-000000000001');
     await fake.settleRefund(refund.providerRefundId, 'refunded');
-    const update = await provider.paymentUpdateOf({
+    const news = await provider.newsOf({
       eventId: 'p',
       type: 'payment.ping',
       payload: { id: paid.providerPaymentId },
     });
-    expect(update?.newsId).toBe(`${paid.providerPaymentId}:paid:${refund.providerRefundId}=refunded`);
+    expect(news.payment?.newsId).toBe(`${paid.providerPaymentId}:paid:${refund.providerRefundId}=refunded`);
+    // The refund's news comes with the fetched payment, naming our refund id from its metadata.
+    expect(news.refunds).toEqual([
+      {
+        providerRefundId: refund.providerRefundId,
+        status: 'succeeded',
+        refundId: 'f0e1d2c3-0000-4000-8000-000000000001',
+        failureReason: null,
+      },
+    ]);
+    await expect(
+      provider.fetchRefund(paid.providerPaymentId, refund.providerRefundId),
+    ).resolves.toMatchObject({
+      status: 'succeeded',
+    });
   });
 });
 

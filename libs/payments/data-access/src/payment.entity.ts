@@ -35,6 +35,14 @@ export class PaymentEntity {
   @Column('text', { name: 'failure_reason', nullable: true })
   failureReason!: string | null;
 
+  /** Refunds requested or succeeded, in minor units; never more than `amount` (a check constraint). */
+  @Column('integer', { name: 'refund_committed', default: 0 })
+  refundCommitted!: number;
+
+  /** Refunds the provider has paid back. */
+  @Column('integer', { name: 'refunded_amount', default: 0 })
+  refundedAmount!: number;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;
 

@@ -16,6 +16,8 @@ interface PaymentRow {
   currency: string;
   status: PaymentStatus;
   failure_reason: string | null;
+  refund_committed: number;
+  refunded_amount: number;
   created_at: Date;
   updated_at: Date;
 }
@@ -31,7 +33,7 @@ export interface NewPayment {
   currency: string;
 }
 
-const COLUMNS = `id, booking_id, guest_id, provider, provider_payment_id, amount, currency, status, failure_reason, created_at, updated_at`;
+const COLUMNS = `id, booking_id, guest_id, provider, provider_payment_id, amount, currency, status, failure_reason, refund_committed, refunded_amount, created_at, updated_at`;
 
 function paymentOf(row: PaymentRow): Payment {
   return {
@@ -44,6 +46,8 @@ function paymentOf(row: PaymentRow): Payment {
     currency: row.currency,
     status: row.status,
     failureReason: row.failure_reason,
+    refundCommitted: row.refund_committed,
+    refundedAmount: row.refunded_amount,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -177,12 +181,12 @@ export class PaymentRepository {
     return rows.map(paymentOf);
   }
 
-  /** Payments still in flight although their booking's hold has expired. */
+  /** Payments still in flight although their booking's hold has expired or the booking was cancelled. */
   async findInFlightOfExpiredBookings(limit: number): Promise<Payment[]> {
     const rows = (await this.dataSource.query(
       `SELECT ${COLUMNS} FROM ${this.table} p
         WHERE p.status IN ('created', 'pending')
-          AND EXISTS (SELECT 1 FROM ${this.projectionTable} b WHERE b.booking_id = p.booking_id AND b.status = 'expired')
+          AND EXISTS (SELECT 1 FROM ${this.projectionTable} b WHERE b.booking_id = p.booking_id AND b.status IN ('expired', 'cancelled'))
         ORDER BY p.updated_at
         LIMIT $1`,
       [limit],
@@ -199,6 +203,54 @@ export class PaymentRepository {
       [id, reason],
     )) as [unknown[], number];
     return rows[0].length > 0;
+  }
+
+  /** Row-locks our payment by id, for refunds against it. */
+  async lockById(tx: Tx, id: string): Promise<Payment | null> {
+    const rows = (await tx.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1 FOR UPDATE`, [
+      id,
+    ])) as PaymentRow[];
+    return rows[0] ? paymentOf(rows[0]) : null;
+  }
+
+  async findById(id: string): Promise<Payment | null> {
+    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM ${this.table} WHERE id = $1`, [
+      id,
+    ])) as PaymentRow[];
+    return rows[0] ? paymentOf(rows[0]) : null;
+  }
+
+  /** A refund the provider refused gives its share of the committed total back. */
+  async releaseRefund(tx: Tx, id: string, amount: number): Promise<void> {
+    await tx.query(
+      `UPDATE ${this.table} SET refund_committed = refund_committed - $2, updated_at = now() WHERE id = $1`,
+      [id, amount],
+    );
+  }
+
+  /** A refund the provider paid: the refunded total grows, and the payment is partially or fully refunded. */
+  async settleRefund(tx: Tx, id: string, amount: number): Promise<Payment> {
+    const rows = (await tx.query(
+      `UPDATE ${this.table}
+          SET refunded_amount = refunded_amount + $2,
+              status = CASE WHEN refunded_amount + $2 >= amount THEN 'refunded' ELSE 'partially_refunded' END,
+              updated_at = now()
+        WHERE id = $1
+        RETURNING ${COLUMNS}`,
+      [id, amount],
+    )) as [PaymentRow[], number];
+    return paymentOf(rows[0][0] as PaymentRow);
+  }
+
+  /** Every payment of the booking that took money, oldest first. */
+  async findPaidForBooking(tx: Tx, bookingId: string): Promise<Payment[]> {
+    const rows = (await tx.query(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE booking_id = $1 AND status IN ('succeeded', 'partially_refunded', 'refunded')
+        ORDER BY updated_at, id`,
+      [bookingId],
+    )) as PaymentRow[];
+    return rows.map(paymentOf);
   }
 
   /** Marks a pending payment as checked, so the next reconciliation round asks about others first. */

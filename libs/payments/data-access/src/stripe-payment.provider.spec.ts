@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { apiEndpointOf, paymentStatusOfIntent, paymentUpdateOfStripeEvent } from './stripe-payment.provider';
+import {
+  apiEndpointOf,
+  newsOfStripeEvent,
+  paymentStatusOfIntent,
+  paymentUpdateOfStripeEvent,
+} from './stripe-payment.provider';
 
 const intentEvent = (type: string, object: Record<string, unknown>) => ({
   eventId: 'evt_1',
@@ -73,6 +78,35 @@ describe('Stripe adapter mapping', () => {
     expect(
       paymentUpdateOfStripeEvent({ eventId: 'evt_2', type: 'customer.created', payload: {} }),
     ).toBeNull();
+  });
+
+  it('reads refund events as refund news, with our refund id from the metadata', () => {
+    const refundId = randomUUID();
+    const refund = (type: string, status: string, failure?: string) =>
+      newsOfStripeEvent({
+        eventId: `evt_${type}`,
+        type,
+        payload: {
+          data: { object: { id: 're_1', status, metadata: { refundId }, failure_reason: failure ?? null } },
+        },
+      });
+    expect(refund('refund.updated', 'succeeded')).toEqual({
+      payment: null,
+      refunds: [{ providerRefundId: 're_1', status: 'succeeded', refundId, failureReason: null }],
+    });
+    expect(refund('refund.failed', 'failed', 'expired_or_canceled_card').refunds[0]).toMatchObject({
+      status: 'failed',
+      failureReason: 'expired_or_canceled_card',
+    });
+    expect(refund('refund.created', 'requires_action').refunds[0]?.status).toBe('pending');
+    // charge.refunded names the intent only: its refunds are fetched.
+    expect(
+      newsOfStripeEvent({
+        eventId: 'evt_c',
+        type: 'charge.refunded',
+        payload: { data: { object: { id: 'ch_1', payment_intent: 'pi_1' } } },
+      }),
+    ).toEqual({ payment: null, refunds: [], recheckRefundsOf: 'pi_1' });
   });
 
   it('points the SDK at STRIPE_API_BASE_URL when set', () => {

@@ -8,6 +8,7 @@ import type {
   CreateProviderRefund,
   PaymentProvider,
   PaymentUpdate,
+  ProviderNews,
   ProviderPayment,
   ProviderRefund,
   WebhookDelivery,
@@ -84,6 +85,54 @@ export function paymentUpdateOfStripeEvent(event: WebhookDelivery): PaymentUpdat
   };
 }
 
+const REFUND_EVENT_TYPES = new Set(['refund.created', 'refund.updated', 'refund.failed']);
+
+const refundObjectSchema = z.object({
+  id: z.string().min(1),
+  status: z.string().nullish(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+  failure_reason: z.string().nullish(),
+});
+
+/** A Stripe Refund in our vocabulary (`requires_action` and anything unknown are still pending). */
+export function providerRefundOfStripe(refund: z.infer<typeof refundObjectSchema>): ProviderRefund {
+  const status =
+    refund.status === 'succeeded' || refund.status === 'failed' || refund.status === 'canceled'
+      ? refund.status
+      : 'pending';
+  const refundId = refund.metadata?.['refundId'];
+  return {
+    providerRefundId: refund.id,
+    status,
+    refundId: refundId && UUID.test(refundId) ? refundId : null,
+    failureReason: refund.failure_reason ?? (status === 'pending' || status === 'succeeded' ? null : status),
+  };
+}
+
+/**
+ * The news of a stored Stripe event: a PaymentIntent's status, or a refund's. `charge.refunded`
+ * names the intent only (its refunds are not embedded in current API versions), so its refunds
+ * still requested are fetched again (`recheckRefundsOf`).
+ */
+export function newsOfStripeEvent(event: WebhookDelivery): ProviderNews {
+  if (REFUND_EVENT_TYPES.has(event.type)) {
+    const refund = z.object({ data: z.object({ object: refundObjectSchema }) }).parse(event.payload)
+      .data.object;
+    return { payment: null, refunds: [providerRefundOfStripe(refund)] };
+  }
+  if (event.type === 'charge.refunded') {
+    const charge = z
+      .object({ data: z.object({ object: z.object({ payment_intent: z.string().nullish() }) }) })
+      .parse(event.payload).data.object;
+    return {
+      payment: null,
+      refunds: [],
+      ...(charge.payment_intent ? { recheckRefundsOf: charge.payment_intent } : {}),
+    };
+  }
+  return { payment: paymentUpdateOfStripeEvent(event), refunds: [] };
+}
+
 /** The idempotency key of canceling our payment's intent: one cancel per payment, whoever asks. */
 export function cancelIdempotencyKeyOf(paymentId: string): string {
   return `${paymentId}:cancel`;
@@ -158,12 +207,17 @@ export class StripePaymentProvider implements PaymentProvider {
         {
           payment_intent: request.providerPaymentId,
           ...(request.amount !== undefined && { amount: request.amount }),
+          metadata: { refundId: request.refundId },
         },
         { idempotencyKey: request.refundId },
       ),
     );
-    const status = refund.status === 'requires_action' || !refund.status ? 'pending' : refund.status;
-    return { providerRefundId: refund.id, status: status as ProviderRefund['status'] };
+    return providerRefundOfStripe(refund);
+  }
+
+  async fetchRefund(_providerPaymentId: string, providerRefundId: string): Promise<ProviderRefund> {
+    const refund = await this.call('retrieve refund', () => this.stripe.refunds.retrieve(providerRefundId));
+    return providerRefundOfStripe(refund);
   }
 
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): WebhookDelivery {
@@ -196,8 +250,8 @@ export class StripePaymentProvider implements PaymentProvider {
     return { eventId: parsed.data.id, type: parsed.data.type, payload: parsed.data };
   }
 
-  paymentUpdateOf(event: WebhookDelivery): Promise<PaymentUpdate | null> {
-    return Promise.resolve(paymentUpdateOfStripeEvent(event));
+  newsOf(event: WebhookDelivery): Promise<ProviderNews> {
+    return Promise.resolve(newsOfStripeEvent(event));
   }
 
   /** Provider failures become 503 for the caller; the SDK has already retried transient ones. */

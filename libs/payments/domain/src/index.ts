@@ -1,2 +1,3 @@
 export * from './payment-status';
 export type * from './payment-provider';
+export * from './refund-status';

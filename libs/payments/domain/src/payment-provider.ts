@@ -25,16 +25,20 @@ export interface ProviderPayment {
 }
 
 export interface CreateProviderRefund {
-  /** Our refund id: also the idempotency key. */
+  /** Our refund id: also the idempotency key, and echoed in the refund's metadata. */
   refundId: string;
   providerPaymentId: string;
   /** Minor units; the whole payment when omitted. */
   amount?: number;
 }
 
+/** A refund as the provider reports it; `pending` is anything not final yet. */
 export interface ProviderRefund {
   providerRefundId: string;
   status: 'pending' | 'succeeded' | 'failed' | 'canceled';
+  /** Our refund id, when the provider echoes our metadata back. */
+  refundId?: string | null;
+  failureReason?: string | null;
 }
 
 /** A verified webhook delivery, as stored in the webhook inbox. */
@@ -62,6 +66,17 @@ export interface PaymentUpdate {
 }
 
 /**
+ * What one stored webhook event says: about a payment, about refunds, or both (a fetched Mollie
+ * payment embeds its refunds, and its `newsId` covers them).
+ */
+export interface ProviderNews {
+  payment: PaymentUpdate | null;
+  refunds: ProviderRefund[];
+  /** A provider payment id whose refunds still requested should be fetched again (Stripe's `charge.refunded`). */
+  recheckRefundsOf?: string;
+}
+
+/**
  * One payment provider (Stripe, Mollie). Every method that makes the provider do
  * something carries an idempotency key derived from our own ids.
  */
@@ -75,12 +90,14 @@ export interface PaymentProvider {
    */
   cancel(providerPaymentId: string, paymentId: string): Promise<ProviderPayment>;
   refund(request: CreateProviderRefund): Promise<ProviderRefund>;
+  /** The refund's state now (reconciliation of refunds still `requested`). */
+  fetchRefund(providerPaymentId: string, providerRefundId: string): Promise<ProviderRefund>;
   /**
    * Verifies a delivery before anything is stored; throws DomainError(InvalidSignature) when it is
    * not genuine. A provider whose deliveries are unsigned pings (Mollie) checks their shape only and
-   * learns the news in `paymentUpdateOf`, by asking the provider.
+   * learns the news in `newsOf`, by asking the provider.
    */
   parseWebhook(rawBody: Buffer, headers: Record<string, string | string[] | undefined>): WebhookDelivery;
-  /** The payment news in a stored event, or null when the event type is not one we act on. */
-  paymentUpdateOf(event: WebhookDelivery): Promise<PaymentUpdate | null>;
+  /** The payment and refund news in a stored event; nothing when the event type is not one we act on. */
+  newsOf(event: WebhookDelivery): Promise<ProviderNews>;
 }

@@ -6,3 +6,4 @@ export { MOLLIE_WEBHOOK_PATH } from './mollie-webhook.controller';
 export { PaymentReconciliationService, type ReconciliationResult } from './payment-reconciliation.service';
 export { WebhookInboxService } from './webhook-inbox.service';
 export type { PaymentView } from './payment.service';
+export { RefundService, type RefundView } from './refund.service';

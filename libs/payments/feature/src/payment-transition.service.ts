@@ -4,6 +4,7 @@ import { OutboxWriter } from '@rentguy/platform/messaging';
 import { PaymentRepository, type Payment } from '@rentguy/payments/data-access';
 import { type PaymentUpdate, isForwardTransition, type PaymentProviderName } from '@rentguy/payments/domain';
 import { PaymentMetrics } from './payment.metrics';
+import { RefundService } from './refund.service';
 
 export type TransitionOutcome =
   | { outcome: 'applied'; payment: Payment; previous: Payment }
@@ -23,6 +24,7 @@ export class PaymentTransitionService {
     private readonly payments: PaymentRepository,
     private readonly outbox: OutboxWriter,
     private readonly metrics: PaymentMetrics,
+    private readonly refunds: RefundService,
   ) {}
 
   async apply(tx: Tx, provider: PaymentProviderName, update: PaymentUpdate): Promise<TransitionOutcome> {
@@ -57,6 +59,7 @@ export class PaymentTransitionService {
           amount: updated.amount,
           currency: updated.currency,
         });
+        await this.refundIfDuplicate(tx, updated);
         break;
       case 'failed':
       case 'canceled':
@@ -75,6 +78,25 @@ export class PaymentTransitionService {
         break;
     }
     return { outcome: 'applied', payment: updated, previous: payment };
+  }
+
+  /**
+   * A second payment that succeeded for the same booking (a retried checkout both halves of which
+   * went through) is owed back in full: one booking is paid once.
+   */
+  private async refundIfDuplicate(tx: Tx, payment: Payment): Promise<void> {
+    const paid = await this.payments.findPaidForBooking(tx, payment.bookingId);
+    if (paid.some((other) => other.id !== payment.id)) {
+      this.logger.warn(
+        `payment ${payment.id} is a second payment of booking ${payment.bookingId}: refunding it`,
+      );
+      await this.refunds.request(tx, {
+        payment,
+        amount: payment.amount,
+        reason: 'duplicate_payment',
+        owedKey: `duplicate:${payment.id}`,
+      });
+    }
   }
 
   /** Counts a transition once its transaction has committed. */

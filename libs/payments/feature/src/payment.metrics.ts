@@ -15,6 +15,10 @@ export type WebhookOutcome =
   | 'unmatched'
   | 'error';
 
+/** What reconciliation repaired: a payment's or a refund's status, or a provider call that had not happened. */
+export type ReconciliationRepairKind =
+  'payment_status' | 'payment_created' | 'payment_withdrawn' | 'refund_status' | 'refund_submitted';
+
 /** What a read of a booking from rentals (its event not here yet) came to. */
 export type BookingReadThroughOutcome = 'stored' | 'unknown' | 'failed';
 
@@ -26,6 +30,9 @@ export class PaymentMetrics {
   private readonly revenue: Counter<'currency'>;
   private readonly amountMismatches: Counter<'provider'>;
   private readonly bookingReadThroughs: Counter<'outcome'>;
+  private readonly refunds: Counter<'provider' | 'status' | 'reason'>;
+  private readonly refundedAmount: Counter<'currency'>;
+  private readonly reconciliationRepairs: Counter<'provider' | 'kind'>;
 
   constructor(metrics: MetricsRegistry) {
     this.webhookEvents = metrics.counter({
@@ -53,6 +60,41 @@ export class PaymentMetrics {
       help: 'Payment requests that read their booking from rentals because booking.held had not arrived, by outcome',
       labelNames: ['outcome'],
     });
+    this.refunds = metrics.counter({
+      name: 'refunds_total',
+      help: 'Refunds entering a status (requested, succeeded, failed), by provider; requested ones also by reason',
+      labelNames: ['provider', 'status', 'reason'],
+    });
+    this.refundedAmount = metrics.counter({
+      name: 'refunds_amount_minor_total',
+      help: 'Amount of succeeded refunds in minor units, by currency',
+      labelNames: ['currency'],
+    });
+    this.reconciliationRepairs = metrics.counter({
+      name: 'payments_reconciliation_repairs_total',
+      help: 'Drift reconciliation repaired between us and a provider, by provider and kind (payment_status, payment_created, payment_withdrawn, refund_status, refund_submitted)',
+      labelNames: ['provider', 'kind'],
+    });
+  }
+
+  refundRequested(provider: PaymentProviderName, reason: string): void {
+    this.refunds.inc({ provider, status: 'requested', reason });
+  }
+
+  refundFinished(
+    provider: PaymentProviderName,
+    status: 'succeeded' | 'failed',
+    amount: number,
+    currency: string,
+  ): void {
+    this.refunds.inc({ provider, status, reason: '' });
+    if (status === 'succeeded') {
+      this.refundedAmount.inc({ currency }, amount);
+    }
+  }
+
+  reconciliationRepair(provider: PaymentProviderName, kind: ReconciliationRepairKind): void {
+    this.reconciliationRepairs.inc({ provider, kind });
   }
 
   bookingReadThrough(outcome: BookingReadThroughOutcome): void {

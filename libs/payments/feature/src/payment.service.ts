@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { describeError } from '@rentguy/platform/errors';
 import { DomainError, ErrorCode, type InternalBooking } from '@rentguy/contracts';
 import { TransactionRunner } from '@rentguy/platform/database';
 import {
@@ -21,7 +22,7 @@ import {
 } from '@rentguy/payments/domain';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
-import { PaymentTransitionService } from './payment-transition.service';
+import { PaymentTransitionService, type TransitionOutcome } from './payment-transition.service';
 
 /** The guest paying, with the bearer token of their request (forwarded when rentals is asked). */
 export interface PayingGuest {
@@ -49,7 +50,10 @@ export interface StartedPayment {
 }
 
 @Injectable()
-export class PaymentService {
+export class PaymentService implements BeforeApplicationShutdown {
+  private readonly logger = new Logger(PaymentService.name);
+  private readonly withdrawals = new Set<Promise<void>>();
+
   constructor(
     private readonly projections: BookingProjectionRepository,
     private readonly rentals: RentalsBookingRepository,
@@ -147,6 +151,62 @@ export class PaymentService {
       this.metrics.paymentEntered(stored.provider, stored.status, stored.amount, stored.currency);
     }
     return { stored, remote };
+  }
+
+  /**
+   * Stops a payment nobody may complete any more (its hold expired, its booking was cancelled) at
+   * its provider, and applies what the provider answers: canceled, or succeeded if the guest paid
+   * just before (that money then comes back through `booking.payment-rejected`).
+   */
+  async withdraw(payment: Payment, reason: string): Promise<TransitionOutcome> {
+    const provider = this.providers.get(payment.provider);
+    // A create the provider may have taken without answering: the same key finds that payment.
+    const providerPaymentId =
+      payment.providerPaymentId ?? (await this.createAtProvider(provider, payment)).remote.providerPaymentId;
+    const remote = await provider.cancel(providerPaymentId, payment.id);
+    return this.applyProviderState(
+      payment,
+      remote.status === 'canceled' ? { ...remote, failureReason: reason } : remote,
+    );
+  }
+
+  /**
+   * Withdraws the booking's payment still in flight, in the background (a Kafka handler's
+   * after-commit work must not wait on a provider); a failure is left to reconciliation.
+   */
+  withdrawInFlight(bookingId: string, reason: string): void {
+    const work = this.transactions
+      .run((tx) => this.payments.findLatestForBooking(tx, bookingId, IN_FLIGHT_STATUSES))
+      .then(async (inFlight) => {
+        if (inFlight) {
+          await this.withdraw(inFlight, reason);
+        }
+      })
+      .catch((error: unknown) => {
+        this.logger.warn(`withdrawing the payment of booking ${bookingId} failed: ${describeError(error)}`);
+      })
+      .finally(() => this.withdrawals.delete(work));
+    this.withdrawals.add(work);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.withdrawals]);
+  }
+
+  /** What a provider says of our payment, applied through the forward-only transition (reconciliation too). */
+  async applyProviderState(payment: Payment, remote: ProviderPayment): Promise<TransitionOutcome> {
+    const transition = await this.transactions.run((tx) =>
+      this.transitions.apply(tx, payment.provider, {
+        providerPaymentId: remote.providerPaymentId,
+        paymentId: payment.id,
+        status: remote.status,
+        failureReason: remote.failureReason,
+        amount: remote.amount,
+        currency: remote.currency,
+      }),
+    );
+    this.transitions.recordCommitted(transition);
+    return transition;
   }
 
   /**

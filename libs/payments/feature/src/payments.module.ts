@@ -4,11 +4,15 @@ import {
   BookingProjectionRepository,
   MolliePaymentProvider,
   PaymentRepository,
+  RefundRepository,
   RentalsBookingRepository,
   StripePaymentProvider,
   WebhookEventRepository,
 } from '@rentguy/payments/data-access';
+import { AdminRefundController } from './admin-refund.controller';
 import { InternalSettlementController } from './internal-settlement.controller';
+import { RefundService } from './refund.service';
+import { RefundTransitionService } from './refund-transition.service';
 import { PaymentController } from './payment.controller';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
@@ -34,10 +38,12 @@ import { WebhookInboxService } from './webhook-inbox.service';
     StripeWebhookController,
     MollieWebhookController,
     InternalSettlementController,
+    AdminRefundController,
     BookingEventsConsumer,
   ],
   providers: [
     PaymentRepository,
+    RefundRepository,
     BookingProjectionRepository,
     RentalsBookingRepository,
     WebhookEventRepository,
@@ -45,11 +51,13 @@ import { WebhookInboxService } from './webhook-inbox.service';
     MolliePaymentProvider,
     PaymentProviderRegistry,
     PaymentMetrics,
+    RefundTransitionService,
+    RefundService,
     PaymentTransitionService,
     PaymentService,
     WebhookInboxService,
     PaymentReconciliationService,
   ],
-  exports: [PaymentReconciliationService, WebhookInboxService],
+  exports: [PaymentReconciliationService, WebhookInboxService, RefundService],
 })
 export class PaymentsModule {}

@@ -4,11 +4,16 @@ import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
 import { refuseNulCharacters } from '@rentguy/platform/http';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
-import { WebhookEventRepository, type StoredWebhookEvent } from '@rentguy/payments/data-access';
-import type { PaymentProviderName } from '@rentguy/payments/domain';
+import {
+  RefundRepository,
+  WebhookEventRepository,
+  type StoredWebhookEvent,
+} from '@rentguy/payments/data-access';
+import type { PaymentProviderName, ProviderNews, ProviderRefund } from '@rentguy/payments/domain';
 import { PaymentMetrics, type WebhookOutcome } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
-import { PaymentTransitionService } from './payment-transition.service';
+import { PaymentTransitionService, type TransitionOutcome } from './payment-transition.service';
+import { RefundTransitionService, type RefundTransitionOutcome } from './refund-transition.service';
 import { paymentsConfig } from './payments.config';
 import { describeError } from '@rentguy/platform/errors';
 
@@ -34,6 +39,8 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     private readonly transactions: TransactionRunner,
     private readonly providers: PaymentProviderRegistry,
     private readonly transitions: PaymentTransitionService,
+    private readonly refundTransitions: RefundTransitionService,
+    private readonly refunds: RefundRepository,
     private readonly metrics: PaymentMetrics,
   ) {}
 
@@ -99,10 +106,14 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
   private async process(event: StoredWebhookEvent): Promise<void> {
     let outcome: WebhookOutcome | 'skipped';
     try {
-      // Worked out before the transaction: a provider may need a network call for it (Mollie).
-      const update = await this.providers.get(event.provider).paymentUpdateOf(event);
-      let committed: Awaited<ReturnType<PaymentTransitionService['apply']>> | undefined;
+      // Worked out before the transaction: a provider may need network calls for it (Mollie's fetch,
+      // the refunds Stripe's charge.refunded only names).
+      const news = await this.newsOf(event);
+      const update = news.payment;
+      let committed: TransitionOutcome | undefined;
+      const committedRefunds: RefundTransitionOutcome[] = [];
       outcome = await this.transactions.run(async (tx) => {
+        committedRefunds.length = 0;
         if (!(await this.events.claim(tx, event.id))) {
           return 'skipped';
         }
@@ -113,9 +124,18 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
         ) {
           // Another ping already fetched this very state (Mollie pings one id for every change).
           result = 'duplicate';
-        } else if (update) {
-          committed = await this.transitions.apply(tx, event.provider, update);
-          result = committed.outcome;
+        } else {
+          if (update) {
+            committed = await this.transitions.apply(tx, event.provider, update);
+            result = committed.outcome;
+          }
+          for (const report of news.refunds) {
+            const applied = await this.refundTransitions.apply(tx, event.provider, report);
+            committedRefunds.push(applied);
+            if (!update || result === 'stale') {
+              result = applied.outcome === 'pending' ? 'stale' : applied.outcome;
+            }
+          }
         }
         await this.events.markProcessed(tx, event.id);
         return result;
@@ -123,8 +143,9 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
       if (committed) {
         this.transitions.recordCommitted(committed);
       }
+      committedRefunds.forEach((r) => this.refundTransitions.recordCommitted(r));
       if (outcome === 'unmatched') {
-        this.logger.warn(`${event.provider} event ${event.eventId} (${event.type}) names no payment of ours`);
+        this.logger.warn(`${event.provider} event ${event.eventId} (${event.type}) names nothing of ours`);
       }
     } catch (error) {
       outcome = 'error';
@@ -135,6 +156,29 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     if (outcome !== 'skipped') {
       this.metrics.webhookEvent(event.provider, event.type, outcome);
     }
+  }
+
+  /** The event's news, with the refunds it only names fetched from the provider. */
+  private async newsOf(event: StoredWebhookEvent): Promise<ProviderNews> {
+    const provider = this.providers.get(event.provider);
+    const news = await provider.newsOf(event);
+    if (news.recheckRefundsOf === undefined) {
+      return news;
+    }
+    const requested = await this.refunds.findRequestedOfProviderPayment(
+      event.provider,
+      news.recheckRefundsOf,
+    );
+    const fetched: ProviderRefund[] = [];
+    for (const refund of requested) {
+      if (refund.providerRefundId !== null) {
+        fetched.push({
+          ...(await provider.fetchRefund(news.recheckRefundsOf, refund.providerRefundId)),
+          refundId: refund.id,
+        });
+      }
+    }
+    return { ...news, refunds: [...news.refunds, ...fetched] };
   }
 
   private track(work: Promise<void>): void {

@@ -1,4 +1,10 @@
-import type { BookingStatus, CancellationPolicy, PriceBreakdown } from '@rentguy/rentals/domain';
+import type {
+  BookingStatus,
+  CancellationActor,
+  CancellationPolicy,
+  CancellationQuote,
+  PriceBreakdown,
+} from '@rentguy/rentals/domain';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
@@ -47,8 +53,26 @@ export class BookingEntity {
   priceBreakdown!: PriceBreakdown;
 
   /** The property's policy when the booking was made; later changes to the property leave it. */
-  @Column('text', { name: 'cancellation_policy', default: 'flexible' })
+  @Column('text', { name: 'cancellation_policy', default: 'moderate' })
   cancellationPolicy!: CancellationPolicy;
+
+  /** The version of that policy's rules (`CANCELLATION_POLICY_VERSIONS`) the booking was held under. */
+  @Column('integer', { name: 'cancellation_policy_version', default: 1 })
+  cancellationPolicyVersion!: number;
+
+  @Column('timestamptz', { name: 'cancelled_at', nullable: true })
+  cancelledAt!: Date | null;
+
+  @Column('text', { name: 'cancelled_by', nullable: true })
+  cancelledBy!: CancellationActor | null;
+
+  /** What the cancellation refunds, as quoted at the moment it happened. */
+  @Column('jsonb', { name: 'cancellation_quote', nullable: true })
+  cancellationQuote!: CancellationQuote | null;
+
+  /** The `Idempotency-Key` of the cancel request that cancelled it, so a retry gets the same answer. */
+  @Column('text', { name: 'cancel_idempotency_key', nullable: true })
+  cancelIdempotencyKey!: string | null;
 
   @Column('timestamptz', { name: 'expires_at' })
   expiresAt!: Date;

@@ -1,12 +1,34 @@
 import { Injectable } from '@nestjs/common';
 import { sqlStateOf, type Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
+import type { CancellationActor, CancellationQuote } from '@rentguy/rentals/domain';
 import { BookingEntity } from './booking.entity';
 import { lockPropertyCalendar } from './calendar-lock';
 import { bookingListQuery, schemaOf, type BookingListCriteria } from './listing.queries';
 import { EXCLUSION_VIOLATION, returnedRows } from './sql-result.util';
 
-export type NewBooking = Omit<BookingEntity, 'createdAt' | 'confirmedAt'>;
+export type NewBooking = Omit<
+  BookingEntity,
+  'createdAt' | 'confirmedAt' | 'cancelledAt' | 'cancelledBy' | 'cancellationQuote' | 'cancelIdempotencyKey'
+>;
+
+/** What payments reported of one refund of a booking. */
+export interface BookingRefund {
+  refundId: string;
+  bookingId: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: 'succeeded' | 'failed';
+  updatedAt: Date;
+}
+
+export interface Cancellation {
+  cancelledAt: Date;
+  cancelledBy: CancellationActor;
+  quote: CancellationQuote;
+  idempotencyKey: string | null;
+}
 
 /** A booking row of a list, with the exact text of `created_at` that a page key carries. */
 export type ListedBooking = BookingEntity & { createdAtKey: string };
@@ -122,6 +144,53 @@ export class BookingRepository {
       }
       throw error;
     }
+  }
+
+  /**
+   * Cancels a held or confirmed booking (locked by the caller): its dates leave the exclusion
+   * constraint's scope at once. False when it was in another status.
+   */
+  async markCancelled(id: string, cancellation: Cancellation, tx: Tx): Promise<boolean> {
+    const result: unknown = await tx.query(
+      `UPDATE rentals.bookings
+          SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, cancellation_quote = $4::jsonb,
+              cancel_idempotency_key = $5
+        WHERE id = $1 AND status IN ('held', 'confirmed')
+        RETURNING id`,
+      [
+        id,
+        cancellation.cancelledAt,
+        cancellation.cancelledBy,
+        JSON.stringify(cancellation.quote),
+        cancellation.idempotencyKey,
+      ],
+    );
+    return returnedRows(result).length > 0;
+  }
+
+  /** Records payments' news of a refund; a final status is never overwritten by a replayed event. */
+  async recordRefund(refund: Omit<BookingRefund, 'updatedAt'>, tx: Tx): Promise<boolean> {
+    const result: unknown = await tx.query(
+      `INSERT INTO rentals.booking_refunds (refund_id, booking_id, amount, currency, reason, status)
+       SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM rentals.bookings WHERE id = $2)
+       ON CONFLICT (refund_id) DO NOTHING
+       RETURNING refund_id`,
+      [refund.refundId, refund.bookingId, refund.amount, refund.currency, refund.reason, refund.status],
+    );
+    return returnedRows(result).length > 0;
+  }
+
+  /** The refunds payments reported for these bookings, oldest first. */
+  async refundsOf(bookingIds: readonly string[]): Promise<BookingRefund[]> {
+    if (bookingIds.length === 0) {
+      return [];
+    }
+    return (await this.dataSource.query(
+      `SELECT refund_id AS "refundId", booking_id AS "bookingId", amount, currency, reason, status,
+              updated_at AS "updatedAt"
+         FROM rentals.booking_refunds WHERE booking_id = ANY($1::uuid[]) ORDER BY updated_at, refund_id`,
+      [bookingIds],
+    )) as BookingRefund[];
   }
 
   /** Held bookings in expiry order, a page at a time (read without locks). */

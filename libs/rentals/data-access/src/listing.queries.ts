@@ -145,7 +145,9 @@ export interface BookingListCriteria {
 export const BOOKING_COLUMNS = `b.id, b.property_id AS "propertyId", b.guest_id AS "guestId", b.guest_email AS "guestEmail",
        b.guest_name AS "guestName", b.check_in::text AS "checkIn", b.check_out::text AS "checkOut", b.guests,
        b.status, b.total_amount AS "totalAmount", b.currency, b.price_breakdown AS "priceBreakdown",
-       b.cancellation_policy AS "cancellationPolicy", b.expires_at AS "expiresAt",
+       b.cancellation_policy AS "cancellationPolicy", b.cancellation_policy_version AS "cancellationPolicyVersion",
+       b.cancelled_at AS "cancelledAt", b.cancelled_by AS "cancelledBy", b.cancellation_quote AS "cancellationQuote",
+       b.cancel_idempotency_key AS "cancelIdempotencyKey", b.expires_at AS "expiresAt",
        b.confirmed_at AS "confirmedAt", b.created_at AS "createdAt", b.created_at::text AS "createdAtKey"`;
 
 /** Bookings newest first, of a guest or on a host's properties. */

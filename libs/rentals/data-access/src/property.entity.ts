@@ -46,7 +46,7 @@ export class PropertyEntity {
   @Column('integer', { name: 'max_nights', default: 365 })
   maxNights!: number;
 
-  @Column('text', { name: 'cancellation_policy', default: 'flexible' })
+  @Column('text', { name: 'cancellation_policy', default: 'moderate' })
   cancellationPolicy!: CancellationPolicy;
 
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })

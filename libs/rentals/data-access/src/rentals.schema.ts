@@ -5,6 +5,7 @@ import { ImageEntity } from './image.entity';
 import { RentalsSchema1761000000000 } from './migrations/1761000000000-rentals-schema.migration';
 import { SearchAndPricing1762000000000 } from './migrations/1762000000000-search-and-pricing.migration';
 import { Calendars1763200000000 } from './migrations/1763200000000-calendars.migration';
+import { Cancellations1764700000000 } from './migrations/1764700000000-cancellations.migration';
 import { ApplicationDecisions1765100000000 } from './migrations/1765100000000-application-decisions.migration';
 import { PropertyEntity } from './property.entity';
 
@@ -19,6 +20,7 @@ export const rentalsSchema: ServiceSchema = {
     RentalsSchema1761000000000,
     SearchAndPricing1762000000000,
     Calendars1763200000000,
+    Cancellations1764700000000,
     ApplicationDecisions1765100000000,
   ],
 };

@@ -109,20 +109,37 @@ export class BookingSettlementService {
           await this.publishConfirmed(booking, tx);
           return 'reheld-and-confirmed';
         }
-        // Someone else holds the dates. The guest is owed a refund (docs/architecture.md#bookings), which a
-        // refund flow in payments will issue; until then the booking stays expired.
+        // Someone else holds the dates: the booking stays expired and payments refunds the guest in full.
         this.logger.warn(
-          `payment ${paymentId} arrived after hold ${bookingId} expired and its dates were taken`,
+          `payment ${paymentId} arrived after hold ${bookingId} expired and its dates were taken: refunding`,
         );
+        await this.rejectPayment(payment, 'dates_unavailable', tx);
         return 'dates-taken';
       case 'already-confirmed':
         return 'already-confirmed';
       case 'unconfirmable':
+        // Cancelled while the guest was paying: the money goes back in full.
         this.logger.warn(
-          `payment ${paymentId} succeeded for booking ${bookingId}, which is ${settlement.status}`,
+          `payment ${paymentId} succeeded for booking ${bookingId}, which is ${settlement.status}: refunding`,
         );
+        await this.rejectPayment(payment, 'booking_cancelled', tx);
         return 'not-confirmable';
     }
+  }
+
+  private async rejectPayment(
+    payment: SucceededPayment,
+    reason: 'dates_unavailable' | 'booking_cancelled',
+    tx: Tx,
+  ): Promise<void> {
+    await this.outbox.add(tx, 'booking.payment-rejected', payment.bookingId, {
+      bookingId: payment.bookingId,
+      paymentId: payment.paymentId,
+      amount: payment.amount,
+      currency: payment.currency,
+      reason,
+    });
+    this.metrics.paymentsRejected.inc({ reason });
   }
 
   private async publishConfirmed(booking: BookingEntity, tx: Tx): Promise<void> {

@@ -1,6 +1,15 @@
-import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import type { CancellationQuote } from '@rentguy/rentals/domain';
 import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { BookingService } from './booking.service';
+import {
+  cancelBookingSchema,
+  cancellationQuoteQuerySchema,
+  idempotencyKeyOf,
+  type CancelBookingDto,
+  type CancellationQuoteQuery,
+} from './cancel-booking.dto';
+import { CancellationService } from './cancellation.service';
 import { createBookingSchema, type CreateBookingDto } from './create-booking.dto';
 import { guestBookingsQuerySchema, type GuestBookingsQuery } from './listing.dto';
 import type { Page } from './page-cursor';
@@ -8,7 +17,10 @@ import type { BookingView } from './rentals.views';
 
 @Controller('v1/bookings')
 export class BookingController {
-  constructor(private readonly bookings: BookingService) {}
+  constructor(
+    private readonly bookings: BookingService,
+    private readonly cancellations: CancellationService,
+  ) {}
 
   @Post()
   @Roles('guest')
@@ -27,6 +39,27 @@ export class BookingController {
     @Query(validate(guestBookingsQuerySchema)) query: GuestBookingsQuery,
   ): Promise<Page<BookingView>> {
     return this.bookings.listOwn(guest, query);
+  }
+
+  /** What cancelling would refund the caller's side (the guest's policy refund, the host's full one). */
+  @Get(':id/cancellation-quote')
+  quote(
+    @CurrentUser() user: Principal,
+    @Param('id') id: string,
+    @Query(validate(cancellationQuoteQuerySchema)) query: CancellationQuoteQuery,
+  ): Promise<CancellationQuote> {
+    return this.cancellations.quote(user, id, query.at === undefined ? undefined : new Date(query.at));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  async cancel(
+    @CurrentUser() user: Principal,
+    @Param('id') id: string,
+    @Body(validate(cancelBookingSchema)) dto: CancelBookingDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+  ): Promise<BookingView> {
+    return (await this.cancellations.cancel(user, id, dto, idempotencyKeyOf(idempotencyKey))).booking;
   }
 
   @Get(':id')

@@ -11,7 +11,8 @@ import {
   StayOverlapError,
   type BookingEntity,
 } from '@rentguy/rentals/data-access';
-import { isVisibleTo, utcToday, validateStay } from '@rentguy/rentals/domain';
+import { currentPolicyVersion, isVisibleTo, utcToday, validateStay } from '@rentguy/rentals/domain';
+import { BookingViewLoader } from './booking-view.loader';
 import type { CreateBookingDto } from './create-booking.dto';
 import { isEntityId } from './entity-id';
 import type { GuestBookingsQuery, HostBookingsQuery } from './listing.dto';
@@ -34,6 +35,7 @@ export class BookingService {
     private readonly pricing: PricingService,
     private readonly listings: PropertyService,
     private readonly cache: ListingCache,
+    private readonly views: BookingViewLoader,
     @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
@@ -66,6 +68,7 @@ export class BookingService {
             currency: price.currency,
             priceBreakdown: price,
             cancellationPolicy: property.cancellationPolicy,
+            cancellationPolicyVersion: currentPolicyVersion(property.cancellationPolicy),
             expiresAt,
           },
           tx,
@@ -107,7 +110,7 @@ export class BookingService {
     if (!booking || !isVisibleTo(user.id, booking, property)) {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }
-    return toBookingView(booking);
+    return this.views.one(booking);
   }
 
   /** One page of the caller's own bookings as a guest, newest first. */
@@ -130,17 +133,18 @@ export class BookingService {
     });
   }
 
-  private page(
+  private async page(
     scope: string,
     query: { limit?: number; cursor?: string },
     filter: { guestId?: string; hostId?: string; propertyId?: string; status?: BookingEntity['status'] },
   ): Promise<Page<BookingView>> {
-    return newestFirstPage(
+    const page = await newestFirstPage(
       scope,
       query,
       (limit, after) => this.bookings.list({ ...filter, limit, after }),
-      (row) => toBookingView(row),
+      (row) => row,
     );
+    return { ...page, items: await this.views.many(page.items) };
   }
 
   /**

@@ -15,6 +15,9 @@ import { ApplicationService } from './application.service';
 import { BookingController } from './booking.controller';
 import { BookingSettlementService } from './booking-settlement.service';
 import { BookingService } from './booking.service';
+import { BookingViewLoader } from './booking-view.loader';
+import { CancellationService } from './cancellation.service';
+import { RefundEventsConsumer } from './refund-events.consumer';
 import { HoldExpirySweep } from './hold-expiry.sweep';
 import { HostController } from './host.controller';
 import { ImageController } from './image.controller';
@@ -47,6 +50,7 @@ import { RentalsMetrics } from './rentals.metrics';
     CalendarController,
     AnalyticsController,
     PaymentSucceededConsumer,
+    RefundEventsConsumer,
   ],
   providers: [
     // Only the rentals app asks payments; the workers share the repositories without it.
@@ -57,7 +61,9 @@ import { RentalsMetrics } from './rentals.metrics';
     PricingService,
     ListingCache,
     PropertyService,
+    BookingViewLoader,
     BookingService,
+    CancellationService,
     BookingSettlementService,
     ImageService,
     ApplicationService,

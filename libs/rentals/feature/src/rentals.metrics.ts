@@ -9,6 +9,8 @@ export class RentalsMetrics {
   readonly bookingsConfirmed: Counter;
   readonly bookingConflicts: Counter;
   readonly bookingsExpired: Counter;
+  readonly bookingsCancelled: Counter<'by'>;
+  readonly paymentsRejected: Counter<'reason'>;
   readonly holdPaymentChecks: Counter<'check' | 'outcome'>;
   readonly calendarFeedSyncs: Counter<'status'>;
   readonly calendarConflicts: Counter;
@@ -26,6 +28,16 @@ export class RentalsMetrics {
       help: 'Booking attempts refused because the dates overlap another booking',
     });
     this.bookingsExpired = metrics.counter({ name: 'bookings_expired_total', help: 'Holds expired unpaid' });
+    this.bookingsCancelled = metrics.counter({
+      name: 'bookings_cancelled_total',
+      help: 'Bookings cancelled, by who cancelled them (guest, host, admin)',
+      labelNames: ['by'],
+    });
+    this.paymentsRejected = metrics.counter({
+      name: 'booking_payments_rejected_total',
+      help: 'Payments that succeeded for a booking that could not take them (dates_unavailable, booking_cancelled): refunded in full by payments',
+      labelNames: ['reason'],
+    });
     this.holdPaymentChecks = metrics.counter({
       name: 'hold_payment_checks_total',
       help: 'Held bookings rentals asked payments about, by check (expiry, cross-check) and outcome: confirmed (paid but still held: repaired), already-settled, unpaid, unavailable (payments could not be asked; nothing decided)',

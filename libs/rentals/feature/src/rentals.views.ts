@@ -2,6 +2,7 @@ import type { InternalBooking } from '@rentguy/contracts';
 import type {
   ListedApplication,
   BookingEntity,
+  BookingRefund,
   ImageEntity,
   PropertyEntity,
 } from '@rentguy/rentals/data-access';
@@ -9,7 +10,9 @@ import type {
   ApplicationStatus,
   BookingStatus,
   HostDecision,
+  CancellationActor,
   CancellationPolicy,
+  CancellationQuote,
   ImageFormat,
   ImageStatus,
   PriceBreakdown,
@@ -65,10 +68,36 @@ export interface BookingView {
   currency: string;
   priceBreakdown: PriceBreakdown;
   cancellationPolicy: CancellationPolicy;
+  /** The version of the policy's rules this booking keeps, whatever the property's policy is now. */
+  cancellationPolicyVersion: number;
   expiresAt: string;
   confirmedAt: string | null;
   createdAt: string;
+  cancellation: CancellationView | null;
+  /** Every refund payments reported for the booking (cancellations, goodwill, rejected payments). */
+  refunds: RefundView[];
 }
+
+/** A refund's progress: `requested` until payments reports it `succeeded` or `failed`; `none` when nothing is owed. */
+export type RefundProgress = 'none' | 'requested' | 'succeeded' | 'failed';
+
+export interface CancellationView {
+  cancelledAt: string;
+  cancelledBy: CancellationActor;
+  quote: CancellationQuote;
+  refund: { amount: number; currency: string; status: RefundProgress };
+}
+
+export interface RefundView {
+  id: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  status: 'succeeded' | 'failed';
+}
+
+/** The refund reasons payments uses for the refund a cancellation owes. */
+const CANCELLATION_REFUND_REASONS = new Set(['guest_cancelled', 'host_cancelled', 'admin_cancelled']);
 
 /** Never carries the applicant's personal data. */
 /**
@@ -130,7 +159,7 @@ export function toPropertySummaryView(property: PropertyEntity, quote?: PriceBre
   };
 }
 
-export function toBookingView(booking: BookingEntity): BookingView {
+export function toBookingView(booking: BookingEntity, refunds: readonly BookingRefund[] = []): BookingView {
   return {
     id: booking.id,
     propertyId: booking.propertyId,
@@ -142,9 +171,36 @@ export function toBookingView(booking: BookingEntity): BookingView {
     currency: booking.currency,
     priceBreakdown: withCharges(booking.priceBreakdown),
     cancellationPolicy: booking.cancellationPolicy,
+    cancellationPolicyVersion: booking.cancellationPolicyVersion,
     expiresAt: booking.expiresAt.toISOString(),
     confirmedAt: booking.confirmedAt?.toISOString() ?? null,
     createdAt: booking.createdAt.toISOString(),
+    cancellation: cancellationViewOf(booking, refunds),
+    refunds: refunds.map((r) => ({
+      id: r.refundId,
+      amount: r.amount,
+      currency: r.currency,
+      reason: r.reason,
+      status: r.status,
+    })),
+  };
+}
+
+function cancellationViewOf(
+  booking: BookingEntity,
+  refunds: readonly BookingRefund[],
+): CancellationView | null {
+  const quote = booking.cancellationQuote;
+  if (!booking.cancelledAt || !booking.cancelledBy || !quote) {
+    return null;
+  }
+  const reported = refunds.find((r) => CANCELLATION_REFUND_REASONS.has(r.reason));
+  const status: RefundProgress = quote.refundAmount === 0 ? 'none' : (reported?.status ?? 'requested');
+  return {
+    cancelledAt: booking.cancelledAt.toISOString(),
+    cancelledBy: booking.cancelledBy,
+    quote,
+    refund: { amount: quote.refundAmount, currency: quote.currency, status },
   };
 }
 

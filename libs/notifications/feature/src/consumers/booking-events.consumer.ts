@@ -27,6 +27,14 @@ export class BookingEventsConsumer {
     return this.emails.confirmed(inbox.tx, event);
   }
 
+  @OnEvent('booking.cancelled')
+  onBookingCancelled(
+    @Payload() event: EventEnvelope<'booking.cancelled'>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    return this.emails.cancelled(inbox.tx, event);
+  }
+
   @OnEvent('booking.expired')
   onBookingExpired(
     @Payload() event: EventEnvelope<'booking.expired'>,

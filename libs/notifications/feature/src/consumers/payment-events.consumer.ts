@@ -6,7 +6,8 @@ import { BookingEmails } from '../booking-emails.service';
 
 /**
  * payments' payment topic → "your payment did not go through". It can overtake the booking's own
- * topic: such an event is parked until the booking's hold arrives (`BookingEmails`).
+ * topic: such an event is parked until the booking's hold arrives (`BookingEmails`). payments'
+ * refund topic → "your refund is on its way".
  */
 @Controller()
 export class PaymentEventsConsumer {
@@ -18,5 +19,13 @@ export class PaymentEventsConsumer {
     @Ctx() inbox: InboxContext,
   ): Promise<void> {
     return this.emails.paymentFailed(inbox.tx, event);
+  }
+
+  @OnEvent('refund.succeeded')
+  onRefundSucceeded(
+    @Payload() event: EventEnvelope<'refund.succeeded'>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    return this.emails.refundSucceeded(inbox.tx, event);
   }
 }

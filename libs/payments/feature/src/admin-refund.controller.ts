@@ -1,0 +1,21 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { createRefundSchema, paymentIdSchema, type CreateRefund } from './create-refund.dto';
+import { RefundService, type RefundView } from './refund.service';
+
+@Controller('v1/admin/payments/:id/refunds')
+export class AdminRefundController {
+  constructor(private readonly refunds: RefundService) {}
+
+  /** 201 with the refund `requested`; it becomes `succeeded` or `failed` as the provider answers. */
+  @Post()
+  @HttpCode(201)
+  @Roles('admin')
+  create(
+    @CurrentUser() admin: Principal,
+    @Param('id', validate(paymentIdSchema)) paymentId: string,
+    @Body(validate(createRefundSchema)) body: CreateRefund,
+  ): Promise<RefundView> {
+    return this.refunds.goodwill(admin, paymentId, body.amount, body.reason);
+  }
+}
