@@ -1027,7 +1027,7 @@ describe('notifications: events → emails', () => {
               ? propertyTopic
               : event.type.startsWith('application.')
                 ? applicationTopic
-              : userTopic,
+                : userTopic,
       messages: [{ key: event.aggregateId, value: JSON.stringify(event), headers: { type: event.type } }],
     });
   }
