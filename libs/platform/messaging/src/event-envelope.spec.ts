@@ -50,6 +50,7 @@ describe('buildEnvelope', () => {
       bookingId: randomUUID(),
       propertyId: randomUUID(),
       propertyTitle: 'Canal house',
+      hostId: randomUUID(),
       guestId: randomUUID(),
       guestEmail: 'guest@example.com',
       guestName: 'Guest',

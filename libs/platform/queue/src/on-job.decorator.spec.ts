@@ -118,10 +118,14 @@ describe('@OnJob discovery', () => {
 
   it('lets the worker of a queue start when each declared job has exactly one handler', async () => {
     const { handlers } = await discover(ImageProcessor, MaintenanceProcessor);
-    expect(findWorkerBootProblems(['images', 'rentals-maintenance'], catalogJobNames, handlers)).toEqual([
-      // The outbox retention job of rentals-maintenance has no handler in this module.
-      'job "outbox.prune" is declared for queue "rentals-maintenance" but has no handler',
-    ]);
+    // The processors here handle three of rentals-maintenance's jobs; each other job it declares
+    // (outbox retention, calendar sync, …) is reported, and nothing else.
+    const handled = new Set(handlers.map((h) => h.job));
+    const unhandled = catalogJobNames('rentals-maintenance').filter((job) => !handled.has(job));
+    expect(unhandled).toContain('outbox.prune');
+    expect(findWorkerBootProblems(['images', 'rentals-maintenance'], catalogJobNames, handlers)).toEqual(
+      unhandled.map((job) => `job "${job}" is declared for queue "rentals-maintenance" but has no handler`),
+    );
   });
 
   it('refuses a job with two handlers, naming both', async () => {
