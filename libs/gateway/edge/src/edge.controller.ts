@@ -1,9 +1,8 @@
 import { All, Controller, Get, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { imageUploadConfig } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
-import { httpConfig, Public } from '@rentguy/platform/http';
+import { ExcludeFromApiDoc, httpConfig, Public } from '@rentguy/platform/http';
 import { EDGE_ROUTES } from './edge.routes';
 import { ProxyService } from './proxy.service';
 
@@ -12,7 +11,7 @@ import { ProxyService } from './proxy.service';
  * each service verifies the bearer token itself, and the gateway forwards it untouched.
  */
 // Documented by the services that own these paths, not by the gateway.
-@ApiExcludeController()
+@ExcludeFromApiDoc()
 @Public()
 @Controller()
 export class EdgeController {

@@ -4,3 +4,4 @@ export * from './zod-validation.pipe';
 export * from './auth';
 export * from './bootstrap';
 export * from './platform-core.modules';
+export * from './openapi';
