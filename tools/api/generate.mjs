@@ -8,7 +8,16 @@
 //   node tools/api/generate.mjs --check   regenerate into a temporary directory, fail if the committed
 //                                         ones differ, and lint the document with redocly
 import { spawnSync } from 'node:child_process';
-import { existsSync, globSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  globSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -59,7 +68,9 @@ async function operations() {
         if (app === 'gateway' || isForwardedTo(app, operation.path)) {
           found.push(operation);
         } else {
-          console.warn(`${app}: ${operation.method.toUpperCase()} ${operation.path} is not routed by the gateway (EDGE_ROUTES): left out`);
+          console.warn(
+            `${app}: ${operation.method.toUpperCase()} ${operation.path} is not routed by the gateway (EDGE_ROUTES): left out`,
+          );
         }
       }
     }
@@ -89,7 +100,9 @@ async function openApiDocument() {
       throw new Error(`${where} is declared twice`);
     }
     if (seenIds.has(operation.operationId)) {
-      throw new Error(`operationId ${operation.operationId} of ${where} is also ${seenIds.get(operation.operationId)}'s`);
+      throw new Error(
+        `operationId ${operation.operationId} of ${where} is also ${seenIds.get(operation.operationId)}'s`,
+      );
     }
     seenIds.set(operation.operationId, where);
     paths[path] = { ...paths[path], [method]: operation };
@@ -97,9 +110,18 @@ async function openApiDocument() {
   const sortedPaths = Object.fromEntries(
     Object.keys(paths)
       .sort()
-      .map((path) => [path, Object.fromEntries(Object.keys(paths[path]).sort().map((m) => [m, paths[path][m]]))]),
+      .map((path) => [
+        path,
+        Object.fromEntries(
+          Object.keys(paths[path])
+            .sort()
+            .map((m) => [m, paths[path][m]]),
+        ),
+      ]),
   );
-  const usedTags = new Set(Object.values(paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags)));
+  const usedTags = new Set(
+    Object.values(paths).flatMap((item) => Object.values(item).flatMap((op) => op.tags)),
+  );
   return {
     openapi: '3.1.0',
     info: {

@@ -56,4 +56,6 @@ for (const asset of assets) {
   mkdirSync(dirname(join(root, 'dist', asset)), { recursive: true });
   copyFileSync(join(root, asset), join(root, 'dist', asset));
 }
-console.log(`${projectRoot}: ${sources.length} files compiled with swc${assets.length > 0 ? `, ${assets.length} JSON copied` : ''}`);
+console.log(
+  `${projectRoot}: ${sources.length} files compiled with swc${assets.length > 0 ? `, ${assets.length} JSON copied` : ''}`,
+);

@@ -4,7 +4,12 @@ import { AuthService } from './auth.service';
 import { SessionService } from './session.service';
 import { loginResponseSchema, loginSchema, type LoginDto, type LoginResponse } from './login.dto';
 import { refreshSchema, type RefreshDto } from './refresh.dto';
-import { registerResponseSchema, registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
+import {
+  registerResponseSchema,
+  registerSchema,
+  type RegisterDto,
+  type RegisterResponse,
+} from './register.dto';
 
 @Controller('v1/auth')
 export class AuthController {
@@ -54,9 +59,13 @@ export class AuthController {
   @ApiDoc({
     summary: 'Swap a refresh token for a new access token and refresh token (single use)',
     responses: {
-      200: { description: 'the same body as login; the refresh token sent is spent', schema: loginResponseSchema },
+      200: {
+        description: 'the same body as login; the refresh token sent is spent',
+        schema: loginResponseSchema,
+      },
       401: {
-        description: 'unauthenticated: unknown, expired or logged out; a spent token also ends its whole session',
+        description:
+          'unauthenticated: unknown, expired or logged out; a spent token also ends its whole session',
       },
     },
   })

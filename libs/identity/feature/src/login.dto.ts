@@ -14,7 +14,9 @@ export type LoginDto = z.infer<typeof loginSchema>;
 export const loginResponseSchema = z
   .object({
     accessToken: z.string(),
-    refreshToken: z.string().meta({ description: 'Single use: `POST /v1/auth/refresh` swaps it for a new pair.' }),
+    refreshToken: z
+      .string()
+      .meta({ description: 'Single use: `POST /v1/auth/refresh` swaps it for a new pair.' }),
     tokenType: z.literal('Bearer'),
     expiresIn: z.number().int().meta({ description: 'seconds the access token lives (at most 900)' }),
   })

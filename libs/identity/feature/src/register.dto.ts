@@ -9,7 +9,9 @@ export const registerSchema = z
     role: z.enum(['guest', 'host']),
   })
   .meta({
-    examples: [{ email: 'host@example.com', password: 'correct horse battery', name: 'Hanna Host', role: 'host' }],
+    examples: [
+      { email: 'host@example.com', password: 'correct horse battery', name: 'Hanna Host', role: 'host' },
+    ],
   });
 
 export type RegisterDto = z.infer<typeof registerSchema>;

@@ -210,7 +210,8 @@ export interface AuthRequirement {
 /** The auth metadata of a handler, the handler's own winning over its controller's (as in `AuthGuard`). */
 export function authRequirementOf(controller: object, handler: object): AuthRequirement {
   const read = <T>(key: string): T | undefined =>
-    (Reflect.getMetadata(key, handler) as T | undefined) ?? (Reflect.getMetadata(key, controller) as T | undefined);
+    (Reflect.getMetadata(key, handler) as T | undefined) ??
+    (Reflect.getMetadata(key, controller) as T | undefined);
   return {
     public: read<boolean>(PUBLIC) === true,
     roles: read<Role[]>(ROLES_KEY) ?? [],

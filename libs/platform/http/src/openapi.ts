@@ -1,5 +1,10 @@
 import { SetMetadata, type DynamicModule, type Type } from '@nestjs/common';
-import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import {
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants.js';
 import { RequestMethod } from '@nestjs/common';
 import { z } from 'zod';
 import { errorBodySchema } from '@rentguy/contracts';
@@ -61,8 +66,9 @@ export async function collectControllers(root: ModuleDefinition): Promise<Type[]
     }
     seen.add(resolved);
     const moduleClass = typeof resolved === 'function' ? resolved : resolved.module;
-    const dynamic = typeof resolved === 'function' ? {} : resolved;
-    const own = (key: string): unknown[] => (Reflect.getMetadata(key, moduleClass) as unknown[] | undefined) ?? [];
+    const dynamic: Partial<DynamicModule> = typeof resolved === 'function' ? {} : resolved;
+    const own = (key: string): unknown[] =>
+      (Reflect.getMetadata(key, moduleClass) as unknown[] | undefined) ?? [];
     for (const controller of [...own('controllers'), ...(dynamic.controllers ?? [])]) {
       controllers.add(controller as Type);
     }
@@ -143,7 +149,7 @@ const schemaOfPipes = (pipes: unknown[] | undefined): z.ZodType | undefined =>
 
 const errorResponse = (description: string): JsonSchema => ({
   description,
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
 });
 
 /**
@@ -159,7 +165,8 @@ export function describeController(controller: Type): ApiOperation[] {
   const operations: ApiOperation[] = [];
   for (const name of Object.getOwnPropertyNames(prototype)) {
     const handler = name === 'constructor' ? undefined : prototype[name];
-    const requestMethod = handler && (Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined);
+    const requestMethod =
+      handler && (Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined);
     const method = requestMethod === undefined ? undefined : METHODS[requestMethod];
     if (handler === undefined || method === undefined) {
       continue;
@@ -176,11 +183,18 @@ export function describeController(controller: Type): ApiOperation[] {
   return operations;
 }
 
-function describeHandler(controller: Type, name: string, handler: object, method: string, path: string): JsonSchema {
+function describeHandler(
+  controller: Type,
+  name: string,
+  handler: object,
+  method: string,
+  path: string,
+): JsonSchema {
   const doc = (Reflect.getMetadata(API_DOC, handler) as ApiDocOptions | undefined) ?? {};
   // Keyed `<RouteParamtypes>:<index>` (custom decorators such as `@CurrentUser` have other keys).
   const routeArgs = Object.entries(
-    (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) as Record<string, RouteArgument> | undefined) ?? {},
+    (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) as
+      Record<string, RouteArgument> | undefined) ?? {},
   ).map(([key, arg]) => ({ type: Number(key.split(':')[0]), ...arg }));
   const argsOf = (type: number): RouteArgument[] => routeArgs.filter((arg) => arg.type === type);
 
@@ -235,20 +249,27 @@ function describeHandler(controller: Type, name: string, handler: object, method
       required: true,
       description: doc.requestBody.description,
       content: {
-        [doc.requestBody.contentType]: { schema: doc.requestBody.schema ? jsonSchemaOf(doc.requestBody.schema) : {} },
+        [doc.requestBody.contentType]: {
+          schema: doc.requestBody.schema ? jsonSchemaOf(doc.requestBody.schema) : {},
+        },
       },
     };
   }
 
   const auth = authRequirementOf(controller, handler);
   const successStatus =
-    (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'post' ? 201 : 200);
+    (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ??
+    (method === 'post' ? 201 : 200);
   const responses: Record<string, JsonSchema> = {};
   const success = doc.responses?.[successStatus];
   responses[String(successStatus)] = {
     description: success?.description ?? STATUS_TEXT[successStatus] ?? 'Success',
     ...(success?.schema
-      ? { content: { [success.contentType ?? 'application/json']: { schema: jsonSchemaOf(success.schema, 'output') } } }
+      ? {
+          content: {
+            [success.contentType ?? 'application/json']: { schema: jsonSchemaOf(success.schema, 'output') },
+          },
+        }
       : {}),
   };
   const standardErrors: number[] = [
@@ -271,7 +292,13 @@ function describeHandler(controller: Type, name: string, handler: object, method
         : {
             description: response.description,
             ...(response.schema
-              ? { content: { [response.contentType ?? 'application/json']: { schema: jsonSchemaOf(response.schema, 'output') } } }
+              ? {
+                  content: {
+                    [response.contentType ?? 'application/json']: {
+                      schema: jsonSchemaOf(response.schema, 'output'),
+                    },
+                  },
+                }
               : {}),
           };
   }
@@ -300,9 +327,10 @@ export function apiComponents(): JsonSchema {
         type: 'http',
         scheme: 'bearer',
         bearerFormat: 'JWT',
-        description: 'The `accessToken` of `POST /v1/auth/login` (or register, or refresh); it lives 15 minutes at most.',
+        description:
+          'The `accessToken` of `POST /v1/auth/login` (or register, or refresh); it lives 15 minutes at most.',
       },
     },
-    schemas: { Error: jsonSchemaOf(errorBodySchema, 'output') },
+    schemas: { ApiError: jsonSchemaOf(errorBodySchema, 'output') },
   };
 }

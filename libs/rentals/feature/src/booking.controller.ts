@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { BookingService } from './booking.service';
 import { createBookingSchema, type CreateBookingDto } from './create-booking.dto';
 import { guestBookingsQuerySchema, type GuestBookingsQuery } from './listing.dto';
 import type { Page } from './page-cursor';
+import { bookingViewSchema, pageSchema } from './rentals-view.schemas';
 import type { BookingView } from './rentals.views';
 
 @Controller('v1/bookings')
@@ -12,6 +13,13 @@ export class BookingController {
 
   @Post()
   @Roles('guest')
+  @ApiDoc({
+    summary: 'Hold a stay: the booking is held until paid (the price is computed by the server)',
+    responses: {
+      201: { description: 'the held booking, with `expiresAt`', schema: bookingViewSchema },
+      409: { description: 'booking_overlap: the dates are taken (`details` has the conflicting stay)' },
+    },
+  })
   create(
     @CurrentUser() guest: Principal,
     @Body(validate(createBookingSchema)) dto: CreateBookingDto,
@@ -22,6 +30,10 @@ export class BookingController {
   /** The caller's own bookings as a guest. */
   @Get()
   @Roles('guest')
+  @ApiDoc({
+    summary: "List the caller's own bookings",
+    responses: { 200: { description: 'a page of bookings', schema: pageSchema(bookingViewSchema) } },
+  })
   list(
     @CurrentUser() guest: Principal,
     @Query(validate(guestBookingsQuerySchema)) query: GuestBookingsQuery,
@@ -30,6 +42,10 @@ export class BookingController {
   }
 
   @Get(':id')
+  @ApiDoc({
+    summary: 'Read a booking (its guest, the host of its property, or an admin)',
+    responses: { 200: { description: 'the booking', schema: bookingViewSchema } },
+  })
   get(@CurrentUser() user: Principal, @Param('id') id: string): Promise<BookingView> {
     return this.bookings.get(user, id);
   }

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { BookingService } from './booking.service';
 import {
   hostBookingsQuerySchema,
@@ -9,6 +9,7 @@ import {
 } from './listing.dto';
 import type { Page } from './page-cursor';
 import { PropertyService } from './property.service';
+import { bookingViewSchema, pageSchema, propertySummaryViewSchema } from './rentals-view.schemas';
 import type { BookingView, PropertySummaryView } from './rentals.views';
 
 /** A host's own listings and the bookings on them. */
@@ -21,6 +22,10 @@ export class HostController {
 
   @Get('properties')
   @Roles('host')
+  @ApiDoc({
+    summary: "List the host's own listings, published or not",
+    responses: { 200: { description: 'a page of listings', schema: pageSchema(propertySummaryViewSchema) } },
+  })
   listProperties(
     @CurrentUser() host: Principal,
     @Query(validate(hostPropertiesQuerySchema)) query: HostPropertiesQuery,
@@ -30,6 +35,10 @@ export class HostController {
 
   @Get('bookings')
   @Roles('host')
+  @ApiDoc({
+    summary: "List the bookings on the host's listings",
+    responses: { 200: { description: 'a page of bookings', schema: pageSchema(bookingViewSchema) } },
+  })
   listBookings(
     @CurrentUser() host: Principal,
     @Query(validate(hostBookingsQuerySchema)) query: HostBookingsQuery,

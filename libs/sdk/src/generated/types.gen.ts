@@ -4,7 +4,7 @@ export type ClientOptions = {
   baseUrl: `${string}://${string}` | (string & {});
 };
 
-export type Error = {
+export type ApiError = {
   error: {
     code:
       | 'validation_failed'
@@ -68,19 +68,19 @@ export type AdminDeliveriesListErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type AdminDeliveriesListError = AdminDeliveriesListErrors[keyof AdminDeliveriesListErrors];
@@ -110,29 +110,41 @@ export type ApplicationCreateErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type ApplicationCreateError = ApplicationCreateErrors[keyof ApplicationCreateErrors];
 
 export type ApplicationCreateResponses = {
   /**
-   * Accepted
+   * the application, `screening` until decided
    */
-  202: unknown;
+  202: {
+    id: string;
+    propertyId: string;
+    status: 'screening' | 'approved' | 'declined' | 'review';
+    outcome?: {
+      outcome: 'approved' | 'declined' | 'review';
+      reference?: string;
+      reasons?: Array<string>;
+    };
+    decidedAt?: string;
+  };
 };
+
+export type ApplicationCreateResponse = ApplicationCreateResponses[keyof ApplicationCreateResponses];
 
 export type ApplicationGetData = {
   body?: never;
@@ -147,25 +159,37 @@ export type ApplicationGetErrors = {
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
-  404: Error;
+  404: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type ApplicationGetError = ApplicationGetErrors[keyof ApplicationGetErrors];
 
 export type ApplicationGetResponses = {
   /**
-   * OK
+   * the application
    */
-  200: unknown;
+  200: {
+    id: string;
+    propertyId: string;
+    status: 'screening' | 'approved' | 'declined' | 'review';
+    outcome?: {
+      outcome: 'approved' | 'declined' | 'review';
+      reference?: string;
+      reasons?: Array<string>;
+    };
+    decidedAt?: string;
+  };
 };
+
+export type ApplicationGetResponse = ApplicationGetResponses[keyof ApplicationGetResponses];
 
 export type AuthLoginData = {
   body: {
@@ -181,15 +205,15 @@ export type AuthLoginErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * invalid_credentials (same answer for unknown email and wrong password)
    */
-  401: Error;
+  401: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type AuthLoginError = AuthLoginErrors[keyof AuthLoginErrors];
@@ -227,11 +251,11 @@ export type AuthLogoutErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type AuthLogoutError = AuthLogoutErrors[keyof AuthLogoutErrors];
@@ -258,15 +282,15 @@ export type AuthRefreshErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: unknown, expired or logged out; a spent token also ends its whole session
    */
-  401: Error;
+  401: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type AuthRefreshError = AuthRefreshErrors[keyof AuthRefreshErrors];
@@ -307,15 +331,15 @@ export type AuthRegisterErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * email_taken (emails are case-insensitive)
    */
-  409: Error;
+  409: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type AuthRegisterError = AuthRegisterErrors[keyof AuthRegisterErrors];
@@ -351,29 +375,98 @@ export type BookingListErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type BookingListError = BookingListErrors[keyof BookingListErrors];
 
 export type BookingListResponses = {
   /**
-   * OK
+   * a page of bookings
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      propertyId: string;
+      status: 'held' | 'confirmed' | 'completed' | 'expired' | 'cancelled';
+      checkIn: string;
+      /**
+       * exclusive: the day the guest leaves
+       */
+      checkOut: string;
+      guests: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      totalAmount: number;
+      currency: string;
+      priceBreakdown: {
+        nights: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        nightlyPrice: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        accommodation: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        cleaningFee: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        serviceFee: number;
+        /**
+         * basis points the service fee was computed with
+         */
+        serviceFeeBps: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        tax: number;
+        /**
+         * basis points the tax was computed with
+         */
+        taxBps: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        total: number;
+        /**
+         * ISO 4217, upper case
+         */
+        currency: string;
+      };
+      cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+      /**
+       * when an unpaid hold expires
+       */
+      expiresAt: string;
+      confirmedAt: string | null;
+      createdAt: string;
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type BookingListResponse = BookingListResponses[keyof BookingListResponses];
 
 export type BookingCreateData = {
   body: {
@@ -391,29 +484,96 @@ export type BookingCreateErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
+  /**
+   * booking_overlap: the dates are taken (`details` has the conflicting stay)
+   */
+  409: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type BookingCreateError = BookingCreateErrors[keyof BookingCreateErrors];
 
 export type BookingCreateResponses = {
   /**
-   * Created
+   * the held booking, with `expiresAt`
    */
-  201: unknown;
+  201: {
+    id: string;
+    propertyId: string;
+    status: 'held' | 'confirmed' | 'completed' | 'expired' | 'cancelled';
+    checkIn: string;
+    /**
+     * exclusive: the day the guest leaves
+     */
+    checkOut: string;
+    guests: number;
+    /**
+     * minor units (cents) of `currency`
+     */
+    totalAmount: number;
+    currency: string;
+    priceBreakdown: {
+      nights: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      nightlyPrice: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      accommodation: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      cleaningFee: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      serviceFee: number;
+      /**
+       * basis points the service fee was computed with
+       */
+      serviceFeeBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      tax: number;
+      /**
+       * basis points the tax was computed with
+       */
+      taxBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      total: number;
+      /**
+       * ISO 4217, upper case
+       */
+      currency: string;
+    };
+    cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+    /**
+     * when an unpaid hold expires
+     */
+    expiresAt: string;
+    confirmedAt: string | null;
+    createdAt: string;
+  };
 };
+
+export type BookingCreateResponse = BookingCreateResponses[keyof BookingCreateResponses];
 
 export type BookingGetData = {
   body?: never;
@@ -428,25 +588,88 @@ export type BookingGetErrors = {
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
-  404: Error;
+  404: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type BookingGetError = BookingGetErrors[keyof BookingGetErrors];
 
 export type BookingGetResponses = {
   /**
-   * OK
+   * the booking
    */
-  200: unknown;
+  200: {
+    id: string;
+    propertyId: string;
+    status: 'held' | 'confirmed' | 'completed' | 'expired' | 'cancelled';
+    checkIn: string;
+    /**
+     * exclusive: the day the guest leaves
+     */
+    checkOut: string;
+    guests: number;
+    /**
+     * minor units (cents) of `currency`
+     */
+    totalAmount: number;
+    currency: string;
+    priceBreakdown: {
+      nights: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      nightlyPrice: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      accommodation: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      cleaningFee: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      serviceFee: number;
+      /**
+       * basis points the service fee was computed with
+       */
+      serviceFeeBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      tax: number;
+      /**
+       * basis points the tax was computed with
+       */
+      taxBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      total: number;
+      /**
+       * ISO 4217, upper case
+       */
+      currency: string;
+    };
+    cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+    /**
+     * when an unpaid hold expires
+     */
+    expiresAt: string;
+    confirmedAt: string | null;
+    createdAt: string;
+  };
 };
+
+export type BookingGetResponse = BookingGetResponses[keyof BookingGetResponses];
 
 export type PaymentCreateData = {
   body:
@@ -468,33 +691,123 @@ export type PaymentCreateErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
-  404: Error;
+  404: ApiError;
+  /**
+   * not_payable: the booking is not held (expired, confirmed or cancelled)
+   */
+  409: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type PaymentCreateError = PaymentCreateErrors[keyof PaymentCreateErrors];
 
 export type PaymentCreateResponses = {
   /**
-   * Created
+   * the payment already in flight for this booking
    */
-  201: unknown;
+  200:
+    | {
+        id: string;
+        provider: 'stripe' | 'mollie';
+        status:
+          | 'created'
+          | 'pending'
+          | 'succeeded'
+          | 'failed'
+          | 'canceled'
+          | 'expired'
+          | 'partially_refunded'
+          | 'refunded';
+        providerPaymentId: string | null;
+        /**
+         * minor units (cents) of `currency`
+         */
+        amount: number;
+        currency: string;
+        clientSecret: string | null;
+      }
+    | {
+        id: string;
+        provider: 'stripe' | 'mollie';
+        status:
+          | 'created'
+          | 'pending'
+          | 'succeeded'
+          | 'failed'
+          | 'canceled'
+          | 'expired'
+          | 'partially_refunded'
+          | 'refunded';
+        providerPaymentId: string | null;
+        /**
+         * minor units (cents) of `currency`
+         */
+        amount: number;
+        currency: string;
+        checkoutUrl: string | null;
+      };
+  /**
+   * a new payment
+   */
+  201:
+    | {
+        id: string;
+        provider: 'stripe' | 'mollie';
+        status:
+          | 'created'
+          | 'pending'
+          | 'succeeded'
+          | 'failed'
+          | 'canceled'
+          | 'expired'
+          | 'partially_refunded'
+          | 'refunded';
+        providerPaymentId: string | null;
+        /**
+         * minor units (cents) of `currency`
+         */
+        amount: number;
+        currency: string;
+        clientSecret: string | null;
+      }
+    | {
+        id: string;
+        provider: 'stripe' | 'mollie';
+        status:
+          | 'created'
+          | 'pending'
+          | 'succeeded'
+          | 'failed'
+          | 'canceled'
+          | 'expired'
+          | 'partially_refunded'
+          | 'refunded';
+        providerPaymentId: string | null;
+        /**
+         * minor units (cents) of `currency`
+         */
+        amount: number;
+        currency: string;
+        checkoutUrl: string | null;
+      };
 };
+
+export type PaymentCreateResponse = PaymentCreateResponses[keyof PaymentCreateResponses];
 
 export type HostListBookingsData = {
   body?: never;
@@ -512,29 +825,98 @@ export type HostListBookingsErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type HostListBookingsError = HostListBookingsErrors[keyof HostListBookingsErrors];
 
 export type HostListBookingsResponses = {
   /**
-   * OK
+   * a page of bookings
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      propertyId: string;
+      status: 'held' | 'confirmed' | 'completed' | 'expired' | 'cancelled';
+      checkIn: string;
+      /**
+       * exclusive: the day the guest leaves
+       */
+      checkOut: string;
+      guests: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      totalAmount: number;
+      currency: string;
+      priceBreakdown: {
+        nights: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        nightlyPrice: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        accommodation: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        cleaningFee: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        serviceFee: number;
+        /**
+         * basis points the service fee was computed with
+         */
+        serviceFeeBps: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        tax: number;
+        /**
+         * basis points the tax was computed with
+         */
+        taxBps: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        total: number;
+        /**
+         * ISO 4217, upper case
+         */
+        currency: string;
+      };
+      cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+      /**
+       * when an unpaid hold expires
+       */
+      expiresAt: string;
+      confirmedAt: string | null;
+      createdAt: string;
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type HostListBookingsResponse = HostListBookingsResponses[keyof HostListBookingsResponses];
 
 export type HostListPropertiesData = {
   body?: never;
@@ -550,29 +932,105 @@ export type HostListPropertiesErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type HostListPropertiesError = HostListPropertiesErrors[keyof HostListPropertiesErrors];
 
 export type HostListPropertiesResponses = {
   /**
-   * OK
+   * a page of listings
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      hostId: string;
+      title: string;
+      description: string;
+      city: string;
+      /**
+       * ISO 3166-1 alpha-2
+       */
+      country: string;
+      /**
+       * minor units (cents) of `currency`
+       */
+      nightlyPrice: number;
+      currency: string;
+      maxGuests: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      cleaningFee: number;
+      minNights: number;
+      maxNights: number;
+      cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+      published: boolean;
+      createdAt: string;
+      updatedAt: string;
+      /**
+       * the stay’s price, when dates were given
+       */
+      quote?: {
+        nights: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        nightlyPrice: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        accommodation: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        cleaningFee: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        serviceFee: number;
+        /**
+         * basis points the service fee was computed with
+         */
+        serviceFeeBps: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        tax: number;
+        /**
+         * basis points the tax was computed with
+         */
+        taxBps: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        total: number;
+        /**
+         * ISO 4217, upper case
+         */
+        currency: string;
+      };
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type HostListPropertiesResponse = HostListPropertiesResponses[keyof HostListPropertiesResponses];
 
 export type ImageGetData = {
   body?: never;
@@ -587,21 +1045,23 @@ export type ImageGetErrors = {
   /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
-  404: Error;
+  404: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type ImageGetError = ImageGetErrors[keyof ImageGetErrors];
 
 export type ImageGetResponses = {
   /**
-   * OK
+   * the image bytes
    */
-  200: unknown;
+  200: Blob | File;
 };
+
+export type ImageGetResponse = ImageGetResponses[keyof ImageGetResponses];
 
 export type MyNotificationsGetPreferencesData = {
   body?: never;
@@ -614,11 +1074,11 @@ export type MyNotificationsGetPreferencesErrors = {
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type MyNotificationsGetPreferencesError =
@@ -646,15 +1106,15 @@ export type MyNotificationsUpdatePreferencesErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type MyNotificationsUpdatePreferencesError =
@@ -682,15 +1142,15 @@ export type MyNotificationsListErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type MyNotificationsListError = MyNotificationsListErrors[keyof MyNotificationsListErrors];
@@ -715,21 +1175,27 @@ export type UnsubscribeConfirmErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
+  /**
+   * a link that was not signed by us
+   */
+  404: string;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type UnsubscribeConfirmError = UnsubscribeConfirmErrors[keyof UnsubscribeConfirmErrors];
 
 export type UnsubscribeConfirmResponses = {
   /**
-   * OK
+   * an HTML page with the confirm form
    */
-  200: unknown;
+  200: string;
 };
+
+export type UnsubscribeConfirmResponse = UnsubscribeConfirmResponses[keyof UnsubscribeConfirmResponses];
 
 export type UnsubscribeUnsubscribeData = {
   body?: never;
@@ -744,21 +1210,28 @@ export type UnsubscribeUnsubscribeErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
+  /**
+   * a link that was not signed by us
+   */
+  404: string;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type UnsubscribeUnsubscribeError = UnsubscribeUnsubscribeErrors[keyof UnsubscribeUnsubscribeErrors];
 
 export type UnsubscribeUnsubscribeResponses = {
   /**
-   * OK
+   * an HTML page saying it is done
    */
-  200: unknown;
+  200: string;
 };
+
+export type UnsubscribeUnsubscribeResponse =
+  UnsubscribeUnsubscribeResponses[keyof UnsubscribeUnsubscribeResponses];
 
 export type PropertySearchData = {
   body?: never;
@@ -782,21 +1255,97 @@ export type PropertySearchErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type PropertySearchError = PropertySearchErrors[keyof PropertySearchErrors];
 
 export type PropertySearchResponses = {
   /**
-   * OK
+   * a page of listings; with dates, only those free then, each with its price
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      hostId: string;
+      title: string;
+      description: string;
+      city: string;
+      /**
+       * ISO 3166-1 alpha-2
+       */
+      country: string;
+      /**
+       * minor units (cents) of `currency`
+       */
+      nightlyPrice: number;
+      currency: string;
+      maxGuests: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      cleaningFee: number;
+      minNights: number;
+      maxNights: number;
+      cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+      published: boolean;
+      createdAt: string;
+      updatedAt: string;
+      /**
+       * the stay’s price, when dates were given
+       */
+      quote?: {
+        nights: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        nightlyPrice: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        accommodation: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        cleaningFee: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        serviceFee: number;
+        /**
+         * basis points the service fee was computed with
+         */
+        serviceFeeBps: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        tax: number;
+        /**
+         * basis points the tax was computed with
+         */
+        taxBps: number;
+        /**
+         * minor units (cents) of `currency`
+         */
+        total: number;
+        /**
+         * ISO 4217, upper case
+         */
+        currency: string;
+      };
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type PropertySearchResponse = PropertySearchResponses[keyof PropertySearchResponses];
 
 export type PropertyCreateData = {
   body: {
@@ -822,29 +1371,66 @@ export type PropertyCreateErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type PropertyCreateError = PropertyCreateErrors[keyof PropertyCreateErrors];
 
 export type PropertyCreateResponses = {
   /**
-   * Created
+   * the new listing
    */
-  201: unknown;
+  201: {
+    id: string;
+    hostId: string;
+    title: string;
+    description: string;
+    city: string;
+    /**
+     * ISO 3166-1 alpha-2
+     */
+    country: string;
+    /**
+     * minor units (cents) of `currency`
+     */
+    nightlyPrice: number;
+    currency: string;
+    maxGuests: number;
+    /**
+     * minor units (cents) of `currency`
+     */
+    cleaningFee: number;
+    minNights: number;
+    maxNights: number;
+    cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+    published: boolean;
+    createdAt: string;
+    updatedAt: string;
+    images: Array<{
+      id: string;
+      status: 'processing' | 'ready' | 'failed';
+      variants: Array<{
+        width: number;
+        format: 'webp' | 'jpeg';
+        url: string;
+      }>;
+    }>;
+  };
 };
+
+export type PropertyCreateResponse = PropertyCreateResponses[keyof PropertyCreateResponses];
 
 export type PropertyGetData = {
   body?: never;
@@ -859,21 +1445,58 @@ export type PropertyGetErrors = {
   /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
-  404: Error;
+  404: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type PropertyGetError = PropertyGetErrors[keyof PropertyGetErrors];
 
 export type PropertyGetResponses = {
   /**
-   * OK
+   * the listing with its images
    */
-  200: unknown;
+  200: {
+    id: string;
+    hostId: string;
+    title: string;
+    description: string;
+    city: string;
+    /**
+     * ISO 3166-1 alpha-2
+     */
+    country: string;
+    /**
+     * minor units (cents) of `currency`
+     */
+    nightlyPrice: number;
+    currency: string;
+    maxGuests: number;
+    /**
+     * minor units (cents) of `currency`
+     */
+    cleaningFee: number;
+    minNights: number;
+    maxNights: number;
+    cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+    published: boolean;
+    createdAt: string;
+    updatedAt: string;
+    images: Array<{
+      id: string;
+      status: 'processing' | 'ready' | 'failed';
+      variants: Array<{
+        width: number;
+        format: 'webp' | 'jpeg';
+        url: string;
+      }>;
+    }>;
+  };
 };
+
+export type PropertyGetResponse = PropertyGetResponses[keyof PropertyGetResponses];
 
 export type PropertyUpdateData = {
   body: {
@@ -898,36 +1521,78 @@ export type PropertyUpdateErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
-  404: Error;
+  404: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type PropertyUpdateError = PropertyUpdateErrors[keyof PropertyUpdateErrors];
 
 export type PropertyUpdateResponses = {
   /**
-   * OK
+   * the listing as changed
    */
-  200: unknown;
+  200: {
+    id: string;
+    hostId: string;
+    title: string;
+    description: string;
+    city: string;
+    /**
+     * ISO 3166-1 alpha-2
+     */
+    country: string;
+    /**
+     * minor units (cents) of `currency`
+     */
+    nightlyPrice: number;
+    currency: string;
+    maxGuests: number;
+    /**
+     * minor units (cents) of `currency`
+     */
+    cleaningFee: number;
+    minNights: number;
+    maxNights: number;
+    cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+    published: boolean;
+    createdAt: string;
+    updatedAt: string;
+    images: Array<{
+      id: string;
+      status: 'processing' | 'ready' | 'failed';
+      variants: Array<{
+        width: number;
+        format: 'webp' | 'jpeg';
+        url: string;
+      }>;
+    }>;
+  };
 };
 
+export type PropertyUpdateResponse = PropertyUpdateResponses[keyof PropertyUpdateResponses];
+
 export type PropertyUploadImageData = {
-  body?: never;
+  /**
+   * one part named `file`: a JPEG, PNG or WebP image
+   */
+  body: {
+    file: Blob | File;
+  };
   path: {
     id: string;
   };
@@ -939,29 +1604,47 @@ export type PropertyUploadImageErrors = {
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
-  404: Error;
+  404: ApiError;
+  /**
+   * payload_too_large: over the upload limit
+   */
+  413: ApiError;
+  /**
+   * unsupported_media_type: not a JPEG, PNG or WebP image
+   */
+  415: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type PropertyUploadImageError = PropertyUploadImageErrors[keyof PropertyUploadImageErrors];
 
 export type PropertyUploadImageResponses = {
   /**
-   * Accepted
+   * the image, `processing` until its variants are ready
    */
-  202: unknown;
+  202: {
+    id: string;
+    status: 'processing' | 'ready' | 'failed';
+    variants: Array<{
+      width: number;
+      format: 'webp' | 'jpeg';
+      url: string;
+    }>;
+  };
 };
+
+export type PropertyUploadImageResponse = PropertyUploadImageResponses[keyof PropertyUploadImageResponses];
 
 export type PropertyDeleteImageData = {
   body?: never;
@@ -977,19 +1660,19 @@ export type PropertyDeleteImageErrors = {
   /**
    * unauthenticated: no valid access token
    */
-  401: Error;
+  401: ApiError;
   /**
    * forbidden: the caller has none of the required roles
    */
-  403: Error;
+  403: ApiError;
   /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
-  404: Error;
+  404: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type PropertyDeleteImageError = PropertyDeleteImageErrors[keyof PropertyDeleteImageErrors];
@@ -1020,28 +1703,77 @@ export type PropertyQuoteErrors = {
   /**
    * validation_failed: a field is invalid or unknown (`details.fields` names each)
    */
-  400: Error;
+  400: ApiError;
   /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
-  404: Error;
+  404: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type PropertyQuoteError = PropertyQuoteErrors[keyof PropertyQuoteErrors];
 
 export type PropertyQuoteResponses = {
   /**
-   * OK
+   * the price breakdown
    */
-  200: unknown;
+  200: {
+    propertyId: string;
+    checkIn: string;
+    checkOut: string;
+    guests: number;
+    priceBreakdown: {
+      nights: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      nightlyPrice: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      accommodation: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      cleaningFee: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      serviceFee: number;
+      /**
+       * basis points the service fee was computed with
+       */
+      serviceFeeBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      tax: number;
+      /**
+       * basis points the tax was computed with
+       */
+      taxBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      total: number;
+      /**
+       * ISO 4217, upper case
+       */
+      currency: string;
+    };
+  };
 };
 
+export type PropertyQuoteResponse = PropertyQuoteResponses[keyof PropertyQuoteResponses];
+
 export type MollieWebhookReceiveData = {
-  body?: never;
+  /**
+   * Mollie's unsigned ping `id=tr_…`; the payment is fetched from Mollie
+   */
+  body: unknown;
   path?: never;
   query?: never;
   url: '/v1/webhooks/mollie';
@@ -1051,20 +1783,27 @@ export type MollieWebhookReceiveErrors = {
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type MollieWebhookReceiveError = MollieWebhookReceiveErrors[keyof MollieWebhookReceiveErrors];
 
 export type MollieWebhookReceiveResponses = {
   /**
-   * OK
+   * stored; processed asynchronously
    */
-  200: unknown;
+  200: {
+    received: true;
+  };
 };
 
+export type MollieWebhookReceiveResponse = MollieWebhookReceiveResponses[keyof MollieWebhookReceiveResponses];
+
 export type StripeWebhookReceiveData = {
-  body?: never;
+  /**
+   * Stripe's event, byte for byte as signed (`Stripe-Signature` header)
+   */
+  body: unknown;
   path?: never;
   query?: never;
   url: '/v1/webhooks/stripe';
@@ -1074,14 +1813,18 @@ export type StripeWebhookReceiveErrors = {
   /**
    * rate_limited: `Retry-After` says when to try again
    */
-  429: Error;
+  429: ApiError;
 };
 
 export type StripeWebhookReceiveError = StripeWebhookReceiveErrors[keyof StripeWebhookReceiveErrors];
 
 export type StripeWebhookReceiveResponses = {
   /**
-   * OK
+   * stored; processed asynchronously
    */
-  200: unknown;
+  200: {
+    received: true;
+  };
 };
+
+export type StripeWebhookReceiveResponse = StripeWebhookReceiveResponses[keyof StripeWebhookReceiveResponses];

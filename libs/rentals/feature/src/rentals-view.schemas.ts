@@ -1,0 +1,167 @@
+import {
+  APPLICATION_STATUSES,
+  BOOKING_STATUSES,
+  CANCELLATION_POLICIES,
+  IMAGE_FORMATS,
+  IMAGE_STATUSES,
+  SCREENING_OUTCOMES,
+  type PriceBreakdown,
+} from '@rentguy/rentals/domain';
+import { z } from 'zod';
+import type { Page } from './page-cursor';
+import type {
+  ApplicationView,
+  BookingView,
+  ImageView,
+  PropertySummaryView,
+  PropertyView,
+  QuoteView,
+} from './rentals.views';
+
+/**
+ * The answers of rentals' public routes, as the OpenAPI document describes them (`@ApiDoc`). The
+ * views stay the interfaces the code returns; the assertions at the end fail the typecheck when one
+ * drifts from its schema, so the document cannot describe an answer the code no longer gives.
+ */
+
+const money = z.number().int().meta({ description: 'minor units (cents) of `currency`' });
+const timestamp = z.iso.datetime({ offset: true });
+
+export const priceBreakdownSchema = z.object({
+  nights: z.number().int(),
+  nightlyPrice: money,
+  accommodation: money,
+  cleaningFee: money,
+  serviceFee: money,
+  serviceFeeBps: z.number().int().meta({ description: 'basis points the service fee was computed with' }),
+  tax: money,
+  taxBps: z.number().int().meta({ description: 'basis points the tax was computed with' }),
+  total: money,
+  currency: z.string().meta({ description: 'ISO 4217, upper case' }),
+});
+
+export const imageViewSchema = z.object({
+  id: z.uuid(),
+  status: z.enum(IMAGE_STATUSES),
+  variants: z.array(z.object({ width: z.number().int(), format: z.enum(IMAGE_FORMATS), url: z.string() })),
+});
+
+const propertyFields = {
+  id: z.uuid(),
+  hostId: z.uuid(),
+  title: z.string(),
+  description: z.string(),
+  city: z.string(),
+  country: z.string().meta({ description: 'ISO 3166-1 alpha-2' }),
+  nightlyPrice: money,
+  currency: z.string(),
+  maxGuests: z.number().int(),
+  cleaningFee: money,
+  minNights: z.number().int(),
+  maxNights: z.number().int(),
+  cancellationPolicy: z.enum(CANCELLATION_POLICIES),
+  published: z.boolean(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+};
+
+export const propertyViewSchema = z.object({ ...propertyFields, images: z.array(imageViewSchema) });
+
+export const propertySummaryViewSchema = z.object({
+  ...propertyFields,
+  quote: priceBreakdownSchema.optional().meta({ description: 'the stay’s price, when dates were given' }),
+});
+
+export const quoteViewSchema = z.object({
+  propertyId: z.uuid(),
+  checkIn: z.iso.date(),
+  checkOut: z.iso.date(),
+  guests: z.number().int(),
+  priceBreakdown: priceBreakdownSchema,
+});
+
+export const bookingViewSchema = z
+  .object({
+    id: z.uuid(),
+    propertyId: z.uuid(),
+    status: z.enum(BOOKING_STATUSES),
+    checkIn: z.iso.date(),
+    checkOut: z.iso.date().meta({ description: 'exclusive: the day the guest leaves' }),
+    guests: z.number().int(),
+    totalAmount: money,
+    currency: z.string(),
+    priceBreakdown: priceBreakdownSchema,
+    cancellationPolicy: z.enum(CANCELLATION_POLICIES),
+    expiresAt: timestamp.meta({ description: 'when an unpaid hold expires' }),
+    confirmedAt: timestamp.nullable(),
+    createdAt: timestamp,
+  })
+  .meta({
+    examples: [
+      {
+        id: '0b7f9a3e-8c1d-4f2a-9e6b-3d5c7a1f2e4b',
+        propertyId: '5a2c8e1f-3b4d-4c6e-8f0a-1b2c3d4e5f60',
+        status: 'held',
+        checkIn: '2027-07-01',
+        checkOut: '2027-07-04',
+        guests: 2,
+        totalAmount: 51500,
+        currency: 'EUR',
+        priceBreakdown: {
+          nights: 3,
+          nightlyPrice: 15000,
+          accommodation: 45000,
+          cleaningFee: 5000,
+          serviceFee: 1500,
+          serviceFeeBps: 300,
+          tax: 0,
+          taxBps: 0,
+          total: 51500,
+          currency: 'EUR',
+        },
+        cancellationPolicy: 'moderate',
+        expiresAt: '2027-06-01T12:15:00.000Z',
+        confirmedAt: null,
+        createdAt: '2027-06-01T12:00:00.000Z',
+      },
+    ],
+  });
+
+export const applicationViewSchema = z.object({
+  id: z.uuid(),
+  propertyId: z.uuid(),
+  status: z.enum(APPLICATION_STATUSES),
+  outcome: z
+    .object({
+      outcome: z.enum(SCREENING_OUTCOMES),
+      reference: z.string().optional(),
+      reasons: z.array(z.string()).optional(),
+    })
+    .optional(),
+  decidedAt: timestamp.optional(),
+});
+
+/** A keyset page of `items`. */
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'pass as `cursor` for the next page; null on the last' }),
+  });
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+
+/** Compile-time only: every view equals what its schema describes. */
+export type ViewSchemasMatchViews = [
+  Holds<Same<z.infer<typeof priceBreakdownSchema>, PriceBreakdown>>,
+  Holds<Same<z.infer<typeof imageViewSchema>, ImageView>>,
+  Holds<Same<z.infer<typeof propertyViewSchema>, PropertyView>>,
+  Holds<Same<z.infer<typeof propertySummaryViewSchema>, PropertySummaryView>>,
+  Holds<Same<z.infer<typeof quoteViewSchema>, QuoteView>>,
+  Holds<Same<z.infer<typeof bookingViewSchema>, BookingView>>,
+  Holds<Same<z.infer<typeof applicationViewSchema>, ApplicationView>>,
+  Holds<Same<z.infer<ReturnType<typeof pageSchema<typeof bookingViewSchema>>>, Page<BookingView>>>,
+];
