@@ -22,6 +22,20 @@ import {
 } from '@rentguy/testing/platform';
 import { Topics, type EventData } from '@rentguy/contracts';
 import { KafkaClient } from '@rentguy/platform/messaging';
+import {
+  authLogin,
+  authLogout,
+  authRefresh,
+  authRegister,
+  bookingCreate,
+  bookingGet,
+  bookingList,
+  myNotificationsGetPreferences,
+  myNotificationsUpdatePreferences,
+  paymentCreate,
+  propertyCreate,
+  propertyGet,
+} from '@rentguy/sdk';
 import { ApiClient, eventually } from './client';
 import { metricNamesOf, monitoringQueries, recordedNames, unexportedMetrics } from './monitoring-queries';
 
@@ -193,46 +207,45 @@ function isoDay(offsetDays: number): string {
 
 describe('RentGuy through the gateway', () => {
   it('1. registers a host and a guest, logs in, rejects duplicates and bad passwords', async () => {
-    const host = await api.post<Json>('/v1/auth/register', {
-      email: hostEmail,
-      password,
-      name: 'Hanna Host',
-      role: 'host',
-    });
+    const host = await api.send(
+      authRegister({
+        client: api.client,
+        body: { email: hostEmail, password, name: 'Hanna Host', role: 'host' },
+      }),
+    );
     expect(host.status).toBe(201);
     expect(host.body.user).toMatchObject({ email: hostEmail, role: 'host' });
     tokens.host = String(host.body.accessToken);
 
-    const guest = await api.post<Json>('/v1/auth/register', {
-      email: guestEmail,
-      password,
-      name: 'Gus Guest',
-      role: 'guest',
-    });
+    const guest = await api.send(
+      authRegister({
+        client: api.client,
+        body: { email: guestEmail, password, name: 'Gus Guest', role: 'guest' },
+      }),
+    );
     expect(guest.status).toBe(201);
-    const other = await api.post<Json>('/v1/auth/register', {
-      email: otherEmail,
-      password,
-      name: 'Olga Other',
-      role: 'guest',
-    });
+    const other = await api.send(
+      authRegister({
+        client: api.client,
+        body: { email: otherEmail, password, name: 'Olga Other', role: 'guest' },
+      }),
+    );
     expect(other.status).toBe(201);
     tokens.other = String(other.body.accessToken);
 
-    const duplicate = await api.post('/v1/auth/register', {
-      email: guestEmail,
-      password,
-      name: 'Again',
-      role: 'guest',
-    });
+    const duplicate = await api.send(
+      authRegister({
+        client: api.client,
+        body: { email: guestEmail, password, name: 'Again', role: 'guest' },
+      }),
+    );
     expect(duplicate.status).toBe(409);
 
-    const wrong = await api.post('/v1/auth/login', {
-      email: guestEmail,
-      password: 'not the password at all',
-    });
+    const wrong = await api.send(
+      authLogin({ client: api.client, body: { email: guestEmail, password: 'not the password at all' } }),
+    );
     expect(wrong.status).toBe(401);
-    const login = await api.post<Json>('/v1/auth/login', { email: guestEmail, password });
+    const login = await api.send(authLogin({ client: api.client, body: { email: guestEmail, password } }));
     expect(login.status).toBe(200);
     tokens.guest = String(login.body.accessToken);
     expect(tokens.guest.split('.')).toHaveLength(3);
@@ -264,10 +277,7 @@ describe('RentGuy through the gateway', () => {
     expect(tip.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     expect(tip.text).toContain(link);
     const hostTips = async (): Promise<unknown> => {
-      const prefs = await api.get<{ categories: { category: string; enabled: boolean }[] }>(
-        '/v1/me/notification-preferences',
-        tokens.host,
-      );
+      const prefs = await api.send(myNotificationsGetPreferences({ client: api.client, auth: tokens.host }));
       expect(prefs.status).toBe(200);
       return prefs.body.categories.find((c) => c.category === 'host_tips')?.enabled;
     };
@@ -285,10 +295,9 @@ describe('RentGuy through the gateway', () => {
     expect(oneClick.status).toBe(200);
     expect(await hostTips()).toBe(false);
 
-    const again = await api.request<Json>('PUT', '/v1/me/notification-preferences', {
-      token: tokens.host,
-      json: { host_tips: true },
-    });
+    const again = await api.send(
+      myNotificationsUpdatePreferences({ client: api.client, auth: tokens.host, body: { host_tips: true } }),
+    );
     expect(again.status).toBe(200);
     expect(await hostTips()).toBe(true);
     const refused = await api.request<Json>('PUT', '/v1/me/notification-preferences', {
@@ -300,28 +309,33 @@ describe('RentGuy through the gateway', () => {
   });
 
   it('keeps a session through the gateway: refresh rotates, a spent token ends the session, logout revokes', async () => {
-    const login = await api.post<Json>('/v1/auth/login', { email: otherEmail, password });
+    const login = await api.send(authLogin({ client: api.client, body: { email: otherEmail, password } }));
     expect(login.status).toBe(200);
     expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
     const first = String(login.body.refreshToken);
 
-    const rotated = await api.post<Json>('/v1/auth/refresh', { refreshToken: first });
+    const rotated = await api.send(authRefresh({ client: api.client, body: { refreshToken: first } }));
     expect(rotated.status).toBe(200);
     expect(rotated.headers.get('cache-control')).toBe('no-store');
     const second = String(rotated.body.refreshToken);
     expect(second).not.toBe(first);
     // The new access token is accepted by a service behind the gateway.
-    const bookings = await api.get('/v1/bookings', String(rotated.body.accessToken));
+    const bookings = await api.send(
+      bookingList({ client: api.client, auth: String(rotated.body.accessToken) }),
+    );
     expect(bookings.status).toBe(200);
 
-    const reuse = await api.post<Json>('/v1/auth/refresh', { refreshToken: first });
+    const reuse = await api.send(authRefresh({ client: api.client, body: { refreshToken: first } }));
     expect(reuse.status).toBe(401);
-    expect((await api.post('/v1/auth/refresh', { refreshToken: second })).status).toBe(401);
+    expect((await api.send(authRefresh({ client: api.client, body: { refreshToken: second } }))).status).toBe(
+      401,
+    );
 
-    const again = await api.post<Json>('/v1/auth/login', { email: otherEmail, password });
-    const out = await api.post('/v1/auth/logout', { refreshToken: again.body.refreshToken });
+    const again = await api.send(authLogin({ client: api.client, body: { email: otherEmail, password } }));
+    const spent = { refreshToken: again.body.refreshToken };
+    const out = await api.send(authLogout({ client: api.client, body: spent }));
     expect(out.status).toBe(204);
-    expect((await api.post('/v1/auth/refresh', { refreshToken: again.body.refreshToken })).status).toBe(401);
+    expect((await api.send(authRefresh({ client: api.client, body: spent }))).status).toBe(401);
     const bad = await api.post<Json>('/v1/auth/refresh', { refreshToken: 7 });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('refreshToken');
@@ -357,18 +371,18 @@ describe('RentGuy through the gateway', () => {
       currency: 'EUR',
       maxGuests: 4,
     };
-    const created = await api.post<Json>('/v1/properties', listing, tokens.host);
+    const created = await api.send(propertyCreate({ client: api.client, auth: tokens.host, body: listing }));
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject(listing);
     propertyId = String(created.body.id);
 
-    const read = await api.get<Json>(`/v1/properties/${propertyId}`);
+    const read = await api.send(propertyGet({ client: api.client, path: { id: propertyId } }));
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: propertyId, title: listing.title, nightlyPrice: 12000 });
 
-    const byGuest = await api.post('/v1/properties', listing, tokens.guest);
+    const byGuest = await api.send(propertyCreate({ client: api.client, auth: tokens.guest, body: listing }));
     expect(byGuest.status).toBe(403);
-    const anonymous = await api.post('/v1/properties', listing);
+    const anonymous = await api.send(propertyCreate({ client: api.client, body: listing }));
     expect(anonymous.status).toBe(401);
   });
 
@@ -475,10 +489,12 @@ describe('RentGuy through the gateway', () => {
   it('3. holds a booking priced by the server, rejects an overlap, hides it from strangers', async () => {
     const checkIn = isoDay(30);
     const checkOut = isoDay(33);
-    const held = await api.post<Json>(
-      '/v1/bookings',
-      { propertyId, checkIn, checkOut, guests: 2 },
-      tokens.guest,
+    const held = await api.send(
+      bookingCreate({
+        client: api.client,
+        auth: tokens.guest,
+        body: { propertyId, checkIn, checkOut, guests: 2 },
+      }),
     );
     expect(held.status).toBe(201);
     expect(held.body).toMatchObject({
@@ -490,29 +506,36 @@ describe('RentGuy through the gateway', () => {
     expect(Date.parse(String(held.body.expiresAt))).toBeGreaterThan(Date.now());
     bookingId = String(held.body.id);
 
-    const overlap = await api.post<Json>(
-      '/v1/bookings',
-      { propertyId, checkIn: isoDay(32), checkOut: isoDay(35), guests: 1 },
-      tokens.other,
+    const overlap = await api.send(
+      bookingCreate({
+        client: api.client,
+        auth: tokens.other,
+        body: { propertyId, checkIn: isoDay(32), checkOut: isoDay(35), guests: 1 },
+      }),
     );
     expect(overlap.status).toBe(409);
 
-    expect((await api.get(`/v1/bookings/${bookingId}`, tokens.guest)).status).toBe(200);
-    expect((await api.get(`/v1/bookings/${bookingId}`, tokens.host)).status).toBe(200);
-    expect((await api.get(`/v1/bookings/${bookingId}`, tokens.other)).status).toBe(404);
+    const readAs = (token: string) =>
+      api.send(bookingGet({ client: api.client, auth: token, path: { id: bookingId } }));
+    expect((await readAs(tokens.guest)).status).toBe(200);
+    expect((await readAs(tokens.host)).status).toBe(200);
+    expect((await readAs(tokens.other)).status).toBe(404);
   });
 
   let paymentIntentId = '';
 
   it('4. creates a Stripe PaymentIntent with our payment id as idempotency key', async () => {
-    const payment = await api.post<Json>(
-      `/v1/bookings/${bookingId}/payments`,
-      { provider: 'stripe' },
-      tokens.guest,
+    const payment = await api.send(
+      paymentCreate({
+        client: api.client,
+        auth: tokens.guest,
+        path: { id: bookingId },
+        body: { provider: 'stripe' },
+      }),
     );
     expect(payment.status).toBe(201);
     expect(payment.body).toMatchObject({ provider: 'stripe', status: 'pending' });
-    expect(String(payment.body.clientSecret)).toMatch(/^pi_.+_secret_/);
+    expect('clientSecret' in payment.body ? payment.body.clientSecret : null).toMatch(/^pi_.+_secret_/);
     paymentIntentId = String(payment.body.providerPaymentId);
     const intents = stripe.paymentIntents();
     // Payments charges what rentals priced, fee and tax included.

@@ -15,6 +15,12 @@ import {
   type UnsubscribeQuery,
   type UpdatePreferencesDto,
 } from './notifications.dto';
+import {
+  deliveryViewSchema,
+  notificationViewSchema,
+  pageSchema,
+  preferencesViewSchema,
+} from './notifications-view.schemas';
 import type { DeliveryView, NotificationView, PreferencesView } from './notifications.views';
 import { PreferencesService, type UnsubscribeOutcome } from './preferences.service';
 
@@ -27,7 +33,10 @@ export class MyNotificationsController {
   ) {}
 
   @Get('notifications')
-  @ApiDoc({ summary: 'List the emails the platform sent the caller, newest first' })
+  @ApiDoc({
+    summary: 'List the emails the platform sent the caller, newest first',
+    responses: { 200: { description: 'a page of emails', schema: pageSchema(notificationViewSchema) } },
+  })
   list(
     @CurrentUser() user: Principal,
     @Query(validate(myNotificationsQuerySchema)) query: MyNotificationsQuery,
@@ -36,13 +45,19 @@ export class MyNotificationsController {
   }
 
   @Get('notification-preferences')
-  @ApiDoc({ summary: "Read the caller's email preferences by category" })
+  @ApiDoc({
+    summary: "Read the caller's email preferences by category",
+    responses: { 200: { description: 'every category', schema: preferencesViewSchema } },
+  })
   getPreferences(@CurrentUser() user: Principal): Promise<PreferencesView> {
     return this.preferences.get(user);
   }
 
   @Put('notification-preferences')
-  @ApiDoc({ summary: "Change the caller's email preferences (transactional emails cannot be turned off)" })
+  @ApiDoc({
+    summary: "Change the caller's email preferences (transactional emails cannot be turned off)",
+    responses: { 200: { description: 'every category, as changed', schema: preferencesViewSchema } },
+  })
   updatePreferences(
     @CurrentUser() user: Principal,
     @Body(validate(updatePreferencesSchema)) dto: UpdatePreferencesDto,
@@ -58,7 +73,10 @@ export class AdminDeliveriesController {
 
   @Get()
   @Roles('admin')
-  @ApiDoc({ summary: 'List every delivery of the email ledger (admins)' })
+  @ApiDoc({
+    summary: 'List every delivery of the email ledger (admins)',
+    responses: { 200: { description: 'a page of deliveries', schema: pageSchema(deliveryViewSchema) } },
+  })
   list(
     @Query(validate(adminDeliveriesQuerySchema)) query: AdminDeliveriesQuery,
   ): Promise<Page<DeliveryView>> {

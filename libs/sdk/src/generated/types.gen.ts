@@ -87,10 +87,35 @@ export type AdminDeliveriesListError = AdminDeliveriesListErrors[keyof AdminDeli
 
 export type AdminDeliveriesListResponses = {
   /**
-   * OK
+   * a page of deliveries
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      template: string;
+      category: string;
+      status: 'queued' | 'sent' | 'failed' | 'suppressed';
+      subject: string;
+      /**
+       * the address it went (or goes) to
+       */
+      to: string;
+      locale: string;
+      createdAt: string;
+      sentAt: string | null;
+      eventId: string;
+      recipientId: string | null;
+      attempts: number;
+      lastError: string | null;
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type AdminDeliveriesListResponse = AdminDeliveriesListResponses[keyof AdminDeliveriesListResponses];
 
 export type ApplicationCreateData = {
   body: {
@@ -1086,10 +1111,19 @@ export type MyNotificationsGetPreferencesError =
 
 export type MyNotificationsGetPreferencesResponses = {
   /**
-   * OK
+   * every category
    */
-  200: unknown;
+  200: {
+    categories: Array<{
+      category: 'transactional' | 'host_tips' | 'product_news';
+      enabled: boolean;
+      switchable: boolean;
+    }>;
+  };
 };
+
+export type MyNotificationsGetPreferencesResponse =
+  MyNotificationsGetPreferencesResponses[keyof MyNotificationsGetPreferencesResponses];
 
 export type MyNotificationsUpdatePreferencesData = {
   body: {
@@ -1122,10 +1156,19 @@ export type MyNotificationsUpdatePreferencesError =
 
 export type MyNotificationsUpdatePreferencesResponses = {
   /**
-   * OK
+   * every category, as changed
    */
-  200: unknown;
+  200: {
+    categories: Array<{
+      category: 'transactional' | 'host_tips' | 'product_news';
+      enabled: boolean;
+      switchable: boolean;
+    }>;
+  };
 };
+
+export type MyNotificationsUpdatePreferencesResponse =
+  MyNotificationsUpdatePreferencesResponses[keyof MyNotificationsUpdatePreferencesResponses];
 
 export type MyNotificationsListData = {
   body?: never;
@@ -1157,10 +1200,31 @@ export type MyNotificationsListError = MyNotificationsListErrors[keyof MyNotific
 
 export type MyNotificationsListResponses = {
   /**
-   * OK
+   * a page of emails
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      template: string;
+      category: string;
+      status: 'queued' | 'sent' | 'failed' | 'suppressed';
+      subject: string;
+      /**
+       * the address it went (or goes) to
+       */
+      to: string;
+      locale: string;
+      createdAt: string;
+      sentAt: string | null;
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type MyNotificationsListResponse = MyNotificationsListResponses[keyof MyNotificationsListResponses];
 
 export type UnsubscribeConfirmData = {
   body?: never;
