@@ -36,6 +36,7 @@ import {
   propertyCreate,
   propertyGet,
 } from '@rentguy/sdk';
+import { visitApiReference } from './api-reference.page';
 import { ApiClient, eventually } from './client';
 import { metricNamesOf, monitoringQueries, recordedNames, unexportedMetrics } from './monitoring-queries';
 
@@ -1160,4 +1161,21 @@ describe('shutdown', () => {
     Object.assign(exitCodes, await platform.stop());
     expect(exitCodes).toEqual(Object.fromEntries(APP_NAMES.map((name) => [name, 0])));
   });
+});
+
+describe('the API reference at /docs', () => {
+  it('shows the booking operations in headless Chromium, with nothing loaded from elsewhere and nothing blocked', async () => {
+    const operations = [
+      'Hold a stay',
+      "List the caller's own bookings",
+      'Read a booking',
+      'Pay for a held booking with Stripe',
+    ];
+
+    const visit = await visitApiReference(api.baseUrl, 'bookings', operations);
+
+    expect(visit.shown).toEqual(operations);
+    expect(visit.foreignRequests).toEqual([]);
+    expect(visit.cspViolations).toEqual([]);
+  }, 90_000);
 });
