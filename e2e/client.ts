@@ -52,7 +52,9 @@ export class ApiClient {
       headers?: Record<string, string>;
     } = {},
   ): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...options.headers };
+    // No content type unless one is given (the SDK client's default is JSON): a FormData body gets
+    // fetch's multipart type with its boundary, as in a browser.
+    const headers: Record<string, string | null> = { 'content-type': null, ...options.headers };
     if (options.token) {
       headers.authorization = `Bearer ${options.token}`;
     }

@@ -456,6 +456,21 @@ describe('RentGuy through the gateway', () => {
     expect(huge.body).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
+  it('shows the booking operations of the API reference at /docs in headless Chromium, with nothing loaded from elsewhere and nothing blocked', async () => {
+    const operations = [
+      'Hold a stay',
+      "List the caller's own bookings",
+      'Read a booking',
+      'Pay for a held booking with Stripe',
+    ];
+
+    const visit = await visitApiReference(api.baseUrl, 'bookings', operations);
+
+    expect(visit.shown).toEqual(operations);
+    expect(visit.foreignRequests).toEqual([]);
+    expect(visit.cspViolations).toEqual([]);
+  }, 90_000);
+
   it('refuses a NUL character in any field with 400 naming the field, on every service', async () => {
     const nul = 'a\u0000b';
     const register = await api.post<Json>('/v1/auth/register', {
@@ -1161,21 +1176,4 @@ describe('shutdown', () => {
     Object.assign(exitCodes, await platform.stop());
     expect(exitCodes).toEqual(Object.fromEntries(APP_NAMES.map((name) => [name, 0])));
   });
-});
-
-describe('the API reference at /docs', () => {
-  it('shows the booking operations in headless Chromium, with nothing loaded from elsewhere and nothing blocked', async () => {
-    const operations = [
-      'Hold a stay',
-      "List the caller's own bookings",
-      'Read a booking',
-      'Pay for a held booking with Stripe',
-    ];
-
-    const visit = await visitApiReference(api.baseUrl, 'bookings', operations);
-
-    expect(visit.shown).toEqual(operations);
-    expect(visit.foreignRequests).toEqual([]);
-    expect(visit.cspViolations).toEqual([]);
-  }, 90_000);
 });
