@@ -1,5 +1,6 @@
 import { DELIVERY_STATUSES } from '@rentguy/notifications/data-access';
 import { NOTIFICATION_CATEGORIES } from '@rentguy/notifications/domain';
+import { pageSchema, type Holds, type SchemaMatches } from '@rentguy/platform/http';
 import { z } from 'zod';
 import type { Page } from './delivery-page';
 import type { DeliveryView, NotificationView, PreferencesView } from './notifications.views';
@@ -37,23 +38,10 @@ export const preferencesViewSchema = z.object({
   ),
 });
 
-/** A keyset page of `items`. */
-export const pageSchema = <T extends z.ZodType>(item: T) =>
-  z.object({
-    items: z.array(item),
-    nextCursor: z
-      .string()
-      .nullable()
-      .meta({ description: 'pass as `cursor` for the next page; null on the last' }),
-  });
-
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Holds<T extends true> = T;
-
 /** Compile-time only: every view equals what its schema describes. */
 export type ViewSchemasMatchViews = [
-  Holds<Same<z.infer<typeof notificationViewSchema>, NotificationView>>,
-  Holds<Same<z.infer<typeof deliveryViewSchema>, DeliveryView>>,
-  Holds<Same<z.infer<typeof preferencesViewSchema>, PreferencesView>>,
-  Holds<Same<z.infer<ReturnType<typeof pageSchema<typeof deliveryViewSchema>>>, Page<DeliveryView>>>,
+  Holds<SchemaMatches<typeof notificationViewSchema, NotificationView>>,
+  Holds<SchemaMatches<typeof deliveryViewSchema, DeliveryView>>,
+  Holds<SchemaMatches<typeof preferencesViewSchema, PreferencesView>>,
+  Holds<SchemaMatches<ReturnType<typeof pageSchema<typeof deliveryViewSchema>>, Page<DeliveryView>>>,
 ];

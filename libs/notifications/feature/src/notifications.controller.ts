@@ -1,7 +1,15 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { unsubscribePage } from '@rentguy/notifications/domain';
-import { ApiDoc, CurrentUser, Public, Roles, validate, type Principal } from '@rentguy/platform/http';
+import {
+  ApiDoc,
+  CurrentUser,
+  pageSchema,
+  Public,
+  Roles,
+  validate,
+  type Principal,
+} from '@rentguy/platform/http';
 import { z } from 'zod';
 import type { Page } from './delivery-page';
 import { NotificationHistoryService } from './notification-history.service';
@@ -18,7 +26,6 @@ import {
 import {
   deliveryViewSchema,
   notificationViewSchema,
-  pageSchema,
   preferencesViewSchema,
 } from './notifications-view.schemas';
 import type { DeliveryView, NotificationView, PreferencesView } from './notifications.views';

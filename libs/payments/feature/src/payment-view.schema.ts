@@ -1,4 +1,5 @@
 import { PAYMENT_PROVIDERS, PAYMENT_STATUSES } from '@rentguy/payments/domain';
+import type { Holds, SchemaMatches } from '@rentguy/platform/http';
 import { z } from 'zod';
 import type { PaymentView } from './payment.service';
 
@@ -20,11 +21,8 @@ export const paymentViewSchema = z.union([
   z.object({ ...paymentFields, checkoutUrl: z.string().nullable() }),
 ]);
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Holds<T extends true> = T;
-
 /** Compile-time only: the view equals what its schema describes. */
-export type PaymentViewSchemaMatchesView = Holds<Same<z.infer<typeof paymentViewSchema>, PaymentView>>;
+export type PaymentViewSchemaMatchesView = Holds<SchemaMatches<typeof paymentViewSchema, PaymentView>>;
 
 /** What a provider's webhook is answered once the event is stored. */
 export const webhookReceivedSchema = z.object({ received: z.literal(true) });

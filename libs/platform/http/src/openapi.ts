@@ -334,3 +334,23 @@ export function apiComponents(): JsonSchema {
     schemas: { ApiError: jsonSchemaOf(errorBodySchema, 'output') },
   };
 }
+
+/** A keyset page of `item`s, as every paged list route answers (`nextCursor` null on the last page). */
+export const pageSchema = <T extends z.ZodType>(item: T) =>
+  z.object({
+    items: z.array(item),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: 'pass as `cursor` for the next page; null on the last' }),
+  });
+
+/** `true` when the type a schema describes and the type the code returns are the same. */
+export type SchemaMatches<S extends z.ZodType, T> = [z.infer<S>] extends [T]
+  ? [T] extends [z.infer<S>]
+    ? true
+    : false
+  : false;
+
+/** Fails the typecheck where `T` is not `true`: `Holds<SchemaMatches<typeof viewSchema, View>>`. */
+export type Holds<T extends true> = T;

@@ -1,10 +1,10 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
-import { ApiDoc, CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, pageSchema, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { BookingService } from './booking.service';
 import { createBookingSchema, type CreateBookingDto } from './create-booking.dto';
 import { guestBookingsQuerySchema, type GuestBookingsQuery } from './listing.dto';
 import type { Page } from './page-cursor';
-import { bookingViewSchema, pageSchema } from './rentals-view.schemas';
+import { bookingViewSchema } from './rentals-view.schemas';
 import type { BookingView } from './rentals.views';
 
 @Controller('v1/bookings')

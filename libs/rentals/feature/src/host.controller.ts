@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiDoc, CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, pageSchema, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { BookingService } from './booking.service';
 import {
   hostBookingsQuerySchema,
@@ -9,7 +9,7 @@ import {
 } from './listing.dto';
 import type { Page } from './page-cursor';
 import { PropertyService } from './property.service';
-import { bookingViewSchema, pageSchema, propertySummaryViewSchema } from './rentals-view.schemas';
+import { bookingViewSchema, propertySummaryViewSchema } from './rentals-view.schemas';
 import type { BookingView, PropertySummaryView } from './rentals.views';
 
 /** A host's own listings and the bookings on them. */

@@ -3,6 +3,7 @@ import {
   ApiDoc,
   CurrentUser,
   OptionalUser,
+  pageSchema,
   Public,
   Roles,
   validate,
@@ -24,7 +25,6 @@ import type { Page } from './page-cursor';
 import { PropertyService } from './property.service';
 import {
   imageViewSchema,
-  pageSchema,
   propertySummaryViewSchema,
   propertyViewSchema,
   quoteViewSchema,

@@ -7,6 +7,7 @@ import {
   SCREENING_OUTCOMES,
   type PriceBreakdown,
 } from '@rentguy/rentals/domain';
+import { pageSchema, type Holds, type SchemaMatches } from '@rentguy/platform/http';
 import { z } from 'zod';
 import type { Page } from './page-cursor';
 import type {
@@ -141,27 +142,14 @@ export const applicationViewSchema = z.object({
   decidedAt: timestamp.optional(),
 });
 
-/** A keyset page of `items`. */
-export const pageSchema = <T extends z.ZodType>(item: T) =>
-  z.object({
-    items: z.array(item),
-    nextCursor: z
-      .string()
-      .nullable()
-      .meta({ description: 'pass as `cursor` for the next page; null on the last' }),
-  });
-
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Holds<T extends true> = T;
-
 /** Compile-time only: every view equals what its schema describes. */
 export type ViewSchemasMatchViews = [
-  Holds<Same<z.infer<typeof priceBreakdownSchema>, PriceBreakdown>>,
-  Holds<Same<z.infer<typeof imageViewSchema>, ImageView>>,
-  Holds<Same<z.infer<typeof propertyViewSchema>, PropertyView>>,
-  Holds<Same<z.infer<typeof propertySummaryViewSchema>, PropertySummaryView>>,
-  Holds<Same<z.infer<typeof quoteViewSchema>, QuoteView>>,
-  Holds<Same<z.infer<typeof bookingViewSchema>, BookingView>>,
-  Holds<Same<z.infer<typeof applicationViewSchema>, ApplicationView>>,
-  Holds<Same<z.infer<ReturnType<typeof pageSchema<typeof bookingViewSchema>>>, Page<BookingView>>>,
+  Holds<SchemaMatches<typeof priceBreakdownSchema, PriceBreakdown>>,
+  Holds<SchemaMatches<typeof imageViewSchema, ImageView>>,
+  Holds<SchemaMatches<typeof propertyViewSchema, PropertyView>>,
+  Holds<SchemaMatches<typeof propertySummaryViewSchema, PropertySummaryView>>,
+  Holds<SchemaMatches<typeof quoteViewSchema, QuoteView>>,
+  Holds<SchemaMatches<typeof bookingViewSchema, BookingView>>,
+  Holds<SchemaMatches<typeof applicationViewSchema, ApplicationView>>,
+  Holds<SchemaMatches<ReturnType<typeof pageSchema<typeof bookingViewSchema>>, Page<BookingView>>>,
 ];
