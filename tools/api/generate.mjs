@@ -62,7 +62,14 @@ async function operations() {
   for (const app of readdirSync(join(root, 'apps')).sort()) {
     const { appConfig } = dist(`apps/${app}/src/config.js`);
     const { AppModule } = dist(`apps/${app}/src/app.module.js`);
-    const config = loadConfig(appConfig, { env: PLACEHOLDER_ENV });
+    let config;
+    try {
+      config = loadConfig(appConfig, { env: PLACEHOLDER_ENV });
+    } catch (error) {
+      throw new Error(
+        `${app}: ${error.message}\n(a newly required key needs a placeholder in PLACEHOLDER_ENV of tools/api/generate.mjs)`,
+      );
+    }
     for (const controller of await collectControllers(AppModule.forRoot(config))) {
       for (const operation of describeController(controller)) {
         if (app === 'gateway' || isForwardedTo(app, operation.path)) {
