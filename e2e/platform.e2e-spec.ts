@@ -30,11 +30,15 @@ import {
   bookingCreate,
   bookingGet,
   bookingList,
+  adminDeliveriesList,
   myNotificationsGetPreferences,
+  myNotificationsList,
   myNotificationsUpdatePreferences,
   paymentCreate,
   propertyCreate,
   propertyGet,
+  propertyQuote,
+  propertySearch,
 } from '@rentguy/sdk';
 import { visitApiReference } from './api-reference.page';
 import { ApiClient, eventually } from './client';
@@ -648,7 +652,7 @@ describe('RentGuy through the gateway', () => {
 
   it('6. confirms the booking once the payment succeeded', async () => {
     const booking = await eventually(
-      () => api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest),
+      () => api.send(bookingGet({ client: api.client, auth: tokens.guest, path: { id: bookingId } })),
       (r) => r.body.status === 'confirmed',
       'the booking to be confirmed',
     );
@@ -666,9 +670,8 @@ describe('RentGuy through the gateway', () => {
   });
 
   it('lists the emails sent to a user, to that user and to admins, through the gateway', async () => {
-    type Listed = { template: string; status: string; to: string };
     const own = await eventually(
-      () => api.get<{ items: Listed[]; nextCursor: string | null }>('/v1/me/notifications', tokens.guest),
+      () => api.send(myNotificationsList({ client: api.client, auth: tokens.guest })),
       (r) =>
         r.status === 200 &&
         r.body.items.some((i) => i.template === 'booking-confirmed' && i.status === 'sent'),
@@ -678,9 +681,11 @@ describe('RentGuy through the gateway', () => {
       `booking-confirmed sent ${guestEmail}`,
       `welcome sent ${guestEmail}`,
     ]);
-    const others = await api.get<{ items: Listed[] }>('/v1/me/notifications', tokens.other);
+    const others = await api.send(myNotificationsList({ client: api.client, auth: tokens.other }));
     expect(others.body.items.filter((i) => i.to === guestEmail)).toEqual([]);
-    expect((await api.get('/v1/admin/deliveries', tokens.guest)).status).toBe(403);
+    expect((await api.send(adminDeliveriesList({ client: api.client, auth: tokens.guest }))).status).toBe(
+      403,
+    );
 
     const adminEmail = `admin-${unique}@example.com`;
     expect(
@@ -696,9 +701,12 @@ describe('RentGuy through the gateway', () => {
       await db.end();
     }
     const login = await api.post<Json>('/v1/auth/login', { email: adminEmail, password });
-    const deliveries = await api.get<{ items: Listed[] }>(
-      `/v1/admin/deliveries?recipient=${encodeURIComponent(guestEmail)}&template=booking-confirmed`,
-      String(login.body.accessToken),
+    const deliveries = await api.send(
+      adminDeliveriesList({
+        client: api.client,
+        auth: String(login.body.accessToken),
+        query: { recipient: guestEmail, template: 'booking-confirmed' },
+      }),
     );
     expect(deliveries.status).toBe(200);
     expect(deliveries.body.items).toEqual([
@@ -781,46 +789,53 @@ describe('RentGuy through the gateway', () => {
 
   it('lets a guest search by city, dates and guests, quote, book, and then not find it for those dates', async () => {
     const city = `Haarlem ${unique}`;
-    const created = await api.post<Json>(
-      '/v1/properties',
-      {
-        title: 'Garden flat',
-        description: 'Near the Grote Markt',
-        city,
-        country: 'NL',
-        nightlyPrice: 9000,
-        currency: 'EUR',
-        maxGuests: 3,
-        cleaningFee: 2000,
-        minNights: 2,
-      },
-      tokens.host,
+    const created = await api.send(
+      propertyCreate({
+        client: api.client,
+        auth: tokens.host,
+        body: {
+          title: 'Garden flat',
+          description: 'Near the Grote Markt',
+          city,
+          country: 'NL',
+          nightlyPrice: 9000,
+          currency: 'EUR',
+          maxGuests: 3,
+          cleaningFee: 2000,
+          minNights: 2,
+        },
+      }),
     );
     expect(created.status).toBe(201);
     const id = String(created.body.id);
-    const stay = `checkIn=${isoDay(40)}&checkOut=${isoDay(43)}&guests=2`;
-    const searchPath = `/v1/properties?city=${encodeURIComponent(city.toUpperCase())}&${stay}`;
+    const stay = { checkIn: isoDay(40), checkOut: isoDay(43), guests: '2' };
+    const stayQuery = new URLSearchParams(stay).toString();
+    const searchPath = `/v1/properties?city=${encodeURIComponent(city.toUpperCase())}&${stayQuery}`;
 
-    const found = await api.get<Page>(searchPath);
+    const found = await api.send(
+      propertySearch({ client: api.client, query: { city: city.toUpperCase(), ...stay } }),
+    );
     expect(found.status).toBe(200);
     // 3 × 90.00 + 20.00 = 290.00; + 10 % = 29.00; + 9 % of 319.00 = 28.71: 347.71.
     expect(found.body).toEqual({
       items: [expect.objectContaining({ id, quote: expect.objectContaining({ total: 34_771 }) })],
       nextCursor: null,
     });
-    const quote = await api.get<Json>(`/v1/properties/${id}/quote?${stay}`);
+    const quote = await api.send(propertyQuote({ client: api.client, path: { id }, query: stay }));
     expect(quote.status).toBe(200);
-    expect(quote.body.priceBreakdown).toEqual((found.body.items[0] as Json).quote);
-    const oneNight = await api.get<Json>(
-      `/v1/properties/${id}/quote?checkIn=${isoDay(40)}&checkOut=${isoDay(41)}&guests=2`,
+    expect(quote.body.priceBreakdown).toEqual(found.body.items[0]?.quote);
+    const oneNight = await api.send(
+      propertyQuote({ client: api.client, path: { id }, query: { ...stay, checkOut: isoDay(41) } }),
     );
     expect(oneNight.status).toBe(400);
     expect(oneNight.body.error).toMatchObject({ message: 'this property is let for at least 2 nights' });
 
-    const booked = await api.post<Json>(
-      '/v1/bookings',
-      { propertyId: id, checkIn: isoDay(40), checkOut: isoDay(43), guests: 2 },
-      tokens.guest,
+    const booked = await api.send(
+      bookingCreate({
+        client: api.client,
+        auth: tokens.guest,
+        body: { propertyId: id, checkIn: isoDay(40), checkOut: isoDay(43), guests: 2 },
+      }),
     );
     expect(booked.status).toBe(201);
     expect(booked.body).toMatchObject({ totalAmount: 34_771, priceBreakdown: quote.body.priceBreakdown });
