@@ -670,15 +670,30 @@ describe('RentGuy through the gateway', () => {
   });
 
   it('lists the emails sent to a user, to that user and to admins, through the gateway', async () => {
-    const own = await eventually(
-      () => api.send(myNotificationsList({ client: api.client, auth: tokens.guest })),
+    const ownList = () =>
+      api.send(myNotificationsList({ client: api.client, auth: tokens.guest, query: { limit: '100' } }));
+    await eventually(
+      ownList,
       (r) =>
         r.status === 200 &&
         r.body.items.some((i) => i.template === 'booking-confirmed' && i.status === 'sent'),
       "the confirmation in the guest's own list",
     );
-    expect(own.body.items.map((i) => `${i.template} ${i.status} ${i.to}`).sort()).toEqual([
+    // One "pay before …" per booking the guest has held so far, one confirmation, one welcome.
+    const held = await api.send(
+      bookingList({ client: api.client, auth: tokens.guest, query: { limit: '100' } }),
+    );
+    const heldEmails = await eventually(
+      ownList,
+      (r) =>
+        r.body.items.filter((i) => i.template === 'booking-held' && i.status === 'sent').length >=
+        held.body.items.length,
+      'a sent booking-held email per held booking',
+    );
+    expect(held.body.items.length).toBeGreaterThan(0);
+    expect(heldEmails.body.items.map((i) => `${i.template} ${i.status} ${i.to}`).sort()).toEqual([
       `booking-confirmed sent ${guestEmail}`,
+      ...held.body.items.map(() => `booking-held sent ${guestEmail}`),
       `welcome sent ${guestEmail}`,
     ]);
     const others = await api.send(myNotificationsList({ client: api.client, auth: tokens.other }));

@@ -55,6 +55,7 @@ describe('notifications: a worker killed mid-send', () => {
     await kafka.ensureTopics([
       { topic: bookingTopic, numPartitions: 1 },
       { topic: `${topicPrefix}${Topics.user}`, numPartitions: 1 },
+      { topic: `${topicPrefix}${Topics.payment}`, numPartitions: 1 },
     ]);
     producer = kafka.producer();
     await producer.connect();

@@ -19,9 +19,11 @@ import {
 } from '@rentguy/testing/platform';
 import {
   API_URL,
+  WEB_URL,
   JWT_KID,
   JWT_SECRET,
   bookingConfirmed,
+  bookingHeld,
   envelope,
   notificationsTestEnv,
   resetNotificationsSchema,
@@ -57,6 +59,7 @@ describe('notifications: events → emails', () => {
   const topicPrefix = `test.notif${randomUUID().slice(0, 8)}.`;
   const bookingTopic = `${topicPrefix}${Topics.booking}`;
   const userTopic = `${topicPrefix}${Topics.user}`;
+  const paymentTopic = `${topicPrefix}${Topics.payment}`;
   let http: FastifyInstance;
   let smtpPort: number;
   let catcher: MailCatcher | undefined;
@@ -73,6 +76,7 @@ describe('notifications: events → emails', () => {
     await kafka.ensureTopics([
       { topic: bookingTopic, numPartitions: 3 },
       { topic: userTopic, numPartitions: 3 },
+      { topic: paymentTopic, numPartitions: 3 },
     ]);
     producer = kafka.producer();
     await producer.connect();
@@ -292,6 +296,148 @@ describe('notifications: events → emails', () => {
     const [mail] = await mailsTo(event.data.guestEmail, 1);
     expect(mail.headers[DELIVERY_HEADER.toLowerCase()]).toBe(failed.id);
     expect(await settledDelivery(event.id)).toMatchObject({ id: failed.id, status: 'sent' });
+  });
+
+  it('asks the guest to pay for a hold before it expires, with a link to the payment page', async () => {
+    const held = bookingHeld({ expiresAt: '2026-07-01T09:45:00.000Z' });
+
+    await publish(held);
+
+    const [mail] = await mailsTo(held.data.guestEmail, 1);
+    expect(mail.subject).toBe(`Complete your payment to book ${held.data.propertyTitle}`);
+    expect(mail.text).toContain('Hi Grace Hopper,');
+    expect(mail.text).toContain('Amount due: €310.50');
+    expect(mail.text).toContain('Pay before: Wed, 1 July 2026 at 09:45 UTC');
+    const paymentUrl = `${new URL(WEB_URL).origin}/bookings/${held.data.bookingId}/pay`;
+    expect(mail.text).toContain(paymentUrl);
+    expect(mail.html).toContain(`href="${paymentUrl}"`);
+    expect(await settledDelivery(held.id)).toMatchObject({
+      template: 'booking-held',
+      status: 'sent',
+      recipient_id: held.data.guestId,
+    });
+  });
+
+  it('tells the host of a confirmed booking when the directory knows them, and the guest either way', async () => {
+    const host = userRegistered({ role: 'host', locale: 'nl', name: 'Henk Host' });
+    await publish(host);
+    await untilMails(host.data.email, 2); // welcome and the first host tip
+    const confirmed = bookingConfirmed({ hostId: host.data.userId, guestName: 'Ada <b>Lovelace</b>' });
+    const unknownHost = bookingConfirmed();
+
+    await publish(confirmed);
+    await publish(unknownHost);
+
+    await catcher?.waitFor((m) => /Nieuwe boeking/.test(m.subject), 20_000, 'the host email');
+    const [hostMail] = mailsFor(host.data.email).filter((m) => /Nieuwe boeking/.test(m.subject));
+    expect(hostMail?.subject).toBe(`Nieuwe boeking voor ${confirmed.data.propertyTitle}`);
+    expect(hostMail?.text).toContain('Ada <b>Lovelace</b> heeft');
+    expect(hostMail?.html).toContain('Ada &lt;b&gt;Lovelace&lt;/b&gt;');
+    await mailsTo(confirmed.data.guestEmail, 1);
+    // A host the directory never heard of is not told; the guest still is, once.
+    await mailsTo(unknownHost.data.guestEmail, 1);
+    await consumerCaughtUp();
+    expect((await deliveriesOf(unknownHost.id)).map((d) => d.template)).toEqual(['booking-confirmed']);
+    expect((await deliveriesOf(confirmed.id)).map((d) => d.template).sort()).toEqual([
+      'booking-confirmed',
+      'booking-new-host',
+    ]);
+  });
+
+  it('tells the guest an unpaid hold expired, and says nothing of one confirmed meanwhile', async () => {
+    const expiring = bookingHeld();
+    const paid = bookingHeld();
+    await publish(expiring);
+    await publish(paid);
+    await mailsTo(expiring.data.guestEmail, 1);
+    await mailsTo(paid.data.guestEmail, 1);
+    await publish(
+      bookingConfirmed({
+        bookingId: paid.data.bookingId,
+        guestId: paid.data.guestId,
+        guestEmail: paid.data.guestEmail,
+      }),
+    );
+    await untilMails(paid.data.guestEmail, 2);
+
+    const expired = envelope('booking.expired', expiring.data.bookingId, {
+      bookingId: expiring.data.bookingId,
+      propertyId: expiring.data.propertyId,
+    });
+    const lateExpiry = envelope('booking.expired', paid.data.bookingId, {
+      bookingId: paid.data.bookingId,
+      propertyId: paid.data.propertyId,
+    });
+    await publish(expired);
+    await publish(lateExpiry);
+
+    const mails = await waitUntil(
+      async () => {
+        const all = mailsFor(expiring.data.guestEmail);
+        return all.length === 2 ? all : undefined;
+      },
+      { timeoutMs: 20_000, description: 'the expiry email' },
+    );
+    expect(mails[1]?.subject).toBe(`Your hold on ${expiring.data.propertyTitle} has expired`);
+    await waitForInbox(lateExpiry.id);
+    expect(await deliveriesOf(lateExpiry.id)).toEqual([]);
+    expect(mailsFor(paid.data.guestEmail)).toHaveLength(2);
+  });
+
+  it('writes up a failed payment that overtook its hold once the hold arrives, with the link to pay again', async () => {
+    const held = bookingHeld({ expiresAt: new Date(Date.now() + 10 * 60_000).toISOString() });
+    const failed = envelope('payment.failed', randomUUID(), {
+      paymentId: randomUUID(),
+      bookingId: held.data.bookingId,
+      provider: 'mollie',
+      reason: 'failed',
+    });
+
+    await publish(failed);
+    // Parked while the booking is unknown here: nothing is recorded until booking.held has arrived.
+    await waitForInbox(failed.id);
+    expect(await deliveriesOf(failed.id)).toEqual([]);
+    await publish(held);
+
+    await waitUntil(async () => mailsFor(held.data.guestEmail).length === 2, {
+      timeoutMs: 30_000,
+      description: 'the payment-failed email after the hold',
+    });
+    const mail = mailsFor(held.data.guestEmail).find((m) => /did not go through/.test(m.subject));
+    expect(mail?.text).toContain('We could not take your payment of €310.50');
+    expect(mail?.text).toContain('you can try again until');
+    expect(mail?.text).toContain(`/bookings/${held.data.bookingId}/pay`);
+  });
+
+  it('offers no second try for a payment that failed after its hold expired', async () => {
+    const held = bookingHeld();
+    await publish(held);
+    await mailsTo(held.data.guestEmail, 1);
+    await publish(
+      envelope('booking.expired', held.data.bookingId, {
+        bookingId: held.data.bookingId,
+        propertyId: held.data.propertyId,
+      }),
+    );
+    await untilMails(held.data.guestEmail, 2);
+
+    await publish(
+      envelope('payment.failed', randomUUID(), {
+        paymentId: randomUUID(),
+        bookingId: held.data.bookingId,
+        provider: 'stripe',
+        reason: 'card_declined',
+      }),
+    );
+
+    await waitUntil(async () => mailsFor(held.data.guestEmail).length === 3, {
+      timeoutMs: 20_000,
+      description: 'the payment-failed email',
+    });
+    const mail = mailsFor(held.data.guestEmail)[2];
+    expect(mail?.subject).toBe(`Your payment for ${held.data.propertyTitle} did not go through`);
+    expect(mail?.text).toContain('Your booking has not been confirmed.');
+    expect(mail?.text).not.toContain('/pay');
   });
 
   it('keeps a directory of users from identity and welcomes a Dutch user in Dutch', async () => {
@@ -686,7 +832,11 @@ describe('notifications: events → emails', () => {
 
   async function publish(event: EventEnvelope): Promise<void> {
     await producer.send({
-      topic: event.type.startsWith('booking.') ? bookingTopic : userTopic,
+      topic: event.type.startsWith('booking.')
+        ? bookingTopic
+        : event.type.startsWith('payment.')
+          ? paymentTopic
+          : userTopic,
       messages: [{ key: event.aggregateId, value: JSON.stringify(event), headers: { type: event.type } }],
     });
   }
@@ -700,6 +850,17 @@ describe('notifications: events → emails', () => {
       throw new Error('the mail catcher is not running');
     }
     await catcher.waitFor((mail) => mail.envelope.to.includes(recipient), 20_000, `mail to ${recipient}`);
+    const mails = mailsFor(recipient);
+    expect(mails).toHaveLength(count);
+    return mails;
+  }
+
+  /** Waits until `recipient` has `count` emails (and no more). */
+  async function untilMails(recipient: string, count: number): Promise<CaughtMail[]> {
+    await waitUntil(async () => mailsFor(recipient).length >= count, {
+      timeoutMs: 20_000,
+      description: `${count} emails to ${recipient}`,
+    });
     const mails = mailsFor(recipient);
     expect(mails).toHaveLength(count);
     return mails;

@@ -51,6 +51,7 @@ export function bookingConfirmed(
     bookingId,
     propertyId: randomUUID(),
     propertyTitle: `Canal house ${randomUUID().slice(0, 6)}`,
+    hostId: randomUUID(),
     guestId: randomUUID(),
     guestEmail: `guest-${randomUUID().slice(0, 8)}@example.com`,
     guestName: 'Ada Lovelace',
@@ -59,6 +60,27 @@ export function bookingConfirmed(
     totalAmount: 24_000,
     currency: 'EUR',
     locale: 'en',
+    ...overrides,
+  });
+}
+
+export function bookingHeld(
+  overrides: Partial<EventData<'booking.held'>> = {},
+): EventEnvelope<'booking.held'> {
+  const bookingId = overrides.bookingId ?? randomUUID();
+  return envelope('booking.held', bookingId, {
+    bookingId,
+    propertyId: randomUUID(),
+    propertyTitle: `Dune cottage ${randomUUID().slice(0, 6)}`,
+    hostId: randomUUID(),
+    guestId: randomUUID(),
+    guestEmail: `guest-${randomUUID().slice(0, 8)}@example.com`,
+    guestName: 'Grace Hopper',
+    checkIn: '2026-07-10',
+    checkOut: '2026-07-12',
+    totalAmount: 31_050,
+    currency: 'EUR',
+    expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
     ...overrides,
   });
 }

@@ -76,9 +76,11 @@ async function holdBooking(
   const held: EventData<'booking.held'> = {
     bookingId: randomUUID(),
     propertyId: randomUUID(),
+    propertyTitle: 'Canal house',
     hostId: randomUUID(),
     guestId,
     guestEmail: 'guest@example.com',
+    guestName: 'Grace Guest',
     checkIn: '2027-03-01',
     checkOut: '2027-03-04',
     totalAmount,

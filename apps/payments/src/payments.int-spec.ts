@@ -167,9 +167,11 @@ function heldEvent(
   return {
     bookingId: randomUUID(),
     propertyId: randomUUID(),
+    propertyTitle: 'Canal house',
     hostId: randomUUID(),
     guestId,
     guestEmail: 'guest@example.com',
+    guestName: 'Grace Guest',
     checkIn: '2027-03-01',
     checkOut: '2027-03-04',
     totalAmount: 36_000,

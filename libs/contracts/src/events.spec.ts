@@ -11,6 +11,7 @@ const confirmed = () => ({
     bookingId: randomUUID(),
     propertyId: randomUUID(),
     propertyTitle: 'Canal house',
+    hostId: randomUUID(),
     guestId: randomUUID(),
     guestEmail: 'guest@example.com',
     guestName: 'Ada',

@@ -27,9 +27,11 @@ export const eventCatalog = {
     data: z.object({
       bookingId: z.uuid(),
       propertyId: z.uuid(),
+      propertyTitle: z.string(),
       hostId: z.uuid(),
       guestId: z.uuid(),
       guestEmail: z.email(),
+      guestName: z.string(),
       checkIn: isoDate,
       checkOut: isoDate,
       totalAmount: money.amount,
@@ -44,6 +46,7 @@ export const eventCatalog = {
       bookingId: z.uuid(),
       propertyId: z.uuid(),
       propertyTitle: z.string(),
+      hostId: z.uuid(),
       guestId: z.uuid(),
       guestEmail: z.email(),
       guestName: z.string(),
@@ -131,7 +134,11 @@ export const consumerGroups = {
   rentals: ['payment.succeeded'],
   payments: ['booking.held', 'booking.expired', 'booking.confirmed'],
   notifications: [
+    // the booking lifecycle: what the guest is asked to pay, confirmed, expired, and failed payments.
+    'booking.held',
     'booking.confirmed',
+    'booking.expired',
+    'payment.failed',
     // identity's user events: the recipient directory, welcome and password-reset emails.
     'user.registered',
     'user.updated',

@@ -8,6 +8,8 @@ export {
   type ListedDelivery,
   type NewDelivery,
 } from './delivery.repository';
+export { BookingStayEntity, BOOKING_STAY_STATUSES, type BookingStayStatus } from './booking-stay.entity';
+export { BookingStayRepository, type HeldStay } from './booking-stay.repository';
 export { RecipientEntity } from './recipient.entity';
 export { RecipientRepository, type RecipientProfile } from './recipient.repository';
 export {

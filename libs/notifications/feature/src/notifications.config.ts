@@ -14,7 +14,10 @@ export const notificationsConfig = defineConfig('notifications', {
     .default(30_000),
   /** A pending delivery younger than this still has its job on the way; older ones get it again. */
   EMAIL_SWEEP_MIN_AGE_MS: z.coerce.number().int().min(1000).default(60_000),
-  /** The web app: a password-reset link is `<its origin>/reset-password?token=…`. */
+  /**
+   * The web app: a password-reset link is `<its origin>/reset-password?token=…`, a held booking's
+   * payment page `<its origin>/bookings/<id>/pay`.
+   */
   PUBLIC_WEB_URL: z.url().default(localServiceUrl('gateway')),
   /** The public API (the gateway): unsubscribe links are `<it>/v1/notifications/unsubscribe?token=…`. */
   PUBLIC_BASE_URL: z.url().default(localServiceUrl('gateway')),

@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
-import { BookingConfirmedConsumer } from './consumers/booking-confirmed.consumer';
+import { BookingEventsConsumer } from './consumers/booking-events.consumer';
+import { PaymentEventsConsumer } from './consumers/payment-events.consumer';
 import { UserEventsConsumer } from './consumers/user-events.consumer';
 import {
+  BookingStayRepository,
   DeliveryRepository,
   RecipientRepository,
   SmtpMailRepository,
 } from '@rentguy/notifications/data-access';
+import { BookingEmails } from './booking-emails.service';
 import { DeliveryService } from './delivery.service';
 import { EmailSendProcessor } from './jobs/email-send.processor';
 import { PendingDeliverySweeper } from './jobs/pending-delivery.sweeper';
@@ -28,13 +31,16 @@ import { PreferencesService } from './preferences.service';
  */
 @Module({
   controllers: [
-    BookingConfirmedConsumer,
+    BookingEventsConsumer,
+    PaymentEventsConsumer,
     UserEventsConsumer,
     MyNotificationsController,
     AdminDeliveriesController,
     UnsubscribeController,
   ],
   providers: [
+    BookingStayRepository,
+    BookingEmails,
     DeliveryRepository,
     RecipientRepository,
     SmtpMailRepository,

@@ -127,10 +127,15 @@ export class BookingSettlementService {
 
   private async publishConfirmed(booking: BookingEntity, tx: Tx): Promise<void> {
     const property = await this.properties.findById(booking.propertyId, tx);
+    if (!property) {
+      // Bookings reference their property (a foreign key): this is a broken database, not a race.
+      throw new Error(`booking ${booking.id} has no property ${booking.propertyId}`);
+    }
     await this.outbox.add(tx, 'booking.confirmed', booking.id, {
       bookingId: booking.id,
       propertyId: booking.propertyId,
-      propertyTitle: property?.title ?? '',
+      propertyTitle: property.title,
+      hostId: property.hostId,
       guestId: booking.guestId,
       guestEmail: booking.guestEmail,
       guestName: booking.guestName,

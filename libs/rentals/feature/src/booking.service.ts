@@ -73,9 +73,11 @@ export class BookingService {
         await this.outbox.add(tx, 'booking.held', held.id, {
           bookingId: held.id,
           propertyId: property.id,
+          propertyTitle: property.title,
           hostId: property.hostId,
           guestId: guest.id,
           guestEmail: guest.email,
+          guestName: guest.name,
           checkIn: held.checkIn,
           checkOut: held.checkOut,
           totalAmount: held.totalAmount,

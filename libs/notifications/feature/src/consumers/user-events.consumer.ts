@@ -3,6 +3,7 @@ import { Ctx, Payload } from '@nestjs/microservices';
 import type { EventEnvelope } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { InboxContext, OnEvent } from '@rentguy/platform/messaging';
+import { DEADLINE_TIME_ZONE } from '../booking-emails.service';
 import { DeliveryService } from '../delivery.service';
 import { notificationsConfig } from '../notifications.config';
 import { RecipientDirectory, type Recipient } from '../recipient-directory.service';
@@ -80,7 +81,7 @@ export class UserEventsConsumer {
       recipientName: user.name,
       resetUrl: resetUrl.toString(),
       expiresAt: data.expiresAt,
-      timeZone: 'UTC',
+      timeZone: DEADLINE_TIME_ZONE,
     });
   }
 }
