@@ -68,6 +68,7 @@ async function operations() {
     } catch (error) {
       throw new Error(
         `${app}: ${error.message}\n(a newly required key needs a placeholder in PLACEHOLDER_ENV of tools/api/generate.mjs)`,
+        { cause: error },
       );
     }
     for (const controller of await collectControllers(AppModule.forRoot(config))) {
