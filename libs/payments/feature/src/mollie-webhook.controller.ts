@@ -25,7 +25,10 @@ export class MollieWebhookController {
       contentType: 'application/x-www-form-urlencoded',
       description: "Mollie's unsigned ping `id=tr_…`; the payment is fetched from Mollie",
     },
-    responses: { 200: { description: 'stored; processed asynchronously', schema: webhookReceivedSchema } },
+    responses: {
+      200: { description: 'stored; processed asynchronously', schema: webhookReceivedSchema },
+      400: { description: 'validation_failed: not a form body carrying `id`' },
+    },
   })
   async receive(
     @Body() body: unknown,

@@ -21,7 +21,10 @@ export class StripeWebhookController {
       contentType: 'application/json',
       description: "Stripe's event, byte for byte as signed (`Stripe-Signature` header)",
     },
-    responses: { 200: { description: 'stored; processed asynchronously', schema: webhookReceivedSchema } },
+    responses: {
+      200: { description: 'stored; processed asynchronously', schema: webhookReceivedSchema },
+      400: { description: 'invalid_signature: the body is not what Stripe signed, or it is too old' },
+    },
   })
   async receive(
     @Body() body: unknown,

@@ -1845,6 +1845,10 @@ export type MollieWebhookReceiveData = {
 
 export type MollieWebhookReceiveErrors = {
   /**
+   * validation_failed: not a form body carrying `id`
+   */
+  400: ApiError;
+  /**
    * rate_limited: `Retry-After` says when to try again
    */
   429: ApiError;
@@ -1874,6 +1878,10 @@ export type StripeWebhookReceiveData = {
 };
 
 export type StripeWebhookReceiveErrors = {
+  /**
+   * invalid_signature: the body is not what Stripe signed, or it is too old
+   */
+  400: ApiError;
   /**
    * rate_limited: `Retry-After` says when to try again
    */
