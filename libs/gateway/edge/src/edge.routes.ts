@@ -38,7 +38,7 @@ export const EDGE_ROUTES = {
   ],
 } as const;
 
-/** Which service each entry of `EDGE_ROUTES` forwards to (as `EdgeController` does). */
+/** Which service each entry of `EDGE_ROUTES` forwards to: `EdgeController` forwards by it, the API document checks by it. */
 export const EDGE_ROUTE_UPSTREAMS: Readonly<Record<keyof typeof EDGE_ROUTES, Upstream>> = {
   rentals: 'rentals',
   propertyImageUpload: 'rentals',
