@@ -868,6 +868,113 @@ describe('RentGuy through the gateway', () => {
     expect(JSON.stringify(unknownParam.body)).toContain('pets');
   });
 
+  it('lets a host block dates: the calendar shows them blocked, search leaves the property out, iCal exports them', async () => {
+    const city = `Leiden ${unique}`;
+    const created = await api.post<Json>(
+      '/v1/properties',
+      {
+        title: 'Canal loft',
+        description: 'By the Rapenburg',
+        city,
+        country: 'NL',
+        nightlyPrice: 8000,
+        currency: 'EUR',
+        maxGuests: 2,
+      },
+      tokens.host,
+    );
+    expect(created.status).toBe(201);
+    const id = String(created.body.id);
+    const searchPath = (from: number, to: number) =>
+      `/v1/properties?city=${encodeURIComponent(city)}&checkIn=${isoDay(from)}&checkOut=${isoDay(to)}`;
+    const calendar = async (from: number, to: number) => {
+      const reply = await api.get<{ days: { status: string }[] }>(
+        `/v1/properties/${id}/availability?from=${isoDay(from)}&to=${isoDay(to)}`,
+      );
+      expect(reply.status).toBe(200);
+      return reply.body.days.map((day) => day.status);
+    };
+    // Read (and so cache) the calendar and a search page before the block.
+    expect(await calendar(50, 53)).toEqual(['available', 'available', 'available']);
+    expect((await api.get<Page>(searchPath(50, 52))).body.items.map((p) => p.id)).toEqual([id]);
+
+    const blocked = await api.post<Json>(
+      '/v1/properties/' + id + '/blocks',
+      { from: isoDay(50), to: isoDay(52), note: 'painting' },
+      tokens.host,
+    );
+    expect(blocked.status).toBe(201);
+    expect(
+      (await api.post(`/v1/properties/${id}/blocks`, { from: isoDay(55), to: isoDay(56) }, tokens.guest))
+        .status,
+    ).toBe(403);
+    expect(await calendar(50, 53)).toEqual(['blocked', 'blocked', 'available']);
+    expect((await api.get<Page>(searchPath(50, 52))).body.items).toEqual([]);
+
+    // A guest books the next nights: booked on the calendar, gone from search for them, and a
+    // block over the booking is refused with its dates.
+    const booked = await api.post<Json>(
+      '/v1/bookings',
+      { propertyId: id, checkIn: isoDay(52), checkOut: isoDay(54), guests: 1 },
+      tokens.guest,
+    );
+    expect(booked.status).toBe(201);
+    expect(await calendar(50, 55)).toEqual(['blocked', 'blocked', 'booked', 'booked', 'available']);
+    expect((await api.get<Page>(searchPath(52, 54))).body.items).toEqual([]);
+    expect((await api.get<Page>(searchPath(54, 56))).body.items.map((p) => p.id)).toEqual([id]);
+    const overBooking = await api.post<Json>(
+      `/v1/properties/${id}/blocks`,
+      { from: isoDay(53), to: isoDay(55) },
+      tokens.host,
+    );
+    expect(overBooking.status).toBe(409);
+    expect(overBooking.body.error).toMatchObject({
+      code: 'booking_overlap',
+      details: { from: isoDay(52), to: isoDay(54) },
+    });
+
+    // The iCal export: a secret URL, private to caches, busy days without guest data.
+    const token = await api.post<{ token: string }>(`/v1/properties/${id}/calendar-token`, {}, tokens.host);
+    expect(token.status).toBe(201);
+    const ics = await api.request(
+      'GET',
+      `/v1/properties/${id}/calendar.ics?token=${encodeURIComponent(token.body.token)}`,
+      { headers: { accept: 'text/calendar' } },
+    );
+    expect(ics.status).toBe(200);
+    expect(ics.headers.get('content-type')).toContain('text/calendar');
+    expect(ics.headers.get('cache-control')).toBe('private, no-store');
+    const text = typeof ics.body === 'string' ? ics.body : JSON.stringify(ics.body);
+    expect(text).toContain(`DTSTART;VALUE=DATE:${isoDay(50).replace(/-/g, '')}`);
+    expect(text).toContain(`DTSTART;VALUE=DATE:${isoDay(52).replace(/-/g, '')}`);
+    expect(text).not.toContain('@example.com');
+    expect((await api.get(`/v1/properties/${id}/calendar.ics?token=nope`)).status).toBe(404);
+
+    // Unblocking puts the property back on the search page that left it out.
+    expect(
+      (
+        await api.request('DELETE', `/v1/properties/${id}/blocks/${String(blocked.body.id)}`, {
+          token: tokens.host,
+        })
+      ).status,
+    ).toBe(204);
+    expect((await api.get<Page>(searchPath(50, 52))).body.items.map((p) => p.id)).toEqual([id]);
+
+    // Host analytics say how fresh they are; a guest has none.
+    const month = isoDay(0).slice(0, 7);
+    const analytics = await api.get<{ refreshedAt: string | null; items: Json[] }>(
+      `/v1/host/analytics?from=${month}&to=${month}`,
+      tokens.host,
+    );
+    expect(analytics.status).toBe(200);
+    expect(analytics.body.refreshedAt).toEqual(expect.any(String));
+    expect(analytics.body.items).toContainEqual(
+      expect.objectContaining({ propertyId: id, month, availableNights: expect.any(Number) }),
+    );
+    expect((await api.get(`/v1/host/analytics?from=${month}&to=${month}`, tokens.guest)).status).toBe(403);
+    expect((await api.get(`/v1/admin/analytics?from=${month}&to=${month}`, tokens.host)).status).toBe(403);
+  });
+
   it('lets the host edit a listing, seen by search at once, and lists everyone their own', async () => {
     const otherHost = await api.post<Json>('/v1/auth/register', {
       email: `other-host-${unique}@example.com`,

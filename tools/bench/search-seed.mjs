@@ -224,7 +224,8 @@ export async function seedSearchData(
   timings.bookings = performance.now() - started;
 
   started = performance.now();
-  await client.query('ANALYZE rentals.properties, rentals.bookings, rentals.blocks');
+  // Search reads availability from calendar_claims, which the bookings' trigger filled during the COPY.
+  await client.query('ANALYZE rentals.properties, rentals.bookings, rentals.blocks, rentals.calendar_claims');
   timings.analyze = performance.now() - started;
   return { cities, timings, today };
 }

@@ -56,6 +56,7 @@ describe('notifications: a worker killed mid-send', () => {
       { topic: bookingTopic, numPartitions: 1 },
       { topic: `${topicPrefix}${Topics.user}`, numPartitions: 1 },
       { topic: `${topicPrefix}${Topics.payment}`, numPartitions: 1 },
+      { topic: `${topicPrefix}${Topics.property}`, numPartitions: 1 },
     ]);
     producer = kafka.producer();
     await producer.connect();

@@ -60,6 +60,7 @@ describe('notifications: events → emails', () => {
   const bookingTopic = `${topicPrefix}${Topics.booking}`;
   const userTopic = `${topicPrefix}${Topics.user}`;
   const paymentTopic = `${topicPrefix}${Topics.payment}`;
+  const propertyTopic = `${topicPrefix}${Topics.property}`;
   let http: FastifyInstance;
   let smtpPort: number;
   let catcher: MailCatcher | undefined;
@@ -77,6 +78,7 @@ describe('notifications: events → emails', () => {
       { topic: bookingTopic, numPartitions: 3 },
       { topic: userTopic, numPartitions: 3 },
       { topic: paymentTopic, numPartitions: 3 },
+      { topic: propertyTopic, numPartitions: 3 },
     ]);
     producer = kafka.producer();
     await producer.connect();
@@ -644,6 +646,45 @@ describe('notifications: events → emails', () => {
     expect(delivery.payload['resetUrl']).toBe('https://web.rentguy.test/reset-password?token=redacted');
   });
 
+  it('emails the host of a calendar conflict in their language, once, through the ledger', async () => {
+    const hostUser = userRegistered({ locale: 'nl', name: 'Henk Host', role: 'host' });
+    await publish(hostUser);
+    await waitUntil(() => recipientOf(hostUser.data.userId), {
+      timeoutMs: 20_000,
+      description: 'the host in the directory',
+    });
+    const conflict = envelope('calendar.conflict', randomUUID(), {
+      propertyId: randomUUID(),
+      propertyTitle: 'Grachtenpand',
+      hostId: hostUser.data.userId,
+      bookingId: randomUUID(),
+      checkIn: '2030-05-01',
+      checkOut: '2030-05-04',
+      feedId: randomUUID(),
+      calendarName: 'Airbnb',
+    });
+
+    await publish(conflict);
+    await publish(conflict);
+
+    const conflictMails = () =>
+      mailsFor(hostUser.data.email).filter((mail) => mail.subject === 'Agendaconflict bij Grachtenpand');
+    const [mail] = await waitUntil(async () => (conflictMails().length > 0 ? conflictMails() : undefined), {
+      timeoutMs: 20_000,
+      description: 'the conflict email',
+    });
+    expect(mail?.text).toContain('Hoi Henk Host,');
+    expect(mail?.text).toContain('Airbnb');
+    expect(mail?.html).toContain('<html lang="nl">');
+    expect(await settledDelivery(conflict.id)).toMatchObject({
+      template: 'calendar-conflict',
+      recipient: hostUser.data.email,
+      status: 'sent',
+    });
+    expect(conflictMails()).toHaveLength(1);
+    expect(await deliveriesOf(conflict.id)).toHaveLength(1);
+  });
+
   it('dead-letters a reset request for a user the directory does not know, instead of guessing', async () => {
     const reset = passwordResetRequested(randomUUID(), new Date(Date.now() + 3_600_000).toISOString());
 
@@ -836,7 +877,9 @@ describe('notifications: events → emails', () => {
         ? bookingTopic
         : event.type.startsWith('payment.')
           ? paymentTopic
-          : userTopic,
+          : event.type.startsWith('calendar.')
+            ? propertyTopic
+            : userTopic,
       messages: [{ key: event.aggregateId, value: JSON.stringify(event), headers: { type: event.type } }],
     });
   }

@@ -105,6 +105,7 @@ describe('payment.succeeded consumer (real Kafka and PostgreSQL)', () => {
       bookingId: booking.id,
       propertyId: property.id,
       propertyTitle: 'Houseboat on the Amstel',
+      hostId: property.hostId,
       guestId: guest.id,
       guestEmail: guest.email,
       guestName: 'Ada Lovelace',

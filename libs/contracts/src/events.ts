@@ -62,6 +62,25 @@ export const eventCatalog = {
     version: 1,
     data: z.object({ bookingId: z.uuid(), propertyId: z.uuid() }),
   },
+  /**
+   * An imported calendar feed marks dates taken that a held or confirmed booking already has: the
+   * booking stands (an import never cancels one), the host is told once per feed event and booking.
+   */
+  'calendar.conflict': {
+    topic: Topics.property,
+    version: 1,
+    data: z.object({
+      propertyId: z.uuid(),
+      propertyTitle: z.string(),
+      hostId: z.uuid(),
+      bookingId: z.uuid(),
+      checkIn: isoDate,
+      checkOut: isoDate,
+      feedId: z.uuid(),
+      /** The feed as the host named it. */
+      calendarName: z.string(),
+    }),
+  },
   'payment.succeeded': {
     topic: Topics.payment,
     version: 1,
@@ -139,6 +158,8 @@ export const consumerGroups = {
     'booking.confirmed',
     'booking.expired',
     'payment.failed',
+    // rentals' calendar sync: an imported feed collides with a booking (the host's email).
+    'calendar.conflict',
     // identity's user events: the recipient directory, welcome and password-reset emails.
     'user.registered',
     'user.updated',

@@ -23,6 +23,8 @@ export const queueCatalog = {
     'holds.cross-check': scheduledRun,
     'pending-jobs.requeue': scheduledRun,
     'outbox.prune': scheduledRun,
+    'calendar-feeds.sync': scheduledRun,
+    'analytics.refresh': scheduledRun,
   },
   'payments-maintenance': {
     'payments.reconcile': scheduledRun,
@@ -60,6 +62,8 @@ export const jobSchedulers = {
   'rentals-hold-cross-check': { queue: 'rentals-maintenance', job: 'holds.cross-check' },
   'rentals-pending-jobs': { queue: 'rentals-maintenance', job: 'pending-jobs.requeue' },
   'rentals-outbox-retention': { queue: 'rentals-maintenance', job: 'outbox.prune' },
+  'rentals-calendar-sync': { queue: 'rentals-maintenance', job: 'calendar-feeds.sync' },
+  'rentals-analytics-refresh': { queue: 'rentals-maintenance', job: 'analytics.refresh' },
   'payments-reconciliation': { queue: 'payments-maintenance', job: 'payments.reconcile' },
   'payments-webhook-inbox': { queue: 'payments-maintenance', job: 'webhook-inbox.sweep' },
   'payments-outbox-retention': { queue: 'payments-maintenance', job: 'outbox.prune' },

@@ -70,6 +70,10 @@ describe('cachePolicyOf', () => {
   it('reads the route table, and leaves unlisted routes to their handlers', () => {
     expect(cachePolicyOf('/v1/properties/*')).toBe('public');
     expect(cachePolicyOf('/v1/bookings/*')).toBe('private');
+    // The iCal export's URL carries its secret, and the host's calendar routes are personal.
+    expect(cachePolicyOf('/v1/properties/:id/calendar.ics')).toBe('private');
+    expect(cachePolicyOf('/v1/properties/:id/calendar-feeds')).toBe('private');
+    expect(cachePolicyOf('/v1/host/analytics')).toBe('private');
     expect(cachePolicyOf('/v1/images/*')).toBe('immutable');
     expect(cachePolicyOf('/v1/auth/login')).toBeUndefined();
     expect(cachePolicyOf('toString')).toBeUndefined();

@@ -16,6 +16,15 @@ export const EDGE_ROUTES = {
     // A host's own listings and the bookings on them.
     '/v1/host/properties',
     '/v1/host/bookings',
+    '/v1/host/analytics',
+    '/v1/admin/analytics',
+    // A property's calendar routes that are never shared-cacheable (the rest are under /v1/properties/*).
+    '/v1/properties/:id/blocks',
+    '/v1/properties/:id/blocks/:blockId',
+    '/v1/properties/:id/calendar.ics',
+    '/v1/properties/:id/calendar-token',
+    '/v1/properties/:id/calendar-feeds',
+    '/v1/properties/:id/calendar-feeds/:feedId',
   ],
   /** Multipart image upload to rentals: its own, larger body limit. */
   propertyImageUpload: '/v1/properties/:id/images',
@@ -105,6 +114,15 @@ export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | ApiDocsRo
   '/v1/applications/*': 'private',
   '/v1/host/properties': 'private',
   '/v1/host/bookings': 'private',
+  '/v1/host/analytics': 'private',
+  '/v1/admin/analytics': 'private',
+  '/v1/properties/:id/blocks': 'private',
+  '/v1/properties/:id/blocks/:blockId': 'private',
+  // The URL carries the export secret: no shared cache may keep it.
+  '/v1/properties/:id/calendar.ics': 'private',
+  '/v1/properties/:id/calendar-token': 'private',
+  '/v1/properties/:id/calendar-feeds': 'private',
+  '/v1/properties/:id/calendar-feeds/:feedId': 'private',
   '/v1/properties/:id/images': 'private',
   '/v1/images/*': 'immutable',
   '/v1/bookings/:id/payments': 'private',

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BookingEventsConsumer } from './consumers/booking-events.consumer';
+import { CalendarConflictConsumer } from './consumers/calendar-conflict.consumer';
 import { PaymentEventsConsumer } from './consumers/payment-events.consumer';
 import { UserEventsConsumer } from './consumers/user-events.consumer';
 import {
@@ -33,6 +34,7 @@ import { PreferencesService } from './preferences.service';
   controllers: [
     BookingEventsConsumer,
     PaymentEventsConsumer,
+    CalendarConflictConsumer,
     UserEventsConsumer,
     MyNotificationsController,
     AdminDeliveriesController,

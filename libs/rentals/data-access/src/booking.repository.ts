@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { sqlStateOf, type Tx } from '@rentguy/platform/database';
 import { DataSource } from 'typeorm';
 import { BookingEntity } from './booking.entity';
+import { lockPropertyCalendar } from './calendar-lock';
 import { bookingListQuery, schemaOf, type BookingListCriteria } from './listing.queries';
 import { EXCLUSION_VIOLATION, returnedRows } from './sql-result.util';
 
@@ -10,10 +11,13 @@ export type NewBooking = Omit<BookingEntity, 'createdAt' | 'confirmedAt'>;
 /** A booking row of a list, with the exact text of `created_at` that a page key carries. */
 export type ListedBooking = BookingEntity & { createdAtKey: string };
 
-/** Thrown when the exclusion constraint refuses a stay: the dates overlap a held or confirmed booking. */
+/**
+ * Thrown when the exclusion constraint refuses dates: they overlap a held or confirmed booking or a
+ * block (`calendar_claims`).
+ */
 export class StayOverlapError extends Error {
   constructor(readonly propertyId: string) {
-    super(`the stay overlaps another booking of property ${propertyId}`);
+    super(`the dates overlap a booking or block of property ${propertyId}`);
     this.name = 'StayOverlapError';
   }
 }
@@ -52,10 +56,7 @@ export class BookingRepository {
   /** @throws StayOverlapError when the dates are taken (after which `tx` is aborted). */
   async insert(booking: NewBooking, tx: Tx): Promise<BookingEntity> {
     const repository = tx.getRepository(BookingEntity);
-    // Concurrent inserts that overlap wait on each other's exclusion-index entries and can deadlock
-    // (each waits for the other to finish). Queueing a property's inserts behind one transaction
-    // lock avoids that; the exclusion constraint still decides who gets the dates.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [booking.propertyId]);
+    await lockPropertyCalendar(booking.propertyId, tx);
     try {
       await repository.insert(repository.create(booking));
     } catch (error) {
@@ -79,15 +80,16 @@ export class BookingRepository {
     return tx.getRepository(BookingEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   }
 
-  /** A held or confirmed booking of the property whose stay overlaps `[checkIn, checkOut)`. */
+  /**
+   * The first taken range of the property (a held or confirmed booking, or a block) that overlaps
+   * `[checkIn, checkOut)`: what a refused stay or block names as the conflicting dates.
+   */
   async findOccupying(propertyId: string, checkIn: string, checkOut: string): Promise<OccupiedStay | null> {
     const rows = (await this.dataSource.query(
-      `SELECT id, check_in::text AS "checkIn", check_out::text AS "checkOut"
-         FROM rentals.bookings
-        WHERE property_id = $1
-          AND status IN ('held', 'confirmed')
-          AND stay && daterange($2::date, $3::date, '[)')
-        ORDER BY check_in
+      `SELECT coalesce(booking_id, block_id) AS id, lower(period)::text AS "checkIn", upper(period)::text AS "checkOut"
+         FROM rentals.calendar_claims
+        WHERE property_id = $1 AND period && daterange($2::date, $3::date, '[)')
+        ORDER BY lower(period)
         LIMIT 1`,
       [propertyId, checkIn, checkOut],
     )) as OccupiedStay[];

@@ -10,4 +10,8 @@ export * from './payments-settlement.repository';
 export * from './rentals-data-access.config';
 export * from './rentals-data-access.module';
 export * from './listing.queries';
+export * from './calendar.repository';
+export * from './calendar-feed.repository';
+export * from './calendar-feed-http.repository';
+export * from './analytics.repository';
 export { rentalsSchema } from './rentals.schema';

@@ -60,8 +60,8 @@ export const PROPERTY_COLUMNS = `p.id, p.host_id AS "hostId", p.title, p.descrip
 
 /**
  * Published properties matching the criteria, in the sort's order with the id as tiebreaker,
- * `limit` rows after `after`. With a stay: none whose held or confirmed booking or host block
- * overlaps it.
+ * `limit` rows after `after`. With a stay: none whose held or confirmed booking or block overlaps it
+ * (`calendar_claims`).
  */
 export function propertySearchQuery(schema: string, criteria: PropertySearchCriteria): SqlQuery {
   const s = `"${assertSchemaName(schema)}"`;
@@ -86,12 +86,9 @@ export function propertySearchQuery(schema: string, criteria: PropertySearchCrit
     const nights = p.add(criteria.stay.nights, '::integer');
     where.push(`p.min_nights <= ${nights}`, `p.max_nights >= ${nights}`);
     const stay = `daterange(${p.add(criteria.stay.checkIn, '::date')}, ${p.add(criteria.stay.checkOut, '::date')}, '[)')`;
-    // The status list is the exclusion constraint's WHERE clause word for word, so the planner
-    // can use its partial gist index.
+    // Held and confirmed bookings and blocks alike, read from the exclusion constraint's gist index.
     where.push(
-      `NOT EXISTS (SELECT 1 FROM ${s}.bookings b
-                    WHERE b.property_id = p.id AND b.status IN ('held', 'confirmed') AND b.stay && ${stay})`,
-      `NOT EXISTS (SELECT 1 FROM ${s}.blocks k WHERE k.property_id = p.id AND k.period && ${stay})`,
+      `NOT EXISTS (SELECT 1 FROM ${s}.calendar_claims c WHERE c.property_id = p.id AND c.period && ${stay})`,
     );
   }
   const order = ORDERS[criteria.sort];

@@ -5,3 +5,4 @@ export * from './booking-status.machine';
 export * from './image-type.policy';
 export * from './visibility.policy';
 export * from './listing-cache.tags';
+export * from './calendar.policy';

@@ -26,9 +26,13 @@ function epochDay(isoDate: string, field: string): number {
   return ms / DAY_MS;
 }
 
-/** Nights of the stay `[checkIn, checkOut)`. */
-export function nightsBetween(checkIn: string, checkOut: string): number {
-  return epochDay(checkOut, 'checkOut') - epochDay(checkIn, 'checkIn');
+/** Nights of the stay `[checkIn, checkOut)`; a bad date is reported under its field's name. */
+export function nightsBetween(
+  checkIn: string,
+  checkOut: string,
+  fields: readonly [string, string] = ['checkIn', 'checkOut'],
+): number {
+  return epochDay(checkOut, fields[1]) - epochDay(checkIn, fields[0]);
 }
 
 /** What a property allows of a stay; a property without a rule of its own allows 1 to 365 nights. */

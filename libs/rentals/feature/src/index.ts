@@ -11,3 +11,7 @@ export { encodeCursor, decodeCursor, type Page } from './page-cursor';
 export { ImageService, originalImageKey } from './image.service';
 export { ApplicationService } from './application.service';
 export { PaymentSucceededConsumer } from './payment-succeeded.consumer';
+export { CalendarService } from './calendar.service';
+export { CalendarFeedService, MAX_FEEDS_PER_PROPERTY } from './calendar-feed.service';
+export { AnalyticsService } from './analytics.service';
+export * from './calendar.views';

@@ -1,5 +1,14 @@
 import { Module } from '@nestjs/common';
-import { PaymentsSettlementRepository, RentalsDataAccessModule } from '@rentguy/rentals/data-access';
+import {
+  CalendarFeedHttpRepository,
+  PaymentsSettlementRepository,
+  RentalsDataAccessModule,
+} from '@rentguy/rentals/data-access';
+import { AnalyticsController } from './analytics.controller';
+import { AnalyticsService } from './analytics.service';
+import { CalendarController } from './calendar.controller';
+import { CalendarFeedService } from './calendar-feed.service';
+import { CalendarService } from './calendar.service';
 import { ApplicationController } from './application.controller';
 import { ApplicationService } from './application.service';
 import { BookingController } from './booking.controller';
@@ -34,11 +43,15 @@ import { RentalsMetrics } from './rentals.metrics';
     ImageController,
     ApplicationController,
     HostController,
+    CalendarController,
+    AnalyticsController,
     PaymentSucceededConsumer,
   ],
   providers: [
     // Only the rentals app asks payments; the workers share the repositories without it.
     PaymentsSettlementRepository,
+    // Only the rentals app fetches imported calendar feeds.
+    CalendarFeedHttpRepository,
     RentalsMetrics,
     PricingService,
     ListingCache,
@@ -49,6 +62,9 @@ import { RentalsMetrics } from './rentals.metrics';
     ApplicationService,
     HoldExpirySweep,
     PendingJobsSweep,
+    CalendarService,
+    CalendarFeedService,
+    AnalyticsService,
   ],
 })
 export class RentalsFeatureModule {}

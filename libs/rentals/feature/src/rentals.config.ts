@@ -59,6 +59,10 @@ export const rentalsConfig = defineConfig('rentals', {
   OUTBOX_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(3_600_000),
   /** Work younger than this is left alone by the pending-jobs sweep: its job is most likely queued. */
   PENDING_JOBS_MIN_AGE_MS: z.coerce.number().int().min(0).default(60_000),
+  /** How often every imported iCal feed is fetched and applied (docs/architecture.md#ical-sync); 0 turns it off. */
+  CALENDAR_SYNC_INTERVAL_MS: z.coerce.number().int().min(0).default(900_000),
+  /** How often the analytics' materialized view is refreshed; 0 turns it off. */
+  ANALYTICS_REFRESH_INTERVAL_MS: z.coerce.number().int().min(0).default(900_000),
   /** The platform's service fee on accommodation + cleaning fee, in percent (two decimals at most). */
   SERVICE_FEE_PERCENT: z.string().default('0').pipe(percentBps),
   /** Tax rate per property country, `NL:9,DE:7` (percent); unlisted countries pay no tax. */
@@ -79,5 +83,7 @@ export const rentalsQueueOptions = (config: ConfigOf<typeof rentalsConfig>): Que
     'rentals-hold-cross-check': config.HOLD_CROSS_CHECK_MS,
     'rentals-pending-jobs': config.PENDING_JOBS_SWEEP_MS,
     'rentals-outbox-retention': config.OUTBOX_RETENTION_INTERVAL_MS,
+    'rentals-calendar-sync': config.CALENDAR_SYNC_INTERVAL_MS,
+    'rentals-analytics-refresh': config.ANALYTICS_REFRESH_INTERVAL_MS,
   },
 });

@@ -114,6 +114,8 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
       HOLD_CROSS_CHECK_MS: '0',
       PENDING_JOBS_SWEEP_MS: '0',
       OUTBOX_RETENTION_INTERVAL_MS: '0',
+      CALENDAR_SYNC_INTERVAL_MS: '0',
+      ANALYTICS_REFRESH_INTERVAL_MS: '0',
       KAFKA_GROUP_PREFIX: `test-${suffix}-`,
       UPLOAD_LIMIT_BYTES: String(256 * 1024),
       ...options.env,
