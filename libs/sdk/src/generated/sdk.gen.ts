@@ -14,6 +14,12 @@ import type {
   AdminDeliveriesListData,
   AdminDeliveriesListErrors,
   AdminDeliveriesListResponses,
+  AnalyticsForHostData,
+  AnalyticsForHostErrors,
+  AnalyticsForHostResponses,
+  AnalyticsPlatformData,
+  AnalyticsPlatformErrors,
+  AnalyticsPlatformResponses,
   ApplicationCreateData,
   ApplicationCreateErrors,
   ApplicationCreateResponses,
@@ -41,6 +47,33 @@ import type {
   BookingListData,
   BookingListErrors,
   BookingListResponses,
+  CalendarAddFeedData,
+  CalendarAddFeedErrors,
+  CalendarAddFeedResponses,
+  CalendarAvailabilityData,
+  CalendarAvailabilityErrors,
+  CalendarAvailabilityResponses,
+  CalendarCreateBlockData,
+  CalendarCreateBlockErrors,
+  CalendarCreateBlockResponses,
+  CalendarDeleteBlockData,
+  CalendarDeleteBlockErrors,
+  CalendarDeleteBlockResponses,
+  CalendarExportIcsData,
+  CalendarExportIcsErrors,
+  CalendarExportIcsResponses,
+  CalendarListBlocksData,
+  CalendarListBlocksErrors,
+  CalendarListBlocksResponses,
+  CalendarListFeedsData,
+  CalendarListFeedsErrors,
+  CalendarListFeedsResponses,
+  CalendarRemoveFeedData,
+  CalendarRemoveFeedErrors,
+  CalendarRemoveFeedResponses,
+  CalendarRotateExportTokenData,
+  CalendarRotateExportTokenErrors,
+  CalendarRotateExportTokenResponses,
   HostListBookingsData,
   HostListBookingsErrors,
   HostListBookingsResponses,
@@ -114,6 +147,20 @@ export type Options<
    */
   meta?: keyof ClientMeta extends never ? Record<string, unknown> : ClientMeta;
 };
+
+/**
+ * GET /v1/admin/analytics
+ *
+ * Roles: admin (admins always pass).
+ */
+export const analyticsPlatform = <ThrowOnError extends boolean = false>(
+  options: Options<AnalyticsPlatformData, ThrowOnError>,
+): RequestResult<AnalyticsPlatformResponses, AnalyticsPlatformErrors, ThrowOnError> =>
+  (options.client ?? client).get<AnalyticsPlatformResponses, AnalyticsPlatformErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/analytics',
+    ...options,
+  });
 
 /**
  * List every delivery of the email ledger (admins)
@@ -283,6 +330,20 @@ export const paymentCreate = <ThrowOnError extends boolean = false>(
       'Content-Type': 'application/json',
       ...options.headers,
     },
+  });
+
+/**
+ * GET /v1/host/analytics
+ *
+ * Roles: host (admins always pass).
+ */
+export const analyticsForHost = <ThrowOnError extends boolean = false>(
+  options: Options<AnalyticsForHostData, ThrowOnError>,
+): RequestResult<AnalyticsForHostResponses, AnalyticsForHostErrors, ThrowOnError> =>
+  (options.client ?? client).get<AnalyticsForHostResponses, AnalyticsForHostErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/host/analytics',
+    ...options,
   });
 
 /**
@@ -463,6 +524,140 @@ export const propertyUpdate = <ThrowOnError extends boolean = false>(
       'Content-Type': 'application/json',
       ...options.headers,
     },
+  });
+
+/**
+ * GET /v1/properties/{id}/availability
+ */
+export const calendarAvailability = <ThrowOnError extends boolean = false>(
+  options: Options<CalendarAvailabilityData, ThrowOnError>,
+): RequestResult<CalendarAvailabilityResponses, CalendarAvailabilityErrors, ThrowOnError> =>
+  (options.client ?? client).get<CalendarAvailabilityResponses, CalendarAvailabilityErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/properties/{id}/availability',
+    ...options,
+  });
+
+/**
+ * GET /v1/properties/{id}/blocks
+ *
+ * Roles: host (admins always pass).
+ */
+export const calendarListBlocks = <ThrowOnError extends boolean = false>(
+  options: Options<CalendarListBlocksData, ThrowOnError>,
+): RequestResult<CalendarListBlocksResponses, CalendarListBlocksErrors, ThrowOnError> =>
+  (options.client ?? client).get<CalendarListBlocksResponses, CalendarListBlocksErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/properties/{id}/blocks',
+    ...options,
+  });
+
+/**
+ * POST /v1/properties/{id}/blocks
+ *
+ * Roles: host (admins always pass).
+ */
+export const calendarCreateBlock = <ThrowOnError extends boolean = false>(
+  options: Options<CalendarCreateBlockData, ThrowOnError>,
+): RequestResult<CalendarCreateBlockResponses, CalendarCreateBlockErrors, ThrowOnError> =>
+  (options.client ?? client).post<CalendarCreateBlockResponses, CalendarCreateBlockErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/properties/{id}/blocks',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * DELETE /v1/properties/{id}/blocks/{blockId}
+ *
+ * Roles: host (admins always pass).
+ */
+export const calendarDeleteBlock = <ThrowOnError extends boolean = false>(
+  options: Options<CalendarDeleteBlockData, ThrowOnError>,
+): RequestResult<CalendarDeleteBlockResponses, CalendarDeleteBlockErrors, ThrowOnError> =>
+  (options.client ?? client).delete<CalendarDeleteBlockResponses, CalendarDeleteBlockErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/properties/{id}/blocks/{blockId}',
+    ...options,
+  });
+
+/**
+ * GET /v1/properties/{id}/calendar-feeds
+ *
+ * Roles: host (admins always pass).
+ */
+export const calendarListFeeds = <ThrowOnError extends boolean = false>(
+  options: Options<CalendarListFeedsData, ThrowOnError>,
+): RequestResult<CalendarListFeedsResponses, CalendarListFeedsErrors, ThrowOnError> =>
+  (options.client ?? client).get<CalendarListFeedsResponses, CalendarListFeedsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/properties/{id}/calendar-feeds',
+    ...options,
+  });
+
+/**
+ * POST /v1/properties/{id}/calendar-feeds
+ *
+ * Roles: host (admins always pass).
+ */
+export const calendarAddFeed = <ThrowOnError extends boolean = false>(
+  options: Options<CalendarAddFeedData, ThrowOnError>,
+): RequestResult<CalendarAddFeedResponses, CalendarAddFeedErrors, ThrowOnError> =>
+  (options.client ?? client).post<CalendarAddFeedResponses, CalendarAddFeedErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/properties/{id}/calendar-feeds',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * DELETE /v1/properties/{id}/calendar-feeds/{feedId}
+ *
+ * Roles: host (admins always pass).
+ */
+export const calendarRemoveFeed = <ThrowOnError extends boolean = false>(
+  options: Options<CalendarRemoveFeedData, ThrowOnError>,
+): RequestResult<CalendarRemoveFeedResponses, CalendarRemoveFeedErrors, ThrowOnError> =>
+  (options.client ?? client).delete<CalendarRemoveFeedResponses, CalendarRemoveFeedErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/properties/{id}/calendar-feeds/{feedId}',
+    ...options,
+  });
+
+/**
+ * POST /v1/properties/{id}/calendar-token
+ *
+ * Roles: host (admins always pass).
+ */
+export const calendarRotateExportToken = <ThrowOnError extends boolean = false>(
+  options: Options<CalendarRotateExportTokenData, ThrowOnError>,
+): RequestResult<CalendarRotateExportTokenResponses, CalendarRotateExportTokenErrors, ThrowOnError> =>
+  (options.client ?? client).post<
+    CalendarRotateExportTokenResponses,
+    CalendarRotateExportTokenErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/properties/{id}/calendar-token',
+    ...options,
+  });
+
+/**
+ * GET /v1/properties/{id}/calendar.ics
+ */
+export const calendarExportIcs = <ThrowOnError extends boolean = false>(
+  options: Options<CalendarExportIcsData, ThrowOnError>,
+): RequestResult<CalendarExportIcsResponses, CalendarExportIcsErrors, ThrowOnError> =>
+  (options.client ?? client).get<CalendarExportIcsResponses, CalendarExportIcsErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/properties/{id}/calendar.ics',
+    ...options,
   });
 
 /**

@@ -37,6 +37,44 @@ export type ApiError = {
   };
 };
 
+export type AnalyticsPlatformData = {
+  body?: never;
+  path?: never;
+  query: {
+    from: string;
+    to: string;
+  };
+  url: '/v1/admin/analytics';
+};
+
+export type AnalyticsPlatformErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AnalyticsPlatformError = AnalyticsPlatformErrors[keyof AnalyticsPlatformErrors];
+
+export type AnalyticsPlatformResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
+
 export type AdminDeliveriesListData = {
   body?: never;
   path?: never;
@@ -833,6 +871,44 @@ export type PaymentCreateResponses = {
 };
 
 export type PaymentCreateResponse = PaymentCreateResponses[keyof PaymentCreateResponses];
+
+export type AnalyticsForHostData = {
+  body?: never;
+  path?: never;
+  query: {
+    from: string;
+    to: string;
+  };
+  url: '/v1/host/analytics';
+};
+
+export type AnalyticsForHostErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AnalyticsForHostError = AnalyticsForHostErrors[keyof AnalyticsForHostErrors];
+
+export type AnalyticsForHostResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
 
 export type HostListBookingsData = {
   body?: never;
@@ -1649,6 +1725,358 @@ export type PropertyUpdateResponses = {
 };
 
 export type PropertyUpdateResponse = PropertyUpdateResponses[keyof PropertyUpdateResponses];
+
+export type CalendarAvailabilityData = {
+  body?: never;
+  path: {
+    id: string;
+  };
+  query: {
+    from: string;
+    to: string;
+  };
+  url: '/v1/properties/{id}/availability';
+};
+
+export type CalendarAvailabilityErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type CalendarAvailabilityError = CalendarAvailabilityErrors[keyof CalendarAvailabilityErrors];
+
+export type CalendarAvailabilityResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
+
+export type CalendarListBlocksData = {
+  body?: never;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/v1/properties/{id}/blocks';
+};
+
+export type CalendarListBlocksErrors = {
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type CalendarListBlocksError = CalendarListBlocksErrors[keyof CalendarListBlocksErrors];
+
+export type CalendarListBlocksResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
+
+export type CalendarCreateBlockData = {
+  body: {
+    from: string;
+    to: string;
+    note?: string;
+  };
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/v1/properties/{id}/blocks';
+};
+
+export type CalendarCreateBlockErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type CalendarCreateBlockError = CalendarCreateBlockErrors[keyof CalendarCreateBlockErrors];
+
+export type CalendarCreateBlockResponses = {
+  /**
+   * Created
+   */
+  201: unknown;
+};
+
+export type CalendarDeleteBlockData = {
+  body?: never;
+  path: {
+    id: string;
+    blockId: string;
+  };
+  query?: never;
+  url: '/v1/properties/{id}/blocks/{blockId}';
+};
+
+export type CalendarDeleteBlockErrors = {
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type CalendarDeleteBlockError = CalendarDeleteBlockErrors[keyof CalendarDeleteBlockErrors];
+
+export type CalendarDeleteBlockResponses = {
+  /**
+   * No Content
+   */
+  204: void;
+};
+
+export type CalendarDeleteBlockResponse = CalendarDeleteBlockResponses[keyof CalendarDeleteBlockResponses];
+
+export type CalendarListFeedsData = {
+  body?: never;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/v1/properties/{id}/calendar-feeds';
+};
+
+export type CalendarListFeedsErrors = {
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type CalendarListFeedsError = CalendarListFeedsErrors[keyof CalendarListFeedsErrors];
+
+export type CalendarListFeedsResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
+
+export type CalendarAddFeedData = {
+  body: {
+    url: string;
+    name?: string;
+  };
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/v1/properties/{id}/calendar-feeds';
+};
+
+export type CalendarAddFeedErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type CalendarAddFeedError = CalendarAddFeedErrors[keyof CalendarAddFeedErrors];
+
+export type CalendarAddFeedResponses = {
+  /**
+   * Created
+   */
+  201: unknown;
+};
+
+export type CalendarRemoveFeedData = {
+  body?: never;
+  path: {
+    id: string;
+    feedId: string;
+  };
+  query?: never;
+  url: '/v1/properties/{id}/calendar-feeds/{feedId}';
+};
+
+export type CalendarRemoveFeedErrors = {
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type CalendarRemoveFeedError = CalendarRemoveFeedErrors[keyof CalendarRemoveFeedErrors];
+
+export type CalendarRemoveFeedResponses = {
+  /**
+   * No Content
+   */
+  204: void;
+};
+
+export type CalendarRemoveFeedResponse = CalendarRemoveFeedResponses[keyof CalendarRemoveFeedResponses];
+
+export type CalendarRotateExportTokenData = {
+  body?: never;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/v1/properties/{id}/calendar-token';
+};
+
+export type CalendarRotateExportTokenErrors = {
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type CalendarRotateExportTokenError =
+  CalendarRotateExportTokenErrors[keyof CalendarRotateExportTokenErrors];
+
+export type CalendarRotateExportTokenResponses = {
+  /**
+   * Created
+   */
+  201: unknown;
+};
+
+export type CalendarExportIcsData = {
+  body?: never;
+  path: {
+    id: string;
+  };
+  query: {
+    token: string;
+  };
+  url: '/v1/properties/{id}/calendar.ics';
+};
+
+export type CalendarExportIcsErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type CalendarExportIcsError = CalendarExportIcsErrors[keyof CalendarExportIcsErrors];
+
+export type CalendarExportIcsResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
 
 export type PropertyUploadImageData = {
   /**
