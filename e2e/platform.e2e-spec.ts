@@ -975,6 +975,69 @@ describe('RentGuy through the gateway', () => {
     expect((await api.get(`/v1/admin/analytics?from=${month}&to=${month}`, tokens.host)).status).toBe(403);
   });
 
+  it("lets a host's channel manager work through a scoped API key, and stops it once revoked", async () => {
+    const created = await api.post<Json>(
+      '/v1/api-keys',
+      { name: 'Channel manager', scopes: ['properties:read', 'bookings:read', 'calendar:write'] },
+      tokens.host,
+    );
+    expect(created.status).toBe(201);
+    const key = String(created.body.key);
+    expect(key).toMatch(/^rgk_/);
+    const asPartner = (method: string, path: string, json?: unknown) =>
+      api.request<Json>(method, path, { headers: { 'x-api-key': key }, json });
+
+    const own = await asPartner('GET', '/v1/host/properties');
+    expect(own.status).toBe(200);
+    expect(JSON.stringify(own.body)).toContain(propertyId);
+    const bookings = await api.request<Json>('GET', '/v1/host/bookings', { token: key });
+    expect(bookings.status).toBe(200);
+    expect(JSON.stringify(bookings.body)).toContain(bookingId);
+    const blocked = await asPartner('POST', `/v1/properties/${propertyId}/blocks`, {
+      from: isoDay(200),
+      to: isoDay(202),
+      note: 'sold on another channel',
+    });
+    expect(blocked.status).toBe(201);
+    expect(
+      (await asPartner('DELETE', `/v1/properties/${propertyId}/blocks/${String(blocked.body.id)}`)).status,
+    ).toBe(204);
+
+    // Only what its scopes allow, and only its owner's objects.
+    const edit = await asPartner('PATCH', `/v1/properties/${propertyId}`, { title: 'Hijacked' });
+    expect(edit.status).toBe(403);
+    expect(edit.body).toMatchObject({ error: { details: { requiredScope: 'properties:write' } } });
+    expect(
+      (await asPartner('POST', '/v1/api-keys', { name: 'more', scopes: ['properties:read'] })).status,
+    ).toBe(403);
+    const stranger = await api.post<Json>('/v1/auth/register', {
+      email: `partner-host-${unique}@example.com`,
+      password,
+      name: 'Pat Partnerhost',
+      role: 'host',
+    });
+    const strangerKey = await api.post<Json>(
+      '/v1/api-keys',
+      { name: 'theirs', scopes: ['calendar:write'] },
+      String(stranger.body.accessToken),
+    );
+    const foreign = await api.request<Json>('POST', `/v1/properties/${propertyId}/blocks`, {
+      headers: { 'x-api-key': String(strangerKey.body.key) },
+      json: { from: isoDay(210), to: isoDay(211) },
+    });
+    expect([403, 404]).toContain(foreign.status);
+
+    const listed = await api.get<{ items: Json[] }>('/v1/api-keys', tokens.host);
+    expect(listed.body.items).toEqual([
+      expect.objectContaining({ id: created.body.id, lastUsedAt: expect.any(String) }),
+    ]);
+    expect(JSON.stringify(listed.body)).not.toContain(key);
+    expect(
+      (await api.request('DELETE', `/v1/api-keys/${String(created.body.id)}`, { token: tokens.host })).status,
+    ).toBe(204);
+    expect((await asPartner('GET', '/v1/host/properties')).status).toBe(401);
+  });
+
   it('lets the host edit a listing, seen by search at once, and lists everyone their own', async () => {
     const otherHost = await api.post<Json>('/v1/auth/register', {
       email: `other-host-${unique}@example.com`,

@@ -43,6 +43,8 @@ require('reflect-metadata');
 require('@nestjs/common').Logger.overrideLogger(['error']);
 const { loadConfig } = dist('libs/platform/config/src/index.js');
 const { apiComponents, collectControllers, describeController } = dist('libs/platform/http/src/index.js');
+// The gateway's table of which routes an API key may call, with which scope (api-key.scopes.ts).
+const { requiredScope } = dist('libs/identity/feature/src/api-keys/api-key.scopes.js');
 // The edge's route table alone: its index also loads the SDK this run (re)writes.
 const { isForwardedTo } = dist('libs/gateway/edge/src/edge.routes.js');
 
@@ -86,18 +88,47 @@ async function operations() {
   return found;
 }
 
+/**
+ * An API key is accepted only where the gateway's scope table lists the route (`requiredScope`);
+ * there the operation says which scope it needs (`x-api-key-scope`, and in words). The key rides on
+ * the `bearerAuth` scheme (`Authorization: Bearer rgk_…`): listing `X-API-Key` as a second scheme
+ * would make the generated client send one token in both headers, which the gateway refuses.
+ */
+function withApiKeyScope(method, path, operation) {
+  const scope = requiredScope(method.toUpperCase(), path.replace(/\{\w+\}/g, 'x'));
+  if (scope === undefined) {
+    return;
+  }
+  operation['x-api-key-scope'] = scope;
+  operation.description = [operation.description, `API keys: with scope \`${scope}\`.`]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
 const TAGS = {
+  'api-keys':
+    'The signed-in user’s API keys for partners: create (the secret is shown once), list, revoke (the gateway).',
   auth: 'Accounts and sessions: register, login, refresh token rotation, logout (the gateway).',
-  properties: 'Listings: public search and reads, quotes, a host’s edits and images (rentals).',
+  properties:
+    'Listings: public search and reads, quotes, a host’s edits, images, blocks, calendar feeds and iCal export (rentals).',
   bookings: 'Holds and bookings of a stay, and their payments (rentals, payments).',
   applications: 'Long-term rental applications and their screening (rentals).',
-  host: 'A host’s own listings and the bookings on them (rentals).',
+  host: 'A host’s own listings, the bookings on them and their monthly analytics (rentals).',
   images: 'Image variant files, public and immutable (rentals).',
   webhooks: 'Payment providers’ webhooks, forwarded byte for byte (payments).',
   me: 'The caller’s own notifications and preferences (notifications).',
-  admin: 'Admin-only views (notifications’ delivery ledger).',
+  admin: 'Admin-only views: the email delivery ledger (notifications), platform analytics (rentals).',
   notifications: 'One-click unsubscribe from emails (notifications).',
 };
+
+/** The bearer scheme also carries partners' API keys (`rgk_…`), where a route takes them. */
+function withApiKeys(components) {
+  const bearerAuth = {
+    ...components.securitySchemes.bearerAuth,
+    description: `${components.securitySchemes.bearerAuth.description} Or a partner’s API key (\`rgk_…\`, also as \`X-API-Key\`), on the operations that name an \`x-api-key-scope\`.`,
+  };
+  return { ...components, securitySchemes: { ...components.securitySchemes, bearerAuth } };
+}
 
 async function openApiDocument() {
   const paths = {};
@@ -113,6 +144,7 @@ async function openApiDocument() {
       );
     }
     seenIds.set(operation.operationId, where);
+    withApiKeyScope(method, path, operation);
     paths[path] = { ...paths[path], [method]: operation };
   }
   const sortedPaths = Object.fromEntries(
@@ -142,7 +174,7 @@ async function openApiDocument() {
     servers: [{ url: '/', description: 'the gateway this document is served by' }],
     tags: [...usedTags].sort().map((name) => ({ name, description: TAGS[name] ?? `${name} routes` })),
     paths: sortedPaths,
-    components: apiComponents(),
+    components: withApiKeys(apiComponents()),
   };
 }
 

@@ -96,6 +96,8 @@ it('publishes the OpenAPI document of the whole public API at /docs/openapi.json
   // The gateway's own routes and those it forwards to the services.
   expect(Object.keys(document.paths)).toEqual(
     expect.arrayContaining([
+      '/v1/api-keys',
+      '/v1/api-keys/{id}',
       '/v1/auth/login',
       '/v1/bookings',
       '/v1/bookings/{id}/payments',

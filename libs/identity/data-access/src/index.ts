@@ -7,3 +7,5 @@ export {
   type NextToken,
   type RotationOutcome,
 } from './session.repository';
+export { ApiKeyEntity } from './api-key.entity';
+export { ApiKeyRepository, type NewApiKey } from './api-key.repository';

@@ -20,6 +20,15 @@ import type {
   AnalyticsPlatformData,
   AnalyticsPlatformErrors,
   AnalyticsPlatformResponses,
+  ApiKeysCreateData,
+  ApiKeysCreateErrors,
+  ApiKeysCreateResponses,
+  ApiKeysListData,
+  ApiKeysListErrors,
+  ApiKeysListResponses,
+  ApiKeysRevokeData,
+  ApiKeysRevokeErrors,
+  ApiKeysRevokeResponses,
   ApplicationCreateData,
   ApplicationCreateErrors,
   ApplicationCreateResponses,
@@ -177,6 +186,46 @@ export const adminDeliveriesList = <ThrowOnError extends boolean = false>(
   });
 
 /**
+ * The caller's live API keys, without their secrets
+ */
+export const apiKeysList = <ThrowOnError extends boolean = false>(
+  options?: Options<ApiKeysListData, ThrowOnError>,
+): RequestResult<ApiKeysListResponses, ApiKeysListErrors, ThrowOnError> =>
+  (options?.client ?? client).get<ApiKeysListResponses, ApiKeysListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/api-keys',
+    ...options,
+  });
+
+/**
+ * Create an API key; its secret is in this answer and nowhere else, ever
+ */
+export const apiKeysCreate = <ThrowOnError extends boolean = false>(
+  options: Options<ApiKeysCreateData, ThrowOnError>,
+): RequestResult<ApiKeysCreateResponses, ApiKeysCreateErrors, ThrowOnError> =>
+  (options.client ?? client).post<ApiKeysCreateResponses, ApiKeysCreateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/api-keys',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * Revoke one of the caller’s API keys; it stops working at once
+ */
+export const apiKeysRevoke = <ThrowOnError extends boolean = false>(
+  options: Options<ApiKeysRevokeData, ThrowOnError>,
+): RequestResult<ApiKeysRevokeResponses, ApiKeysRevokeErrors, ThrowOnError> =>
+  (options.client ?? client).delete<ApiKeysRevokeResponses, ApiKeysRevokeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/api-keys/{id}',
+    ...options,
+  });
+
+/**
  * Apply for a long-term let; the background check runs asynchronously (consent required)
  *
  * Roles: guest (admins always pass).
@@ -274,6 +323,8 @@ export const authRegister = <ThrowOnError extends boolean = false>(
  * List the caller's own bookings
  *
  * Roles: guest (admins always pass).
+ *
+ * API keys: with scope `bookings:read`.
  */
 export const bookingList = <ThrowOnError extends boolean = false>(
   options?: Options<BookingListData, ThrowOnError>,
@@ -304,6 +355,8 @@ export const bookingCreate = <ThrowOnError extends boolean = false>(
 
 /**
  * Read a booking (its guest, the host of its property, or an admin)
+ *
+ * API keys: with scope `bookings:read`.
  */
 export const bookingGet = <ThrowOnError extends boolean = false>(
   options: Options<BookingGetData, ThrowOnError>,
@@ -350,6 +403,8 @@ export const analyticsForHost = <ThrowOnError extends boolean = false>(
  * List the bookings on the host's listings
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `bookings:read`.
  */
 export const hostListBookings = <ThrowOnError extends boolean = false>(
   options?: Options<HostListBookingsData, ThrowOnError>,
@@ -364,6 +419,8 @@ export const hostListBookings = <ThrowOnError extends boolean = false>(
  * List the host's own listings, published or not
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `properties:read`.
  */
 export const hostListProperties = <ThrowOnError extends boolean = false>(
   options?: Options<HostListPropertiesData, ThrowOnError>,
@@ -468,6 +525,8 @@ export const unsubscribeUnsubscribe = <ThrowOnError extends boolean = false>(
 
 /**
  * Search published listings, by city, country, dates, guests and price
+ *
+ * API keys: with scope `properties:read`.
  */
 export const propertySearch = <ThrowOnError extends boolean = false>(
   options?: Options<PropertySearchData, ThrowOnError>,
@@ -482,6 +541,8 @@ export const propertySearch = <ThrowOnError extends boolean = false>(
  * List a property (unpublished until the host publishes it)
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `properties:write`.
  */
 export const propertyCreate = <ThrowOnError extends boolean = false>(
   options: Options<PropertyCreateData, ThrowOnError>,
@@ -498,6 +559,8 @@ export const propertyCreate = <ThrowOnError extends boolean = false>(
 
 /**
  * Read a listing (an unpublished one only by its host)
+ *
+ * API keys: with scope `properties:read`.
  */
 export const propertyGet = <ThrowOnError extends boolean = false>(
   options: Options<PropertyGetData, ThrowOnError>,
@@ -512,6 +575,8 @@ export const propertyGet = <ThrowOnError extends boolean = false>(
  * Change a listing (its host only)
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `properties:write`.
  */
 export const propertyUpdate = <ThrowOnError extends boolean = false>(
   options: Options<PropertyUpdateData, ThrowOnError>,
@@ -528,6 +593,8 @@ export const propertyUpdate = <ThrowOnError extends boolean = false>(
 
 /**
  * GET /v1/properties/{id}/availability
+ *
+ * API keys: with scope `properties:read`.
  */
 export const calendarAvailability = <ThrowOnError extends boolean = false>(
   options: Options<CalendarAvailabilityData, ThrowOnError>,
@@ -542,6 +609,8 @@ export const calendarAvailability = <ThrowOnError extends boolean = false>(
  * GET /v1/properties/{id}/blocks
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `properties:read`.
  */
 export const calendarListBlocks = <ThrowOnError extends boolean = false>(
   options: Options<CalendarListBlocksData, ThrowOnError>,
@@ -556,6 +625,8 @@ export const calendarListBlocks = <ThrowOnError extends boolean = false>(
  * POST /v1/properties/{id}/blocks
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `calendar:write`.
  */
 export const calendarCreateBlock = <ThrowOnError extends boolean = false>(
   options: Options<CalendarCreateBlockData, ThrowOnError>,
@@ -574,6 +645,8 @@ export const calendarCreateBlock = <ThrowOnError extends boolean = false>(
  * DELETE /v1/properties/{id}/blocks/{blockId}
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `calendar:write`.
  */
 export const calendarDeleteBlock = <ThrowOnError extends boolean = false>(
   options: Options<CalendarDeleteBlockData, ThrowOnError>,
@@ -588,6 +661,8 @@ export const calendarDeleteBlock = <ThrowOnError extends boolean = false>(
  * GET /v1/properties/{id}/calendar-feeds
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `calendar:write`.
  */
 export const calendarListFeeds = <ThrowOnError extends boolean = false>(
   options: Options<CalendarListFeedsData, ThrowOnError>,
@@ -602,6 +677,8 @@ export const calendarListFeeds = <ThrowOnError extends boolean = false>(
  * POST /v1/properties/{id}/calendar-feeds
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `calendar:write`.
  */
 export const calendarAddFeed = <ThrowOnError extends boolean = false>(
   options: Options<CalendarAddFeedData, ThrowOnError>,
@@ -620,6 +697,8 @@ export const calendarAddFeed = <ThrowOnError extends boolean = false>(
  * DELETE /v1/properties/{id}/calendar-feeds/{feedId}
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `calendar:write`.
  */
 export const calendarRemoveFeed = <ThrowOnError extends boolean = false>(
   options: Options<CalendarRemoveFeedData, ThrowOnError>,
@@ -634,6 +713,8 @@ export const calendarRemoveFeed = <ThrowOnError extends boolean = false>(
  * POST /v1/properties/{id}/calendar-token
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `properties:write`.
  */
 export const calendarRotateExportToken = <ThrowOnError extends boolean = false>(
   options: Options<CalendarRotateExportTokenData, ThrowOnError>,
@@ -650,6 +731,8 @@ export const calendarRotateExportToken = <ThrowOnError extends boolean = false>(
 
 /**
  * GET /v1/properties/{id}/calendar.ics
+ *
+ * API keys: with scope `properties:read`.
  */
 export const calendarExportIcs = <ThrowOnError extends boolean = false>(
   options: Options<CalendarExportIcsData, ThrowOnError>,
@@ -664,6 +747,8 @@ export const calendarExportIcs = <ThrowOnError extends boolean = false>(
  * Upload an image of a listing; variants are made in the background
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `properties:write`.
  */
 export const propertyUploadImage = <ThrowOnError extends boolean = false>(
   options: Options<PropertyUploadImageData, ThrowOnError>,
@@ -683,6 +768,8 @@ export const propertyUploadImage = <ThrowOnError extends boolean = false>(
  * Delete an image of a listing (its host only)
  *
  * Roles: host (admins always pass).
+ *
+ * API keys: with scope `properties:write`.
  */
 export const propertyDeleteImage = <ThrowOnError extends boolean = false>(
   options: Options<PropertyDeleteImageData, ThrowOnError>,
@@ -695,6 +782,8 @@ export const propertyDeleteImage = <ThrowOnError extends boolean = false>(
 
 /**
  * Price a stay at a property
+ *
+ * API keys: with scope `properties:read`.
  */
 export const propertyQuote = <ThrowOnError extends boolean = false>(
   options: Options<PropertyQuoteData, ThrowOnError>,

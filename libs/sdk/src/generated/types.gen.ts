@@ -155,6 +155,103 @@ export type AdminDeliveriesListResponses = {
 
 export type AdminDeliveriesListResponse = AdminDeliveriesListResponses[keyof AdminDeliveriesListResponses];
 
+export type ApiKeysListData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/v1/api-keys';
+};
+
+export type ApiKeysListErrors = {
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type ApiKeysListError = ApiKeysListErrors[keyof ApiKeysListErrors];
+
+export type ApiKeysListResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
+
+export type ApiKeysCreateData = {
+  body: {
+    name: string;
+    scopes: Array<'properties:read' | 'properties:write' | 'bookings:read' | 'calendar:write'>;
+    expiresInDays?: number;
+  };
+  path?: never;
+  query?: never;
+  url: '/v1/api-keys';
+};
+
+export type ApiKeysCreateErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type ApiKeysCreateError = ApiKeysCreateErrors[keyof ApiKeysCreateErrors];
+
+export type ApiKeysCreateResponses = {
+  /**
+   * `{ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt, key }`
+   */
+  201: unknown;
+};
+
+export type ApiKeysRevokeData = {
+  body?: never;
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/v1/api-keys/{id}';
+};
+
+export type ApiKeysRevokeErrors = {
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type ApiKeysRevokeError = ApiKeysRevokeErrors[keyof ApiKeysRevokeErrors];
+
+export type ApiKeysRevokeResponses = {
+  /**
+   * No Content
+   */
+  204: void;
+};
+
+export type ApiKeysRevokeResponse = ApiKeysRevokeResponses[keyof ApiKeysRevokeResponses];
+
 export type ApplicationCreateData = {
   body: {
     propertyId: string;

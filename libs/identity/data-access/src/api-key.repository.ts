@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { ApiKeyEntity } from './api-key.entity';
+
+export type NewApiKey = Pick<
+  ApiKeyEntity,
+  'id' | 'userId' | 'name' | 'keyId' | 'secretHash' | 'scopes' | 'expiresAt'
+>;
+
+/** `identity.api_keys`. */
+@Injectable()
+export class ApiKeyRepository {
+  constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
+
+  async insert(key: NewApiKey): Promise<ApiKeyEntity> {
+    const rows = (await this.keys.query(
+      `INSERT INTO identity.api_keys (id, user_id, name, key_id, secret_hash, scopes, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       RETURNING created_at`,
+      [key.id, key.userId, key.name, key.keyId, key.secretHash, key.scopes, key.expiresAt],
+    )) as { created_at: Date }[];
+    return this.keys.create({
+      ...key,
+      createdAt: rows[0]?.created_at ?? new Date(),
+      revokedAt: null,
+      lastUsedAt: null,
+      expiryNotifiedAt: null,
+    });
+  }
+
+  findByKeyId(keyId: string): Promise<ApiKeyEntity | null> {
+    return this.keys.findOneBy({ keyId });
+  }
+
+  /** A user's keys that are neither revoked nor expired, newest first. */
+  listActive(userId: string, now: Date): Promise<ApiKeyEntity[]> {
+    return this.keys
+      .createQueryBuilder('key')
+      .where('key.user_id = :userId AND key.revoked_at IS NULL AND key.expires_at > :now', { userId, now })
+      .orderBy('key.created_at', 'DESC')
+      .addOrderBy('key.id', 'DESC')
+      .getMany();
+  }
+
+  countActive(userId: string, now: Date): Promise<number> {
+    return this.keys
+      .createQueryBuilder('key')
+      .where('key.user_id = :userId AND key.revoked_at IS NULL AND key.expires_at > :now', { userId, now })
+      .getCount();
+  }
+
+  /** Revokes one of the user's own keys; false when they have no such live key. */
+  async revoke(userId: string, id: string): Promise<boolean> {
+    const rows = (await this.keys.query(
+      `UPDATE identity.api_keys SET revoked_at = now()
+        WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
+        RETURNING id`,
+      [id, userId],
+    )) as [unknown[], number];
+    return rows[1] > 0;
+  }
+
+  /** Records a use, unless one at most `withinMs` ago is already recorded (one write per key and window). */
+  async touch(id: string, at: Date, withinMs: number): Promise<void> {
+    await this.keys.query(
+      `UPDATE identity.api_keys SET last_used_at = $2
+        WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2::timestamptz - $3 * interval '1 millisecond')`,
+      [id, at, withinMs],
+    );
+  }
+}
