@@ -124,8 +124,15 @@ export default tseslint.config(
     },
   },
   {
-    // `apps/<app>/test/`: what an app's integration specs share (kits, a process to kill); never built.
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', 'e2e/**/*.ts', 'apps/*/test/**/*.ts'],
+    // `apps/<app>/test/`, `libs/<domain>/<lib>/test/`: what integration specs share (kits, a process
+    // to kill); never built.
+    files: [
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      'e2e/**/*.ts',
+      'apps/*/test/**/*.ts',
+      'libs/*/*/test/**/*.ts',
+    ],
     rules: { '@nx/enforce-module-boundaries': moduleBoundaries({ testFiles: true }) },
   },
   {
@@ -137,6 +144,7 @@ export default tseslint.config(
       '**/*.int-spec.ts',
       'libs/testing/**',
       'apps/*/test/**',
+      'libs/*/*/test/**',
     ],
     rules: {
       'no-restricted-properties': [

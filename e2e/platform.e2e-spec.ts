@@ -1,8 +1,12 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import Stripe from 'stripe';
+import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { startFakeMollie, type FakeMollie } from '@rentguy/testing/mollie-fake';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
@@ -15,13 +19,12 @@ import {
   startOtlpCollector,
   startPlatform,
   testEnvironment,
+  testJwtEnv,
   type CaughtMail,
   type MailCatcher,
   type OtlpCollector,
   type RunningPlatform,
 } from '@rentguy/testing/platform';
-import { Topics, type EventData } from '@rentguy/contracts';
-import { KafkaClient } from '@rentguy/platform/messaging';
 import {
   authLogin,
   authLogout,
@@ -84,7 +87,7 @@ beforeAll(async () => {
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     // Own consumer groups, so a developer's running platform on the same broker takes none of our events.
     KAFKA_GROUP_PREFIX: 'e2e-',
-    JWT_KEYS: 'e2e-1:e2e-signing-secret-with-at-least-32-chars',
+    ...testJwtEnv(),
     STRIPE_SECRET_KEY: apiKey,
     STRIPE_WEBHOOK_SECRET: webhookSecret,
     STRIPE_API_BASE_URL: stripe.url,
@@ -138,8 +141,6 @@ const guestEmail = `guest-${unique}@example.com`;
 const otherEmail = `other-${unique}@example.com`;
 const password = 'correct horse battery staple';
 const tokens: Record<'host' | 'guest' | 'other', string> = { host: '', guest: '', other: '' };
-/** The users step 1 registers, as identity describes them in `user.registered`. */
-const registered: EventData<'user.registered'>[] = [];
 let propertyId = '';
 let bookingId = '';
 let imageId = '';
@@ -160,51 +161,6 @@ async function paymentsReadThroughs(): Promise<number> {
 /** A booking confirmation to `address`, not the welcome email every new user also gets. */
 const isConfirmationTo = (address: string) => (m: CaughtMail) =>
   m.to.includes(address) && /is confirmed$/.test(m.subject);
-
-/**
- * Makes sure notifications hears of the users step 1 registered. The gateway publishes
- * `user.registered` through identity's outbox once that exists (the `identity.outbox` table); until
- * then the suite publishes what identity would, on identity's topic.
- */
-async function announceRegistrations(): Promise<void> {
-  const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
-  await db.connect();
-  let identityPublishes: boolean;
-  try {
-    const { rows } = await db.query(`SELECT to_regclass('identity.outbox') IS NOT NULL AS present`);
-    identityPublishes = rows[0]?.present === true;
-  } finally {
-    await db.end();
-  }
-  if (identityPublishes) {
-    return;
-  }
-  const kafka = new KafkaClient({
-    clientId: 'e2e-identity-stand-in',
-    brokers: testEnvironment().kafkaBrokers,
-  });
-  const producer = kafka.producer();
-  await producer.connect();
-  try {
-    await producer.send({
-      topic: Topics.user,
-      messages: registered.map((user) => {
-        const event = {
-          id: randomUUID(),
-          type: 'user.registered',
-          version: 1,
-          occurredAt: new Date().toISOString(),
-          aggregateId: user.userId,
-          data: user,
-        };
-        return { key: user.userId, value: JSON.stringify(event), headers: { type: event.type } };
-      }),
-    });
-  } finally {
-    await producer.disconnect();
-    await kafka.close();
-  }
-}
 
 function isoDay(offsetDays: number): string {
   return new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
@@ -254,19 +210,10 @@ describe('RentGuy through the gateway', () => {
     expect(login.status).toBe(200);
     tokens.guest = String(login.body.accessToken);
     expect(tokens.guest.split('.')).toHaveLength(3);
-    for (const [response, name, role] of [
-      [host, 'Hanna Host', 'host'],
-      [guest, 'Gus Guest', 'guest'],
-      [other, 'Olga Other', 'guest'],
-    ] as const) {
-      const user = response.body.user as { id: string; email: string };
-      registered.push({ userId: user.id, email: user.email, name, locale: 'en', role });
-    }
   });
 
   it('welcomes a new host, whose first tip carries a one-click unsubscribe link that works through the gateway', async () => {
-    await announceRegistrations();
-
+    // identity's user.registered, through its outbox and Kafka, to notifications.
     const [welcome] = await mail.waitFor(
       (m) => m.to.includes(hostEmail) && m.subject.startsWith('Welcome'),
       30_000,
@@ -344,6 +291,191 @@ describe('RentGuy through the gateway', () => {
     const bad = await api.post<Json>('/v1/auth/refresh', { refreshToken: 7 });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('refreshToken');
+  });
+
+  it('resets a forgotten password by email: single-use token, new password works, sessions end', async () => {
+    const address = `forgetful-${unique}@example.com`;
+    expect(
+      (await api.post('/v1/auth/register', { email: address, password, name: 'Fern', role: 'guest' })).status,
+    ).toBe(201);
+    const session = await api.post<Json>('/v1/auth/login', { email: address, password });
+    expect(session.status).toBe(200);
+
+    const requested = await api.post('/v1/auth/password-reset', { email: address.toUpperCase() });
+    const unknown = await api.post('/v1/auth/password-reset', { email: `nobody-${unique}@example.com` });
+    expect([requested.status, unknown.status]).toEqual([202, 202]);
+
+    const [email] = await mail.waitFor(
+      (m) => m.to.includes(address) && m.subject === 'Reset your RentGuy password',
+      30_000,
+    );
+    const token = /reset-password\?token=([A-Za-z0-9_-]+)/.exec(email.text)?.[1] ?? '';
+    expect(token).toHaveLength(43);
+    const newPassword = 'a fresh passphrase for fern';
+
+    const confirmed = await api.post('/v1/auth/password-reset/confirm', { token, newPassword });
+    expect(confirmed.status).toBe(204);
+
+    expect((await api.post('/v1/auth/login', { email: address, password })).status).toBe(401);
+    const fresh = await api.post<Json>('/v1/auth/login', { email: address, password: newPassword });
+    expect(fresh.status).toBe(200);
+    expect((await api.post('/v1/auth/refresh', { refreshToken: session.body.refreshToken })).status).toBe(
+      401,
+    );
+    const reused = await api.post('/v1/auth/password-reset/confirm', {
+      token,
+      newPassword: 'another one entirely',
+    });
+    expect(reused.status).toBe(401);
+    // The account route needs the current password.
+    const token2 = String(fresh.body.accessToken);
+    const wrong = await api.post(
+      '/v1/me/password',
+      { currentPassword: password, newPassword: 'whatever else 1' },
+      token2,
+    );
+    expect(wrong.status).toBe(401);
+    const changed = await api.post(
+      '/v1/me/password',
+      { currentPassword: newPassword, newPassword: password },
+      token2,
+    );
+    expect(changed.status).toBe(204);
+    expect(
+      mail.messages().filter((m) => m.to.includes(address) && m.subject.startsWith('Reset')),
+    ).toHaveLength(1);
+  });
+
+  it('limits password-reset requests per address: the 4th in an hour is 429 with Retry-After', async () => {
+    const address = `reset-limit-${unique}@example.com`;
+    for (let i = 0; i < 3; i += 1) {
+      expect((await api.post('/v1/auth/password-reset', { email: address })).status).toBe(202);
+    }
+
+    const limited = await api.post<Json>('/v1/auth/password-reset', { email: address });
+
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(limited.body).toMatchObject({ error: { code: 'rate_limited' } });
+    // Another address is not affected.
+    expect((await api.post('/v1/auth/password-reset', { email: `x-${address}` })).status).toBe(202);
+  });
+
+  it("shows and edits the caller's own account at /v1/me, refusing fields that are not theirs", async () => {
+    const me = await api.get<Json>('/v1/me', tokens.other);
+    expect(me.status).toBe(200);
+    expect(me.headers.get('cache-control')).toBe('private, no-store');
+    expect(me.body).toMatchObject({ email: otherEmail, name: 'Olga Other', role: 'guest', locale: 'en' });
+
+    const patched = await api.request<Json>('PATCH', '/v1/me', {
+      token: tokens.other,
+      json: { locale: 'nl' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ locale: 'nl', role: 'guest' });
+    const restored = await api.request<Json>('PATCH', '/v1/me', {
+      token: tokens.other,
+      json: { locale: 'en' },
+    });
+    expect(restored.body).toMatchObject({ locale: 'en' });
+    for (const field of ['role', 'email', 'id']) {
+      const refused = await api.request<Json>('PATCH', '/v1/me', {
+        token: tokens.other,
+        json: { name: 'Olga', [field]: field === 'role' ? 'admin' : 'x' },
+      });
+      expect(refused.status).toBe(400);
+      expect(JSON.stringify(refused.body)).toContain(field);
+    }
+    expect((await api.get('/v1/me')).status).toBe(401);
+    expect(
+      (
+        await api.post('/v1/auth/register', {
+          email: `root-${unique}@example.com`,
+          password,
+          name: 'R',
+          role: 'admin',
+        })
+      ).status,
+    ).toBe(400);
+  });
+
+  it('publishes the public keys at /.well-known/jwks.json, enough to verify the tokens the services accept', async () => {
+    const response = await fetch(`${api.baseUrl}/.well-known/jwks.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toMatch(/^public, max-age=\d+/);
+    const jwks = (await response.json()) as JSONWebKeySet;
+    expect(jwks.keys.map((k) => [k.kty, k.crv, k.alg])).toEqual([['OKP', 'Ed25519', 'EdDSA']]);
+    expect(JSON.stringify(jwks)).not.toContain('"d"');
+
+    const { payload, protectedHeader } = await jwtVerify(tokens.host, createLocalJWKSet(jwks), {
+      issuer: 'rentguy',
+    });
+    expect(protectedHeader).toMatchObject({ alg: 'EdDSA', kid: jwks.keys[0]?.kid });
+    expect(payload).toMatchObject({ role: 'host', email: hostEmail });
+
+    // Only the gateway's process holds the private key; every app holds the public ones.
+    const holders = await Promise.all(
+      platform.apps.map(async (app) => {
+        const environ = await readFile(`/proc/${app.process.pid}/environ`, 'utf8');
+        const names = environ.split('\0').map((entry) => entry.slice(0, entry.indexOf('=')));
+        return {
+          app: app.name,
+          signs: names.includes('JWT_SIGNING_KEY'),
+          verifies: names.includes('JWT_PUBLIC_KEYS'),
+        };
+      }),
+    );
+    expect(holders.filter((h) => h.signs).map((h) => h.app)).toEqual(['gateway']);
+    expect(holders.filter((h) => h.verifies)).toHaveLength(holders.length);
+  });
+
+  it('makes an admin by command, who alone lists users and changes roles', async () => {
+    const address = `boss-${unique}@example.com`;
+    expect(
+      (await api.post('/v1/auth/register', { email: address, password, name: 'Bo', role: 'guest' })).status,
+    ).toBe(201);
+    const run = promisify(execFile);
+    const { stdout } = await run(
+      process.execPath,
+      [join(root, 'dist/apps/gateway/src/admin-create.js'), address],
+      {
+        env: {
+          ...process.env,
+          DATABASE_URL: testEnvironment().databaseUrlFor(E2E_DATABASE),
+          LOG_LEVEL: 'warn',
+        },
+      },
+    );
+    expect(stdout).toContain(`admin ${address}`);
+    expect(stdout).toContain('promoted');
+    const login = await api.post<Json>('/v1/auth/login', { email: address, password });
+    const adminToken = String(login.body.accessToken);
+
+    const page = await api.get<{ items: { id: string; email: string; role: string }[] }>(
+      `/v1/admin/users?email=${encodeURIComponent(hostEmail)}`,
+      adminToken,
+    );
+    expect(page.status).toBe(200);
+    expect(page.body.items.map((u) => [u.email, u.role])).toEqual([[hostEmail, 'host']]);
+    expect((await api.get('/v1/admin/users', tokens.host)).status).toBe(403);
+
+    const otherId = String((await api.get<Json>('/v1/me', tokens.other)).body.id);
+    const changed = await api.request<Json>('PATCH', `/v1/admin/users/${otherId}`, {
+      token: adminToken,
+      json: { role: 'host' },
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ id: otherId, role: 'host' });
+    const back = await api.request<Json>('PATCH', `/v1/admin/users/${otherId}`, {
+      token: adminToken,
+      json: { role: 'guest', status: 'active' },
+    });
+    expect(back.status).toBe(400);
+    const restored = await api.request<Json>('PATCH', `/v1/admin/users/${otherId}`, {
+      token: adminToken,
+      json: { role: 'guest' },
+    });
+    expect(restored.body).toMatchObject({ role: 'guest' });
   });
 
   it('limits logins per address and email: the 6th attempt in a minute is 429 with Retry-After', async () => {

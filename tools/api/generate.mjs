@@ -8,6 +8,7 @@
 //   node tools/api/generate.mjs --check   regenerate into a temporary directory, fail if the committed
 //                                         ones differ, and lint the document with redocly
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import {
   existsSync,
   globSync,
@@ -50,8 +51,11 @@ const { isForwardedTo } = dist('libs/gateway/edge/src/edge.routes.js');
 
 // The app modules are only walked, never started, but their `forRoot` takes a valid config: these
 // stand in for the secrets an app requires (nothing connects with them).
+const throwaway = generateKeyPairSync('ed25519');
+const publicJwk = { ...throwaway.publicKey.export({ format: 'jwk' }), kid: 'api-docs' };
 const PLACEHOLDER_ENV = {
-  JWT_KEYS: `api-docs:${'A'.repeat(43)}`,
+  JWT_SIGNING_KEY: JSON.stringify({ ...publicJwk, d: throwaway.privateKey.export({ format: 'jwk' }).d }),
+  JWT_PUBLIC_KEYS: JSON.stringify({ keys: [publicJwk] }),
   PAYMENTS_SERVICE_TOKEN: 'x'.repeat(32),
   STRIPE_SECRET_KEY: 'sk_test_api_docs',
   STRIPE_WEBHOOK_SECRET: 'whsec_api_docs',

@@ -30,6 +30,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { up } from '../infra/infra.mjs';
 import { root } from '../dev/dev-env.mjs';
+import { newJwtKeyPair, publicKeysDocument } from '../dev/jwt-keys.mjs';
 import { cacheReadMix } from './cache-mix.mjs';
 import { oneStayContention } from './contention.mjs';
 import { benchPhotos, platformPipeline, rawSharpLoop } from './images.mjs';
@@ -342,6 +343,7 @@ const stripe = await startFakeStripe({
   webhookSecret,
 });
 const mollie = await startFakeMollie({ port: 0 });
+const jwt = newJwtKeyPair('bench-1');
 const env = {
   LOG_LEVEL: 'warn',
   DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${DATABASE}`,
@@ -354,7 +356,8 @@ const env = {
   RATE_LIMIT_API_PER_USER: '100000000/1m',
   RATE_LIMIT_SEARCH_PER_IP: '100000000/1m',
   KAFKA_GROUP_PREFIX: 'bench-',
-  JWT_KEYS: 'bench-1:bench-signing-secret-with-at-least-32-chars',
+  JWT_SIGNING_KEY: jwt.signingKey,
+  JWT_PUBLIC_KEYS: publicKeysDocument(jwt.publicJwk),
   STRIPE_SECRET_KEY: 'sk_test_bench',
   STRIPE_WEBHOOK_SECRET: webhookSecret,
   STRIPE_API_BASE_URL: stripe.url,

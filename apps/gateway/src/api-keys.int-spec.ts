@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
 import { migrateSchema } from '@rentguy/platform/database';
-import { testEnvironment } from '@rentguy/testing/platform';
+import { testEnvironment, testJwtEnv } from '@rentguy/testing/platform';
 import { createApp } from './bootstrap';
 import { appConfig } from './config';
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   const config = loadConfig(appConfig, {
     env: {
       DATABASE_URL: testEnvironment().databaseUrl,
-      JWT_KEYS: 'gw-keys:gateway-api-keys-secret-of-32-chars',
+      ...testJwtEnv(),
       RENTALS_URL: `http://127.0.0.1:${(rentals.address() as AddressInfo).port}`,
       LOG_LEVEL: 'silent',
     },
@@ -39,7 +39,8 @@ beforeAll(async () => {
     url: config.DATABASE_URL,
     applicationName: 'gateway-api-keys-migrate',
   });
-  app = await createApp(config);
+  // Test files share identity's outbox table: this one writes events but relays none.
+  app = await createApp(config, { messaging: { relay: false } });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   db = app.get(DataSource);

@@ -1,21 +1,39 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EdgeModule, edgeGuards } from '@rentguy/gateway/edge';
 import { identitySchema } from '@rentguy/identity/data-access';
-import { ApiKeysModule, IdentityModule } from '@rentguy/identity/feature';
+import { ApiKeysModule, AuditModule, IdentityModule } from '@rentguy/identity/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { authProviders, platformCoreModules } from '@rentguy/platform/http';
+import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
 import { appConfig, type AppConfig } from './config';
+
+/**
+ * What the integration tests change so their run stays apart from others on the shared database
+ * and broker; the app itself passes none.
+ */
+export interface AppModuleOptions {
+  /** A topic prefix, or no relay: test files share identity's outbox table. */
+  messaging?: Partial<Pick<MessagingModuleOptions, 'topicPrefix' | 'relay'>>;
+}
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
+        // Kafka is not required: with it down, the outbox keeps identity's events until it is back.
         ...platformCoreModules(appConfig, config, { requires: [] }),
         DatabaseModule.forRoot({ schema: identitySchema, applicationName: 'gateway' }),
+        MessagingModule.forRoot({
+          clientId: 'gateway',
+          schema: identitySchema.name,
+          relay: true,
+          ...options.messaging,
+        }),
         IdentityModule,
         ApiKeysModule,
+        AuditModule,
         EdgeModule,
       ],
       // Auth first: the rate limit counts the caller it verified.

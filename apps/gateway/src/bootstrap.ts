@@ -2,15 +2,23 @@ import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { installApiDocs, installEdgeBodyParsers, installEdgeResponses } from '@rentguy/gateway/edge';
 import { createHttpService, serveHttpService } from '@rentguy/platform/http';
-import { AppModule } from './app.module';
+import { AppModule, type AppModuleOptions } from './app.module';
 import type { AppConfig } from './config';
 
 /** The gateway, set up but not listening: what `bootstrap` serves and the integration test drives. */
-export function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  return createHttpService(AppModule.forRoot(config), config, (app) => configureGateway(app, config), {
-    // A client could otherwise name any address in X-Forwarded-For and dodge its rate limits.
-    trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
-  });
+export function createApp(
+  config: AppConfig,
+  options: AppModuleOptions = {},
+): Promise<NestFastifyApplication> {
+  return createHttpService(
+    AppModule.forRoot(config, options),
+    config,
+    (app) => configureGateway(app, config),
+    {
+      // A client could otherwise name any address in X-Forwarded-For and dodge its rate limits.
+      trustProxy: config.TRUSTED_PROXIES.length > 0 ? config.TRUSTED_PROXIES : false,
+    },
+  );
 }
 
 export async function bootstrap(config: AppConfig): Promise<void> {

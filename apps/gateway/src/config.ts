@@ -6,6 +6,7 @@ import { databaseConfig } from '@rentguy/platform/database';
 import { lifecycleConfig } from '@rentguy/platform/health';
 import { httpConfig } from '@rentguy/platform/http';
 import { loggingConfig } from '@rentguy/platform/logging';
+import { messagingConfig } from '@rentguy/platform/messaging';
 import { tracingConfig } from '@rentguy/platform/tracing';
 
 /** The public edge's CORS allow-list (`configureGateway`); empty, browsers get no CORS headers. */
@@ -19,6 +20,7 @@ export const appConfig = composeConfig('gateway', [
   lifecycleConfig,
   httpConfig,
   databaseConfig,
+  messagingConfig,
   identityConfig,
   edgeConfig,
   edgeHttpConfig,

@@ -9,10 +9,9 @@ import {
 import type { AddressInfo } from 'node:net';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SignJWT } from 'jose';
 import { loadConfig } from '@rentguy/platform/config';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
-import { freePort, testEnvironment } from '@rentguy/testing/platform';
+import { freePort, testEnvironment, testJwtEnv, testSigningKey } from '@rentguy/testing/platform';
 import { createApp } from './bootstrap';
 import { appConfig } from './config';
 
@@ -72,7 +71,6 @@ async function startUpstream(): Promise<FakeUpstream> {
   };
 }
 
-const JWT = { kid: 'edge-test', secret: 'edge-integration-test-secret-32-chars' };
 const BODY_LIMIT_BYTES = 64 * 1024;
 const UPLOAD_LIMIT_BYTES = 256 * 1024;
 
@@ -96,11 +94,11 @@ async function startGateway(
       UPSTREAM_HEADERS_TIMEOUT_MS: String(headersTimeoutMs),
       BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES),
       UPLOAD_LIMIT_BYTES: String(UPLOAD_LIMIT_BYTES),
-      JWT_KEYS: `${JWT.kid}:${JWT.secret}`,
+      ...testJwtEnv(),
       LOG_LEVEL: 'silent',
     },
   });
-  const app = await createApp(config);
+  const app = await createApp(config, { messaging: { relay: false } });
   await app.listen(0, '127.0.0.1');
   return { app, url: new URL(await app.getUrl()) };
 }
@@ -171,12 +169,10 @@ function multipart(file: Buffer): { body: Buffer; contentType: string } {
 }
 
 function tokenFor(role: 'guest' | 'host'): Promise<string> {
-  return new SignJWT({ role, email: 'ann@example.com', name: 'Ann' })
-    .setProtectedHeader({ alg: 'HS256', kid: JWT.kid })
-    .setSubject('8d1f0a53-5e0c-4a9b-8d5f-2f4b1c0e9a77')
-    .setIssuer('rentguy')
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(JWT.secret));
+  return testSigningKey.sign(
+    { id: '8d1f0a53-5e0c-4a9b-8d5f-2f4b1c0e9a77', role, email: 'ann@example.com', name: 'Ann' },
+    { expiresIn: '5m' },
+  );
 }
 
 let rentals: FakeUpstream;

@@ -2,12 +2,17 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SignJWT } from 'jose';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
 import { migrateSchema } from '@rentguy/platform/database';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
-import { startTcpProxy, testEnvironment, type TcpProxy } from '@rentguy/testing/platform';
+import {
+  startTcpProxy,
+  testEnvironment,
+  testJwtEnv,
+  testSigningKey,
+  type TcpProxy,
+} from '@rentguy/testing/platform';
 import { createApp } from './bootstrap';
 import { appConfig } from './config';
 
@@ -15,7 +20,6 @@ import { appConfig } from './config';
 // in front of it to take it away. A tiny HTTP server stands in for rentals. Every test counts under
 // addresses and emails of its own, so runs within one window never share a counter.
 
-const JWT = { kid: 'rl-int', secret: 'rate-limit-integration-secret-32-chars' };
 const env = testEnvironment();
 const redisTarget = new URL(env.redisUrl);
 
@@ -28,7 +32,7 @@ async function startGateway(extra: Record<string, string>): Promise<NestFastifyA
   const config = loadConfig(appConfig, {
     env: {
       DATABASE_URL: env.databaseUrl,
-      JWT_KEYS: `${JWT.kid}:${JWT.secret}`,
+      ...testJwtEnv(),
       RENTALS_URL: `http://127.0.0.1:${(rentals.address() as AddressInfo).port}`,
       RATE_LIMIT_REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
       RATE_LIMIT_LOGIN_PER_IP_EMAIL: '3/1m',
@@ -40,7 +44,7 @@ async function startGateway(extra: Record<string, string>): Promise<NestFastifyA
       ...extra,
     },
   });
-  const app = await createApp(config);
+  const app = await createApp(config, { messaging: { relay: false } });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;
@@ -61,12 +65,10 @@ function login(app: NestFastifyApplication, ip: string, email: string, headers: 
 }
 
 function tokenFor(userId: string): Promise<string> {
-  return new SignJWT({ role: 'guest', email: 'rl@example.com', name: 'Rl' })
-    .setProtectedHeader({ alg: 'HS256', kid: JWT.kid })
-    .setSubject(userId)
-    .setIssuer('rentguy')
-    .setExpirationTime('5m')
-    .sign(new TextEncoder().encode(JWT.secret));
+  return testSigningKey.sign(
+    { id: userId, role: 'guest', email: 'rl@example.com', name: 'Rl' },
+    { expiresIn: '5m' },
+  );
 }
 
 beforeAll(async () => {

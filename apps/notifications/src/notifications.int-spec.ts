@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { SignJWT } from 'jose';
 import type { FastifyInstance } from 'fastify';
 import { Topics, jobId, type EventData, type EventEnvelope } from '@rentguy/contracts';
 import { DELIVERY_HEADER, DeliveryService } from '@rentguy/notifications/feature';
@@ -13,6 +12,7 @@ import {
   freePort,
   startMailCatcher,
   testEnvironment,
+  testSigningKey,
   waitUntil,
   type CaughtMail,
   type MailCatcher,
@@ -20,8 +20,6 @@ import {
 import {
   API_URL,
   WEB_URL,
-  JWT_KID,
-  JWT_SECRET,
   bookingConfirmed,
   bookingHeld,
   envelope,
@@ -852,13 +850,7 @@ describe('notifications: events → emails', () => {
   }
 
   function tokenFor(user: { id: string; role: string; email: string }): Promise<string> {
-    return new SignJWT({ role: user.role, email: user.email, name: 'Test User' })
-      .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
-      .setSubject(user.id)
-      .setIssuer('rentguy')
-      .setIssuedAt()
-      .setExpirationTime('10m')
-      .sign(new TextEncoder().encode(JWT_SECRET));
+    return testSigningKey.sign({ ...user, name: 'Test User' });
   }
 
   async function hostTipsEnabled(token: string): Promise<boolean | undefined> {

@@ -5,10 +5,8 @@ import { DataSource } from 'typeorm';
 import type { EventData, EventEnvelope, EventType } from '@rentguy/contracts';
 import { notificationsSchema } from '@rentguy/notifications/data-access';
 import { migrateSchema } from '@rentguy/platform/database';
-import { testEnvironment } from '@rentguy/testing/platform';
+import { testEnvironment, testJwtEnv } from '@rentguy/testing/platform';
 
-export const JWT_SECRET = 'notifications-integration-secret-32+';
-export const JWT_KID = 'notifications-int';
 export const WEB_URL = 'https://web.rentguy.test/app';
 export const API_URL = 'https://api.rentguy.test';
 
@@ -22,7 +20,7 @@ export function notificationsTestEnv(smtpPort: number): Record<string, string> {
     DATABASE_SLOW_QUERY_MS: '1000',
     REDIS_URL: redisUrl,
     KAFKA_BROKERS: kafkaBrokers.join(','),
-    JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
+    ...testJwtEnv(),
     PUBLIC_WEB_URL: WEB_URL,
     PUBLIC_BASE_URL: API_URL,
     UNSUBSCRIBE_SECRET: 'notifications-integration-unsubscribe-secret',

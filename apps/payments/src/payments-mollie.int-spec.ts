@@ -1,6 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import { Topics, type EventData } from '@rentguy/contracts';
 import { loadConfig } from '@rentguy/platform/config';
@@ -10,7 +9,7 @@ import { MOLLIE_WEBHOOK_PATH, WebhookInboxService } from '@rentguy/payments/feat
 import { paymentsSchema } from '@rentguy/payments/data-access';
 import { startFakeMollie, type FakeMollie } from '@rentguy/testing/mollie-fake';
 import { startFakeRentals, type FakeRentals } from '@rentguy/testing/payments';
-import { testEnvironment, waitUntil } from '@rentguy/testing/platform';
+import { testEnvironment, testJwtEnv, testSigningKey, waitUntil } from '@rentguy/testing/platform';
 import { queueTesting } from '@rentguy/testing/queue';
 import { createApp } from './bootstrap';
 import { appConfig } from './config';
@@ -19,8 +18,6 @@ import { appConfig } from './config';
 // Mollie faked at its HTTPS API (self-signed certificate on loopback) and driven through the
 // official @mollie/api-client. Webhooks are Mollie's unsigned pings (`id=tr_…`).
 const { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, kafkaBrokers: KAFKA_BROKERS } = testEnvironment();
-const JWT_KID = 'it';
-const JWT_SECRET = 'payments-mollie-integration-test-secret-0123';
 const letters = (n: number) =>
   Array.from({ length: n }, () => String.fromCharCode(97 + randomInt(26))).join('');
 const SCHEMA = `payments_it_${letters(10)}`;
@@ -41,13 +38,12 @@ let kafka: KafkaClient;
 let producer: ReturnType<KafkaClient['producer']>;
 
 async function tokenFor(userId: string): Promise<string> {
-  return new SignJWT({ role: 'guest', email: `${userId.slice(0, 8)}@example.com`, name: 'Ada' })
-    .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
-    .setSubject(userId)
-    .setIssuer('rentguy')
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(JWT_SECRET));
+  return testSigningKey.sign({
+    id: userId,
+    role: 'guest',
+    email: `${userId.slice(0, 8)}@example.com`,
+    name: 'Ada',
+  });
 }
 
 async function requestPayment(guestId: string, bookingId: string, body: unknown): Promise<Answer> {
@@ -180,13 +176,13 @@ beforeAll(async () => {
   producer = kafka.producer();
   await producer.connect();
   mollie = await startFakeMollie();
-  rentals = await startFakeRentals({ jwtSecret: JWT_SECRET });
+  rentals = await startFakeRentals();
   const config = loadConfig(appConfig, {
     env: {
       LOG_LEVEL: process.env['PAYMENTS_TEST_LOGS'] ? 'debug' : 'silent',
       DATABASE_URL,
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
-      JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
+      ...testJwtEnv(),
       STRIPE_SECRET_KEY: 'sk_test_payments_mollie_int',
       STRIPE_WEBHOOK_SECRET: 'whsec_payments_mollie_int',
       STRIPE_API_BASE_URL: 'http://127.0.0.1:9',

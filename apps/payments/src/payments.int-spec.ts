@@ -1,6 +1,5 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { SignJWT } from 'jose';
 import { Client } from 'pg';
 import Stripe from 'stripe';
 import {
@@ -16,7 +15,7 @@ import { migrateSchema } from '@rentguy/platform/database';
 import { KafkaClient } from '@rentguy/platform/messaging';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
-import { testEnvironment, waitUntil } from '@rentguy/testing/platform';
+import { testEnvironment, testJwtEnv, testSigningKey, waitUntil } from '@rentguy/testing/platform';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
 import { paymentsSchema } from '@rentguy/payments/data-access';
 import { STRIPE_WEBHOOK_PATH, WebhookInboxService } from '@rentguy/payments/feature';
@@ -30,8 +29,6 @@ import { appConfig } from './config';
 // stand-in of its contract (payments may not import rentals).
 const { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, kafkaBrokers: KAFKA_BROKERS } = testEnvironment();
 const WEBHOOK_SECRET = 'whsec_payments_int_test_secret';
-const JWT_KID = 'it';
-const JWT_SECRET = 'payments-integration-test-secret-0123456789';
 const RENTALS_SERVICE_TOKEN = 'rentals-service-token-of-the-payments-int-test';
 
 const letters = (n: number) =>
@@ -72,7 +69,7 @@ async function startApp(stripeBaseUrl: string, rentalsUrl: string): Promise<void
       DATABASE_URL,
       DATABASE_POOL_SIZE: '10',
       KAFKA_BROKERS: KAFKA_BROKERS.join(','),
-      JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
+      ...testJwtEnv(),
       SERVICE_TOKENS: `rentals:${RENTALS_SERVICE_TOKEN}`,
       STRIPE_SECRET_KEY: 'sk_test_payments_int',
       STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
@@ -103,13 +100,7 @@ async function reconcileNow(): Promise<void> {
 }
 
 async function tokenFor(userId: string, role: 'guest' | 'host' = 'guest'): Promise<string> {
-  return new SignJWT({ role, email: `${userId.slice(0, 8)}@example.com`, name: 'Ada' })
-    .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
-    .setSubject(userId)
-    .setIssuer('rentguy')
-    .setIssuedAt()
-    .setExpirationTime('10m')
-    .sign(new TextEncoder().encode(JWT_SECRET));
+  return testSigningKey.sign({ id: userId, role, email: `${userId.slice(0, 8)}@example.com`, name: 'Ada' });
 }
 
 async function requestPayment(
@@ -345,7 +336,7 @@ beforeAll(async () => {
   producer = kafka.producer();
   await producer.connect();
   fake = await startFakeStripe({ webhookSecret: WEBHOOK_SECRET });
-  rentals = await startFakeRentals({ jwtSecret: JWT_SECRET });
+  rentals = await startFakeRentals();
   await startApp(fake.url, rentals.url);
   fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
 }, 120_000);
@@ -1060,7 +1051,7 @@ describe('when rentals cannot answer', () => {
     expect(Number(down.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await projectionRows(booking.bookingId)).toEqual([]);
 
-    rentals = await startFakeRentals({ jwtSecret: JWT_SECRET, port });
+    rentals = await startFakeRentals({ port });
     rentals.put(booking);
     expect((await requestPayment(guestId, booking.bookingId)).status).toBe(201);
   });

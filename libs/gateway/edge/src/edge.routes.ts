@@ -89,6 +89,15 @@ export type EdgeRouteTemplate = Flat<(typeof EDGE_ROUTES)[keyof typeof EDGE_ROUT
  */
 export type EdgeCachePolicy = 'public' | 'immutable' | 'private';
 
+/** The gateway's own routes with a cache policy (identity's account routes and the JWKS, the docs). */
+type GatewayOwnRoute =
+  | '/docs'
+  | '/.well-known/jwks.json'
+  | '/v1/me'
+  | '/v1/me/password'
+  | '/v1/admin/users'
+  | '/v1/admin/users/:id';
+
 /**
  * The one place that says, route by route, what may be cached: every edge route (the compiler
  * insists), and the gateway's own public reads. Routes not listed keep what their handler sets
@@ -105,7 +114,9 @@ export const API_DOCS_ROUTES = {
 
 type ApiDocsRoute = (typeof API_DOCS_ROUTES)[keyof typeof API_DOCS_ROUTES];
 
-export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | ApiDocsRoute, EdgeCachePolicy>> = {
+export const ROUTE_CACHE_POLICIES: Readonly<
+  Record<EdgeRouteTemplate | GatewayOwnRoute | ApiDocsRoute, EdgeCachePolicy>
+> = {
   '/v1/properties': 'public',
   '/v1/properties/*': 'public',
   '/v1/bookings': 'private',
@@ -134,6 +145,12 @@ export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | ApiDocsRo
   '/v1/admin/deliveries': 'private',
   '/v1/notifications/unsubscribe': 'private',
   '/docs': 'public',
+  // The token verification keys: public, and a client may keep them for a while.
+  '/.well-known/jwks.json': 'public',
+  '/v1/me': 'private',
+  '/v1/me/password': 'private',
+  '/v1/admin/users': 'private',
+  '/v1/admin/users/:id': 'private',
   '/docs/': 'public',
   '/docs/js/scalar.js': 'public',
   '/docs/openapi.json': 'public',

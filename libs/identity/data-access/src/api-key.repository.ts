@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { ApiKeyEntity } from './api-key.entity';
 
 export type NewApiKey = Pick<
@@ -13,8 +13,8 @@ export type NewApiKey = Pick<
 export class ApiKeyRepository {
   constructor(@InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>) {}
 
-  async insert(key: NewApiKey): Promise<ApiKeyEntity> {
-    const rows = (await this.keys.query(
+  async insert(key: NewApiKey, manager: EntityManager = this.keys.manager): Promise<ApiKeyEntity> {
+    const rows = (await manager.query(
       `INSERT INTO identity.api_keys (id, user_id, name, key_id, secret_hash, scopes, expires_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
        RETURNING created_at`,
@@ -51,8 +51,8 @@ export class ApiKeyRepository {
   }
 
   /** Revokes one of the user's own keys; false when they have no such live key. */
-  async revoke(userId: string, id: string): Promise<boolean> {
-    const rows = (await this.keys.query(
+  async revoke(userId: string, id: string, manager: EntityManager = this.keys.manager): Promise<boolean> {
+    const rows = (await manager.query(
       `UPDATE identity.api_keys SET revoked_at = now()
         WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL
         RETURNING id`,

@@ -1,6 +1,14 @@
 export { identitySchema } from './identity.schema';
-export { UserEntity } from './user.entity';
-export { UserRepository, type NewUser, type User } from './user.repository';
+export { UserEntity, type Locale } from './user.entity';
+export {
+  UserRepository,
+  type NewUser,
+  type ProfileChange,
+  type User,
+  type UserListPosition,
+  type UserListQuery,
+} from './user.repository';
+export { PasswordResetRepository, type NewPasswordReset } from './password-reset.repository';
 export {
   SessionRepository,
   type NewSession,
@@ -9,3 +17,9 @@ export {
 } from './session.repository';
 export { ApiKeyEntity } from './api-key.entity';
 export { ApiKeyRepository, type NewApiKey } from './api-key.repository';
+export {
+  AuditLogRepository,
+  type AuditEntry,
+  type AuditFilter,
+  type ListedAuditEntry,
+} from './audit-log.repository';

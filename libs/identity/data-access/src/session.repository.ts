@@ -92,6 +92,18 @@ export class SessionRepository {
       });
   }
 
+  /**
+   * Revokes every live session of the user in `tx` but `keepFamilyId` (the one a password change
+   * was made from, if any).
+   */
+  async revokeAllOfUser(tx: Tx, userId: string, keepFamilyId: string | null): Promise<void> {
+    await tx.query(
+      `UPDATE identity.session_families SET revoked_at = now(), revoked_reason = 'password'
+       WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`,
+      [userId, keepFamilyId],
+    );
+  }
+
   /** Revokes the family of the token with digest `tokenHash`; false when no such token exists. */
   async revokeByToken(tokenHash: Buffer): Promise<boolean> {
     return this.transactions.run(async (tx) => {

@@ -1,1 +1,2 @@
 export { normalizeEmail } from './email.policy';
+export { newSecretToken, secretTokenDigest } from './secret-token';

@@ -1,6 +1,15 @@
 import { Body, Controller, Header, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
+import { z } from 'zod';
 import { ApiDoc, Public, validate } from '@rentguy/platform/http';
+import {
+  passwordResetConfirmSchema,
+  passwordResetSchema,
+  type PasswordResetConfirmDto,
+  type PasswordResetDto,
+} from './account.dto';
 import { AuthService } from './auth.service';
+import { PasswordResetService } from './password-reset.service';
 import { SessionService } from './session.service';
 import { loginResponseSchema, loginSchema, type LoginDto, type LoginResponse } from './login.dto';
 import { refreshSchema, type RefreshDto } from './refresh.dto';
@@ -11,11 +20,33 @@ import {
   type RegisterResponse,
 } from './register.dto';
 
+/** The zod schema that validates a body, as its OpenAPI description: one source of truth. */
+export const openApi = (schema: z.ZodType): SchemaObject =>
+  z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as SchemaObject;
+
+export const errorBody: SchemaObject = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        details: { type: 'object' },
+        requestId: { type: 'string' },
+      },
+      required: ['code', 'message'],
+    },
+  },
+};
+
+@ApiTags('auth')
 @Controller('v1/auth')
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly sessions: SessionService,
+    private readonly resets: PasswordResetService,
   ) {}
 
   @Public()
@@ -83,5 +114,43 @@ export class AuthController {
   })
   async logout(@Body(validate(refreshSchema)) dto: RefreshDto): Promise<void> {
     await this.sessions.logout(dto.refreshToken);
+  }
+
+  @Public()
+  @Post('password-reset')
+  @HttpCode(202)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Email a single-use password-reset link (valid 30 minutes) to the address, if it has an account',
+  })
+  @ApiBody({ schema: openApi(passwordResetSchema) })
+  @ApiResponse({ status: 202, description: 'always, whether or not the address has an account' })
+  @ApiResponse({
+    status: 429,
+    description: 'rate_limited: too many requests for this address',
+    schema: errorBody,
+  })
+  async requestPasswordReset(@Body(validate(passwordResetSchema)) dto: PasswordResetDto): Promise<void> {
+    await this.resets.request(dto.email);
+  }
+
+  @Public()
+  @Post('password-reset/confirm')
+  @HttpCode(204)
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Set a new password with the token from the email; every session of the user ends',
+  })
+  @ApiBody({ schema: openApi(passwordResetConfirmSchema) })
+  @ApiResponse({ status: 204, description: 'the password is set; the token is spent' })
+  @ApiResponse({
+    status: 401,
+    description: 'unauthenticated: unknown, expired or already used token',
+    schema: errorBody,
+  })
+  async confirmPasswordReset(
+    @Body(validate(passwordResetConfirmSchema)) dto: PasswordResetConfirmDto,
+  ): Promise<void> {
+    await this.resets.confirm(dto);
   }
 }

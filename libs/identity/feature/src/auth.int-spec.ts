@@ -1,34 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { DatabaseModule, databaseConfig, migrateSchema } from '@rentguy/platform/database';
-import { HealthModule } from '@rentguy/platform/health';
-import { AccessTokenVerifier, authProviders, ErrorFilter, httpConfig } from '@rentguy/platform/http';
-import { MetricsModule } from '@rentguy/platform/metrics';
-import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
-import { identitySchema } from '@rentguy/identity/data-access';
-import { identityConfig } from './identity.config';
-import { IdentityModule } from './identity.module';
-
-const DATABASE_URL = testEnvironment().databaseUrl;
-
-@Module({
-  imports: [
-    testConfigModule('gateway', [httpConfig, databaseConfig, identityConfig], {
-      DATABASE_URL,
-      JWT_KEYS:
-        'int-new:integration-test-secret-number-two-32+,int-old:integration-test-secret-number-one-32+',
-    }),
-    MetricsModule,
-    HealthModule.forRoot({ requires: [] }),
-    DatabaseModule.forRoot({ schema: identitySchema, applicationName: 'identity-int-spec' }),
-    IdentityModule,
-  ],
-  providers: authProviders,
-})
-class IdentityTestModule {}
+import { AccessTokenVerifier } from '@rentguy/platform/http';
+import { startIdentityTestApp } from '../test/identity-test.app';
 
 let app: NestFastifyApplication;
 let verifier: AccessTokenVerifier;
@@ -38,17 +12,8 @@ const email = (name = 'ann'): string => `${name}.${randomUUID().slice(0, 8)}@exa
 const password = 'correct horse battery staple';
 
 beforeAll(async () => {
-  await migrateSchema(identitySchema, {
-    url: DATABASE_URL,
-    applicationName: 'identity-int-spec-migrate',
-  });
-  app = await NestFactory.create<NestFastifyApplication>(IdentityTestModule, new FastifyAdapter(), {
-    logger: false,
-  });
-  app.useGlobalFilters(new ErrorFilter());
-  await app.init();
+  app = await startIdentityTestApp();
   verifier = app.get(AccessTokenVerifier);
-  await app.getHttpAdapter().getInstance().ready();
 });
 
 afterAll(async () => {
@@ -171,6 +136,7 @@ describe('POST /v1/auth/login', () => {
       email: address,
       name: 'Lou',
       role: 'guest',
+      sessionId: expect.any(String),
     });
   });
 

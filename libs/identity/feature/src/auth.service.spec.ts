@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { AccessTokenVerifier } from '@rentguy/platform/http';
@@ -6,6 +6,8 @@ import { AccessTokenIssuer } from './access-token.issuer';
 import { AuthService } from './auth.service';
 import { PasswordHasher } from './password.hasher';
 import { SessionService } from './session.service';
+import type { UserEventsPublisher } from './user-events.publisher';
+import type { TransactionRunner } from '@rentguy/platform/database';
 import type {
   NewSession,
   NewUser,
@@ -18,11 +20,11 @@ import type {
 class InMemoryUsers {
   readonly rows = new Map<string, User>();
 
-  async insert(user: NewUser): Promise<User | null> {
+  async insert(_tx: unknown, user: NewUser): Promise<User | null> {
     if ([...this.rows.values()].some((u) => u.email === user.email)) {
       return null;
     }
-    const row = { ...user, createdAt: new Date() };
+    const row = { ...user, createdAt: new Date(), updatedAt: new Date() };
     this.rows.set(user.id, row);
     return row;
   }
@@ -39,6 +41,15 @@ class InMemoryUsers {
   }
 }
 
+/** Records the events identity would write to its outbox (the outbox itself is covered in auth.int-spec). */
+class RecordedEvents {
+  readonly announced: User[] = [];
+
+  async registered(_tx: unknown, user: User): Promise<void> {
+    this.announced.push(user);
+  }
+}
+
 /** Records the sessions login opens; rotation is covered against PostgreSQL in auth.int-spec. */
 class RecordedSessions {
   readonly created: NewSession[] = [];
@@ -48,12 +59,30 @@ class RecordedSessions {
   }
 }
 
+const pair = generateKeyPairSync('ed25519');
+const x = String(pair.publicKey.export({ format: 'jwk' }).x);
 const http = {
   PORT: 0,
   BODY_LIMIT_BYTES: 1_048_576,
-  JWT_KEYS: [{ kid: 'k1', secret: 'a-test-secret-of-at-least-32-characters' }],
+  JWT_PUBLIC_KEYS: [
+    {
+      kty: 'OKP' as const,
+      crv: 'Ed25519' as const,
+      x,
+      kid: 'k1',
+      alg: 'EdDSA' as const,
+      use: 'sig' as const,
+    },
+  ],
   SERVICE_TOKENS: [],
   JWT_ISSUER: 'rentguy',
+};
+const signingKey = {
+  kty: 'OKP' as const,
+  crv: 'Ed25519' as const,
+  x,
+  d: String(pair.privateKey.export({ format: 'jwk' }).d),
+  kid: 'k1',
 };
 
 function setup(): {
@@ -61,12 +90,19 @@ function setup(): {
   users: InMemoryUsers;
   passwords: PasswordHasher;
   sessions: RecordedSessions;
+  events: RecordedEvents;
 } {
   const users = new InMemoryUsers();
   const sessions = new RecordedSessions();
+  const events = new RecordedEvents();
   const passwords = new PasswordHasher();
   passwords.onModuleInit();
-  const identity = { JWT_TTL_SECONDS: 600, REFRESH_TTL_DAYS: 30 };
+  const identity = {
+    JWT_SIGNING_KEY: signingKey,
+    JWT_TTL_SECONDS: 600,
+    REFRESH_TTL_DAYS: 30,
+    PASSWORD_RESET_TTL_MINUTES: 30,
+  };
   const tokens = new AccessTokenIssuer(http, identity);
   const auth = new AuthService(
     users as unknown as UserRepository,
@@ -78,8 +114,10 @@ function setup(): {
       tokens,
       identity,
     ),
+    { run: (work: (tx: unknown) => Promise<unknown>) => work({}) } as unknown as TransactionRunner,
+    events as unknown as UserEventsPublisher,
   );
-  return { auth, users, passwords, sessions };
+  return { auth, users, passwords, sessions, events };
 }
 
 async function errorOf(promise: Promise<unknown>): Promise<DomainError> {
@@ -97,14 +135,16 @@ describe('AuthService', () => {
     password: 'correct horse battery',
     name: 'Ann',
     role: 'guest' as const,
+    locale: 'en' as const,
   };
 
   it('registers with the email lowercased and returns a token for the new user', async () => {
-    const { auth, users } = setup();
+    const { auth, users, events } = setup();
 
     const result = await auth.register(registration);
 
     expect(result.user).toEqual({ id: expect.any(String), email: 'ann@example.com', role: 'guest' });
+    expect(events.announced.map((u) => u.id)).toEqual([result.user.id]);
     expect([...users.rows.values()][0]?.passwordHash).toMatch(/^\$argon2id\$/);
     const principal = await new AccessTokenVerifier(http).verify(result.accessToken);
     expect(principal).toEqual({ id: result.user.id, email: 'ann@example.com', name: 'Ann', role: 'guest' });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { TransactionRunner } from '@rentguy/platform/database';
 import { UserRepository, type User } from '@rentguy/identity/data-access';
 import { normalizeEmail } from '@rentguy/identity/domain';
 import { AccessTokenIssuer } from './access-token.issuer';
@@ -8,6 +9,7 @@ import type { LoginDto, LoginResponse } from './login.dto';
 import { PasswordHasher } from './password.hasher';
 import { SessionService } from './session.service';
 import type { RegisterDto, RegisterResponse } from './register.dto';
+import { UserEventsPublisher } from './user-events.publisher';
 
 const INVALID_CREDENTIALS = 'invalid email or password';
 
@@ -18,15 +20,27 @@ export class AuthService {
     private readonly passwords: PasswordHasher,
     private readonly tokens: AccessTokenIssuer,
     private readonly sessions: SessionService,
+    private readonly transactions: TransactionRunner,
+    private readonly events: UserEventsPublisher,
   ) {}
 
+  /** Creates the account and announces it (`user.registered`, the welcome email) in one transaction. */
   async register(dto: RegisterDto): Promise<RegisterResponse> {
-    const user = await this.users.insert({
-      id: randomUUID(),
-      email: normalizeEmail(dto.email),
-      passwordHash: await this.passwords.hash(dto.password),
-      name: dto.name,
-      role: dto.role,
+    const passwordHash = await this.passwords.hash(dto.password);
+    const role = dto.role;
+    const user = await this.transactions.run(async (tx) => {
+      const inserted = await this.users.insert(tx, {
+        id: randomUUID(),
+        email: normalizeEmail(dto.email),
+        passwordHash,
+        name: dto.name,
+        role,
+        locale: dto.locale,
+      });
+      if (inserted) {
+        await this.events.registered(tx, { ...inserted, role });
+      }
+      return inserted;
     });
     if (!user) {
       throw new DomainError(ErrorCode.EmailTaken, 'an account with this email already exists');

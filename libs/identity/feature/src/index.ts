@@ -4,5 +4,10 @@ export { AccessTokenIssuer, type IssuedAccessToken } from './access-token.issuer
 export { registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
 export { loginSchema, type LoginDto, type LoginResponse } from './login.dto';
 export { refreshSchema, type RefreshDto } from './refresh.dto';
+export { AdminAccountService, type AdminCreation } from './admin-account.service';
+export { AdminCommandModule, adminCommandConfig } from './admin-command.module';
 export { ApiKeysModule } from './api-keys/api-keys.module';
 export { API_KEY_SCOPES, type ApiKeyScope } from './api-keys/api-key.scopes';
+export { AuditModule } from './audit/audit.module';
+export { AuditLog, type AuditedAction, type RequestOrigin } from './audit/audit-log.service';
+export { originOf } from './audit/request-origin';

@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { SessionRepository, UserRepository, type User } from '@rentguy/identity/data-access';
+import { newSecretToken, secretTokenDigest as digest } from '@rentguy/identity/domain';
 import { AccessTokenIssuer } from './access-token.issuer';
 import { identityConfig } from './identity.config';
 import type { LoginResponse } from './login.dto';
@@ -10,11 +11,7 @@ import type { LoginResponse } from './login.dto';
 const INVALID_REFRESH = 'invalid or expired refresh token';
 const USER_AGENT_MAX = 512;
 
-/**
- * Sessions with rotating refresh tokens. A refresh token is 32 random bytes (base64url); the table
- * keeps its SHA-256 only. A slow hash would add nothing: 256 random bits cannot be guessed, and a
- * plain digest can be looked up by index, which a salted hash cannot.
- */
+/** Sessions with rotating refresh tokens (`newSecretToken`; the table keeps only their digests). */
 @Injectable()
 export class SessionService {
   private readonly logger = new Logger(SessionService.name);
@@ -32,13 +29,14 @@ export class SessionService {
   /** Opens a new session family for `user` and returns its first token pair. */
   async start(user: User, userAgent: string | undefined): Promise<LoginResponse> {
     const refresh = this.newRefreshToken();
+    const familyId = randomUUID();
     await this.sessions.create({
-      familyId: randomUUID(),
+      familyId,
       userId: user.id,
       userAgent: userAgent ? userAgent.slice(0, USER_AGENT_MAX) : null,
       ...refresh.row,
     });
-    return this.pair(user, refresh.token);
+    return this.pair(user, familyId, refresh.token);
   }
 
   /** Swaps a live refresh token for a new pair; a rotated one revokes its family and is refused. */
@@ -57,7 +55,7 @@ export class SessionService {
     if (!user) {
       throw new DomainError(ErrorCode.Unauthenticated, INVALID_REFRESH);
     }
-    return this.pair(user, next.token);
+    return this.pair(user, outcome.familyId, next.token);
   }
 
   /** Ends the session the token belongs to; unknown tokens are ignored (logout is idempotent). */
@@ -65,18 +63,20 @@ export class SessionService {
     await this.sessions.revokeByToken(digest(refreshToken));
   }
 
-  private async pair(user: User, refreshToken: string): Promise<LoginResponse> {
+  /** An access token naming the session (`sid`), so a password change can keep this one alive. */
+  private async pair(user: User, familyId: string, refreshToken: string): Promise<LoginResponse> {
     const { token, expiresIn } = await this.tokens.issue({
       id: user.id,
       email: user.email,
       name: user.name,
       role: user.role,
+      sessionId: familyId,
     });
     return { accessToken: token, refreshToken, tokenType: 'Bearer', expiresIn };
   }
 
   private newRefreshToken(): { token: string; row: { tokenId: string; tokenHash: Buffer; expiresAt: Date } } {
-    const token = randomBytes(32).toString('base64url');
+    const token = newSecretToken();
     return {
       token,
       row: {
@@ -86,8 +86,4 @@ export class SessionService {
       },
     };
   }
-}
-
-function digest(refreshToken: string): Buffer {
-  return createHash('sha256').update(refreshToken, 'utf8').digest();
 }

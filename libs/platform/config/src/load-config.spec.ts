@@ -52,13 +52,13 @@ describe('maskConfig', () => {
   it('masks secrets and credentials in URLs, keeps the rest', () => {
     const masked = maskConfig({
       STRIPE_SECRET_KEY: 'sk_live_123',
-      JWT_KEYS: [{ kid: 'k1', secret: 'x' }],
+      JWT_SIGNING_KEY: { kid: 'k1', d: 'x' },
       DATABASE_URL: 'postgres://app:hunter2@db:5432/rentguy',
       PORT: 3000,
     });
     expect(masked).toEqual({
       STRIPE_SECRET_KEY: '***',
-      JWT_KEYS: '***',
+      JWT_SIGNING_KEY: '***',
       DATABASE_URL: 'postgres://***@db:5432/rentguy',
       PORT: 3000,
     });

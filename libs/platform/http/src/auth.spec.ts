@@ -3,7 +3,7 @@ import { ServiceCredentialVerifier } from './auth';
 const config = (tokens: { caller: string; secret: string }[]) => ({
   PORT: 0,
   BODY_LIMIT_BYTES: 1_048_576,
-  JWT_KEYS: [{ kid: 'k1', secret: 'a-test-secret-of-at-least-32-characters' }],
+  JWT_PUBLIC_KEYS: [],
   SERVICE_TOKENS: tokens,
   JWT_ISSUER: 'rentguy',
 });

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import {
   createParamDecorator,
   Injectable,
@@ -13,6 +13,7 @@ import { jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { DomainError, ErrorCode, ROLES, type Role } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { httpConfig } from './http.config';
+import { ACCESS_TOKEN_ALGORITHM, publicKeysByKid } from './jwt-keys';
 
 /** Who is calling, from a verified access token. */
 export interface Principal {
@@ -20,15 +21,20 @@ export interface Principal {
   email: string;
   name: string;
   role: Role;
+  /** The session (refresh-token family) the token was issued for (`sid`); absent right after registration. */
+  sessionId?: string;
 }
 
-/** Verifies access tokens signed by the gateway; every configured key verifies, chosen by `kid`. */
+/**
+ * Verifies access tokens the gateway signed (EdDSA) with the public keys of `JWT_PUBLIC_KEYS`; every
+ * configured key verifies, chosen by the token's `kid`. It holds no secret: it cannot mint a token.
+ */
 @Injectable()
 export class AccessTokenVerifier {
-  private readonly keys: Map<string, Uint8Array>;
+  private readonly keys: Map<string, KeyObject>;
 
   constructor(@InjectConfig(httpConfig) private readonly config: ConfigOf<typeof httpConfig>) {
-    this.keys = new Map(config.JWT_KEYS.map((k) => [k.kid, new TextEncoder().encode(k.secret)]));
+    this.keys = publicKeysByKid(config.JWT_PUBLIC_KEYS);
   }
 
   async verify(token: string): Promise<Principal> {
@@ -43,7 +49,7 @@ export class AccessTokenVerifier {
     try {
       ({ payload } = await jwtVerify(token, getKey, {
         issuer: this.config.JWT_ISSUER,
-        algorithms: ['HS256'],
+        algorithms: [ACCESS_TOKEN_ALGORITHM],
       }));
     } catch {
       throw new DomainError(ErrorCode.Unauthenticated, 'invalid or expired access token');
@@ -52,11 +58,13 @@ export class AccessTokenVerifier {
     if (typeof payload.sub !== 'string' || typeof role !== 'string' || !ROLES.includes(role as Role)) {
       throw new DomainError(ErrorCode.Unauthenticated, 'malformed access token');
     }
+    const sid = payload['sid'];
     return {
       id: payload.sub,
       role: role as Role,
       email: String(payload['email'] ?? ''),
       name: String(payload['name'] ?? ''),
+      ...(typeof sid === 'string' ? { sessionId: sid } : {}),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineConfig, portSchema, servicePorts } from '@rentguy/platform/config';
+import { publicJwksSchema } from './jwt-keys';
 
 /** "name1:secret1, name2:secret2" as `{name, secret}` pairs, each secret at least 32 characters. */
 const namedSecrets = (what: string) =>
@@ -26,8 +27,10 @@ const namedSecrets = (what: string) =>
 
 /**
  * An HTTP service's public port and body limit, and what its `AuthGuard` accepts:
- * - `JWT_KEYS`: the keys access tokens are verified with, HMAC keys by key id
- *   ("kid1:secret1,kid2:secret2"); the first signs (at the gateway), all verify, so keys can rotate;
+ * - `JWT_PUBLIC_KEYS`: the Ed25519 public keys access tokens are verified with, a JWKS document
+ *   (`{"keys":[{"kty":"OKP","crv":"Ed25519","x":…,"kid":…}]}`); every key verifies, chosen by the
+ *   token's `kid`, so two keys can be live while one rotates. Only the gateway holds a private key
+ *   (`JWT_SIGNING_KEY`, identity's config): no other service can mint a token;
  * - `SERVICE_TOKENS`: the credentials sibling services present on this service's service-only
  *   routes, by caller ("rentals:token1,rentals:token2": a caller may have two while one rotates).
  *   Unset, no service caller is accepted.
@@ -40,9 +43,7 @@ export const httpConfig = defineConfig('http', (service) => {
   return {
     PORT: portSchema.default(ports.http),
     BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
-    JWT_KEYS: namedSecrets('JWT secret')
-      .pipe(z.array(z.object({ name: z.string(), secret: z.string() })).min(1))
-      .transform((keys) => keys.map(({ name, secret }) => ({ kid: name, secret }))),
+    JWT_PUBLIC_KEYS: publicJwksSchema,
     SERVICE_TOKENS: namedSecrets('service token')
       .default([])
       .transform((tokens) => tokens.map(({ name, secret }) => ({ caller: name, secret }))),

@@ -2,6 +2,8 @@ export * from './http.config';
 export * from './error.filter';
 export * from './zod-validation.pipe';
 export * from './auth';
+export * from './jwt-keys';
 export * from './bootstrap';
 export * from './platform-core.modules';
+export * from './keyset-page';
 export * from './openapi';

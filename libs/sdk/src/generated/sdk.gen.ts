@@ -11,9 +11,24 @@ import {
   urlSearchParamsBodySerializer,
 } from './client/index.js';
 import type {
+  AccountChangePasswordData,
+  AccountChangePasswordErrors,
+  AccountChangePasswordResponses,
+  AccountMeData,
+  AccountMeErrors,
+  AccountMeResponses,
+  AccountUpdateData,
+  AccountUpdateErrors,
+  AccountUpdateResponses,
   AdminDeliveriesListData,
   AdminDeliveriesListErrors,
   AdminDeliveriesListResponses,
+  AdminUsersListData,
+  AdminUsersListErrors,
+  AdminUsersListResponses,
+  AdminUsersSetRoleData,
+  AdminUsersSetRoleErrors,
+  AdminUsersSetRoleResponses,
   AnalyticsForHostData,
   AnalyticsForHostErrors,
   AnalyticsForHostResponses,
@@ -35,6 +50,12 @@ import type {
   ApplicationGetData,
   ApplicationGetErrors,
   ApplicationGetResponses,
+  AuditListData,
+  AuditListErrors,
+  AuditListResponses,
+  AuthConfirmPasswordResetData,
+  AuthConfirmPasswordResetErrors,
+  AuthConfirmPasswordResetResponses,
   AuthLoginData,
   AuthLoginErrors,
   AuthLoginResponses,
@@ -47,6 +68,9 @@ import type {
   AuthRegisterData,
   AuthRegisterErrors,
   AuthRegisterResponses,
+  AuthRequestPasswordResetData,
+  AuthRequestPasswordResetErrors,
+  AuthRequestPasswordResetResponses,
   BookingCreateData,
   BookingCreateErrors,
   BookingCreateResponses,
@@ -172,6 +196,20 @@ export const analyticsPlatform = <ThrowOnError extends boolean = false>(
   });
 
 /**
+ * GET /v1/admin/audit
+ *
+ * Roles: admin (admins always pass).
+ */
+export const auditList = <ThrowOnError extends boolean = false>(
+  options?: Options<AuditListData, ThrowOnError>,
+): RequestResult<AuditListResponses, AuditListErrors, ThrowOnError> =>
+  (options?.client ?? client).get<AuditListResponses, AuditListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/audit',
+    ...options,
+  });
+
+/**
  * List every delivery of the email ledger (admins)
  *
  * Roles: admin (admins always pass).
@@ -183,6 +221,38 @@ export const adminDeliveriesList = <ThrowOnError extends boolean = false>(
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/admin/deliveries',
     ...options,
+  });
+
+/**
+ * GET /v1/admin/users
+ *
+ * Roles: admin (admins always pass).
+ */
+export const adminUsersList = <ThrowOnError extends boolean = false>(
+  options?: Options<AdminUsersListData, ThrowOnError>,
+): RequestResult<AdminUsersListResponses, AdminUsersListErrors, ThrowOnError> =>
+  (options?.client ?? client).get<AdminUsersListResponses, AdminUsersListErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/users',
+    ...options,
+  });
+
+/**
+ * PATCH /v1/admin/users/{id}
+ *
+ * Roles: admin (admins always pass).
+ */
+export const adminUsersSetRole = <ThrowOnError extends boolean = false>(
+  options: Options<AdminUsersSetRoleData, ThrowOnError>,
+): RequestResult<AdminUsersSetRoleResponses, AdminUsersSetRoleErrors, ThrowOnError> =>
+  (options.client ?? client).patch<AdminUsersSetRoleResponses, AdminUsersSetRoleErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/admin/users/{id}',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
   });
 
 /**
@@ -280,6 +350,46 @@ export const authLogout = <ThrowOnError extends boolean = false>(
   (options.client ?? client).post<AuthLogoutResponses, AuthLogoutErrors, ThrowOnError>({
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/auth/logout',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * POST /v1/auth/password-reset
+ */
+export const authRequestPasswordReset = <ThrowOnError extends boolean = false>(
+  options: Options<AuthRequestPasswordResetData, ThrowOnError>,
+): RequestResult<AuthRequestPasswordResetResponses, AuthRequestPasswordResetErrors, ThrowOnError> =>
+  (options.client ?? client).post<
+    AuthRequestPasswordResetResponses,
+    AuthRequestPasswordResetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/auth/password-reset',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
+ * POST /v1/auth/password-reset/confirm
+ */
+export const authConfirmPasswordReset = <ThrowOnError extends boolean = false>(
+  options: Options<AuthConfirmPasswordResetData, ThrowOnError>,
+): RequestResult<AuthConfirmPasswordResetResponses, AuthConfirmPasswordResetErrors, ThrowOnError> =>
+  (options.client ?? client).post<
+    AuthConfirmPasswordResetResponses,
+    AuthConfirmPasswordResetErrors,
+    ThrowOnError
+  >({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/auth/password-reset/confirm',
     ...options,
     headers: {
       'Content-Type': 'application/json',
@@ -444,6 +554,34 @@ export const imageGet = <ThrowOnError extends boolean = false>(
   });
 
 /**
+ * GET /v1/me
+ */
+export const accountMe = <ThrowOnError extends boolean = false>(
+  options?: Options<AccountMeData, ThrowOnError>,
+): RequestResult<AccountMeResponses, AccountMeErrors, ThrowOnError> =>
+  (options?.client ?? client).get<AccountMeResponses, AccountMeErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/me',
+    ...options,
+  });
+
+/**
+ * PATCH /v1/me
+ */
+export const accountUpdate = <ThrowOnError extends boolean = false>(
+  options: Options<AccountUpdateData, ThrowOnError>,
+): RequestResult<AccountUpdateResponses, AccountUpdateErrors, ThrowOnError> =>
+  (options.client ?? client).patch<AccountUpdateResponses, AccountUpdateErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/me',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
+  });
+
+/**
  * Read the caller's email preferences by category
  */
 export const myNotificationsGetPreferences = <ThrowOnError extends boolean = false>(
@@ -493,6 +631,22 @@ export const myNotificationsList = <ThrowOnError extends boolean = false>(
     security: [{ scheme: 'bearer', type: 'http' }],
     url: '/v1/me/notifications',
     ...options,
+  });
+
+/**
+ * POST /v1/me/password
+ */
+export const accountChangePassword = <ThrowOnError extends boolean = false>(
+  options: Options<AccountChangePasswordData, ThrowOnError>,
+): RequestResult<AccountChangePasswordResponses, AccountChangePasswordErrors, ThrowOnError> =>
+  (options.client ?? client).post<AccountChangePasswordResponses, AccountChangePasswordErrors, ThrowOnError>({
+    security: [{ scheme: 'bearer', type: 'http' }],
+    url: '/v1/me/password',
+    ...options,
+    headers: {
+      'Content-Type': 'application/json',
+      ...options.headers,
+    },
   });
 
 /**

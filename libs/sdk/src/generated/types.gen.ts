@@ -75,6 +75,57 @@ export type AnalyticsPlatformResponses = {
   200: unknown;
 };
 
+export type AuditListData = {
+  body?: never;
+  path?: never;
+  query?: {
+    actor?: string;
+    action?:
+      | 'api_key.created'
+      | 'api_key.revoked'
+      | 'user.role_changed'
+      | 'user.password_changed'
+      | 'user.password_reset'
+      | 'admin.user_viewed'
+      | 'booking.cancelled_by_host'
+      | 'booking.cancelled_by_admin'
+      | 'refund.issued_by_admin';
+    from?: string;
+    to?: string;
+    limit?: number;
+    cursor?: string;
+  };
+  url: '/v1/admin/audit';
+};
+
+export type AuditListErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AuditListError = AuditListErrors[keyof AuditListErrors];
+
+export type AuditListResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
+
 export type AdminDeliveriesListData = {
   body?: never;
   path?: never;
@@ -154,6 +205,89 @@ export type AdminDeliveriesListResponses = {
 };
 
 export type AdminDeliveriesListResponse = AdminDeliveriesListResponses[keyof AdminDeliveriesListResponses];
+
+export type AdminUsersListData = {
+  body?: never;
+  path?: never;
+  query?: {
+    role?: 'guest' | 'host' | 'admin';
+    email?: string;
+    limit?: number;
+    cursor?: string;
+  };
+  url: '/v1/admin/users';
+};
+
+export type AdminUsersListErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AdminUsersListError = AdminUsersListErrors[keyof AdminUsersListErrors];
+
+export type AdminUsersListResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
+
+export type AdminUsersSetRoleData = {
+  body: {
+    role: 'guest' | 'host' | 'admin';
+  };
+  path: {
+    id: string;
+  };
+  query?: never;
+  url: '/v1/admin/users/{id}';
+};
+
+export type AdminUsersSetRoleErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * forbidden: the caller has none of the required roles
+   */
+  403: ApiError;
+  /**
+   * not_found (also what a caller gets for an object that is not theirs)
+   */
+  404: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AdminUsersSetRoleError = AdminUsersSetRoleErrors[keyof AdminUsersSetRoleErrors];
+
+export type AdminUsersSetRoleResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
 
 export type ApiKeysListData = {
   body?: never;
@@ -429,6 +563,70 @@ export type AuthLogoutResponses = {
 
 export type AuthLogoutResponse = AuthLogoutResponses[keyof AuthLogoutResponses];
 
+export type AuthRequestPasswordResetData = {
+  body: {
+    email: string;
+  };
+  path?: never;
+  query?: never;
+  url: '/v1/auth/password-reset';
+};
+
+export type AuthRequestPasswordResetErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AuthRequestPasswordResetError =
+  AuthRequestPasswordResetErrors[keyof AuthRequestPasswordResetErrors];
+
+export type AuthRequestPasswordResetResponses = {
+  /**
+   * Accepted
+   */
+  202: unknown;
+};
+
+export type AuthConfirmPasswordResetData = {
+  body: {
+    token: string;
+    newPassword: string;
+  };
+  path?: never;
+  query?: never;
+  url: '/v1/auth/password-reset/confirm';
+};
+
+export type AuthConfirmPasswordResetErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AuthConfirmPasswordResetError =
+  AuthConfirmPasswordResetErrors[keyof AuthConfirmPasswordResetErrors];
+
+export type AuthConfirmPasswordResetResponses = {
+  /**
+   * No Content
+   */
+  204: void;
+};
+
+export type AuthConfirmPasswordResetResponse =
+  AuthConfirmPasswordResetResponses[keyof AuthConfirmPasswordResetResponses];
+
 export type AuthRefreshData = {
   body: {
     refreshToken: string;
@@ -481,6 +679,7 @@ export type AuthRegisterData = {
     password: string;
     name: string;
     role: 'guest' | 'host';
+    locale?: 'en' | 'nl';
   };
   path?: never;
   query?: never;
@@ -1261,6 +1460,67 @@ export type ImageGetResponses = {
 
 export type ImageGetResponse = ImageGetResponses[keyof ImageGetResponses];
 
+export type AccountMeData = {
+  body?: never;
+  path?: never;
+  query?: never;
+  url: '/v1/me';
+};
+
+export type AccountMeErrors = {
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AccountMeError = AccountMeErrors[keyof AccountMeErrors];
+
+export type AccountMeResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
+
+export type AccountUpdateData = {
+  body: {
+    name?: string;
+    locale?: 'en' | 'nl';
+  };
+  path?: never;
+  query?: never;
+  url: '/v1/me';
+};
+
+export type AccountUpdateErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AccountUpdateError = AccountUpdateErrors[keyof AccountUpdateErrors];
+
+export type AccountUpdateResponses = {
+  /**
+   * OK
+   */
+  200: unknown;
+};
+
 export type MyNotificationsGetPreferencesData = {
   body?: never;
   path?: never;
@@ -1398,6 +1658,43 @@ export type MyNotificationsListResponses = {
 };
 
 export type MyNotificationsListResponse = MyNotificationsListResponses[keyof MyNotificationsListResponses];
+
+export type AccountChangePasswordData = {
+  body: {
+    currentPassword: string;
+    newPassword: string;
+  };
+  path?: never;
+  query?: never;
+  url: '/v1/me/password';
+};
+
+export type AccountChangePasswordErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
+   * unauthenticated: no valid access token
+   */
+  401: ApiError;
+  /**
+   * rate_limited: `Retry-After` says when to try again
+   */
+  429: ApiError;
+};
+
+export type AccountChangePasswordError = AccountChangePasswordErrors[keyof AccountChangePasswordErrors];
+
+export type AccountChangePasswordResponses = {
+  /**
+   * No Content
+   */
+  204: void;
+};
+
+export type AccountChangePasswordResponse =
+  AccountChangePasswordResponses[keyof AccountChangePasswordResponses];
 
 export type UnsubscribeConfirmData = {
   body?: never;

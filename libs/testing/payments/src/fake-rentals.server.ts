@@ -2,11 +2,13 @@
 // from the library). Payments may not import rentals' modules (scope boundaries), so this serves
 // the shared contract's shape; rentals' own integration test checks its real answer against the
 // same schema, and the end-to-end suite runs the two services for real.
+import { createPublicKey } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jwtVerify } from 'jose';
 import type { InternalBooking } from '@rentguy/contracts';
 import { asError } from '@rentguy/platform/errors';
+import { testSigningKey, type TestSigningKey } from '@rentguy/testing/platform';
 
 const ROUTE = /^\/internal\/v1\/bookings\/([^/?]+)$/;
 
@@ -28,9 +30,14 @@ export interface FakeRentals {
   close(): Promise<void>;
 }
 
-/** Like rentals: the bearer token must verify, and a booking is shown to its guest only. */
-export async function startFakeRentals(options: { jwtSecret: string; port?: number }): Promise<FakeRentals> {
-  const key = new TextEncoder().encode(options.jwtSecret);
+/**
+ * Like rentals: the bearer token must verify (with the public half of `key`, the process's
+ * `testSigningKey` unless given), and a booking is shown to its guest only.
+ */
+export async function startFakeRentals(
+  options: { key?: TestSigningKey; port?: number } = {},
+): Promise<FakeRentals> {
+  const key = createPublicKey({ key: (options.key ?? testSigningKey).jwk, format: 'jwk' });
   const bookings = new Map<string, InternalBooking>();
   const requests: FakeRentalsRequest[] = [];
   let delayMs = 0;

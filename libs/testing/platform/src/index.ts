@@ -27,3 +27,11 @@ export { testConfigModule } from './test-config';
 export { E2E_DATABASE, testEnvironment, type TestEnvironment } from './test-environment';
 export { waitUntil, type WaitUntilOptions } from './wait-until.util';
 export { startOtlpCollector, type CollectedSpan, type OtlpCollector } from './otlp-collector.server';
+export {
+  TestSigningKey,
+  jwks,
+  testJwtEnv,
+  testSigningKey,
+  type TestTokenOptions,
+  type TestTokenSubject,
+} from './test-access-tokens';

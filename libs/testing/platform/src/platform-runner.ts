@@ -105,17 +105,25 @@ export interface RunningPlatform {
   stop(timeoutMs?: number): Promise<Record<AppName, number | null>>;
 }
 
+/** The access-token signing key goes to the gateway alone: no other app could mint a token. */
+const GATEWAY_ONLY_VARIABLES = ['JWT_SIGNING_KEY'] as const;
+
 function spawnNode(
   root: string,
   script: string,
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
+  withheld: readonly string[] = [],
 ): ChildProcess {
+  // The apps read their config themselves (in the config lib); the runner only hands its own
+  // environment (PATH, a developer's overrides) down to them, with the wiring on top.
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  for (const key of withheld) {
+    delete merged[key];
+  }
   return spawn(process.execPath, [...nodeArgs, join(root, script)], {
     cwd: root,
-    // The apps read their config themselves (in the config lib); the runner only hands its own
-    // environment (PATH, a developer's overrides) down to them, with the wiring on top.
-    env: { ...process.env, ...env },
+    env: merged,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -144,7 +152,7 @@ export async function migrateAll(
   onLine?: (app: AppName, line: string) => void,
 ): Promise<void> {
   for (const app of MIGRATING_APPS) {
-    const child = spawnNode(root, `dist/apps/${app}/src/migrate.js`, env);
+    const child = spawnNode(root, `dist/apps/${app}/src/migrate.js`, env, [], GATEWAY_ONLY_VARIABLES);
     const output: string[] = [];
     collectLines(child, (line) => {
       output.push(line);
@@ -208,7 +216,13 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
     let current: { process: ChildProcess; exited: Promise<number | null> };
     let delayMs = options.restart?.initialDelayMs ?? 1000;
     const launch = (): void => {
-      const child = spawnNode(options.root, `dist/apps/${name}/src/main.js`, env, options.nodeArgs?.[name]);
+      const child = spawnNode(
+        options.root,
+        `dist/apps/${name}/src/main.js`,
+        env,
+        options.nodeArgs?.[name],
+        name === 'gateway' ? [] : GATEWAY_ONLY_VARIABLES,
+      );
       const startedAt = Date.now();
       collectLines(child, (line) => {
         output.push(line);

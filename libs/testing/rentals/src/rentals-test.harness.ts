@@ -10,16 +10,12 @@ import { loadConfig, type ConfigComposition, type ConfigOf } from '@rentguy/plat
 import { httpConfig } from '@rentguy/platform/http';
 import { InboxTransport, KafkaClient } from '@rentguy/platform/messaging';
 import { queueTesting } from '@rentguy/testing/queue';
-import { testEnvironment } from '@rentguy/testing/platform';
+import { testEnvironment, testJwtEnv, testSigningKey } from '@rentguy/testing/platform';
 import { migrateSchema } from '@rentguy/platform/database';
 import { rentalsSchema } from '@rentguy/rentals/data-access';
 import type { FastifyInstance } from 'fastify';
-import { SignJWT } from 'jose';
 import { DataSource } from 'typeorm';
 import { startFakePayments, type FakePayments } from './fake-payments.server';
-
-const JWT_KID = 'rentals-test';
-const JWT_SECRET = 'rentals-integration-test-secret-0123456789';
 
 export interface TestUser {
   id: string;
@@ -105,7 +101,7 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
       REDIS_URL: env.redisUrl,
       CACHE_REDIS_URL: env.redisUrl,
       KAFKA_BROKERS: env.kafkaBrokers.join(','),
-      JWT_KEYS: `${JWT_KID}:${JWT_SECRET}`,
+      ...testJwtEnv(),
       PUBLIC_BASE_URL: 'http://gateway.test',
       BLOB_STORAGE_DIR: storageDir,
       PAYMENTS_URL: payments.url,
@@ -145,7 +141,6 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
   await http.ready();
   await app.get(InboxTransport).ready();
 
-  const key = new TextEncoder().encode(JWT_SECRET);
   const { JWT_ISSUER } = app.get<ConfigOf<typeof httpConfig>>(httpConfig.token);
   return {
     app,
@@ -155,14 +150,7 @@ export async function startRentalsTestApp<C extends ConfigComposition>(
     topicPrefix,
     queuePrefix,
     payments,
-    tokenFor: (user) =>
-      new SignJWT({ role: user.role, email: user.email, name: user.name })
-        .setProtectedHeader({ alg: 'HS256', kid: JWT_KID })
-        .setSubject(user.id)
-        .setIssuer(JWT_ISSUER)
-        .setIssuedAt()
-        .setExpirationTime('10m')
-        .sign(key),
+    tokenFor: (user) => testSigningKey.sign(user, { issuer: JWT_ISSUER }),
     close: async () => {
       try {
         await queueTesting.obliterateQueues(app);

@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { ApiDoc, CurrentUser, validate, type Principal } from '@rentguy/platform/http';
+import { originOf } from '../audit/request-origin';
 import {
   apiKeyIdSchema,
   createApiKeySchema,
@@ -26,8 +28,9 @@ export class ApiKeysController {
   create(
     @CurrentUser() user: Principal,
     @Body(validate(createApiKeySchema)) dto: CreateApiKeyDto,
+    @Req() request: FastifyRequest,
   ): Promise<CreatedApiKey> {
-    return this.keys.create(user, dto);
+    return this.keys.create(user, dto, originOf(request));
   }
 
   @Get()
@@ -43,7 +46,8 @@ export class ApiKeysController {
   async revoke(
     @CurrentUser() user: Principal,
     @Param('id', validate(apiKeyIdSchema)) id: string,
+    @Req() request: FastifyRequest,
   ): Promise<void> {
-    await this.keys.revoke(user, id);
+    await this.keys.revoke(user, id, originOf(request));
   }
 }

@@ -1,6 +1,7 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyEntity, ApiKeyRepository, UserEntity, UserRepository } from '@rentguy/identity/data-access';
+import { AuditModule } from '../audit/audit.module';
 import { IdentityModule } from '../identity.module';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
 import { ApiKeysController } from './api-keys.controller';
@@ -11,7 +12,7 @@ import { ApiKeysService } from './api-keys.service';
  * owner's access token for every route (before guards and the proxy).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity]), IdentityModule],
+  imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity]), IdentityModule, AuditModule],
   controllers: [ApiKeysController],
   providers: [ApiKeysService, ApiKeyRepository, UserRepository, ApiKeyAuthenticator],
 })

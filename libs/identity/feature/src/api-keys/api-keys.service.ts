@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { ApiKeyRepository, UserRepository, type ApiKeyEntity } from '@rentguy/identity/data-access';
+import { TransactionRunner } from '@rentguy/platform/database';
 import type { Principal } from '@rentguy/platform/http';
 import { API_KEY_PREFIX, keyIdOf, matchesDigest, mintApiKey } from './api-key.secret';
+import { AuditLog, type RequestOrigin } from '../audit/audit-log.service';
 import type { ApiKeyView, CreateApiKeyDto, CreatedApiKey } from './api-key.dto';
 
 /** Live keys one user may hold at once. */
@@ -26,9 +28,16 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeyRepository,
     private readonly users: UserRepository,
+    private readonly audit: AuditLog,
+    private readonly transactions: TransactionRunner,
   ) {}
 
-  async create(owner: Principal, dto: CreateApiKeyDto, now = new Date()): Promise<CreatedApiKey> {
+  async create(
+    owner: Principal,
+    dto: CreateApiKeyDto,
+    origin: RequestOrigin,
+    now = new Date(),
+  ): Promise<CreatedApiKey> {
     if ((await this.keys.countActive(owner.id, now)) >= MAX_ACTIVE_KEYS) {
       throw new DomainError(
         ErrorCode.Conflict,
@@ -36,14 +45,31 @@ export class ApiKeysService {
       );
     }
     const minted = mintApiKey();
-    const stored = await this.keys.insert({
-      id: randomUUID(),
-      userId: owner.id,
-      name: dto.name,
-      keyId: minted.keyId,
-      secretHash: minted.secretHash,
-      scopes: [...dto.scopes],
-      expiresAt: new Date(now.getTime() + dto.expiresInDays * 86_400_000),
+    // The key and its audit entry commit together: no key exists that the log does not show.
+    const stored = await this.transactions.run(async (tx) => {
+      const key = await this.keys.insert(
+        {
+          id: randomUUID(),
+          userId: owner.id,
+          name: dto.name,
+          keyId: minted.keyId,
+          secretHash: minted.secretHash,
+          scopes: [...dto.scopes],
+          expiresAt: new Date(now.getTime() + dto.expiresInDays * 86_400_000),
+        },
+        tx,
+      );
+      await this.audit.record(
+        {
+          actor: owner,
+          action: 'api_key.created',
+          target: { type: 'api_key', id: key.id },
+          origin,
+          details: { name: key.name, scopes: key.scopes, expiresAt: key.expiresAt.toISOString() },
+        },
+        tx,
+      );
+      return key;
     });
     return { ...toView(stored), key: minted.key };
   }
@@ -53,8 +79,18 @@ export class ApiKeysService {
   }
 
   /** Revokes one of the caller's own keys at once; someone else's key is as unknown as a missing one. */
-  async revoke(owner: Principal, id: string): Promise<void> {
-    if (!(await this.keys.revoke(owner.id, id))) {
+  async revoke(owner: Principal, id: string, origin: RequestOrigin): Promise<void> {
+    const revoked = await this.transactions.run(async (tx) => {
+      if (!(await this.keys.revoke(owner.id, id, tx))) {
+        return false;
+      }
+      await this.audit.record(
+        { actor: owner, action: 'api_key.revoked', target: { type: 'api_key', id }, origin },
+        tx,
+      );
+      return true;
+    });
+    if (!revoked) {
       throw new DomainError(ErrorCode.NotFound, 'no such API key');
     }
   }

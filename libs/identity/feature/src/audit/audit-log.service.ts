@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import type { AuditAction } from '@rentguy/contracts';
+import { AuditLogRepository, type ListedAuditEntry } from '@rentguy/identity/data-access';
+import { decodePageCursor, pageOf, type Page, type Principal } from '@rentguy/platform/http';
+import type { EntityManager } from 'typeorm';
+import type { AuditQuery } from './audit.dto';
+
+/** Where a request came from, for the entries it causes. */
+export interface RequestOrigin {
+  ip: string | null;
+  requestId: string | null;
+}
+
+export interface AuditedAction {
+  actor: Pick<Principal, 'id' | 'role'> | null;
+  action: AuditAction;
+  target: { type: string; id: string };
+  origin: RequestOrigin;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditEntryView {
+  id: string;
+  occurredAt: string;
+  actor: { id: string; role: string | null } | null;
+  action: string;
+  target: { type: string; id: string };
+  ip: string | null;
+  requestId: string | null;
+  source: string;
+  details: Record<string, unknown>;
+}
+
+const SCOPE = 'audit';
+
+/**
+ * The audit log of sensitive actions (docs/architecture.md, Security). The gateway records its own
+ * in the transaction of the change when there is one; entries reported by other services arrive as
+ * `audit.recorded` events.
+ */
+@Injectable()
+export class AuditLog {
+  constructor(private readonly entries: AuditLogRepository) {}
+
+  async record(action: AuditedAction, manager?: EntityManager): Promise<void> {
+    await this.entries.append(
+      {
+        id: randomUUID(),
+        occurredAt: new Date(),
+        actorId: action.actor?.id ?? null,
+        actorRole: action.actor?.role ?? null,
+        action: action.action,
+        targetType: action.target.type,
+        targetId: action.target.id,
+        ip: action.origin.ip,
+        requestId: action.origin.requestId,
+        source: 'gateway',
+        details: action.details ?? {},
+      },
+      manager,
+    );
+  }
+
+  async list(query: AuditQuery): Promise<Page<AuditEntryView>> {
+    const after = query.cursor === undefined ? undefined : decodePageCursor(SCOPE, query.cursor);
+    const rows = await this.entries.list(
+      { actorId: query.actor, action: query.action, from: query.from, to: query.to },
+      query.limit,
+      after,
+    );
+    return pageOf(rows, query.limit, SCOPE, (row) => row.pageKey, toView);
+  }
+}
+
+function toView(entry: ListedAuditEntry): AuditEntryView {
+  return {
+    id: entry.id,
+    occurredAt: entry.occurredAt.toISOString(),
+    actor: entry.actorId === null ? null : { id: entry.actorId, role: entry.actorRole },
+    action: entry.action,
+    target: { type: entry.targetType, id: entry.targetId },
+    ip: entry.ip,
+    requestId: entry.requestId,
+    source: entry.source,
+    details: entry.details,
+  };
+}
