@@ -25,6 +25,25 @@ import {
   type OtlpCollector,
   type RunningPlatform,
 } from '@rentguy/testing/platform';
+import {
+  authLogin,
+  authLogout,
+  authRefresh,
+  authRegister,
+  bookingCreate,
+  bookingGet,
+  bookingList,
+  adminDeliveriesList,
+  myNotificationsGetPreferences,
+  myNotificationsList,
+  myNotificationsUpdatePreferences,
+  paymentCreate,
+  propertyCreate,
+  propertyGet,
+  propertyQuote,
+  propertySearch,
+} from '@rentguy/sdk';
+import { visitApiReference } from './api-reference.page';
 import { ApiClient, eventually } from './client';
 import { metricNamesOf, monitoringQueries, recordedNames, unexportedMetrics } from './monitoring-queries';
 
@@ -149,46 +168,45 @@ function isoDay(offsetDays: number): string {
 
 describe('RentGuy through the gateway', () => {
   it('1. registers a host and a guest, logs in, rejects duplicates and bad passwords', async () => {
-    const host = await api.post<Json>('/v1/auth/register', {
-      email: hostEmail,
-      password,
-      name: 'Hanna Host',
-      role: 'host',
-    });
+    const host = await api.send(
+      authRegister({
+        client: api.client,
+        body: { email: hostEmail, password, name: 'Hanna Host', role: 'host' },
+      }),
+    );
     expect(host.status).toBe(201);
     expect(host.body.user).toMatchObject({ email: hostEmail, role: 'host' });
     tokens.host = String(host.body.accessToken);
 
-    const guest = await api.post<Json>('/v1/auth/register', {
-      email: guestEmail,
-      password,
-      name: 'Gus Guest',
-      role: 'guest',
-    });
+    const guest = await api.send(
+      authRegister({
+        client: api.client,
+        body: { email: guestEmail, password, name: 'Gus Guest', role: 'guest' },
+      }),
+    );
     expect(guest.status).toBe(201);
-    const other = await api.post<Json>('/v1/auth/register', {
-      email: otherEmail,
-      password,
-      name: 'Olga Other',
-      role: 'guest',
-    });
+    const other = await api.send(
+      authRegister({
+        client: api.client,
+        body: { email: otherEmail, password, name: 'Olga Other', role: 'guest' },
+      }),
+    );
     expect(other.status).toBe(201);
     tokens.other = String(other.body.accessToken);
 
-    const duplicate = await api.post('/v1/auth/register', {
-      email: guestEmail,
-      password,
-      name: 'Again',
-      role: 'guest',
-    });
+    const duplicate = await api.send(
+      authRegister({
+        client: api.client,
+        body: { email: guestEmail, password, name: 'Again', role: 'guest' },
+      }),
+    );
     expect(duplicate.status).toBe(409);
 
-    const wrong = await api.post('/v1/auth/login', {
-      email: guestEmail,
-      password: 'not the password at all',
-    });
+    const wrong = await api.send(
+      authLogin({ client: api.client, body: { email: guestEmail, password: 'not the password at all' } }),
+    );
     expect(wrong.status).toBe(401);
-    const login = await api.post<Json>('/v1/auth/login', { email: guestEmail, password });
+    const login = await api.send(authLogin({ client: api.client, body: { email: guestEmail, password } }));
     expect(login.status).toBe(200);
     tokens.guest = String(login.body.accessToken);
     expect(tokens.guest.split('.')).toHaveLength(3);
@@ -211,10 +229,7 @@ describe('RentGuy through the gateway', () => {
     expect(tip.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
     expect(tip.text).toContain(link);
     const hostTips = async (): Promise<unknown> => {
-      const prefs = await api.get<{ categories: { category: string; enabled: boolean }[] }>(
-        '/v1/me/notification-preferences',
-        tokens.host,
-      );
+      const prefs = await api.send(myNotificationsGetPreferences({ client: api.client, auth: tokens.host }));
       expect(prefs.status).toBe(200);
       return prefs.body.categories.find((c) => c.category === 'host_tips')?.enabled;
     };
@@ -232,10 +247,9 @@ describe('RentGuy through the gateway', () => {
     expect(oneClick.status).toBe(200);
     expect(await hostTips()).toBe(false);
 
-    const again = await api.request<Json>('PUT', '/v1/me/notification-preferences', {
-      token: tokens.host,
-      json: { host_tips: true },
-    });
+    const again = await api.send(
+      myNotificationsUpdatePreferences({ client: api.client, auth: tokens.host, body: { host_tips: true } }),
+    );
     expect(again.status).toBe(200);
     expect(await hostTips()).toBe(true);
     const refused = await api.request<Json>('PUT', '/v1/me/notification-preferences', {
@@ -247,28 +261,33 @@ describe('RentGuy through the gateway', () => {
   });
 
   it('keeps a session through the gateway: refresh rotates, a spent token ends the session, logout revokes', async () => {
-    const login = await api.post<Json>('/v1/auth/login', { email: otherEmail, password });
+    const login = await api.send(authLogin({ client: api.client, body: { email: otherEmail, password } }));
     expect(login.status).toBe(200);
     expect(login.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
     const first = String(login.body.refreshToken);
 
-    const rotated = await api.post<Json>('/v1/auth/refresh', { refreshToken: first });
+    const rotated = await api.send(authRefresh({ client: api.client, body: { refreshToken: first } }));
     expect(rotated.status).toBe(200);
     expect(rotated.headers.get('cache-control')).toBe('no-store');
     const second = String(rotated.body.refreshToken);
     expect(second).not.toBe(first);
     // The new access token is accepted by a service behind the gateway.
-    const bookings = await api.get('/v1/bookings', String(rotated.body.accessToken));
+    const bookings = await api.send(
+      bookingList({ client: api.client, auth: String(rotated.body.accessToken) }),
+    );
     expect(bookings.status).toBe(200);
 
-    const reuse = await api.post<Json>('/v1/auth/refresh', { refreshToken: first });
+    const reuse = await api.send(authRefresh({ client: api.client, body: { refreshToken: first } }));
     expect(reuse.status).toBe(401);
-    expect((await api.post('/v1/auth/refresh', { refreshToken: second })).status).toBe(401);
+    expect((await api.send(authRefresh({ client: api.client, body: { refreshToken: second } }))).status).toBe(
+      401,
+    );
 
-    const again = await api.post<Json>('/v1/auth/login', { email: otherEmail, password });
-    const out = await api.post('/v1/auth/logout', { refreshToken: again.body.refreshToken });
+    const again = await api.send(authLogin({ client: api.client, body: { email: otherEmail, password } }));
+    const spent = { refreshToken: again.body.refreshToken };
+    const out = await api.send(authLogout({ client: api.client, body: spent }));
     expect(out.status).toBe(204);
-    expect((await api.post('/v1/auth/refresh', { refreshToken: again.body.refreshToken })).status).toBe(401);
+    expect((await api.send(authRefresh({ client: api.client, body: spent }))).status).toBe(401);
     const bad = await api.post<Json>('/v1/auth/refresh', { refreshToken: 7 });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(bad.body)).toContain('refreshToken');
@@ -489,20 +508,20 @@ describe('RentGuy through the gateway', () => {
       currency: 'EUR',
       maxGuests: 4,
       // Not the default (moderate): the host edits it to moderate later, and bookings keep theirs.
-      cancellationPolicy: 'flexible',
+      cancellationPolicy: 'flexible' as const,
     };
-    const created = await api.post<Json>('/v1/properties', listing, tokens.host);
+    const created = await api.send(propertyCreate({ client: api.client, auth: tokens.host, body: listing }));
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject(listing);
     propertyId = String(created.body.id);
 
-    const read = await api.get<Json>(`/v1/properties/${propertyId}`);
+    const read = await api.send(propertyGet({ client: api.client, path: { id: propertyId } }));
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ id: propertyId, title: listing.title, nightlyPrice: 12000 });
 
-    const byGuest = await api.post('/v1/properties', listing, tokens.guest);
+    const byGuest = await api.send(propertyCreate({ client: api.client, auth: tokens.guest, body: listing }));
     expect(byGuest.status).toBe(403);
-    const anonymous = await api.post('/v1/properties', listing);
+    const anonymous = await api.send(propertyCreate({ client: api.client, body: listing }));
     expect(anonymous.status).toBe(401);
   });
 
@@ -575,6 +594,21 @@ describe('RentGuy through the gateway', () => {
     expect(huge.body).toMatchObject({ error: { code: 'payload_too_large' } });
   });
 
+  it('shows the booking operations of the API reference at /docs in headless Chromium, with nothing loaded from elsewhere and nothing blocked', async () => {
+    const operations = [
+      'Hold a stay',
+      "List the caller's own bookings",
+      'Read a booking',
+      'Pay for a held booking with Stripe',
+    ];
+
+    const visit = await visitApiReference(api.baseUrl, 'bookings', operations);
+
+    expect(visit.shown).toEqual(operations);
+    expect(visit.foreignRequests).toEqual([]);
+    expect(visit.cspViolations).toEqual([]);
+  }, 90_000);
+
   it('refuses a NUL character in any field with 400 naming the field, on every service', async () => {
     const nul = 'a\u0000b';
     const register = await api.post<Json>('/v1/auth/register', {
@@ -609,10 +643,12 @@ describe('RentGuy through the gateway', () => {
   it('3. holds a booking priced by the server, rejects an overlap, hides it from strangers', async () => {
     const checkIn = isoDay(30);
     const checkOut = isoDay(33);
-    const held = await api.post<Json>(
-      '/v1/bookings',
-      { propertyId, checkIn, checkOut, guests: 2 },
-      tokens.guest,
+    const held = await api.send(
+      bookingCreate({
+        client: api.client,
+        auth: tokens.guest,
+        body: { propertyId, checkIn, checkOut, guests: 2 },
+      }),
     );
     expect(held.status).toBe(201);
     expect(held.body).toMatchObject({
@@ -624,29 +660,36 @@ describe('RentGuy through the gateway', () => {
     expect(Date.parse(String(held.body.expiresAt))).toBeGreaterThan(Date.now());
     bookingId = String(held.body.id);
 
-    const overlap = await api.post<Json>(
-      '/v1/bookings',
-      { propertyId, checkIn: isoDay(32), checkOut: isoDay(35), guests: 1 },
-      tokens.other,
+    const overlap = await api.send(
+      bookingCreate({
+        client: api.client,
+        auth: tokens.other,
+        body: { propertyId, checkIn: isoDay(32), checkOut: isoDay(35), guests: 1 },
+      }),
     );
     expect(overlap.status).toBe(409);
 
-    expect((await api.get(`/v1/bookings/${bookingId}`, tokens.guest)).status).toBe(200);
-    expect((await api.get(`/v1/bookings/${bookingId}`, tokens.host)).status).toBe(200);
-    expect((await api.get(`/v1/bookings/${bookingId}`, tokens.other)).status).toBe(404);
+    const readAs = (token: string) =>
+      api.send(bookingGet({ client: api.client, auth: token, path: { id: bookingId } }));
+    expect((await readAs(tokens.guest)).status).toBe(200);
+    expect((await readAs(tokens.host)).status).toBe(200);
+    expect((await readAs(tokens.other)).status).toBe(404);
   });
 
   let paymentIntentId = '';
 
   it('4. creates a Stripe PaymentIntent with our payment id as idempotency key', async () => {
-    const payment = await api.post<Json>(
-      `/v1/bookings/${bookingId}/payments`,
-      { provider: 'stripe' },
-      tokens.guest,
+    const payment = await api.send(
+      paymentCreate({
+        client: api.client,
+        auth: tokens.guest,
+        path: { id: bookingId },
+        body: { provider: 'stripe' },
+      }),
     );
     expect(payment.status).toBe(201);
     expect(payment.body).toMatchObject({ provider: 'stripe', status: 'pending' });
-    expect(String(payment.body.clientSecret)).toMatch(/^pi_.+_secret_/);
+    expect('clientSecret' in payment.body ? payment.body.clientSecret : null).toMatch(/^pi_.+_secret_/);
     paymentIntentId = String(payment.body.providerPaymentId);
     const intents = stripe.paymentIntents();
     // Payments charges what rentals priced, fee and tax included.
@@ -743,7 +786,7 @@ describe('RentGuy through the gateway', () => {
 
   it('6. confirms the booking once the payment succeeded', async () => {
     const booking = await eventually(
-      () => api.get<Json>(`/v1/bookings/${bookingId}`, tokens.guest),
+      () => api.send(bookingGet({ client: api.client, auth: tokens.guest, path: { id: bookingId } })),
       (r) => r.body.status === 'confirmed',
       'the booking to be confirmed',
     );
@@ -761,18 +804,21 @@ describe('RentGuy through the gateway', () => {
   });
 
   it('lists the emails sent to a user, to that user and to admins, through the gateway', async () => {
-    type Listed = { template: string; status: string; to: string };
+    const ownList = () =>
+      api.send(myNotificationsList({ client: api.client, auth: tokens.guest, query: { limit: '100' } }));
     await eventually(
-      () => api.get<{ items: Listed[]; nextCursor: string | null }>('/v1/me/notifications', tokens.guest),
+      ownList,
       (r) =>
         r.status === 200 &&
         r.body.items.some((i) => i.template === 'booking-confirmed' && i.status === 'sent'),
       "the confirmation in the guest's own list",
     );
     // One "pay before …" per booking the guest has held so far, one confirmation, one welcome.
-    const held = await api.get<{ items: unknown[] }>('/v1/bookings?limit=100', tokens.guest);
+    const held = await api.send(
+      bookingList({ client: api.client, auth: tokens.guest, query: { limit: '100' } }),
+    );
     const heldEmails = await eventually(
-      () => api.get<{ items: Listed[]; nextCursor: string | null }>('/v1/me/notifications', tokens.guest),
+      ownList,
       (r) =>
         r.body.items.filter((i) => i.template === 'booking-held' && i.status === 'sent').length >=
         held.body.items.length,
@@ -784,9 +830,11 @@ describe('RentGuy through the gateway', () => {
       ...held.body.items.map(() => `booking-held sent ${guestEmail}`),
       `welcome sent ${guestEmail}`,
     ]);
-    const others = await api.get<{ items: Listed[] }>('/v1/me/notifications', tokens.other);
+    const others = await api.send(myNotificationsList({ client: api.client, auth: tokens.other }));
     expect(others.body.items.filter((i) => i.to === guestEmail)).toEqual([]);
-    expect((await api.get('/v1/admin/deliveries', tokens.guest)).status).toBe(403);
+    expect((await api.send(adminDeliveriesList({ client: api.client, auth: tokens.guest }))).status).toBe(
+      403,
+    );
 
     const adminEmail = `admin-${unique}@example.com`;
     expect(
@@ -802,9 +850,12 @@ describe('RentGuy through the gateway', () => {
       await db.end();
     }
     const login = await api.post<Json>('/v1/auth/login', { email: adminEmail, password });
-    const deliveries = await api.get<{ items: Listed[] }>(
-      `/v1/admin/deliveries?recipient=${encodeURIComponent(guestEmail)}&template=booking-confirmed`,
-      String(login.body.accessToken),
+    const deliveries = await api.send(
+      adminDeliveriesList({
+        client: api.client,
+        auth: String(login.body.accessToken),
+        query: { recipient: guestEmail, template: 'booking-confirmed' },
+      }),
     );
     expect(deliveries.status).toBe(200);
     expect(deliveries.body.items).toEqual([
@@ -887,46 +938,53 @@ describe('RentGuy through the gateway', () => {
 
   it('lets a guest search by city, dates and guests, quote, book, and then not find it for those dates', async () => {
     const city = `Haarlem ${unique}`;
-    const created = await api.post<Json>(
-      '/v1/properties',
-      {
-        title: 'Garden flat',
-        description: 'Near the Grote Markt',
-        city,
-        country: 'NL',
-        nightlyPrice: 9000,
-        currency: 'EUR',
-        maxGuests: 3,
-        cleaningFee: 2000,
-        minNights: 2,
-      },
-      tokens.host,
+    const created = await api.send(
+      propertyCreate({
+        client: api.client,
+        auth: tokens.host,
+        body: {
+          title: 'Garden flat',
+          description: 'Near the Grote Markt',
+          city,
+          country: 'NL',
+          nightlyPrice: 9000,
+          currency: 'EUR',
+          maxGuests: 3,
+          cleaningFee: 2000,
+          minNights: 2,
+        },
+      }),
     );
     expect(created.status).toBe(201);
     const id = String(created.body.id);
-    const stay = `checkIn=${isoDay(40)}&checkOut=${isoDay(43)}&guests=2`;
-    const searchPath = `/v1/properties?city=${encodeURIComponent(city.toUpperCase())}&${stay}`;
+    const stay = { checkIn: isoDay(40), checkOut: isoDay(43), guests: '2' };
+    const stayQuery = new URLSearchParams(stay).toString();
+    const searchPath = `/v1/properties?city=${encodeURIComponent(city.toUpperCase())}&${stayQuery}`;
 
-    const found = await api.get<Page>(searchPath);
+    const found = await api.send(
+      propertySearch({ client: api.client, query: { city: city.toUpperCase(), ...stay } }),
+    );
     expect(found.status).toBe(200);
     // 3 × 90.00 + 20.00 = 290.00; + 10 % = 29.00; + 9 % of 319.00 = 28.71: 347.71.
     expect(found.body).toEqual({
       items: [expect.objectContaining({ id, quote: expect.objectContaining({ total: 34_771 }) })],
       nextCursor: null,
     });
-    const quote = await api.get<Json>(`/v1/properties/${id}/quote?${stay}`);
+    const quote = await api.send(propertyQuote({ client: api.client, path: { id }, query: stay }));
     expect(quote.status).toBe(200);
-    expect(quote.body.priceBreakdown).toEqual((found.body.items[0] as Json).quote);
-    const oneNight = await api.get<Json>(
-      `/v1/properties/${id}/quote?checkIn=${isoDay(40)}&checkOut=${isoDay(41)}&guests=2`,
+    expect(quote.body.priceBreakdown).toEqual(found.body.items[0]?.quote);
+    const oneNight = await api.send(
+      propertyQuote({ client: api.client, path: { id }, query: { ...stay, checkOut: isoDay(41) } }),
     );
     expect(oneNight.status).toBe(400);
     expect(oneNight.body.error).toMatchObject({ message: 'this property is let for at least 2 nights' });
 
-    const booked = await api.post<Json>(
-      '/v1/bookings',
-      { propertyId: id, checkIn: isoDay(40), checkOut: isoDay(43), guests: 2 },
-      tokens.guest,
+    const booked = await api.send(
+      bookingCreate({
+        client: api.client,
+        auth: tokens.guest,
+        body: { propertyId: id, checkIn: isoDay(40), checkOut: isoDay(43), guests: 2 },
+      }),
     );
     expect(booked.status).toBe(201);
     expect(booked.body).toMatchObject({ totalAmount: 34_771, priceBreakdown: quote.body.priceBreakdown });

@@ -1,10 +1,11 @@
 // `node tools/build/swc.mjs <projectRoot>`: one project's build (the `build` target, see
 // tools/nx/targets.js). Compiles the project's sources, not its specs, with swc into
-// dist/<projectRoot>, mirroring the source tree (dist/<projectRoot>/src/x.js + x.js.map).
+// dist/<projectRoot>, mirroring the source tree (dist/<projectRoot>/src/x.js + x.js.map), and copies
+// its src/**/*.json beside them.
 // swc does not read tsconfig, so the path aliases are passed from tsconfig.base.json: swc rewrites
 // each `@rentguy/...` import into a relative require of the library's compiled index.
 import { transformFile } from '@swc/core';
-import { globSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, globSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pathAliases } from './path-aliases.js';
@@ -49,4 +50,12 @@ if (failed.length > 0) {
   console.error(failed.join('\n'));
   process.exit(1);
 }
-console.log(`${projectRoot}: ${sources.length} files compiled with swc`);
+// JSON a library reads at run time (the SDK's OpenAPI document) goes beside the code that reads it.
+const assets = globSync(`${projectRoot}/src/**/*.json`, { cwd: root });
+for (const asset of assets) {
+  mkdirSync(dirname(join(root, 'dist', asset)), { recursive: true });
+  copyFileSync(join(root, asset), join(root, 'dist', asset));
+}
+console.log(
+  `${projectRoot}: ${sources.length} files compiled with swc${assets.length > 0 ? `, ${assets.length} JSON copied` : ''}`,
+);

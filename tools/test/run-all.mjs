@@ -27,6 +27,8 @@ const steps = [
   // The integration suites share PostgreSQL, Redis and Kafka: one project at a time.
   ['integration', ...nx('run-many', '-t', 'integration-test', '--parallel=1')],
   ['build', ...nx('run-many', '-t', 'build')],
+  // The committed OpenAPI document and SDK match the routes, and redocly lints the document.
+  ['api contract', 'node', ['tools/api/generate.mjs', '--check']],
   ['e2e', ...nx('run-many', '-t', 'e2e')],
   // Kills and restarts Kafka and PostgreSQL under the running platform (docs/faults.md).
   ['faults', ...nx('run-many', '-t', 'faults')],

@@ -1,7 +1,6 @@
 import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { installEdgeBodyParsers, installEdgeResponses } from '@rentguy/gateway/edge';
+import { installApiDocs, installEdgeBodyParsers, installEdgeResponses } from '@rentguy/gateway/edge';
 import { createHttpService, serveHttpService } from '@rentguy/platform/http';
 import { AppModule, type AppModuleOptions } from './app.module';
 import type { AppConfig } from './config';
@@ -33,18 +32,7 @@ export async function bootstrap(config: AppConfig): Promise<void> {
 async function configureGateway(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   installEdgeBodyParsers(app, config.BODY_LIMIT_BYTES);
   await installEdgeResponses(app, config);
-  const openApi = new DocumentBuilder()
-    .setTitle('RentGuy gateway')
-    .setDescription("The gateway's own routes; proxied routes are documented by their services.")
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  // The OpenAPI document itself at /docs: the Swagger UI would need @fastify/static for its assets.
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, openApi), {
-    ui: false,
-    raw: ['json'],
-    jsonDocumentUrl: 'docs',
-  });
+  await installApiDocs(app);
   // An allow-list only: with no origins configured, browsers get no CORS headers at all.
   if (config.CORS_ORIGINS.length > 0) {
     await app.register(cors, {

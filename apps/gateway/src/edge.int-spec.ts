@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   createServer,
   request as httpRequest,
@@ -531,7 +531,7 @@ describe('answers at the edge', () => {
 
   it('carries the security headers on proxied answers and its own', async () => {
     const proxied = await send('/v1/properties/p1');
-    const own = await send('/docs');
+    const own = await send('/docs/openapi.json');
 
     for (const response of [proxied, own]) {
       expect(response.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
@@ -556,6 +556,31 @@ describe('answers at the edge', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("default-src 'none'");
+  });
+
+  it('serves the API reference with a CSP that allows its own inline bootstrap and nothing else inline', async () => {
+    const page = await send('/docs/');
+    const html = page.body.toString();
+    const script = await send('/docs/js/scalar.js');
+
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    const csp = String(page.headers['content-security-policy']);
+    const inline = [...html.matchAll(/<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/g)].map(
+      (m) => m[1] ?? '',
+    );
+    expect(inline.length).toBeGreaterThan(0);
+    for (const body of inline) {
+      expect(csp).toContain(`'sha256-${createHash('sha256').update(body).digest('base64')}'`);
+    }
+    expect(csp).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|https?:)/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    // The reference's script is served by the gateway itself, not a CDN.
+    expect(html).not.toMatch(/<script[^>]+src="https?:/);
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toMatch(/javascript/);
+    // The hashes are the docs page's alone.
+    expect((await send('/docs/openapi.json')).headers['content-security-policy']).not.toContain('sha256-');
   });
 
   it('decides Cache-Control by route: public reads, personal data, images', async () => {
@@ -647,7 +672,7 @@ describe('answers at the edge', () => {
     const gzip = await send('/v1/properties/big', { headers: { 'accept-encoding': 'gzip' } });
     const none = await send('/v1/properties/big');
     const tiny = await send('/v1/properties/small', { headers: { 'accept-encoding': 'br, gzip' } });
-    const docs = await send('/docs', { headers: { 'accept-encoding': 'gzip' } });
+    const docs = await send('/docs/openapi.json', { headers: { 'accept-encoding': 'gzip' } });
 
     expect(br.headers['content-encoding']).toBe('br');
     expect(brotliDecompressSync(br.body).toString()).toBe(big);

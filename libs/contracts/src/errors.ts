@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Error codes shared by every service. Domain code throws a DomainError with one of these; the HTTP
  * edge maps each code to a status in one exhaustive switch, workers and consumers map it to an outcome.
@@ -36,7 +38,34 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * The body of every error response of the public API, as a schema: the OpenAPI document's `Error`
+ * (docs/architecture.md#api-contract).
+ */
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.enum(ErrorCode),
+      message: z.string(),
+      details: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .meta({ description: 'e.g. `fields: [{ path, message }]` for validation_failed' }),
+      requestId: z.string().optional().meta({ description: 'the `x-request-id` of the request' }),
+    }),
+  })
+  .meta({
+    examples: [
+      {
+        error: {
+          code: 'validation_failed',
+          message: 'request validation failed',
+          details: { fields: [{ path: 'pets', message: 'Unrecognized key: "pets"' }] },
+          requestId: '6f1c1a52-3c0e-4a57-9d0e-2b9f5c2f1d3e',
+        },
+      },
+    ],
+  });
+
 /** The body of every error response of the public API. */
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: Record<string, unknown>; requestId?: string };
-}
+export type ErrorBody = z.infer<typeof errorBodySchema>;

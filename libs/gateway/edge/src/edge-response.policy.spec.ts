@@ -1,4 +1,12 @@
-import { cacheControlOf, ifNoneMatchHolds, strongEtag, takesEtag } from './edge-response.policy';
+import { createHash } from 'node:crypto';
+import {
+  cacheControlOf,
+  docsPageContentSecurityPolicy,
+  HTML_CONTENT_SECURITY_POLICY,
+  ifNoneMatchHolds,
+  strongEtag,
+  takesEtag,
+} from './edge-response.policy';
 import { cachePolicyOf } from './edge.routes';
 
 const settings = { maxAgeSeconds: 30, staleWhileRevalidateSeconds: 120 };
@@ -70,5 +78,19 @@ describe('cachePolicyOf', () => {
     expect(cachePolicyOf('/v1/auth/login')).toBeUndefined();
     expect(cachePolicyOf('toString')).toBeUndefined();
     expect(cachePolicyOf(undefined)).toBeUndefined();
+  });
+});
+
+describe('the API docs page CSP', () => {
+  it("allows exactly the page's own inline scripts, by hash, and keeps the rest of the HTML policy", () => {
+    const html = '<script src="js/scalar.js"></script><script type="text/javascript">boot()</script>';
+    const hash = createHash('sha256').update('boot()').digest('base64');
+
+    const csp = docsPageContentSecurityPolicy(html);
+
+    expect(csp).toBe(
+      HTML_CONTENT_SECURITY_POLICY.replace("script-src 'self'", `script-src 'self' 'sha256-${hash}'`),
+    );
+    expect(docsPageContentSecurityPolicy('<p>no scripts</p>')).toBe(HTML_CONTENT_SECURITY_POLICY);
   });
 });

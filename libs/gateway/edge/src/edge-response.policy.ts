@@ -82,3 +82,23 @@ export const HTML_CONTENT_SECURITY_POLICY = [
   "base-uri 'none'",
   "form-action 'self'",
 ].join('; ');
+
+const INLINE_SCRIPT = /<script\b(?![^>]*\bsrc=)[^>]*>([\s\S]*?)<\/script>/gi;
+
+/**
+ * The API docs page's CSP: the HTML pages' one, with `script-src` widened by exactly the SHA-256 of
+ * the page's own inline scripts (the reference's two-line bootstrap), so no other inline script runs.
+ * For that page only: it is the gateway's own HTML, never content a user supplied.
+ */
+export function docsPageContentSecurityPolicy(html: string): string {
+  const hashes = [...html.matchAll(INLINE_SCRIPT)].map(
+    ([, script]) =>
+      `'sha256-${createHash('sha256')
+        .update(script ?? '')
+        .digest('base64')}'`,
+  );
+  return HTML_CONTENT_SECURITY_POLICY.replace(
+    "script-src 'self'",
+    ["script-src 'self'", ...hashes].join(' '),
+  );
+}

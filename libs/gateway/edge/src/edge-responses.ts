@@ -5,12 +5,13 @@ import type { ConfigOf } from '@rentguy/platform/config';
 import type { edgeHttpConfig } from './edge-http.config';
 import {
   cacheControlOf,
+  docsPageContentSecurityPolicy,
   HTML_CONTENT_SECURITY_POLICY,
   ifNoneMatchHolds,
   strongEtag,
   takesEtag,
 } from './edge-response.policy';
-import { cachePolicyOf } from './edge.routes';
+import { API_DOCS_ROUTES, cachePolicyOf } from './edge.routes';
 
 /** Smallest body worth compressing: below it, the headers and CPU cost more than they save. */
 const COMPRESS_MIN_BYTES = 1024;
@@ -46,7 +47,11 @@ export async function installEdgeResponses(
   // A global hook runs before compression's route hooks: the ETag is of the uncompressed body.
   fastify.addHook('onSend', async (request, reply, payload: unknown) => {
     if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-      void reply.header('content-security-policy', HTML_CONTENT_SECURITY_POLICY);
+      const docsPage = request.routeOptions.url === API_DOCS_ROUTES.page && typeof payload === 'string';
+      void reply.header(
+        'content-security-policy',
+        docsPage ? docsPageContentSecurityPolicy(payload) : HTML_CONTENT_SECURITY_POLICY,
+      );
     }
     const policy = cachePolicyOf(request.routeOptions.url);
     if (policy === undefined) {

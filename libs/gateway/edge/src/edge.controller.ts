@@ -1,10 +1,9 @@
 import { All, Controller, Get, Post, Req, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { imageUploadConfig } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
-import { httpConfig, Public } from '@rentguy/platform/http';
-import { EDGE_ROUTES } from './edge.routes';
+import { ExcludeFromApiDoc, httpConfig, Public } from '@rentguy/platform/http';
+import { EDGE_ROUTE_UPSTREAMS, EDGE_ROUTES } from './edge.routes';
 import { ProxyService } from './proxy.service';
 
 /**
@@ -12,7 +11,7 @@ import { ProxyService } from './proxy.service';
  * each service verifies the bearer token itself, and the gateway forwards it untouched.
  */
 // Documented by the services that own these paths, not by the gateway.
-@ApiExcludeController()
+@ExcludeFromApiDoc()
 @Public()
 @Controller()
 export class EdgeController {
@@ -30,27 +29,29 @@ export class EdgeController {
 
   @All([...EDGE_ROUTES.rentals])
   rentals(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('rentals', request, reply, { bodyLimit: this.bodyLimit });
+    return this.proxy.forward(EDGE_ROUTE_UPSTREAMS.rentals, request, reply, { bodyLimit: this.bodyLimit });
   }
 
   @Post(EDGE_ROUTES.propertyImageUpload)
   uploadPropertyImage(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('rentals', request, reply, { bodyLimit: this.uploadLimit });
+    return this.proxy.forward(EDGE_ROUTE_UPSTREAMS.propertyImageUpload, request, reply, {
+      bodyLimit: this.uploadLimit,
+    });
   }
 
   @Get(EDGE_ROUTES.images)
   images(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('rentals', request, reply, { bodyLimit: this.bodyLimit });
+    return this.proxy.forward(EDGE_ROUTE_UPSTREAMS.images, request, reply, { bodyLimit: this.bodyLimit });
   }
 
   @All([...EDGE_ROUTES.payments])
   payments(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('payments', request, reply, { bodyLimit: this.bodyLimit });
+    return this.proxy.forward(EDGE_ROUTE_UPSTREAMS.payments, request, reply, { bodyLimit: this.bodyLimit });
   }
 
   @Post(EDGE_ROUTES.stripeWebhook)
   stripeWebhook(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('payments', request, reply, {
+    return this.proxy.forward(EDGE_ROUTE_UPSTREAMS.stripeWebhook, request, reply, {
       bodyLimit: this.bodyLimit,
       extraHeaders: ['stripe-signature'],
     });
@@ -58,11 +59,15 @@ export class EdgeController {
 
   @Post(EDGE_ROUTES.mollieWebhook)
   mollieWebhook(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('payments', request, reply, { bodyLimit: this.bodyLimit });
+    return this.proxy.forward(EDGE_ROUTE_UPSTREAMS.mollieWebhook, request, reply, {
+      bodyLimit: this.bodyLimit,
+    });
   }
 
   @All([...EDGE_ROUTES.notifications])
   notifications(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
-    return this.proxy.forward('notifications', request, reply, { bodyLimit: this.bodyLimit });
+    return this.proxy.forward(EDGE_ROUTE_UPSTREAMS.notifications, request, reply, {
+      bodyLimit: this.bodyLimit,
+    });
   }
 }

@@ -1,3 +1,5 @@
+import type { Upstream } from './edge.config';
+
 /**
  * The public paths the gateway forwards (docs/architecture.md#gateway-edge-routes), as route templates. One
  * list drives both the controller's routes and which bodies pass through unparsed.
@@ -47,6 +49,33 @@ export const EDGE_ROUTES = {
   ],
 } as const;
 
+/** Which service each entry of `EDGE_ROUTES` forwards to: `EdgeController` forwards by it, the API document checks by it. */
+export const EDGE_ROUTE_UPSTREAMS: Readonly<Record<keyof typeof EDGE_ROUTES, Upstream>> = {
+  rentals: 'rentals',
+  propertyImageUpload: 'rentals',
+  images: 'rentals',
+  payments: 'payments',
+  stripeWebhook: 'payments',
+  mollieWebhook: 'payments',
+  notifications: 'notifications',
+};
+
+const templatePattern = (template: string): RegExp =>
+  new RegExp(`^${template.replace(/:\w+/g, '[^/]+').replace(/\*$/, '.+')}$`);
+
+/**
+ * Whether the gateway forwards a service's route (an OpenAPI path such as `/v1/bookings/{id}`) to
+ * that service: the OpenAPI document lists a service's `/v1` routes only when clients can reach them.
+ */
+export function isForwardedTo(upstream: Upstream, openApiPath: string): boolean {
+  const path = openApiPath.replace(/\{\w+\}/g, 'x');
+  return Object.entries(EDGE_ROUTES).some(
+    ([key, templates]) =>
+      EDGE_ROUTE_UPSTREAMS[key as keyof typeof EDGE_ROUTES] === upstream &&
+      [templates].flat().some((template) => templatePattern(template).test(path)),
+  );
+}
+
 /** Route templates whose bodies reach the proxy unparsed. */
 export const PASS_THROUGH_ROUTES: ReadonlySet<string> = new Set(Object.values(EDGE_ROUTES).flat());
 
@@ -76,7 +105,20 @@ type GatewayOwnRoute =
  * insists), and the gateway's own public reads. Routes not listed keep what their handler sets
  * (login and the other `/v1/auth` answers are `no-store` there).
  */
-export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | GatewayOwnRoute, EdgeCachePolicy>> = {
+/** The gateway's API reference (`installApiDocs`): the page, its script and the OpenAPI document. */
+export const API_DOCS_ROUTES = {
+  redirect: '/docs',
+  page: '/docs/',
+  script: '/docs/js/scalar.js',
+  json: '/docs/openapi.json',
+  yaml: '/docs/openapi.yaml',
+} as const;
+
+type ApiDocsRoute = (typeof API_DOCS_ROUTES)[keyof typeof API_DOCS_ROUTES];
+
+export const ROUTE_CACHE_POLICIES: Readonly<
+  Record<EdgeRouteTemplate | GatewayOwnRoute | ApiDocsRoute, EdgeCachePolicy>
+> = {
   '/v1/properties': 'public',
   '/v1/properties/*': 'public',
   '/v1/bookings': 'private',
@@ -114,6 +156,10 @@ export const ROUTE_CACHE_POLICIES: Readonly<Record<EdgeRouteTemplate | GatewayOw
   '/v1/me/password': 'private',
   '/v1/admin/users': 'private',
   '/v1/admin/users/:id': 'private',
+  '/docs/': 'public',
+  '/docs/js/scalar.js': 'public',
+  '/docs/openapi.json': 'public',
+  '/docs/openapi.yaml': 'public',
 };
 
 /** The cache policy of a matched route template, if it has one. */

@@ -2,7 +2,7 @@ import { Body, Controller, Header, Headers, HttpCode, Post, Req } from '@nestjs/
 import type { FastifyRequest } from 'fastify';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
-import { Public, validate } from '@rentguy/platform/http';
+import { ApiDoc, Public, validate } from '@rentguy/platform/http';
 import {
   passwordResetConfirmSchema,
   passwordResetSchema,
@@ -13,9 +13,14 @@ import { originOf } from './audit/request-origin';
 import { AuthService } from './auth.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionService } from './session.service';
-import { loginSchema, type LoginDto, type LoginResponse } from './login.dto';
+import { loginResponseSchema, loginSchema, type LoginDto, type LoginResponse } from './login.dto';
 import { refreshSchema, type RefreshDto } from './refresh.dto';
-import { registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
+import {
+  registerResponseSchema,
+  registerSchema,
+  type RegisterDto,
+  type RegisterResponse,
+} from './register.dto';
 
 /** The zod schema that validates a body, as its OpenAPI description: one source of truth. */
 export const openApi = (schema: z.ZodType): SchemaObject =>
@@ -51,11 +56,13 @@ export class AuthController {
   @HttpCode(201)
   // Responses carry a bearer token: no cache may keep them.
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Create a guest or host account and get an access token' })
-  @ApiBody({ schema: openApi(registerSchema) })
-  @ApiResponse({ status: 201, description: '`{ user: { id, email, role }, accessToken }`' })
-  @ApiResponse({ status: 400, description: 'validation_failed (unknown fields included)', schema: errorBody })
-  @ApiResponse({ status: 409, description: 'email_taken (emails are case-insensitive)', schema: errorBody })
+  @ApiDoc({
+    summary: 'Create a guest or host account and get an access token',
+    responses: {
+      201: { description: 'the account and an access token', schema: registerResponseSchema },
+      409: { description: 'email_taken (emails are case-insensitive)' },
+    },
+  })
   register(@Body(validate(registerSchema)) dto: RegisterDto): Promise<RegisterResponse> {
     return this.auth.register(dto);
   }
@@ -64,16 +71,12 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Exchange email and password for an access token and a refresh token' })
-  @ApiBody({ schema: openApi(loginSchema) })
-  @ApiResponse({
-    status: 200,
-    description: '`{ accessToken, refreshToken, tokenType: "Bearer", expiresIn }` (seconds, at most 900)',
-  })
-  @ApiResponse({
-    status: 401,
-    description: 'invalid_credentials (same answer for unknown email and wrong password)',
-    schema: errorBody,
+  @ApiDoc({
+    summary: 'Exchange email and password for an access token and a refresh token',
+    responses: {
+      200: { description: 'a new session', schema: loginResponseSchema },
+      401: { description: 'invalid_credentials (same answer for unknown email and wrong password)' },
+    },
   })
   login(
     @Body(validate(loginSchema)) dto: LoginDto,
@@ -86,13 +89,18 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Swap a refresh token for a new access token and refresh token (single use)' })
-  @ApiBody({ schema: openApi(refreshSchema) })
-  @ApiResponse({ status: 200, description: 'the same body as login; the refresh token sent is spent' })
-  @ApiResponse({
-    status: 401,
-    description: 'unauthenticated: unknown, expired or logged out; a spent token also ends its whole session',
-    schema: errorBody,
+  @ApiDoc({
+    summary: 'Swap a refresh token for a new access token and refresh token (single use)',
+    responses: {
+      200: {
+        description: 'the same body as login; the refresh token sent is spent',
+        schema: loginResponseSchema,
+      },
+      401: {
+        description:
+          'unauthenticated: unknown, expired or logged out; a spent token also ends its whole session',
+      },
+    },
   })
   refresh(@Body(validate(refreshSchema)) dto: RefreshDto): Promise<LoginResponse> {
     return this.sessions.refresh(dto.refreshToken);
@@ -102,9 +110,10 @@ export class AuthController {
   @Post('logout')
   @HttpCode(204)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'End the session of a refresh token (idempotent)' })
-  @ApiBody({ schema: openApi(refreshSchema) })
-  @ApiResponse({ status: 204, description: 'the session is over: none of its refresh tokens works any more' })
+  @ApiDoc({
+    summary: 'End the session of a refresh token (idempotent)',
+    responses: { 204: { description: 'the session is over: none of its refresh tokens works any more' } },
+  })
   async logout(@Body(validate(refreshSchema)) dto: RefreshDto): Promise<void> {
     await this.sessions.logout(dto.refreshToken);
   }

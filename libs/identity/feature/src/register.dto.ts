@@ -7,17 +7,25 @@ export const newPasswordSchema = z.string().min(10).max(200);
 export const localeSchema = z.enum(['en', 'nl']);
 
 /** Self-registration; `admin` is never self-assigned (`npm run admin:create`). Unknown fields are rejected. */
-export const registerSchema = z.strictObject({
-  email: z.email().max(254),
-  password: newPasswordSchema,
-  name: z.string().trim().min(1).max(100),
-  role: z.enum(['guest', 'host']),
-  locale: localeSchema.default('en'),
-});
+export const registerSchema = z
+  .strictObject({
+    email: z.email().max(254),
+    password: newPasswordSchema,
+    name: z.string().trim().min(1).max(100),
+    role: z.enum(['guest', 'host']),
+    locale: localeSchema.default('en'),
+  })
+  .meta({
+    examples: [
+      { email: 'host@example.com', password: 'correct horse battery', name: 'Hanna Host', role: 'host' },
+    ],
+  });
 
 export type RegisterDto = z.infer<typeof registerSchema>;
 
-export interface RegisterResponse {
-  user: { id: string; email: string; role: 'guest' | 'host' | 'admin' };
-  accessToken: string;
-}
+export const registerResponseSchema = z.object({
+  user: z.object({ id: z.uuid(), email: z.string(), role: z.enum(['guest', 'host', 'admin']) }),
+  accessToken: z.string(),
+});
+
+export type RegisterResponse = z.infer<typeof registerResponseSchema>;

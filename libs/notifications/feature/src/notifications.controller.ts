@@ -1,7 +1,16 @@
 import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { unsubscribePage } from '@rentguy/notifications/domain';
-import { CurrentUser, Public, Roles, validate, type Principal } from '@rentguy/platform/http';
+import {
+  ApiDoc,
+  CurrentUser,
+  pageSchema,
+  Public,
+  Roles,
+  validate,
+  type Principal,
+} from '@rentguy/platform/http';
+import { z } from 'zod';
 import type { Page } from './delivery-page';
 import { NotificationHistoryService } from './notification-history.service';
 import {
@@ -14,6 +23,11 @@ import {
   type UnsubscribeQuery,
   type UpdatePreferencesDto,
 } from './notifications.dto';
+import {
+  deliveryViewSchema,
+  notificationViewSchema,
+  preferencesViewSchema,
+} from './notifications-view.schemas';
 import type { DeliveryView, NotificationView, PreferencesView } from './notifications.views';
 import { PreferencesService, type UnsubscribeOutcome } from './preferences.service';
 
@@ -26,6 +40,10 @@ export class MyNotificationsController {
   ) {}
 
   @Get('notifications')
+  @ApiDoc({
+    summary: 'List the emails the platform sent the caller, newest first',
+    responses: { 200: { description: 'a page of emails', schema: pageSchema(notificationViewSchema) } },
+  })
   list(
     @CurrentUser() user: Principal,
     @Query(validate(myNotificationsQuerySchema)) query: MyNotificationsQuery,
@@ -34,11 +52,19 @@ export class MyNotificationsController {
   }
 
   @Get('notification-preferences')
+  @ApiDoc({
+    summary: "Read the caller's email preferences by category",
+    responses: { 200: { description: 'every category', schema: preferencesViewSchema } },
+  })
   getPreferences(@CurrentUser() user: Principal): Promise<PreferencesView> {
     return this.preferences.get(user);
   }
 
   @Put('notification-preferences')
+  @ApiDoc({
+    summary: "Change the caller's email preferences (transactional emails cannot be turned off)",
+    responses: { 200: { description: 'every category, as changed', schema: preferencesViewSchema } },
+  })
   updatePreferences(
     @CurrentUser() user: Principal,
     @Body(validate(updatePreferencesSchema)) dto: UpdatePreferencesDto,
@@ -54,6 +80,10 @@ export class AdminDeliveriesController {
 
   @Get()
   @Roles('admin')
+  @ApiDoc({
+    summary: 'List every delivery of the email ledger (admins)',
+    responses: { 200: { description: 'a page of deliveries', schema: pageSchema(deliveryViewSchema) } },
+  })
   list(
     @Query(validate(adminDeliveriesQuerySchema)) query: AdminDeliveriesQuery,
   ): Promise<Page<DeliveryView>> {
@@ -74,6 +104,17 @@ export class UnsubscribeController {
   @Get()
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
+  @ApiDoc({
+    summary: 'The unsubscribe confirmation page of an email link',
+    responses: {
+      200: {
+        description: 'an HTML page with the confirm form',
+        schema: z.string(),
+        contentType: 'text/html',
+      },
+      404: { description: 'a link that was not signed by us', schema: z.string(), contentType: 'text/html' },
+    },
+  })
   async confirm(
     @Query(validate(unsubscribeQuerySchema)) query: UnsubscribeQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -86,6 +127,13 @@ export class UnsubscribeController {
   @HttpCode(200)
   @Header('content-type', 'text/html; charset=utf-8')
   @Header('cache-control', 'no-store')
+  @ApiDoc({
+    summary: 'Unsubscribe (the page form, or RFC 8058 one-click from a mail client)',
+    responses: {
+      200: { description: 'an HTML page saying it is done', schema: z.string(), contentType: 'text/html' },
+      404: { description: 'a link that was not signed by us', schema: z.string(), contentType: 'text/html' },
+    },
+  })
   async unsubscribe(
     @Query(validate(unsubscribeQuerySchema)) query: UnsubscribeQuery,
     @Res({ passthrough: true }) reply: FastifyReply,

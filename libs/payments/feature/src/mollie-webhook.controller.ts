@@ -1,7 +1,8 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
-import { Public } from '@rentguy/platform/http';
+import { ApiDoc, Public } from '@rentguy/platform/http';
 import { MOLLIE_WEBHOOK_PATH } from '@rentguy/payments/data-access';
+import { webhookReceivedSchema } from './payment-view.schema';
 import { WebhookInboxService } from './webhook-inbox.service';
 
 export { MOLLIE_WEBHOOK_PATH };
@@ -18,6 +19,17 @@ export class MollieWebhookController {
   @Post(MOLLIE_WEBHOOK_PATH.slice(1))
   @Public()
   @HttpCode(200)
+  @ApiDoc({
+    summary: 'Mollie webhook (for the provider, not for clients)',
+    requestBody: {
+      contentType: 'application/x-www-form-urlencoded',
+      description: "Mollie's unsigned ping `id=tr_…`; the payment is fetched from Mollie",
+    },
+    responses: {
+      200: { description: 'stored; processed asynchronously', schema: webhookReceivedSchema },
+      400: { description: 'validation_failed: not a form body carrying `id`' },
+    },
+  })
   async receive(
     @Body() body: unknown,
     @Headers() headers: Record<string, string | string[] | undefined>,

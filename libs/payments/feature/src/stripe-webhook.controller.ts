@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
-import { Public } from '@rentguy/platform/http';
+import { ApiDoc, Public } from '@rentguy/platform/http';
+import { webhookReceivedSchema } from './payment-view.schema';
 import { WebhookInboxService } from './webhook-inbox.service';
 
 /** The route whose JSON body reaches the handler as raw bytes (see `keepRawJsonBody`). */
@@ -14,6 +15,17 @@ export class StripeWebhookController {
   @Post(STRIPE_WEBHOOK_PATH.slice(1))
   @Public()
   @HttpCode(200)
+  @ApiDoc({
+    summary: 'Stripe webhook (for the provider, not for clients)',
+    requestBody: {
+      contentType: 'application/json',
+      description: "Stripe's event, byte for byte as signed (`Stripe-Signature` header)",
+    },
+    responses: {
+      200: { description: 'stored; processed asynchronously', schema: webhookReceivedSchema },
+      400: { description: 'invalid_signature: the body is not what Stripe signed, or it is too old' },
+    },
+  })
   async receive(
     @Body() body: unknown,
     @Headers() headers: Record<string, string | string[] | undefined>,

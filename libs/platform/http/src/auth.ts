@@ -207,3 +207,22 @@ export const AccessToken = createParamDecorator((_: unknown, context: ExecutionC
   }
   return token;
 });
+
+/** Who may call a route, as its guards decide it: what the OpenAPI document says about its security. */
+export interface AuthRequirement {
+  public: boolean;
+  roles: readonly Role[];
+  serviceOnly: boolean;
+}
+
+/** The auth metadata of a handler, the handler's own winning over its controller's (as in `AuthGuard`). */
+export function authRequirementOf(controller: object, handler: object): AuthRequirement {
+  const read = <T>(key: string): T | undefined =>
+    (Reflect.getMetadata(key, handler) as T | undefined) ??
+    (Reflect.getMetadata(key, controller) as T | undefined);
+  return {
+    public: read<boolean>(PUBLIC) === true,
+    roles: read<Role[]>(ROLES_KEY) ?? [],
+    serviceOnly: read<string[]>(SERVICE_CALLERS) !== undefined,
+  };
+}

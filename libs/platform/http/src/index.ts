@@ -6,3 +6,4 @@ export * from './jwt-keys';
 export * from './bootstrap';
 export * from './platform-core.modules';
 export * from './keyset-page';
+export * from './openapi';

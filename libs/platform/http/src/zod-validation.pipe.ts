@@ -40,7 +40,7 @@ export function refuseNulCharacters(value: unknown, message = 'request validatio
  */
 @Injectable()
 export class ZodValidationPipe<S extends z.ZodType> implements PipeTransform<unknown, z.infer<S>> {
-  constructor(private readonly schema: S) {}
+  constructor(readonly schema: S) {}
 
   transform(value: unknown): z.infer<S> {
     refuseNulCharacters(value);

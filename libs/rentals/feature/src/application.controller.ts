@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { ApplicationService } from './application.service';
 import { createApplicationSchema, type CreateApplicationDto } from './create-application.dto';
 import { guestApplicationsQuerySchema, type GuestApplicationsQuery } from './listing.dto';
 import type { Page } from './page-cursor';
+import { applicationViewSchema } from './rentals-view.schemas';
 import type { ApplicationView } from './rentals.views';
 
 @Controller('v1/applications')
@@ -13,6 +14,12 @@ export class ApplicationController {
   @Post()
   @Roles('guest')
   @HttpCode(202)
+  @ApiDoc({
+    summary: 'Apply for a long-term let; the background check runs asynchronously (consent required)',
+    responses: {
+      202: { description: 'the application, `screening` until decided', schema: applicationViewSchema },
+    },
+  })
   create(
     @CurrentUser() guest: Principal,
     @Body(validate(createApplicationSchema)) dto: CreateApplicationDto,
@@ -31,6 +38,10 @@ export class ApplicationController {
   }
 
   @Get(':id')
+  @ApiDoc({
+    summary: 'Read an application and its outcome (never the applicant’s personal data)',
+    responses: { 200: { description: 'the application', schema: applicationViewSchema } },
+  })
   get(@CurrentUser() user: Principal, @Param('id') id: string): Promise<ApplicationView> {
     return this.applications.get(user, id);
   }

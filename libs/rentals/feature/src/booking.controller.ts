@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { CancellationQuote } from '@rentguy/rentals/domain';
-import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, pageSchema, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { BookingService } from './booking.service';
 import {
   cancelBookingSchema,
@@ -13,6 +13,7 @@ import { CancellationService } from './cancellation.service';
 import { createBookingSchema, type CreateBookingDto } from './create-booking.dto';
 import { guestBookingsQuerySchema, type GuestBookingsQuery } from './listing.dto';
 import type { Page } from './page-cursor';
+import { bookingViewSchema } from './rentals-view.schemas';
 import type { BookingView } from './rentals.views';
 
 @Controller('v1/bookings')
@@ -24,6 +25,13 @@ export class BookingController {
 
   @Post()
   @Roles('guest')
+  @ApiDoc({
+    summary: 'Hold a stay: the booking is held until paid (the price is computed by the server)',
+    responses: {
+      201: { description: 'the held booking, with `expiresAt`', schema: bookingViewSchema },
+      409: { description: 'booking_overlap: the dates are taken (`details` has the conflicting stay)' },
+    },
+  })
   create(
     @CurrentUser() guest: Principal,
     @Body(validate(createBookingSchema)) dto: CreateBookingDto,
@@ -34,6 +42,10 @@ export class BookingController {
   /** The caller's own bookings as a guest. */
   @Get()
   @Roles('guest')
+  @ApiDoc({
+    summary: "List the caller's own bookings",
+    responses: { 200: { description: 'a page of bookings', schema: pageSchema(bookingViewSchema) } },
+  })
   list(
     @CurrentUser() guest: Principal,
     @Query(validate(guestBookingsQuerySchema)) query: GuestBookingsQuery,
@@ -63,6 +75,10 @@ export class BookingController {
   }
 
   @Get(':id')
+  @ApiDoc({
+    summary: 'Read a booking (its guest, the host of its property, or an admin)',
+    responses: { 200: { description: 'the booking', schema: bookingViewSchema } },
+  })
   get(@CurrentUser() user: Principal, @Param('id') id: string): Promise<BookingView> {
     return this.bookings.get(user, id);
   }

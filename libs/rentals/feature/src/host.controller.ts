@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, pageSchema, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { ApplicationService } from './application.service';
 import { BookingService } from './booking.service';
 import { decideApplicationSchema, type DecideApplicationDto } from './decide-application.dto';
@@ -13,6 +13,7 @@ import {
 } from './listing.dto';
 import type { Page } from './page-cursor';
 import { PropertyService } from './property.service';
+import { bookingViewSchema, propertySummaryViewSchema } from './rentals-view.schemas';
 import type { ApplicationView, BookingView, PropertySummaryView } from './rentals.views';
 
 /** A host's own listings, the bookings on them and the tenant applications to decide. */
@@ -26,6 +27,10 @@ export class HostController {
 
   @Get('properties')
   @Roles('host')
+  @ApiDoc({
+    summary: "List the host's own listings, published or not",
+    responses: { 200: { description: 'a page of listings', schema: pageSchema(propertySummaryViewSchema) } },
+  })
   listProperties(
     @CurrentUser() host: Principal,
     @Query(validate(hostPropertiesQuerySchema)) query: HostPropertiesQuery,
@@ -35,6 +40,10 @@ export class HostController {
 
   @Get('bookings')
   @Roles('host')
+  @ApiDoc({
+    summary: "List the bookings on the host's listings",
+    responses: { 200: { description: 'a page of bookings', schema: pageSchema(bookingViewSchema) } },
+  })
   listBookings(
     @CurrentUser() host: Principal,
     @Query(validate(hostBookingsQuerySchema)) query: HostBookingsQuery,

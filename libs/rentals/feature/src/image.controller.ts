@@ -1,5 +1,6 @@
 import { Controller, Get, Req, Res, StreamableFile } from '@nestjs/common';
-import { Public } from '@rentguy/platform/http';
+import { ApiDoc, Public } from '@rentguy/platform/http';
+import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ImageService } from './image.service';
 
@@ -10,6 +11,16 @@ export class ImageController {
   /** Image variants by blob key. Keys never change content (new upload, new key): cache for a year. */
   @Get('*')
   @Public()
+  @ApiDoc({
+    summary: 'Fetch an image variant (a `url` of a listing image); cacheable for a year',
+    responses: {
+      200: {
+        description: 'the image bytes',
+        schema: z.string().meta({ format: 'binary' }),
+        contentType: 'image/*',
+      },
+    },
+  })
   async get(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

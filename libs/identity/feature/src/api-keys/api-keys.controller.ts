@@ -1,9 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, validate, type Principal } from '@rentguy/platform/http';
 import { originOf } from '../audit/request-origin';
-import { openApi } from '../auth.controller';
 import {
   apiKeyIdSchema,
   createApiKeySchema,
@@ -14,8 +12,6 @@ import {
 import { ApiKeysService } from './api-keys.service';
 
 /** A signed-in user's API keys. API keys themselves cannot call these routes (`api-key.scopes.ts`). */
-@ApiTags('api-keys')
-@ApiBearerAuth()
 @Controller('v1/api-keys')
 export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
@@ -23,11 +19,11 @@ export class ApiKeysController {
   @Post()
   @HttpCode(201)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Create an API key; its secret is in this answer and nowhere else, ever' })
-  @ApiBody({ schema: openApi(createApiKeySchema) })
-  @ApiResponse({
-    status: 201,
-    description: '`{ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt, key }`',
+  @ApiDoc({
+    summary: 'Create an API key; its secret is in this answer and nowhere else, ever',
+    responses: {
+      201: { description: '`{ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt, key }`' },
+    },
   })
   create(
     @CurrentUser() user: Principal,
@@ -39,14 +35,14 @@ export class ApiKeysController {
 
   @Get()
   @Header('Cache-Control', 'private, no-store')
-  @ApiOperation({ summary: "The caller's live API keys, without their secrets" })
+  @ApiDoc({ summary: "The caller's live API keys, without their secrets" })
   list(@CurrentUser() user: Principal): Promise<{ items: ApiKeyView[] }> {
     return this.keys.list(user);
   }
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke one of the caller’s API keys; it stops working at once' })
+  @ApiDoc({ summary: 'Revoke one of the caller’s API keys; it stops working at once' })
   async revoke(
     @CurrentUser() user: Principal,
     @Param('id', validate(apiKeyIdSchema)) id: string,
