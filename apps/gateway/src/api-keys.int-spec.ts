@@ -8,6 +8,8 @@ import { identitySchema } from '@rentguy/identity/data-access';
 import { loadConfig } from '@rentguy/platform/config';
 import { migrateSchema } from '@rentguy/platform/database';
 import { testEnvironment, testJwtEnv } from '@rentguy/testing/platform';
+import { ApiKeyExpiryReminder } from '@rentguy/identity/feature';
+import { queueTesting } from '@rentguy/testing/queue';
 import { createApp } from './bootstrap';
 import { appConfig } from './config';
 
@@ -33,6 +35,8 @@ beforeAll(async () => {
       ...testJwtEnv(),
       RENTALS_URL: `http://127.0.0.1:${(rentals.address() as AddressInfo).port}`,
       LOG_LEVEL: 'silent',
+      // The reminder runs when this test says so.
+      API_KEY_EXPIRY_CHECK_MS: '0',
     },
   });
   await migrateSchema(identitySchema, {
@@ -40,7 +44,10 @@ beforeAll(async () => {
     applicationName: 'gateway-api-keys-migrate',
   });
   // Test files share identity's outbox table: this one writes events but relays none.
-  app = await createApp(config, { messaging: { relay: false } });
+  app = await createApp(config, {
+    messaging: { relay: false },
+    queue: { prefix: queueTesting.randomPrefix() },
+  });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   db = app.get(DataSource);
@@ -245,4 +252,37 @@ it('records when a key was last used without a write per request', async () => {
   expect((again as { last_used_at: Date }).last_used_at.getTime()).toBe(first.getTime());
   const listed = await call('GET', '/v1/api-keys', { authorization: `Bearer ${host.token}` });
   expect(listed.json<{ items: Json[] }>().items[0]?.['lastUsedAt']).toBe(first.toISOString());
+});
+
+it("reminds a key's owner once, within 7 days of its expiry, through identity's outbox", async () => {
+  const host = await register('host');
+  const soon = (await createKey(host.token, { name: 'Soon', scopes: ['properties:read'], expiresInDays: 3 }))
+    .body;
+  const later = (
+    await createKey(host.token, { name: 'Later', scopes: ['properties:read'], expiresInDays: 30 })
+  ).body;
+  const revoked = (
+    await createKey(host.token, { name: 'Gone', scopes: ['properties:read'], expiresInDays: 2 })
+  ).body;
+  await call('DELETE', `/v1/api-keys/${String(revoked['id'])}`, { authorization: `Bearer ${host.token}` });
+  const reminder = app.get(ApiKeyExpiryReminder);
+
+  await reminder.remind();
+  await reminder.remind();
+
+  const events: { payload: { data: Json } }[] = await db.query(
+    `SELECT payload FROM identity.outbox WHERE type = 'api-key.expiring' AND key = $1`,
+    [host.id],
+  );
+  expect(events.map((e) => e.payload.data)).toEqual([
+    {
+      userId: host.id,
+      apiKeyId: soon['id'],
+      name: 'Soon',
+      prefix: soon['prefix'],
+      expiresAt: soon['expiresAt'],
+    },
+  ]);
+  expect(JSON.stringify(events)).not.toContain(String(soon['key']));
+  expect(JSON.stringify(events)).not.toContain(String(later['id']));
 });

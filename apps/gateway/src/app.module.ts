@@ -1,10 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { EdgeModule, edgeGuards } from '@rentguy/gateway/edge';
 import { identitySchema } from '@rentguy/identity/data-access';
-import { ApiKeysModule, AuditModule, IdentityModule } from '@rentguy/identity/feature';
+import { ApiKeysModule, AuditModule, IdentityModule, identityQueueOptions } from '@rentguy/identity/feature';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { authProviders, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
+import { QueueModule, type QueueModuleOptions } from '@rentguy/platform/queue';
 import { appConfig, type AppConfig } from './config';
 
 /**
@@ -14,6 +15,7 @@ import { appConfig, type AppConfig } from './config';
 export interface AppModuleOptions {
   /** A topic prefix, or no relay: test files share identity's outbox table. */
   messaging?: Partial<Pick<MessagingModuleOptions, 'topicPrefix' | 'relay'>>;
+  queue?: Pick<QueueModuleOptions, 'prefix'>;
 }
 
 @Module({})
@@ -29,8 +31,11 @@ export class AppModule {
           clientId: 'gateway',
           schema: identitySchema.name,
           relay: true,
+          outboxRetentionQueue: 'gateway-maintenance',
           ...options.messaging,
         }),
+        // Identity's periodic work: API key expiry reminders and outbox retention.
+        QueueModule.forRoot({ ...identityQueueOptions(config), ...options.queue }),
         IdentityModule,
         ApiKeysModule,
         AuditModule,

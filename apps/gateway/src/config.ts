@@ -1,12 +1,13 @@
 import { imageUploadConfig } from '@rentguy/contracts';
 import { edgeConfig, edgeHttpConfig, rateLimitConfig } from '@rentguy/gateway/edge';
-import { identityConfig } from '@rentguy/identity/feature';
+import { identityConfig, identityMaintenanceConfig } from '@rentguy/identity/feature';
 import { commaSeparated, composeConfig, defineConfig, type ConfigOf } from '@rentguy/platform/config';
 import { databaseConfig } from '@rentguy/platform/database';
 import { lifecycleConfig } from '@rentguy/platform/health';
 import { httpConfig } from '@rentguy/platform/http';
 import { loggingConfig } from '@rentguy/platform/logging';
 import { messagingConfig } from '@rentguy/platform/messaging';
+import { queueConfig } from '@rentguy/platform/queue';
 import { tracingConfig } from '@rentguy/platform/tracing';
 
 /** The public edge's CORS allow-list (`configureGateway`); empty, browsers get no CORS headers. */
@@ -21,7 +22,9 @@ export const appConfig = composeConfig('gateway', [
   httpConfig,
   databaseConfig,
   messagingConfig,
+  queueConfig,
   identityConfig,
+  identityMaintenanceConfig,
   edgeConfig,
   edgeHttpConfig,
   rateLimitConfig,

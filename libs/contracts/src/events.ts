@@ -239,6 +239,19 @@ export const eventCatalog = {
     version: 1,
     data: z.object({ userId: z.uuid(), email: z.email(), name: z.string(), locale }),
   },
+  /** An API key stops working within 7 days; emitted once per key (identity's daily reminder). */
+  'api-key.expiring': {
+    topic: Topics.user,
+    version: 1,
+    data: z.object({
+      userId: z.uuid(),
+      apiKeyId: z.uuid(),
+      name: z.string(),
+      /** The key's public part (`rgk_<key id>`), never the secret. */
+      prefix: z.string(),
+      expiresAt: z.iso.datetime({ offset: true }),
+    }),
+  },
   /** Carries the single-use reset secret: only notifications reads this topic, and the token is hashed at rest. */
   'password-reset.requested': {
     topic: Topics.user,
@@ -286,6 +299,7 @@ export const consumerGroups = {
     'user.registered',
     'user.updated',
     'password-reset.requested',
+    'api-key.expiring',
   ],
 } as const satisfies Record<string, readonly EventType[]>;
 export type ConsumerGroup = keyof typeof consumerGroups;

@@ -35,6 +35,10 @@ export const queueCatalog = {
   'notifications-maintenance': {
     'deliveries.requeue-pending': scheduledRun,
   },
+  'gateway-maintenance': {
+    'api-keys.remind-expiring': scheduledRun,
+    'outbox.prune': scheduledRun,
+  },
 } as const;
 
 export type QueueName = keyof typeof queueCatalog;
@@ -73,6 +77,8 @@ export const jobSchedulers = {
     queue: 'notifications-maintenance',
     job: 'deliveries.requeue-pending',
   },
+  'gateway-api-key-expiry': { queue: 'gateway-maintenance', job: 'api-keys.remind-expiring' },
+  'gateway-outbox-retention': { queue: 'gateway-maintenance', job: 'outbox.prune' },
 } as const satisfies SchedulerCatalog;
 
 export type JobSchedulerId = keyof typeof jobSchedulers;

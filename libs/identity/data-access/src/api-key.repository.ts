@@ -61,6 +61,40 @@ export class ApiKeyRepository {
     return rows[1] > 0;
   }
 
+  /**
+   * Marks up to `limit` live keys that expire within `withinMs` of `now` and were not reminded yet
+   * as reminded, in `tx`, and returns them: each key is claimed once (concurrent runs skip the rows
+   * another one holds).
+   */
+  async claimExpiring(
+    tx: EntityManager,
+    now: Date,
+    withinMs: number,
+    limit: number,
+  ): Promise<Pick<ApiKeyEntity, 'id' | 'userId' | 'name' | 'keyId' | 'expiresAt'>[]> {
+    const rows = (await tx.query(
+      `WITH claimed AS (
+         UPDATE identity.api_keys SET expiry_notified_at = $1
+          WHERE id IN (
+            SELECT id FROM identity.api_keys
+             WHERE revoked_at IS NULL AND expiry_notified_at IS NULL
+               AND expires_at > $1 AND expires_at <= $1::timestamptz + $2 * interval '1 millisecond'
+             ORDER BY expires_at
+             LIMIT $3
+             FOR UPDATE SKIP LOCKED)
+          RETURNING id, user_id, name, key_id, expires_at)
+       SELECT * FROM claimed`,
+      [now, withinMs, limit],
+    )) as { id: string; user_id: string; name: string; key_id: string; expires_at: Date }[];
+    return rows.map((row) => ({
+      id: row.id,
+      userId: row.user_id,
+      name: row.name,
+      keyId: row.key_id,
+      expiresAt: row.expires_at,
+    }));
+  }
+
   /** Records a use, unless one at most `withinMs` ago is already recorded (one write per key and window). */
   async touch(id: string, at: Date, withinMs: number): Promise<void> {
     await this.keys.query(

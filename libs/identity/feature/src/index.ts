@@ -1,5 +1,5 @@
 export { IdentityModule } from './identity.module';
-export { identityConfig } from './identity.config';
+export { identityConfig, identityMaintenanceConfig, identityQueueOptions } from './identity.config';
 export { AccessTokenIssuer, type IssuedAccessToken } from './access-token.issuer';
 export { registerSchema, type RegisterDto, type RegisterResponse } from './register.dto';
 export { loginSchema, type LoginDto, type LoginResponse } from './login.dto';
@@ -11,3 +11,4 @@ export { API_KEY_SCOPES, type ApiKeyScope } from './api-keys/api-key.scopes';
 export { AuditModule } from './audit/audit.module';
 export { AuditLog, type AuditedAction, type RequestOrigin } from './audit/audit-log.service';
 export { originOf } from './audit/request-origin';
+export { ApiKeyExpiryReminder } from './api-keys/api-key-expiry.reminder';

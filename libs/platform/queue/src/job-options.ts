@@ -51,6 +51,7 @@ export const queueJobDefaults: Readonly<Record<QueueName, QueueJobDefaults>> = {
   'rentals-maintenance': maintenance,
   'payments-maintenance': maintenance,
   'notifications-maintenance': maintenance,
+  'gateway-maintenance': maintenance,
 };
 
 /** The defaults of `queue` with the app's (or a test's) overrides applied. */

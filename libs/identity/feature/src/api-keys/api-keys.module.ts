@@ -4,6 +4,7 @@ import { ApiKeyEntity, ApiKeyRepository, UserEntity, UserRepository } from '@ren
 import { AuditModule } from '../audit/audit.module';
 import { IdentityModule } from '../identity.module';
 import { ApiKeyAuthenticator } from './api-key.authenticator';
+import { ApiKeyExpiryReminder } from './api-key-expiry.reminder';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
 
@@ -14,7 +15,7 @@ import { ApiKeysService } from './api-keys.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity, UserEntity]), IdentityModule, AuditModule],
   controllers: [ApiKeysController],
-  providers: [ApiKeysService, ApiKeyRepository, UserRepository, ApiKeyAuthenticator],
+  providers: [ApiKeysService, ApiKeyRepository, UserRepository, ApiKeyAuthenticator, ApiKeyExpiryReminder],
 })
 export class ApiKeysModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -10,8 +10,8 @@ import { RecipientDirectory, UnknownRecipientError, type Recipient } from '../re
 
 /**
  * identity's `identity.user.v1` topic: the recipient directory, the welcome email (and a new host's
- * first tip), and password-reset emails. The topic is keyed by user id, so a user's registration is
- * consumed before their reset requests and updates.
+ * first tip), password-reset emails and API key expiry reminders. The topic is keyed by user id, so
+ * a user's registration is consumed before their reset requests, updates and reminders.
  */
 @Controller()
 export class UserEventsConsumer {
@@ -72,6 +72,26 @@ export class UserEventsConsumer {
     await this.deliveries.request(inbox.tx, event, 'password-reset', user, {
       recipientName: user.name,
       resetUrl: resetUrl.toString(),
+      expiresAt: data.expiresAt,
+      timeZone: DEADLINE_TIME_ZONE,
+    });
+  }
+
+  @OnEvent('api-key.expiring')
+  async onApiKeyExpiring(
+    @Payload() event: EventEnvelope<'api-key.expiring'>,
+    @Ctx() inbox: InboxContext,
+  ): Promise<void> {
+    const { data } = event;
+    // Same topic and key as the owner's registration, so the directory knows them by now.
+    const owner = await this.directory.find(inbox.tx, data.userId);
+    if (!owner) {
+      throw new UnknownRecipientError(data.userId);
+    }
+    await this.deliveries.request(inbox.tx, event, 'api-key-expiring', owner, {
+      recipientName: owner.name,
+      keyName: data.name,
+      keyPrefix: data.prefix,
       expiresAt: data.expiresAt,
       timeZone: DEADLINE_TIME_ZONE,
     });
