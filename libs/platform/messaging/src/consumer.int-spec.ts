@@ -1,4 +1,4 @@
-import { Topics, dlqTopic, type EventEnvelope } from '@rentguy/contracts';
+import { Topics, dlqTopic, type EventEnvelope, topicsOfGroup } from '@rentguy/contracts';
 import type { EntityManager } from 'typeorm';
 import { buildEnvelope } from './event-envelope';
 import { redriveDlq } from './dlq.redrive';
@@ -62,7 +62,10 @@ async function setup(): Promise<Setup> {
   cleanup.add(() => schema.drop());
   const prefix = testTopicPrefix();
   const topic = `${prefix}${Topics.payment}`;
-  await kafka.ensureTopics([{ topic, numPartitions: 3 }]);
+  // Every topic the test app's group (rentals) reads must exist: topics are never auto-created.
+  await kafka.ensureTopics(
+    topicsOfGroup('rentals').map((name) => ({ topic: `${prefix}${name}`, numPartitions: 3 })),
+  );
   const groupPrefix = `${randomName(6)}-`;
   return {
     schema,

@@ -1,6 +1,6 @@
 import { SpanKind, trace, type SpanContext } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import { Topics, type EventEnvelope } from '@rentguy/contracts';
+import { Topics, type EventEnvelope, topicsOfGroup } from '@rentguy/contracts';
 import { registerTracerProvider } from '@rentguy/platform/tracing';
 import { acquireKafkaShared, type Release } from '@rentguy/testing/messaging';
 import {
@@ -41,7 +41,10 @@ describe('trace propagation through the outbox and Kafka', () => {
     cleanup.add(() => schema.drop());
     const prefix = testTopicPrefix();
     const topic = `${prefix}${Topics.payment}`;
-    await kafka.ensureTopics([{ topic, numPartitions: 3 }]);
+    // Every topic the test app's group (rentals) reads must exist: topics are never auto-created.
+    await kafka.ensureTopics(
+      topicsOfGroup('rentals').map((name) => ({ topic: `${prefix}${name}`, numPartitions: 3 })),
+    );
     const seen: { event: EventEnvelope<'payment.succeeded'>; span?: SpanContext }[] = [];
     const app = await startMessagingApp({
       schema: schema.name,

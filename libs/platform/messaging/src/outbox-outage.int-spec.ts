@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Topics, type EventEnvelope } from '@rentguy/contracts';
+import { Topics, type EventEnvelope, topicsOfGroup } from '@rentguy/contracts';
 import { acquireKafkaExclusive, type Release } from '@rentguy/testing/messaging';
 import { testEnvironment } from '@rentguy/testing/platform';
 import {
@@ -74,7 +74,10 @@ describe('outbox during a Kafka outage', () => {
     const topic = `${prefix}${Topics.payment}`;
     const setupKafka = testKafka();
     cleanup.add(() => setupKafka.close());
-    await setupKafka.ensureTopics([{ topic, numPartitions: 3 }]);
+    // Every topic the test app's group (rentals) reads must exist: topics are never auto-created.
+    await setupKafka.ensureTopics(
+      topicsOfGroup('rentals').map((name) => ({ topic: `${prefix}${name}`, numPartitions: 3 })),
+    );
 
     const app = await startMessagingApp({
       schema: schema.name,

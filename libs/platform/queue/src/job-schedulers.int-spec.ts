@@ -29,6 +29,13 @@ describe('job schedulers with a real Redis', () => {
   const open: TestingModule[] = [];
   let runs: Run[] = [];
 
+  /** The queue's schedulers these tests never turn on. */
+  const otherSchedulersOff = {
+    'rentals-calendar-sync': 0,
+    'rentals-analytics-refresh': 0,
+    'rentals-application-retention': 0,
+  };
+
   /** One replica of an app working `rentals-maintenance`, recording every run of its jobs. */
   const createReplica = async (
     replica: string,
@@ -60,7 +67,24 @@ describe('job schedulers with a real Redis', () => {
       prune(): Promise<JobOutcome> {
         return record('outbox.prune');
       }
+
+      @OnJob('rentals-maintenance', 'calendar-feeds.sync')
+      syncFeeds(): Promise<JobOutcome> {
+        return record('calendar-feeds.sync');
+      }
+
+      @OnJob('rentals-maintenance', 'analytics.refresh')
+      refreshAnalytics(): Promise<JobOutcome> {
+        return record('analytics.refresh');
+      }
+
+      @OnJob('rentals-maintenance', 'applications.purge-undecided')
+      purgeApplications(): Promise<JobOutcome> {
+        return record('applications.purge-undecided');
+      }
     }
+    // Schedulers of the queue that a test does not mention are off.
+    const allSchedules = { ...otherSchedulersOff, ...schedules };
     const app = await Test.createTestingModule({
       imports: [
         testConfigModule('rentals', [queueConfig, lifecycleConfig], { REDIS_URL: redisUrl }),
@@ -69,7 +93,7 @@ describe('job schedulers with a real Redis', () => {
         QueueModule.forRoot({
           queues: ['rentals-maintenance'],
           workers: { 'rentals-maintenance': { concurrency: 2 } },
-          schedules,
+          schedules: allSchedules,
           prefix,
         }),
       ],

@@ -175,6 +175,17 @@ class PaymentSucceededTestConsumer {
   ): Promise<void> {
     await this.handle(event, inbox.tx);
   }
+
+  // The group's other events: acknowledged, and nothing else (these tests publish none).
+  @OnEvent('refund.succeeded')
+  onRefundSucceeded(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  @OnEvent('refund.failed')
+  onRefundFailed(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 export interface TestAppOptions {
