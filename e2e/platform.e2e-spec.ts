@@ -108,6 +108,8 @@ beforeAll(async () => {
     OTEL_BSP_MAX_QUEUE_SIZE: '100000',
     // Rentals asks payments about holds older than 3 s every second (the defaults are 60 s each).
     HOLD_CROSS_CHECK_MS: '1000',
+    // The gateway looks for API keys about to expire every second (daily by default).
+    API_KEY_EXPIRY_CHECK_MS: '1000',
     HOLD_CROSS_CHECK_MIN_AGE_MS: '3000',
     RATE_LIMIT_REDIS_URL: infra.redisUrlFor(5),
     CACHE_REDIS_URL: infra.redisUrlFor(5),
@@ -1107,6 +1109,23 @@ describe('RentGuy through the gateway', () => {
     );
     expect((await api.get(`/v1/host/analytics?from=${month}&to=${month}`, tokens.guest)).status).toBe(403);
     expect((await api.get(`/v1/admin/analytics?from=${month}&to=${month}`, tokens.host)).status).toBe(403);
+  });
+
+  it("emails a key's owner once when the key expires within 7 days", async () => {
+    const created = await api.post<Json>(
+      '/v1/api-keys',
+      { name: 'Short-lived sync', scopes: ['properties:read'], expiresInDays: 2 },
+      tokens.host,
+    );
+    expect(created.status).toBe(201);
+    const isReminder = (m: CaughtMail) =>
+      m.to.includes(hostEmail) && m.subject === 'Your API key Short-lived sync expires soon';
+    const [reminder] = await mail.waitFor(isReminder, 30_000);
+    expect(reminder?.text).toContain(String(created.body.prefix));
+    expect(reminder?.text).not.toContain(String(created.body.key));
+    // The check runs every second here: a second email would have arrived by now.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(mail.messages().filter(isReminder)).toHaveLength(1);
   });
 
   it("lets a host's channel manager work through a scoped API key, and stops it once revoked", async () => {

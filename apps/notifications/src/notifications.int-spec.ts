@@ -513,6 +513,30 @@ describe('notifications: events → emails', () => {
     expect(mail?.text).not.toContain('/pay');
   });
 
+  it("reminds a key's owner that it expires soon, by its name and prefix, never its secret", async () => {
+    const owner = userRegistered({ role: 'host', name: 'Kees Koppeling', locale: 'nl' });
+    await publish(owner);
+    await untilMails(owner.data.email, 2); // welcome and the first host tip
+    const expiring = envelope('api-key.expiring', owner.data.userId, {
+      userId: owner.data.userId,
+      apiKeyId: randomUUID(),
+      name: 'Channel manager',
+      prefix: 'rgk_AbCdEfGhIjKl',
+      expiresAt: '2027-01-15T09:30:00.000Z',
+    });
+
+    await publish(expiring);
+    await publish(expiring);
+
+    const mails = await untilMails(owner.data.email, 3);
+    const reminder = mails.find((m) => /API-sleutel/.test(m.subject));
+    expect(reminder?.subject).toBe('Je API-sleutel Channel manager verloopt binnenkort');
+    expect(reminder?.text).toContain('rgk_AbCdEfGhIjKl');
+    expect(reminder?.text).toContain('15 januari 2027');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(mailsFor(owner.data.email)).toHaveLength(3);
+  });
+
   it('keeps a directory of users from identity and welcomes a Dutch user in Dutch', async () => {
     const user = userRegistered({ locale: 'nl', name: 'Anne de Vries' });
 
