@@ -1126,6 +1126,10 @@ describe('RentGuy through the gateway', () => {
     // The check runs every second here: a second email would have arrived by now.
     await new Promise((resolve) => setTimeout(resolve, 3000));
     expect(mail.messages().filter(isReminder)).toHaveLength(1);
+    const revoked = await api.request('DELETE', `/v1/api-keys/${String(created.body.id)}`, {
+      token: tokens.host,
+    });
+    expect(revoked.status).toBe(204);
   });
 
   it("lets a host's channel manager work through a scoped API key, and stops it once revoked", async () => {
