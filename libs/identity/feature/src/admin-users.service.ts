@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type Role } from '@rentguy/contracts';
-import { UserRepository, type UserListPosition } from '@rentguy/identity/data-access';
+import { UserRepository } from '@rentguy/identity/data-access';
 import { TransactionRunner } from '@rentguy/platform/database';
-import type { Principal } from '@rentguy/platform/http';
+import { decodePageCursor, pageOf, type Principal } from '@rentguy/platform/http';
 import { AuditLog, type RequestOrigin } from './audit/audit-log.service';
 import type { AdminUsersQuery, UserPage, UserView } from './account.dto';
 import { userView } from './user.view';
+
+const SCOPE = 'admin-users';
 
 /** The admins' view of every account. */
 @Injectable()
@@ -29,18 +31,20 @@ export class AdminUsersService {
         page: query.cursor ? 'next' : 'first',
       },
     });
+    const after = query.cursor === undefined ? undefined : decodePageCursor(SCOPE, query.cursor);
     const rows = await this.users.list({
       role: query.role,
       email: query.email,
-      after: query.cursor === undefined ? undefined : decodeCursor(query.cursor),
+      after: after && { createdAt: new Date(after.at), id: after.id },
       limit: query.limit,
     });
-    const items = rows.slice(0, query.limit);
-    const last = items.at(-1);
-    return {
-      items: items.map(userView),
-      nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null,
-    };
+    return pageOf(
+      rows,
+      query.limit,
+      SCOPE,
+      (user) => ({ at: user.createdAt.toISOString(), id: user.id }),
+      userView,
+    );
   }
 
   /** Changes a role and records who changed it, from what to what, in the same transaction. */
@@ -66,20 +70,4 @@ export class AdminUsersService {
     }
     return userView(changed.user);
   }
-}
-
-/** An opaque position: the last user's creation time and id, base64url. */
-function encodeCursor(position: UserListPosition): string {
-  return Buffer.from(`${position.createdAt.toISOString()}|${position.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): UserListPosition {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  const createdAt = new Date(at ?? '');
-  if (!id || !/^[0-9a-f-]{36}$/.test(id) || Number.isNaN(createdAt.getTime())) {
-    throw new DomainError(ErrorCode.ValidationFailed, 'request validation failed', {
-      fields: [{ path: 'cursor', message: 'not a cursor this list handed out' }],
-    });
-  }
-  return { createdAt, id };
 }

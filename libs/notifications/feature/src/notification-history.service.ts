@@ -4,8 +4,7 @@ import {
   type DeliveryFilter,
   type ListedDelivery,
 } from '@rentguy/notifications/data-access';
-import type { Principal } from '@rentguy/platform/http';
-import { DEFAULT_PAGE_SIZE, decodeDeliveryCursor, encodeDeliveryCursor, type Page } from './delivery-page';
+import { decodePageCursor, pageOf, type Page, type Principal } from '@rentguy/platform/http';
 import type { AdminDeliveriesQuery, MyNotificationsQuery } from './notifications.dto';
 import {
   toDeliveryView,
@@ -13,6 +12,8 @@ import {
   type DeliveryView,
   type NotificationView,
 } from './notifications.views';
+
+const DEFAULT_PAGE_SIZE = 20;
 
 /** The ledger read back: a user's own emails, and every delivery for admins. */
 @Injectable()
@@ -46,13 +47,12 @@ export class NotificationHistoryService {
     view: (row: ListedDelivery) => T,
   ): Promise<Page<T>> {
     const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const after = query.cursor === undefined ? undefined : decodeDeliveryCursor(scope, query.cursor);
-    const rows = await this.deliveries.list(filter, limit + 1, after);
-    const kept = rows.slice(0, limit);
-    const last = kept.at(-1);
-    return {
-      items: kept.map(view),
-      nextCursor: rows.length > limit && last ? encodeDeliveryCursor(scope, last.pageKey) : null,
-    };
+    const after = query.cursor === undefined ? undefined : decodePageCursor(scope, query.cursor);
+    const rows = await this.deliveries.list(
+      filter,
+      limit + 1,
+      after && { createdAt: after.at, id: after.id },
+    );
+    return pageOf(rows, limit, scope, (row) => ({ at: row.pageKey.createdAt, id: row.pageKey.id }), view);
   }
 }

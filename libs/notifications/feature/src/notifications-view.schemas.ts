@@ -1,8 +1,7 @@
 import { DELIVERY_STATUSES } from '@rentguy/notifications/data-access';
 import { NOTIFICATION_CATEGORIES } from '@rentguy/notifications/domain';
-import { pageSchema, type Holds, type SchemaMatches } from '@rentguy/platform/http';
+import { pageSchema, type Holds, type SchemaMatches, type Page } from '@rentguy/platform/http';
 import { z } from 'zod';
-import type { Page } from './delivery-page';
 import type { DeliveryView, NotificationView, PreferencesView } from './notifications.views';
 
 /**

@@ -9,9 +9,9 @@ import {
   Roles,
   validate,
   type Principal,
+  type Page,
 } from '@rentguy/platform/http';
 import { z } from 'zod';
-import type { Page } from './delivery-page';
 import { NotificationHistoryService } from './notification-history.service';
 import {
   adminDeliveriesQuerySchema,
