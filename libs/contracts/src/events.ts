@@ -66,21 +66,26 @@ const refundFacts = {
   propertyTitle: z.string(),
 };
 
+/** Who stays where and when: the facts every booking lifecycle event carries. */
+const stayFacts = {
+  bookingId: z.uuid(),
+  propertyId: z.uuid(),
+  propertyTitle: z.string(),
+  hostId: z.uuid(),
+  guestId: z.uuid(),
+  guestEmail: z.email(),
+  guestName: z.string(),
+  checkIn: isoDate,
+  checkOut: isoDate,
+};
+
 /** Payload schemas by event type. Adding an event means adding it here, and only here. */
 export const eventCatalog = {
   'booking.held': {
     topic: Topics.booking,
     version: 1,
     data: z.object({
-      bookingId: z.uuid(),
-      propertyId: z.uuid(),
-      propertyTitle: z.string(),
-      hostId: z.uuid(),
-      guestId: z.uuid(),
-      guestEmail: z.email(),
-      guestName: z.string(),
-      checkIn: isoDate,
-      checkOut: isoDate,
+      ...stayFacts,
       totalAmount: money.amount,
       currency: money.currency,
       expiresAt: z.iso.datetime({ offset: true }),
@@ -90,15 +95,7 @@ export const eventCatalog = {
     topic: Topics.booking,
     version: 1,
     data: z.object({
-      bookingId: z.uuid(),
-      propertyId: z.uuid(),
-      propertyTitle: z.string(),
-      hostId: z.uuid(),
-      guestId: z.uuid(),
-      guestEmail: z.email(),
-      guestName: z.string(),
-      checkIn: isoDate,
-      checkOut: isoDate,
+      ...stayFacts,
       totalAmount: money.amount,
       currency: money.currency,
       locale,
@@ -114,15 +111,7 @@ export const eventCatalog = {
     topic: Topics.booking,
     version: 1,
     data: z.object({
-      bookingId: z.uuid(),
-      propertyId: z.uuid(),
-      propertyTitle: z.string(),
-      hostId: z.uuid(),
-      guestId: z.uuid(),
-      guestEmail: z.email(),
-      guestName: z.string(),
-      checkIn: isoDate,
-      checkOut: isoDate,
+      ...stayFacts,
       previousStatus: z.enum(['held', 'confirmed']),
       cancelledBy: z.enum(['guest', 'host', 'admin']),
       quote: cancellationQuoteSchema,
