@@ -121,10 +121,36 @@ export type AuditListError = AuditListErrors[keyof AuditListErrors];
 
 export type AuditListResponses = {
   /**
-   * OK
+   * a page of audit entries
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      occurredAt: string;
+      actor: {
+        id: string;
+        role: string | null;
+      } | null;
+      action: string;
+      target: {
+        type: string;
+        id: string;
+      };
+      ip: string | null;
+      requestId: string | null;
+      source: string;
+      details: {
+        [key: string]: unknown;
+      };
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type AuditListResponse = AuditListResponses[keyof AuditListResponses];
 
 export type AdminDeliveriesListData = {
   body?: never;
@@ -285,10 +311,25 @@ export type AdminUsersListError = AdminUsersListErrors[keyof AdminUsersListError
 
 export type AdminUsersListResponses = {
   /**
-   * OK
+   * a page of accounts
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      email: string;
+      name: string;
+      role: 'guest' | 'host' | 'admin';
+      locale: 'en' | 'nl';
+      createdAt: string;
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type AdminUsersListResponse = AdminUsersListResponses[keyof AdminUsersListResponses];
 
 export type AdminUsersSetRoleData = {
   body: {
@@ -315,7 +356,7 @@ export type AdminUsersSetRoleErrors = {
    */
   403: ApiError;
   /**
-   * not_found (also what a caller gets for an object that is not theirs)
+   * not_found
    */
   404: ApiError;
   /**
@@ -328,10 +369,19 @@ export type AdminUsersSetRoleError = AdminUsersSetRoleErrors[keyof AdminUsersSet
 
 export type AdminUsersSetRoleResponses = {
   /**
-   * OK
+   * the account as it is now; the role applies from its next token refresh
    */
-  200: unknown;
+  200: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'guest' | 'host' | 'admin';
+    locale: 'en' | 'nl';
+    createdAt: string;
+  };
 };
+
+export type AdminUsersSetRoleResponse = AdminUsersSetRoleResponses[keyof AdminUsersSetRoleResponses];
 
 export type ApiKeysListData = {
   body?: never;
@@ -683,7 +733,7 @@ export type AuthRequestPasswordResetErrors = {
    */
   400: ApiError;
   /**
-   * rate_limited: `Retry-After` says when to try again
+   * rate_limited: too many requests for this address
    */
   429: ApiError;
 };
@@ -693,7 +743,7 @@ export type AuthRequestPasswordResetError =
 
 export type AuthRequestPasswordResetResponses = {
   /**
-   * Accepted
+   * always, whether or not the address has an account; no body
    */
   202: unknown;
 };
@@ -714,6 +764,10 @@ export type AuthConfirmPasswordResetErrors = {
    */
   400: ApiError;
   /**
+   * unauthenticated: unknown, expired or already used token
+   */
+  401: ApiError;
+  /**
    * rate_limited: `Retry-After` says when to try again
    */
   429: ApiError;
@@ -724,7 +778,7 @@ export type AuthConfirmPasswordResetError =
 
 export type AuthConfirmPasswordResetResponses = {
   /**
-   * No Content
+   * the password is set; the token is spent
    */
   204: void;
 };
@@ -2008,10 +2062,19 @@ export type AccountMeError = AccountMeErrors[keyof AccountMeErrors];
 
 export type AccountMeResponses = {
   /**
-   * OK
+   * the caller's account
    */
-  200: unknown;
+  200: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'guest' | 'host' | 'admin';
+    locale: 'en' | 'nl';
+    createdAt: string;
+  };
 };
+
+export type AccountMeResponse = AccountMeResponses[keyof AccountMeResponses];
 
 export type AccountUpdateData = {
   body: {
@@ -2025,7 +2088,7 @@ export type AccountUpdateData = {
 
 export type AccountUpdateErrors = {
   /**
-   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   * validation_failed (role, email and unknown fields included)
    */
   400: ApiError;
   /**
@@ -2042,10 +2105,19 @@ export type AccountUpdateError = AccountUpdateErrors[keyof AccountUpdateErrors];
 
 export type AccountUpdateResponses = {
   /**
-   * OK
+   * the account as it is now
    */
-  200: unknown;
+  200: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'guest' | 'host' | 'admin';
+    locale: 'en' | 'nl';
+    createdAt: string;
+  };
 };
+
+export type AccountUpdateResponse = AccountUpdateResponses[keyof AccountUpdateResponses];
 
 export type MyNotificationsGetPreferencesData = {
   body?: never;
@@ -2201,7 +2273,7 @@ export type AccountChangePasswordErrors = {
    */
   400: ApiError;
   /**
-   * unauthenticated: no valid access token
+   * invalid_credentials: the current password is wrong
    */
   401: ApiError;
   /**
@@ -2214,7 +2286,7 @@ export type AccountChangePasswordError = AccountChangePasswordErrors[keyof Accou
 
 export type AccountChangePasswordResponses = {
   /**
-   * No Content
+   * changed
    */
   204: void;
 };
