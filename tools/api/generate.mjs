@@ -38,8 +38,6 @@ const SDK = 'libs/sdk/src/generated';
 const UNTYPED_ANSWERS = new Set([
   'get /v1/admin/analytics 200',
   'post /v1/admin/payments/{id}/refunds 201',
-  'get /v1/api-keys 200',
-  'post /v1/api-keys 201',
   'get /v1/applications 200',
   'post /v1/auth/password-reset 202',
   'post /v1/bookings/{id}/cancel 200',

@@ -2,6 +2,7 @@ import { ROLES } from '@rentguy/contracts';
 import { pageSchema, type Holds, type PublicJwk, type SchemaMatches } from '@rentguy/platform/http';
 import { z } from 'zod';
 import type { UserPage, UserView } from './account.dto';
+import type { ApiKeyView, CreatedApiKey } from './api-keys/api-key.dto';
 import type { AuditEntryView } from './audit/audit-log.service';
 
 /**
@@ -50,9 +51,30 @@ export const jwksSchema = z.object({
   ),
 });
 
+export const apiKeyViewSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  prefix: z
+    .string()
+    .meta({ description: 'the public part of the key (`rgk_<key id>_`), to tell keys apart' }),
+  scopes: z.array(z.string()),
+  createdAt: timestamp,
+  expiresAt: timestamp,
+  lastUsedAt: timestamp.nullable(),
+});
+
+export const apiKeyListSchema = z.object({ items: z.array(apiKeyViewSchema) });
+
+export const createdApiKeySchema = apiKeyViewSchema.extend({
+  key: z.string().meta({ description: 'the whole key: shown in this answer and nowhere else, ever' }),
+});
+
 export type IdentityViewSchemasMatch = [
   Holds<SchemaMatches<typeof userViewSchema, UserView>>,
   Holds<SchemaMatches<typeof userPageSchema, UserPage>>,
   Holds<SchemaMatches<typeof auditEntryViewSchema, AuditEntryView>>,
+  Holds<SchemaMatches<typeof apiKeyViewSchema, ApiKeyView>>,
+  Holds<SchemaMatches<typeof apiKeyListSchema, { items: ApiKeyView[] }>>,
+  Holds<SchemaMatches<typeof createdApiKeySchema, CreatedApiKey>>,
   Holds<SchemaMatches<typeof jwksSchema, { keys: PublicJwk[] }>>,
 ];

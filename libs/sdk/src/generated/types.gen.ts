@@ -405,10 +405,25 @@ export type ApiKeysListError = ApiKeysListErrors[keyof ApiKeysListErrors];
 
 export type ApiKeysListResponses = {
   /**
-   * OK
+   * every live key of the caller
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      name: string;
+      /**
+       * the public part of the key (`rgk_<key id>_`), to tell keys apart
+       */
+      prefix: string;
+      scopes: Array<string>;
+      createdAt: string;
+      expiresAt: string;
+      lastUsedAt: string | null;
+    }>;
+  };
 };
+
+export type ApiKeysListResponse = ApiKeysListResponses[keyof ApiKeysListResponses];
 
 export type ApiKeysCreateData = {
   body: {
@@ -440,10 +455,27 @@ export type ApiKeysCreateError = ApiKeysCreateErrors[keyof ApiKeysCreateErrors];
 
 export type ApiKeysCreateResponses = {
   /**
-   * `{ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt, key }`
+   * the key, with its secret `key`
    */
-  201: unknown;
+  201: {
+    id: string;
+    name: string;
+    /**
+     * the public part of the key (`rgk_<key id>_`), to tell keys apart
+     */
+    prefix: string;
+    scopes: Array<string>;
+    createdAt: string;
+    expiresAt: string;
+    lastUsedAt: string | null;
+    /**
+     * the whole key: shown in this answer and nowhere else, ever
+     */
+    key: string;
+  };
 };
+
+export type ApiKeysCreateResponse = ApiKeysCreateResponses[keyof ApiKeysCreateResponses];
 
 export type ApiKeysRevokeData = {
   body?: never;
