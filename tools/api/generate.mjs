@@ -40,7 +40,6 @@ const UNTYPED_ANSWERS = new Set([
   'post /v1/admin/payments/{id}/refunds 201',
   'get /v1/applications 200',
   'post /v1/auth/password-reset 202',
-  'post /v1/bookings/{id}/cancel 200',
   'get /v1/bookings/{id}/cancellation-quote 200',
   'get /v1/host/analytics 200',
   'get /v1/host/applications 200',

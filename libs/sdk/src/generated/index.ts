@@ -169,6 +169,7 @@ export type {
   BookingCancelData,
   BookingCancelError,
   BookingCancelErrors,
+  BookingCancelResponse,
   BookingCancelResponses,
   BookingCreateData,
   BookingCreateError,

@@ -528,7 +528,7 @@ export const bookingGet = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/bookings/{id}/cancel
+ * Cancel a booking: its guest (refund per the policy), its host (full refund) or an admin (may name the refund)
  */
 export const bookingCancel = <ThrowOnError extends boolean = false>(
   options: Options<BookingCancelData, ThrowOnError>,

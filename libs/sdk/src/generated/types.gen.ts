@@ -1450,10 +1450,137 @@ export type BookingCancelError = BookingCancelErrors[keyof BookingCancelErrors];
 
 export type BookingCancelResponses = {
   /**
-   * OK
+   * the booking, cancelled
    */
-  200: unknown;
+  200: {
+    id: string;
+    propertyId: string;
+    status: 'held' | 'confirmed' | 'completed' | 'expired' | 'cancelled';
+    checkIn: string;
+    /**
+     * exclusive: the day the guest leaves
+     */
+    checkOut: string;
+    guests: number;
+    /**
+     * minor units (cents) of `currency`
+     */
+    totalAmount: number;
+    currency: string;
+    priceBreakdown: {
+      nights: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      nightlyPrice: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      accommodation: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      cleaningFee: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      serviceFee: number;
+      /**
+       * basis points the service fee was computed with
+       */
+      serviceFeeBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      tax: number;
+      /**
+       * basis points the tax was computed with
+       */
+      taxBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      total: number;
+      /**
+       * ISO 4217, upper case
+       */
+      currency: string;
+    };
+    cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+    /**
+     * the version of the policy's rules this booking keeps
+     */
+    cancellationPolicyVersion: number;
+    /**
+     * when an unpaid hold expires
+     */
+    expiresAt: string;
+    confirmedAt: string | null;
+    createdAt: string;
+    cancellation: {
+      cancelledAt: string;
+      cancelledBy: 'guest' | 'host' | 'admin';
+      quote: {
+        /**
+         * minor units (cents) of `currency`
+         */
+        refundAmount: number;
+        currency: string;
+        policy: 'flexible' | 'moderate' | 'strict';
+        policyVersion: number;
+        asOf: string;
+        breakdown: {
+          /**
+           * minor units (cents) of `currency`
+           */
+          paid: number;
+          /**
+           * minor units (cents) of `currency`
+           */
+          accommodation: number;
+          /**
+           * minor units (cents) of `currency`
+           */
+          cleaningFee: number;
+          /**
+           * minor units (cents) of `currency`
+           */
+          serviceFee: number;
+          /**
+           * minor units (cents) of `currency`
+           */
+          tax: number;
+          accommodationBps: number;
+          hoursBeforeCheckIn: number;
+          basis: 'policy' | 'full' | 'unpaid' | 'admin-amount';
+        };
+      };
+      refund: {
+        /**
+         * minor units (cents) of `currency`
+         */
+        amount: number;
+        currency: string;
+        status: 'none' | 'requested' | 'succeeded' | 'failed';
+      };
+    } | null;
+    /**
+     * every refund payments reported for the booking
+     */
+    refunds: Array<{
+      id: string;
+      /**
+       * minor units (cents) of `currency`
+       */
+      amount: number;
+      currency: string;
+      reason: string;
+      status: 'succeeded' | 'failed';
+    }>;
+  };
 };
+
+export type BookingCancelResponse = BookingCancelResponses[keyof BookingCancelResponses];
 
 export type BookingQuoteData = {
   body?: never;
