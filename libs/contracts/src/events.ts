@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AUDIT_ACTIONS } from './audit';
 
 /** Kafka topics, one per aggregate, keyed by aggregate id. */
 export const Topics = {
@@ -9,6 +10,8 @@ export const Topics = {
   refund: 'payments.refund.v1',
   delivery: 'notifications.delivery.v1',
   user: 'identity.user.v1',
+  /** Sensitive actions other services report for identity's audit log, keyed by target id. */
+  audit: 'identity.audit.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -239,6 +242,25 @@ export const eventCatalog = {
       /** The key's public part (`rgk_<key id>`), never the secret. */
       prefix: z.string(),
       expiresAt: z.iso.datetime({ offset: true }),
+    }),
+  },
+  /**
+   * A service other than the gateway did something sensitive (a host's or admin's cancel, an admin's
+   * refund); the gateway appends it to identity's audit log once. `details` holds small non-PII facts
+   * (amounts, reasons), never names, emails or addresses beyond the client's `ip`.
+   */
+  'audit.recorded': {
+    topic: Topics.audit,
+    version: 1,
+    data: z.object({
+      source: z.enum(['rentals', 'payments']),
+      actor: z.object({ id: z.uuid(), role: z.enum(['guest', 'host', 'admin']) }),
+      action: z.enum(AUDIT_ACTIONS),
+      target: z.object({ type: z.string().min(1).max(64), id: z.string().min(1).max(200) }),
+      ip: z.string().max(64).nullable(),
+      requestId: z.string().max(200).nullable(),
+      occurredAt: z.iso.datetime({ offset: true }),
+      details: z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])),
     }),
   },
   /** Carries the single-use reset secret: only notifications reads this topic, and the token is hashed at rest. */

@@ -2,15 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { AuditAction } from '@rentguy/contracts';
 import { AuditLogRepository, type ListedAuditEntry } from '@rentguy/identity/data-access';
-import { decodePageCursor, pageOf, type Page, type Principal } from '@rentguy/platform/http';
+import {
+  decodePageCursor,
+  pageOf,
+  type Page,
+  type Principal,
+  type RequestOrigin,
+} from '@rentguy/platform/http';
 import type { EntityManager } from 'typeorm';
 import type { AuditQuery } from './audit.dto';
 
-/** Where a request came from, for the entries it causes. */
-export interface RequestOrigin {
-  ip: string | null;
-  requestId: string | null;
-}
+export type { RequestOrigin } from '@rentguy/platform/http';
 
 export interface AuditedAction {
   /** Who did it; `role` null when the request had no role to tell (a password-reset token). */
