@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { AUDIT_ACTIONS } from './audit';
 
 /** Kafka topics, one per aggregate, keyed by aggregate id. */
 export const Topics = {
@@ -22,6 +21,24 @@ const isoDate = z.iso.date();
 const locale = z.enum(['en', 'nl']).default('en');
 const money = { amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) };
 const providerName = z.enum(['stripe', 'mollie']);
+
+/**
+ * Sensitive actions the audit log records (identity's `audit_log`). The gateway records its own
+ * directly; another service reports one with an `audit.recorded` event and never writes identity's
+ * tables. Names are stored, so they never change once used.
+ */
+export const AUDIT_ACTIONS = [
+  'api_key.created',
+  'api_key.revoked',
+  'user.role_changed',
+  'user.password_changed',
+  'user.password_reset',
+  'admin.user_viewed',
+  'booking.cancelled_by_host',
+  'booking.cancelled_by_admin',
+  'refund.issued_by_admin',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Why money is given back: a cancellation (by whom), a payment rentals could not apply, or goodwill. */
 export const REFUND_REASONS = [
@@ -312,6 +329,8 @@ export const consumerGroups = {
     'password-reset.requested',
     'api-key.expiring',
   ],
+  // the gateway appends other services' sensitive actions to identity's audit log.
+  gateway: ['audit.recorded'],
 } as const satisfies Record<string, readonly EventType[]>;
 export type ConsumerGroup = keyof typeof consumerGroups;
 
