@@ -29,9 +29,17 @@ beforeAll(async () => {
   producer = kafka.producer();
   await producer.connect();
   const config = loadConfig(appConfig, {
-    env: { DATABASE_URL: databaseUrl, KAFKA_BROKERS: kafkaBrokers.join(','), ...testJwtEnv(), LOG_LEVEL: 'silent' },
+    env: {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: kafkaBrokers.join(','),
+      ...testJwtEnv(),
+      LOG_LEVEL: 'silent',
+    },
   });
-  await migrateSchema(identitySchema, { url: config.DATABASE_URL, applicationName: 'gateway-audit-events-migrate' });
+  await migrateSchema(identitySchema, {
+    url: config.DATABASE_URL,
+    applicationName: 'gateway-audit-events-migrate',
+  });
   // Test files share identity's outbox table: this one relays none.
   app = await createApp(config, { messaging: { relay: false, topicPrefix } });
   await app.init();
@@ -124,7 +132,11 @@ it('dead-letters an invalid report and an unknown action, and records neither', 
   const before = await dlqMessages();
   const invalid = hostCancel();
   const unknown = hostCancel();
-  await send(invalid.aggregateId, JSON.stringify({ ...invalid, data: { ...invalid.data, ip: 42 } }), invalid.type);
+  await send(
+    invalid.aggregateId,
+    JSON.stringify({ ...invalid, data: { ...invalid.data, ip: 42 } }),
+    invalid.type,
+  );
   await send(
     unknown.aggregateId,
     JSON.stringify({ ...unknown, data: { ...unknown.data, action: 'booking.deleted_everything' } }),

@@ -294,7 +294,8 @@ describe('cancellations (real PostgreSQL and Kafka)', () => {
 
     const byGuest = await confirmedBooking(20);
     expect(
-      (await call('POST', `/v1/bookings/${byGuest.booking.id}/cancel`, byGuest.guest, { json: {} })).statusCode,
+      (await call('POST', `/v1/bookings/${byGuest.booking.id}/cancel`, byGuest.guest, { json: {} }))
+        .statusCode,
     ).toBe(200);
     expect(await outboxEvents(t.dataSource, 'booking.cancelled', byGuest.booking.id)).toHaveLength(1);
     expect(await outboxEvents(t.dataSource, 'audit.recorded', byGuest.booking.id)).toEqual([]);
