@@ -1624,6 +1624,43 @@ describe('RentGuy through the gateway', () => {
       (r) => (r.body.cancellation as { refund?: { status?: string } } | null)?.refund?.status === 'succeeded',
       'the refund to succeed on the booking',
     );
+    // A host's cancel is a sensitive action: rentals reports it, and admins see it in identity's log.
+    const adminEmail = `audit-admin-${unique}@example.com`;
+    expect(
+      (
+        await api.post('/v1/auth/register', {
+          email: adminEmail,
+          password,
+          name: 'Audra Admin',
+          role: 'guest',
+        })
+      ).status,
+    ).toBe(201);
+    const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
+    await db.connect();
+    try {
+      await db.query(`UPDATE identity.users SET role = 'admin' WHERE email = $1`, [adminEmail]);
+    } finally {
+      await db.end();
+    }
+    const adminToken = String(
+      (await api.post<Json>('/v1/auth/login', { email: adminEmail, password })).body.accessToken,
+    );
+    const audit = await eventually(
+      () => api.get<Page>('/v1/admin/audit?action=booking.cancelled_by_host', adminToken),
+      (r) => r.body.items?.some((entry) => (entry.target as Json).id === id) ?? false,
+      "the host's cancel in the audit log",
+    );
+    const entry = audit.body.items.find((e) => (e.target as Json).id === id);
+    expect(entry).toMatchObject({
+      action: 'booking.cancelled_by_host',
+      actor: { role: 'host' },
+      target: { type: 'booking', id },
+      source: 'rentals',
+      details: { refundAmount: totalAmount },
+    });
+    expect(typeof entry?.requestId).toBe('string');
+    expect((await api.get('/v1/admin/audit', tokens.host)).status).toBe(403);
   });
 
   it('cancels once and refunds once under duplicate and concurrent cancel requests', async () => {

@@ -16,7 +16,7 @@ import {
   type UserView,
 } from './account.dto';
 import { AccountService } from './account.service';
-import { originOf } from './audit/request-origin';
+import { originOf } from '@rentguy/platform/http';
 import { AdminUsersService } from './admin-users.service';
 import { errorBody, openApi } from './auth.controller';
 
