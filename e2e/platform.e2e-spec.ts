@@ -1608,7 +1608,12 @@ describe('RentGuy through the gateway', () => {
 
   it('refunds everything when the host cancels a Stripe booking', async () => {
     const { id, totalAmount, intent } = await paidWithStripe(120);
-    const cancelled = await api.post<Json>(`/v1/bookings/${id}/cancel`, {}, tokens.host);
+    // The caller claims an address; the audit entry must carry the one the gateway resolved.
+    const cancelled = await api.request<Json>('POST', `/v1/bookings/${id}/cancel`, {
+      json: {},
+      token: tokens.host,
+      headers: { 'x-forwarded-for': '198.51.100.66' },
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({
       cancellation: { cancelledBy: 'host', refund: { amount: totalAmount } },
@@ -1660,6 +1665,7 @@ describe('RentGuy through the gateway', () => {
       details: { refundAmount: totalAmount },
     });
     expect(typeof entry?.requestId).toBe('string');
+    expect(entry?.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
     expect((await api.get('/v1/admin/audit', tokens.host)).status).toBe(403);
   });
 
