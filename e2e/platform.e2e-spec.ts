@@ -1608,7 +1608,12 @@ describe('RentGuy through the gateway', () => {
 
   it('refunds everything when the host cancels a Stripe booking', async () => {
     const { id, totalAmount, intent } = await paidWithStripe(120);
-    const cancelled = await api.post<Json>(`/v1/bookings/${id}/cancel`, {}, tokens.host);
+    // The caller claims an address; the audit entry must carry the one the gateway resolved.
+    const cancelled = await api.request<Json>('POST', `/v1/bookings/${id}/cancel`, {
+      json: {},
+      token: tokens.host,
+      headers: { 'x-forwarded-for': '198.51.100.66' },
+    });
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({
       cancellation: { cancelledBy: 'host', refund: { amount: totalAmount } },
@@ -1624,6 +1629,44 @@ describe('RentGuy through the gateway', () => {
       (r) => (r.body.cancellation as { refund?: { status?: string } } | null)?.refund?.status === 'succeeded',
       'the refund to succeed on the booking',
     );
+    // A host's cancel is a sensitive action: rentals reports it, and admins see it in identity's log.
+    const adminEmail = `audit-admin-${unique}@example.com`;
+    expect(
+      (
+        await api.post('/v1/auth/register', {
+          email: adminEmail,
+          password,
+          name: 'Audra Admin',
+          role: 'guest',
+        })
+      ).status,
+    ).toBe(201);
+    const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
+    await db.connect();
+    try {
+      await db.query(`UPDATE identity.users SET role = 'admin' WHERE email = $1`, [adminEmail]);
+    } finally {
+      await db.end();
+    }
+    const adminToken = String(
+      (await api.post<Json>('/v1/auth/login', { email: adminEmail, password })).body.accessToken,
+    );
+    const audit = await eventually(
+      () => api.get<Page>('/v1/admin/audit?action=booking.cancelled_by_host', adminToken),
+      (r) => r.body.items?.some((entry) => (entry.target as Json).id === id) ?? false,
+      "the host's cancel in the audit log",
+    );
+    const entry = audit.body.items.find((e) => (e.target as Json).id === id);
+    expect(entry).toMatchObject({
+      action: 'booking.cancelled_by_host',
+      actor: { role: 'host' },
+      target: { type: 'booking', id },
+      source: 'rentals',
+      details: { refundAmount: totalAmount },
+    });
+    expect(typeof entry?.requestId).toBe('string');
+    expect(entry?.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    expect((await api.get('/v1/admin/audit', tokens.host)).status).toBe(403);
   });
 
   it('cancels once and refunds once under duplicate and concurrent cancel requests', async () => {

@@ -10,6 +10,7 @@ export const TOPIC_NAMES = Object.freeze([
   'payments.refund.v1',
   'notifications.delivery.v1',
   'identity.user.v1',
+  'identity.audit.v1',
 ]);
 
 /** Topic specs in the shape kafkajs `admin.createTopics({ topics })` expects (single local broker). */

@@ -32,6 +32,7 @@ export class AppModule {
           schema: identitySchema.name,
           relay: true,
           outboxRetentionQueue: 'gateway-maintenance',
+          consumerGroup: 'gateway',
           ...options.messaging,
         }),
         // Identity's periodic work: API key expiry reminders and outbox retention.

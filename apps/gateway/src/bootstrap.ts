@@ -2,6 +2,7 @@ import cors from '@fastify/cors';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { installApiDocs, installEdgeBodyParsers, installEdgeResponses } from '@rentguy/gateway/edge';
 import { createHttpService, serveHttpService } from '@rentguy/platform/http';
+import { startEventConsumers } from '@rentguy/platform/messaging';
 import { AppModule, type AppModuleOptions } from './app.module';
 import type { AppConfig } from './config';
 
@@ -33,6 +34,8 @@ async function configureGateway(app: NestFastifyApplication, config: AppConfig):
   installEdgeBodyParsers(app, config.BODY_LIMIT_BYTES);
   await installEdgeResponses(app, config);
   await installApiDocs(app);
+  // Other services' audit.recorded; started without waiting for Kafka, which the gateway does not require.
+  await startEventConsumers(app);
   // An allow-list only: with no origins configured, browsers get no CORS headers at all.
   if (config.CORS_ORIGINS.length > 0) {
     await app.register(cors, {

@@ -307,6 +307,63 @@ describe('goodwill refunds and the refunded ≤ captured invariant', () => {
     });
   });
 
+  it("reports an admin's goodwill refund to the audit log through the outbox, without the note", async () => {
+    const booking = await paidBooking('stripe', 10_000);
+    const admin = randomUUID();
+    const requestId = `req-${randomUUID()}`;
+    const response = await fetch(`${t.baseUrl}/v1/admin/payments/${booking.paymentId}/refunds`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${await t.tokenFor(admin, 'admin')}`,
+        'content-type': 'application/json',
+        'x-forwarded-for': '198.51.100.4',
+        'x-request-id': requestId,
+      },
+      body: JSON.stringify({ amount: 2_500, reason: 'broken heating, jane@example.com' }),
+    });
+    expect(response.status).toBe(201);
+    const refund = (await response.json()) as { id: string };
+    const { rows } = await t.db.query<{ key: string; data: Record<string, unknown> }>(
+      `SELECT key, payload->'data' AS data FROM "${t.schema}".outbox WHERE type = 'audit.recorded' AND key = $1`,
+      [refund.id],
+    );
+    expect(rows).toEqual([
+      {
+        key: refund.id,
+        data: {
+          source: 'payments',
+          actor: { id: admin, role: 'admin' },
+          action: 'refund.issued_by_admin',
+          target: { type: 'refund', id: refund.id },
+          ip: '198.51.100.4',
+          requestId,
+          occurredAt: expect.any(String),
+          details: {
+            paymentId: booking.paymentId,
+            bookingId: booking.held.bookingId,
+            amount: 2_500,
+            currency: 'EUR',
+            reason: 'goodwill',
+          },
+        },
+      },
+    ]);
+    // A refused refund (more than is left) reports nothing.
+    const tooMuch = await t.post(
+      `/v1/admin/payments/${booking.paymentId}/refunds`,
+      admin,
+      { amount: 9_000, reason: 'more' },
+      'admin',
+    );
+    expect(tooMuch.status).toBe(409);
+    const { rows: all } = await t.db.query(
+      `SELECT 1 FROM "${t.schema}".outbox WHERE type = 'audit.recorded' AND payload->'data'->'details'->>'paymentId' = $1`,
+      [booking.paymentId],
+    );
+    expect(all).toHaveLength(1);
+    await waitForRefunds(booking.paymentId, 1, 'succeeded');
+  });
+
   it('never commits refunds above what was captured, however many requests race', async () => {
     const booking = await paidBooking('mollie', 10_000);
     const admin = randomUUID();

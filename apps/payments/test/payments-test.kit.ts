@@ -64,7 +64,7 @@ export async function startPaymentsTestApp(env: Record<string, string>): Promise
   );
   const kafka = new KafkaClient({ clientId: `payments-it-${letters(6)}`, brokers: kafkaBrokers });
   await kafka.ensureTopics(
-    [Topics.booking, Topics.payment, Topics.refund].map((topic) => ({
+    [Topics.booking, Topics.payment, Topics.refund, Topics.audit].map((topic) => ({
       topic: `${topicPrefix}${topic}`,
       numPartitions: 3,
       replicationFactor: 1,

@@ -288,4 +288,60 @@ describe('cancellations (real PostgreSQL and Kafka)', () => {
     ]);
     expect(view.cancellation?.refund).toEqual({ amount: refundAmount, currency: 'EUR', status: 'succeeded' });
   });
+
+  it("reports a host's and an admin's cancel to the audit log through the outbox, a guest's not", async () => {
+    const origin = { 'x-forwarded-for': '203.0.113.7', 'x-request-id': `req-${randomUUID()}` };
+
+    const byGuest = await confirmedBooking(20);
+    expect(
+      (await call('POST', `/v1/bookings/${byGuest.booking.id}/cancel`, byGuest.guest, { json: {} }))
+        .statusCode,
+    ).toBe(200);
+    expect(await outboxEvents(t.dataSource, 'booking.cancelled', byGuest.booking.id)).toHaveLength(1);
+    expect(await outboxEvents(t.dataSource, 'audit.recorded', byGuest.booking.id)).toEqual([]);
+
+    const byHost = await confirmedBooking(20);
+    const hostCancel = await call('POST', `/v1/bookings/${byHost.booking.id}/cancel`, byHost.host, {
+      json: {},
+      headers: origin,
+    });
+    expect(hostCancel.statusCode).toBe(200);
+    const hostEvents = await outboxEvents(t.dataSource, 'audit.recorded', byHost.booking.id);
+    expect(hostEvents).toHaveLength(1);
+    expect(hostEvents[0]?.data).toEqual({
+      source: 'rentals',
+      actor: { id: byHost.host.id, role: 'host' },
+      action: 'booking.cancelled_by_host',
+      target: { type: 'booking', id: byHost.booking.id },
+      ip: '203.0.113.7',
+      requestId: origin['x-request-id'],
+      occurredAt: expect.any(String),
+      details: {
+        previousStatus: 'confirmed',
+        refundAmount: byHost.booking.totalAmount,
+        currency: 'EUR',
+        basis: 'full',
+      },
+    });
+
+    const byAdmin = await confirmedBooking(20);
+    const adminCancel = await call('POST', `/v1/bookings/${byAdmin.booking.id}/cancel`, admin, {
+      json: { refundAmount: 500 },
+    });
+    expect(adminCancel.statusCode).toBe(200);
+    const adminEvents = await outboxEvents(t.dataSource, 'audit.recorded', byAdmin.booking.id);
+    expect(adminEvents.map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        actor: { id: admin.id, role: 'admin' },
+        action: 'booking.cancelled_by_admin',
+        details: expect.objectContaining({ refundAmount: 500, basis: 'admin-amount' }),
+      }),
+    ]);
+
+    // A failed cancel (already cancelled) reports nothing more.
+    expect(
+      (await call('POST', `/v1/bookings/${byHost.booking.id}/cancel`, byHost.host, { json: {} })).statusCode,
+    ).toBe(409);
+    expect(await outboxEvents(t.dataSource, 'audit.recorded', byHost.booking.id)).toHaveLength(1);
+  });
 });

@@ -47,3 +47,35 @@ describe('parseEnvelope', () => {
     expect(() => parseEnvelope('hello')).toThrow(/invalid envelope/);
   });
 });
+
+describe('audit.recorded', () => {
+  const reported = (data: Record<string, unknown> = {}) => ({
+    id: randomUUID(),
+    type: 'audit.recorded',
+    version: 1,
+    occurredAt: new Date().toISOString(),
+    aggregateId: 'b-1',
+    data: {
+      source: 'rentals',
+      actor: { id: randomUUID(), role: 'host' },
+      action: 'booking.cancelled_by_host',
+      target: { type: 'booking', id: 'b-1' },
+      ip: null,
+      requestId: 'req-1',
+      occurredAt: new Date().toISOString(),
+      details: { refundAmount: 100, currency: 'EUR' },
+      ...data,
+    },
+  });
+
+  it('accepts a reported action of AUDIT_ACTIONS', () => {
+    expect(parseEnvelope(reported()).data).toMatchObject({ action: 'booking.cancelled_by_host', ip: null });
+  });
+
+  it('refuses an action the audit log does not know, and nested details', () => {
+    expect(() => parseEnvelope(reported({ action: 'booking.deleted' }))).toThrow(/action/);
+    expect(() => parseEnvelope(reported({ details: { guest: { email: 'a@b.c' } } }))).toThrow(
+      EventValidationError,
+    );
+  });
+});

@@ -9,6 +9,8 @@ export const Topics = {
   refund: 'payments.refund.v1',
   delivery: 'notifications.delivery.v1',
   user: 'identity.user.v1',
+  /** Sensitive actions other services report for identity's audit log, keyed by target id. */
+  audit: 'identity.audit.v1',
 } as const;
 export type Topic = (typeof Topics)[keyof typeof Topics];
 
@@ -19,6 +21,24 @@ const isoDate = z.iso.date();
 const locale = z.enum(['en', 'nl']).default('en');
 const money = { amount: z.number().int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) };
 const providerName = z.enum(['stripe', 'mollie']);
+
+/**
+ * Sensitive actions the audit log records (identity's `audit_log`). The gateway records its own
+ * directly; another service reports one with an `audit.recorded` event and never writes identity's
+ * tables. Names are stored, so they never change once used.
+ */
+export const AUDIT_ACTIONS = [
+  'api_key.created',
+  'api_key.revoked',
+  'user.role_changed',
+  'user.password_changed',
+  'user.password_reset',
+  'admin.user_viewed',
+  'booking.cancelled_by_host',
+  'booking.cancelled_by_admin',
+  'refund.issued_by_admin',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** Why money is given back: a cancellation (by whom), a payment rentals could not apply, or goodwill. */
 export const REFUND_REASONS = [
@@ -241,6 +261,25 @@ export const eventCatalog = {
       expiresAt: z.iso.datetime({ offset: true }),
     }),
   },
+  /**
+   * A service other than the gateway did something sensitive (a host's or admin's cancel, an admin's
+   * refund); the gateway appends it to identity's audit log once. `details` holds small non-PII facts
+   * (amounts, reasons), never names, emails or addresses beyond the client's `ip`.
+   */
+  'audit.recorded': {
+    topic: Topics.audit,
+    version: 1,
+    data: z.object({
+      source: z.enum(['rentals', 'payments']),
+      actor: z.object({ id: z.uuid(), role: z.enum(['guest', 'host', 'admin']) }),
+      action: z.enum(AUDIT_ACTIONS),
+      target: z.object({ type: z.string().min(1).max(64), id: z.string().min(1).max(200) }),
+      ip: z.string().max(64).nullable(),
+      requestId: z.string().max(200).nullable(),
+      occurredAt: z.iso.datetime({ offset: true }),
+      details: z.record(z.string(), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])),
+    }),
+  },
   /** Carries the single-use reset secret: only notifications reads this topic, and the token is hashed at rest. */
   'password-reset.requested': {
     topic: Topics.user,
@@ -290,6 +329,8 @@ export const consumerGroups = {
     'password-reset.requested',
     'api-key.expiring',
   ],
+  // the gateway appends other services' sensitive actions to identity's audit log.
+  gateway: ['audit.recorded'],
 } as const satisfies Record<string, readonly EventType[]>;
 export type ConsumerGroup = keyof typeof consumerGroups;
 

@@ -4,4 +4,3 @@ export * from './jobs';
 export * from './internal-api';
 export * from './roles';
 export * from './image-upload.config';
-export * from './audit';

@@ -58,13 +58,13 @@ describe('upstreamRequestHeaders', () => {
     ).toMatchObject({ 'content-length': '12', 'stripe-signature': 't=1,v1=abc' });
   });
 
-  it('appends the caller to an existing x-forwarded-for chain', () => {
+  it("replaces a caller's x-forwarded-for chain with the address the gateway resolved", () => {
     const headers = upstreamRequestHeaders(
-      { 'x-forwarded-for': '198.51.100.1' },
+      { 'x-forwarded-for': '198.51.100.1, 192.0.2.7' },
       { ...base, clientAddress: '10.0.0.5' },
     );
 
-    expect(headers['x-forwarded-for']).toBe('198.51.100.1, 10.0.0.5');
+    expect(headers['x-forwarded-for']).toBe('10.0.0.5');
   });
 
   it("passes the caller's trace context on only when told to", () => {

@@ -64,7 +64,11 @@ function pick(
 
 export interface UpstreamRequestHeaderOptions {
   requestId: string;
-  /** The caller's address, appended to `x-forwarded-for`. */
+  /**
+   * The caller's address as the gateway resolved it (its own trusted proxies applied). It is the whole
+   * `x-forwarded-for` a service sees: a chain the caller sent is dropped, so services, which trust the
+   * header because only the gateway reaches them, can never be handed an address the caller chose.
+   */
   clientAddress?: string;
   protocol: string;
   /** Forward the body's `content-length` (streamed bodies; a Buffer body gets its own). */
@@ -94,8 +98,7 @@ export function upstreamRequestHeaders(
   }
   headers['x-request-id'] = options.requestId;
   if (options.clientAddress) {
-    const prior = incoming['x-forwarded-for'];
-    headers['x-forwarded-for'] = prior ? `${String(prior)}, ${options.clientAddress}` : options.clientAddress;
+    headers['x-forwarded-for'] = options.clientAddress;
   }
   headers['x-forwarded-proto'] = options.protocol;
   return headers;

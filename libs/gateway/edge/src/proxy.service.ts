@@ -72,7 +72,7 @@ export class ProxyService {
     const body = this.bodyOf(request, options.bodyLimit);
     const headers = upstreamRequestHeaders(request.headers, {
       requestId: String(request.id),
-      clientAddress: request.socket.remoteAddress,
+      clientAddress: request.ip,
       protocol: request.protocol,
       withContentLength: body instanceof Readable,
       extra: options.extraHeaders,

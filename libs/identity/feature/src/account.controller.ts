@@ -15,7 +15,7 @@ import {
   type UserView,
 } from './account.dto';
 import { AccountService } from './account.service';
-import { originOf } from './audit/request-origin';
+import { originOf } from '@rentguy/platform/http';
 import { AdminUsersService } from './admin-users.service';
 import { userPageSchema, userViewSchema } from './identity-view.schemas';
 

@@ -7,7 +7,7 @@ import {
   type PasswordResetConfirmDto,
   type PasswordResetDto,
 } from './account.dto';
-import { originOf } from './audit/request-origin';
+import { originOf } from '@rentguy/platform/http';
 import { AuthService } from './auth.service';
 import { PasswordResetService } from './password-reset.service';
 import { SessionService } from './session.service';

@@ -10,5 +10,4 @@ export { ApiKeysModule } from './api-keys/api-keys.module';
 export { API_KEY_SCOPES, type ApiKeyScope } from './api-keys/api-key.scopes';
 export { AuditModule } from './audit/audit.module';
 export { AuditLog, type AuditedAction, type RequestOrigin } from './audit/audit-log.service';
-export { originOf } from './audit/request-origin';
 export { ApiKeyExpiryReminder } from './api-keys/api-key-expiry.reminder';

@@ -1,5 +1,6 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { CurrentUser, originOf, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { createRefundSchema, paymentIdSchema, type CreateRefund } from './create-refund.dto';
 import { RefundService, type RefundView } from './refund.service';
 
@@ -15,7 +16,8 @@ export class AdminRefundController {
     @CurrentUser() admin: Principal,
     @Param('id', validate(paymentIdSchema)) paymentId: string,
     @Body(validate(createRefundSchema)) body: CreateRefund,
+    @Req() request: FastifyRequest,
   ): Promise<RefundView> {
-    return this.refunds.goodwill(admin, paymentId, body.amount, body.reason);
+    return this.refunds.goodwill(admin, paymentId, body.amount, body.reason, originOf(request));
   }
 }

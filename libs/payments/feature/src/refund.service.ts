@@ -3,6 +3,8 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { DomainError, ErrorCode, type RefundReason } from '@rentguy/contracts';
 import { AfterCommitHooks, TransactionRunner, type Tx } from '@rentguy/platform/database';
 import { describeError } from '@rentguy/platform/errors';
+import type { Principal, RequestOrigin } from '@rentguy/platform/http';
+import { OutboxWriter } from '@rentguy/platform/messaging';
 import {
   PaymentRepository,
   RefundExceedsCapturedError,
@@ -58,6 +60,7 @@ export class RefundService implements BeforeApplicationShutdown {
     private readonly providers: PaymentProviderRegistry,
     private readonly transitions: RefundTransitionService,
     private readonly metrics: PaymentMetrics,
+    private readonly outbox: OutboxWriter,
   ) {}
 
   /**
@@ -127,10 +130,11 @@ export class RefundService implements BeforeApplicationShutdown {
 
   /** An admin's goodwill refund of part or all of what remains of a payment (audit: `requested_by`, `note`, the log). */
   async goodwill(
-    admin: { id: string },
+    admin: Pick<Principal, 'id' | 'role'>,
     paymentId: string,
     amount: number,
     note: string,
+    origin: RequestOrigin,
   ): Promise<RefundView> {
     const refund = await this.transactions.run(async (tx) => {
       const payment = await this.payments.lockById(tx, paymentId);
@@ -143,7 +147,7 @@ export class RefundService implements BeforeApplicationShutdown {
         });
       }
       try {
-        return await this.request(tx, {
+        const requested = await this.request(tx, {
           payment,
           amount,
           reason: 'goodwill',
@@ -151,6 +155,26 @@ export class RefundService implements BeforeApplicationShutdown {
           requestedBy: admin.id,
           note,
         });
+        if (requested) {
+          // Identity's audit log gets the admin's refund (issue 8 §7); the free-text note stays here.
+          await this.outbox.add(tx, 'audit.recorded', requested.id, {
+            source: 'payments',
+            actor: { id: admin.id, role: admin.role },
+            action: 'refund.issued_by_admin',
+            target: { type: 'refund', id: requested.id },
+            ip: origin.ip,
+            requestId: origin.requestId,
+            occurredAt: new Date().toISOString(),
+            details: {
+              paymentId: payment.id,
+              bookingId: payment.bookingId,
+              amount: requested.amount,
+              currency: requested.currency,
+              reason: 'goodwill',
+            },
+          });
+        }
+        return requested;
       } catch (error) {
         if (error instanceof RefundExceedsCapturedError) {
           throw new DomainError(ErrorCode.Conflict, 'refunds would exceed what the payment captured', {

@@ -7,3 +7,4 @@ export * from './bootstrap';
 export * from './platform-core.modules';
 export * from './keyset-page';
 export * from './openapi';
+export * from './request-origin';

@@ -1,6 +1,15 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import type { CancellationQuote } from '@rentguy/rentals/domain';
-import { ApiDoc, CurrentUser, pageSchema, Roles, validate, type Principal } from '@rentguy/platform/http';
+import {
+  ApiDoc,
+  CurrentUser,
+  originOf,
+  pageSchema,
+  Roles,
+  validate,
+  type Principal,
+} from '@rentguy/platform/http';
 import { BookingService } from './booking.service';
 import {
   cancelBookingSchema,
@@ -75,8 +84,16 @@ export class BookingController {
     @Param('id') id: string,
     @Body(validate(cancelBookingSchema)) dto: CancelBookingDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() request: FastifyRequest,
   ): Promise<BookingView> {
-    return (await this.cancellations.cancel(user, id, dto, idempotencyKeyOf(idempotencyKey))).booking;
+    const outcome = await this.cancellations.cancel(
+      user,
+      id,
+      dto,
+      idempotencyKeyOf(idempotencyKey),
+      originOf(request),
+    );
+    return outcome.booking;
   }
 
   @Get(':id')

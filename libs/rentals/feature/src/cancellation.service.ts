@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { TransactionRunner } from '@rentguy/platform/database';
-import type { Principal } from '@rentguy/platform/http';
+import type { Principal, RequestOrigin } from '@rentguy/platform/http';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import {
   BookingRepository,
@@ -71,6 +71,7 @@ export class CancellationService {
     id: string,
     dto: CancelBookingDto,
     idempotencyKey: string | undefined,
+    origin: RequestOrigin,
     now: Date = new Date(),
   ): Promise<CancelOutcome> {
     if (!isEntityId(id)) {
@@ -120,6 +121,24 @@ export class CancellationService {
         quote,
         locale: 'en',
       });
+      if (actor !== 'guest') {
+        // A host's or an admin's cancel is a sensitive action: identity's audit log gets it (issue 8 §7).
+        await this.outbox.add(tx, 'audit.recorded', booking.id, {
+          source: 'rentals',
+          actor: { id: user.id, role: user.role },
+          action: actor === 'host' ? 'booking.cancelled_by_host' : 'booking.cancelled_by_admin',
+          target: { type: 'booking', id: booking.id },
+          ip: origin.ip,
+          requestId: origin.requestId,
+          occurredAt: now.toISOString(),
+          details: {
+            previousStatus,
+            refundAmount: quote.refundAmount,
+            currency: quote.currency,
+            basis: quote.breakdown.basis,
+          },
+        });
+      }
       const cancelled = await this.bookings.findById(booking.id, tx);
       return { booking: cancelled as BookingEntity, replayed: false };
     });

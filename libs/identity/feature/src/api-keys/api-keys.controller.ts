@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { ApiDoc, CurrentUser, validate, type Principal } from '@rentguy/platform/http';
-import { originOf } from '../audit/request-origin';
+import { originOf } from '@rentguy/platform/http';
 import {
   apiKeyIdSchema,
   createApiKeySchema,

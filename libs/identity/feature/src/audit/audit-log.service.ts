@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { AuditAction } from '@rentguy/contracts';
+import type { AuditAction, EventEnvelope } from '@rentguy/contracts';
 import { AuditLogRepository, type ListedAuditEntry } from '@rentguy/identity/data-access';
-import { decodePageCursor, pageOf, type Page, type Principal } from '@rentguy/platform/http';
+import {
+  decodePageCursor,
+  pageOf,
+  type Page,
+  type Principal,
+  type RequestOrigin,
+} from '@rentguy/platform/http';
 import type { EntityManager } from 'typeorm';
 import type { AuditQuery } from './audit.dto';
 
-/** Where a request came from, for the entries it causes. */
-export interface RequestOrigin {
-  ip: string | null;
-  requestId: string | null;
-}
+export type { RequestOrigin } from '@rentguy/platform/http';
 
 export interface AuditedAction {
   /** Who did it; `role` null when the request had no role to tell (a password-reset token). */
@@ -58,6 +60,30 @@ export class AuditLog {
         requestId: action.origin.requestId,
         source: 'gateway',
         details: action.details ?? {},
+      },
+      manager,
+    );
+  }
+
+  /**
+   * Appends an action another service reported (`audit.recorded`). The entry takes the event's id,
+   * so a redelivery the inbox did not stop still adds no second row.
+   */
+  async recordReported(event: EventEnvelope<'audit.recorded'>, manager: EntityManager): Promise<void> {
+    const { data } = event;
+    await this.entries.append(
+      {
+        id: event.id,
+        occurredAt: new Date(data.occurredAt),
+        actorId: data.actor.id,
+        actorRole: data.actor.role,
+        action: data.action,
+        targetType: data.target.type,
+        targetId: data.target.id,
+        ip: data.ip,
+        requestId: data.requestId,
+        source: data.source,
+        details: data.details,
       },
       manager,
     );
