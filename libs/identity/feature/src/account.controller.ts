@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiDoc, CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, originOf, Roles, validate, type Principal } from '@rentguy/platform/http';
 import {
   adminUpdateUserSchema,
   adminUsersQuerySchema,
@@ -15,7 +15,6 @@ import {
   type UserView,
 } from './account.dto';
 import { AccountService } from './account.service';
-import { originOf } from '@rentguy/platform/http';
 import { AdminUsersService } from './admin-users.service';
 import { userPageSchema, userViewSchema } from './identity-view.schemas';
 
