@@ -6,7 +6,8 @@
 // schemas of its validation pipes): run `npm run build` first (`npm run api:generate` does).
 //   node tools/api/generate.mjs           rewrite both
 //   node tools/api/generate.mjs --check   regenerate into a temporary directory, fail if the committed
-//                                         ones differ, and lint the document with redocly
+//                                         ones differ, fail if a success answer (other than 204) has
+//                                         no schema and is not in UNTYPED_ANSWERS, and lint with redocly
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import {
@@ -30,6 +31,43 @@ const require = createRequire(import.meta.url);
 const check = process.argv.includes('--check');
 const SPEC = 'libs/sdk/src/openapi.json';
 const SDK = 'libs/sdk/src/generated';
+
+// Success answers still without a body schema (the SDK types them `unknown`). The list may only
+// shrink: --check fails on an answer missing from it, and on an entry that has a schema by now.
+// POST /v1/auth/password-reset answers 202 with no body at all.
+const UNTYPED_ANSWERS = new Set([
+  'get /v1/admin/analytics 200',
+  'post /v1/admin/payments/{id}/refunds 201',
+  'get /v1/applications 200',
+  'post /v1/auth/password-reset 202',
+  'get /v1/bookings/{id}/cancellation-quote 200',
+  'get /v1/host/analytics 200',
+  'get /v1/host/applications 200',
+  'post /v1/host/applications/{id}/decision 200',
+  'get /v1/properties/{id}/availability 200',
+  'get /v1/properties/{id}/blocks 200',
+  'post /v1/properties/{id}/blocks 201',
+  'get /v1/properties/{id}/calendar-feeds 200',
+  'post /v1/properties/{id}/calendar-feeds 201',
+  'post /v1/properties/{id}/calendar-token 201',
+  'get /v1/properties/{id}/calendar.ics 200',
+]);
+
+/** `method path status` of every success answer (not 204) whose body has no schema. */
+function untypedAnswers(document) {
+  const untyped = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(item)) {
+      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+        const typed = Object.values(response.content ?? {}).some((media) => media.schema !== undefined);
+        if (status.startsWith('2') && status !== '204' && !typed) {
+          untyped.push(`${method} ${path} ${status}`);
+        }
+      }
+    }
+  }
+  return untyped.sort();
+}
 
 const dist = (path) => {
   const file = join(root, 'dist', path);
@@ -238,6 +276,19 @@ if (!check) {
       process.exit(1);
     }
     console.log(`${SPEC} and ${SDK}/ are up to date`);
+    const untyped = untypedAnswers(JSON.parse(readFileSync(join(scratch, SPEC), 'utf8')));
+    const unlisted = untyped.filter((answer) => !UNTYPED_ANSWERS.has(answer));
+    const typedNow = [...UNTYPED_ANSWERS].filter((answer) => !untyped.includes(answer));
+    if (unlisted.length > 0 || typedNow.length > 0) {
+      console.error(
+        [
+          ...unlisted.map((answer) => `success answer without a schema (give @ApiDoc one): ${answer}`),
+          ...typedNow.map((answer) => `has a schema now (drop it from UNTYPED_ANSWERS): ${answer}`),
+        ].join('\n'),
+      );
+      process.exit(1);
+    }
+    console.log(`${untyped.length} success answers without a schema, all known`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

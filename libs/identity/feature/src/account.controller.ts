@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
+import { ApiDoc, CurrentUser, originOf, Roles, validate, type Principal } from '@rentguy/platform/http';
 import {
   adminUpdateUserSchema,
   adminUsersQuerySchema,
@@ -16,34 +15,34 @@ import {
   type UserView,
 } from './account.dto';
 import { AccountService } from './account.service';
-import { originOf } from '@rentguy/platform/http';
 import { AdminUsersService } from './admin-users.service';
-import { errorBody, openApi } from './auth.controller';
+import { userPageSchema, userViewSchema } from './identity-view.schemas';
 
 /** The caller's own account. */
-@ApiTags('account')
-@ApiBearerAuth()
 @Controller('v1/me')
 export class AccountController {
   constructor(private readonly accounts: AccountService) {}
 
   @Get()
   @Header('Cache-Control', 'private, no-store')
-  @ApiOperation({ summary: "The caller's account: id, email, name, role, locale" })
-  @ApiResponse({ status: 200, description: '`{ id, email, name, role, locale, createdAt }`' })
+  @ApiDoc({
+    summary: "The caller's account: id, email, name, role, locale",
+    tags: ['account'],
+    responses: { 200: { description: "the caller's account", schema: userViewSchema } },
+  })
   me(@CurrentUser() caller: Principal): Promise<UserView> {
     return this.accounts.me(caller);
   }
 
   @Patch()
   @Header('Cache-Control', 'private, no-store')
-  @ApiOperation({ summary: "Change the caller's name or email language (en, nl)" })
-  @ApiBody({ schema: openApi(updateMeSchema) })
-  @ApiResponse({ status: 200, description: 'the account as it is now' })
-  @ApiResponse({
-    status: 400,
-    description: 'validation_failed (role, email and unknown fields included)',
-    schema: errorBody,
+  @ApiDoc({
+    summary: "Change the caller's name or email language (en, nl)",
+    tags: ['account'],
+    responses: {
+      200: { description: 'the account as it is now', schema: userViewSchema },
+      400: { description: 'validation_failed (role, email and unknown fields included)' },
+    },
   })
   update(
     @CurrentUser() caller: Principal,
@@ -55,13 +54,13 @@ export class AccountController {
   @Post('password')
   @HttpCode(204)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Change the password (the current one is required); every other session ends' })
-  @ApiBody({ schema: openApi(changePasswordSchema) })
-  @ApiResponse({ status: 204, description: 'changed' })
-  @ApiResponse({
-    status: 401,
-    description: 'invalid_credentials: the current password is wrong',
-    schema: errorBody,
+  @ApiDoc({
+    summary: 'Change the password (the current one is required); every other session ends',
+    tags: ['account'],
+    responses: {
+      204: { description: 'changed' },
+      401: { description: 'invalid_credentials: the current password is wrong' },
+    },
   })
   async changePassword(
     @CurrentUser() caller: Principal,
@@ -73,8 +72,6 @@ export class AccountController {
 }
 
 /** Every account, for admins. */
-@ApiTags('admin')
-@ApiBearerAuth()
 @Controller('v1/admin/users')
 @Roles('admin')
 export class AdminUsersController {
@@ -82,8 +79,10 @@ export class AdminUsersController {
 
   @Get()
   @Header('Cache-Control', 'private, no-store')
-  @ApiOperation({ summary: 'Accounts, newest first, by role and/or part of the email (`limit`, `cursor`)' })
-  @ApiResponse({ status: 200, description: '`{ items: [user], nextCursor }`' })
+  @ApiDoc({
+    summary: 'Accounts, newest first, by role and/or part of the email (`limit`, `cursor`)',
+    responses: { 200: { description: 'a page of accounts', schema: userPageSchema } },
+  })
   list(
     @CurrentUser() admin: Principal,
     @Query(validate(adminUsersQuerySchema)) query: AdminUsersQuery,
@@ -94,13 +93,16 @@ export class AdminUsersController {
 
   @Patch(':id')
   @Header('Cache-Control', 'private, no-store')
-  @ApiOperation({ summary: "Change an account's role" })
-  @ApiBody({ schema: openApi(adminUpdateUserSchema) })
-  @ApiResponse({
-    status: 200,
-    description: 'the account as it is now; the role applies from its next token refresh',
+  @ApiDoc({
+    summary: "Change an account's role",
+    responses: {
+      200: {
+        description: 'the account as it is now; the role applies from its next token refresh',
+        schema: userViewSchema,
+      },
+      404: { description: 'not_found' },
+    },
   })
-  @ApiResponse({ status: 404, description: 'not_found', schema: errorBody })
   setRole(
     @Param('id', validate(userIdSchema)) id: string,
     @Body(validate(adminUpdateUserSchema)) dto: AdminUpdateUserDto,

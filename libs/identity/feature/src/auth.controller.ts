@@ -1,7 +1,5 @@
 import { Body, Controller, Header, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { ApiBody, ApiOperation, ApiResponse, ApiTags, type SchemaObject } from '@nestjs/swagger';
-import { z } from 'zod';
 import { ApiDoc, Public, validate } from '@rentguy/platform/http';
 import {
   passwordResetConfirmSchema,
@@ -22,27 +20,6 @@ import {
   type RegisterResponse,
 } from './register.dto';
 
-/** The zod schema that validates a body, as its OpenAPI description: one source of truth. */
-export const openApi = (schema: z.ZodType): SchemaObject =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as SchemaObject;
-
-export const errorBody: SchemaObject = {
-  type: 'object',
-  properties: {
-    error: {
-      type: 'object',
-      properties: {
-        code: { type: 'string' },
-        message: { type: 'string' },
-        details: { type: 'object' },
-        requestId: { type: 'string' },
-      },
-      required: ['code', 'message'],
-    },
-  },
-};
-
-@ApiTags('auth')
 @Controller('v1/auth')
 export class AuthController {
   constructor(
@@ -122,15 +99,12 @@ export class AuthController {
   @Post('password-reset')
   @HttpCode(202)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({
+  @ApiDoc({
     summary: 'Email a single-use password-reset link (valid 30 minutes) to the address, if it has an account',
-  })
-  @ApiBody({ schema: openApi(passwordResetSchema) })
-  @ApiResponse({ status: 202, description: 'always, whether or not the address has an account' })
-  @ApiResponse({
-    status: 429,
-    description: 'rate_limited: too many requests for this address',
-    schema: errorBody,
+    responses: {
+      202: { description: 'always, whether or not the address has an account; no body' },
+      429: { description: 'rate_limited: too many requests for this address' },
+    },
   })
   async requestPasswordReset(@Body(validate(passwordResetSchema)) dto: PasswordResetDto): Promise<void> {
     await this.resets.request(dto.email);
@@ -140,15 +114,12 @@ export class AuthController {
   @Post('password-reset/confirm')
   @HttpCode(204)
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({
+  @ApiDoc({
     summary: 'Set a new password with the token from the email; every session of the user ends',
-  })
-  @ApiBody({ schema: openApi(passwordResetConfirmSchema) })
-  @ApiResponse({ status: 204, description: 'the password is set; the token is spent' })
-  @ApiResponse({
-    status: 401,
-    description: 'unauthenticated: unknown, expired or already used token',
-    schema: errorBody,
+    responses: {
+      204: { description: 'the password is set; the token is spent' },
+      401: { description: 'unauthenticated: unknown, expired or already used token' },
+    },
   })
   async confirmPasswordReset(
     @Body(validate(passwordResetConfirmSchema)) dto: PasswordResetConfirmDto,

@@ -1,10 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
-import { httpConfig, Public, type PublicJwk } from '@rentguy/platform/http';
+import { ApiDoc, httpConfig, Public, type PublicJwk } from '@rentguy/platform/http';
+import { jwksSchema } from './identity-view.schemas';
 
 /** The public keys access tokens verify with (RFC 7517), for partners and tools outside the cluster. */
-@ApiTags('auth')
 @Controller('.well-known')
 export class JwksController {
   private readonly document: { keys: PublicJwk[] };
@@ -15,10 +14,10 @@ export class JwksController {
 
   @Public()
   @Get('jwks.json')
-  @ApiOperation({ summary: 'The Ed25519 public keys (by kid) that verify access tokens' })
-  @ApiResponse({
-    status: 200,
-    description: '`{ keys: [{ kty: "OKP", crv: "Ed25519", x, kid, alg: "EdDSA", use: "sig" }] }`',
+  @ApiDoc({
+    summary: 'The Ed25519 public keys (by kid) that verify access tokens',
+    tags: ['auth'],
+    responses: { 200: { description: 'the JSON Web Key Set (RFC 7517)', schema: jwksSchema } },
   })
   jwks(): { keys: PublicJwk[] } {
     return this.document;

@@ -74,6 +74,11 @@ export class BookingController {
 
   @Post(':id/cancel')
   @HttpCode(200)
+  @ApiDoc({
+    summary:
+      'Cancel a booking: its guest (refund per the policy), its host (full refund) or an admin (may name the refund)',
+    responses: { 200: { description: 'the booking, cancelled', schema: bookingViewSchema } },
+  })
   async cancel(
     @CurrentUser() user: Principal,
     @Param('id') id: string,

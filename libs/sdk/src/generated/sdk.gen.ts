@@ -214,7 +214,7 @@ export const analyticsPlatform = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/admin/audit
+ * The audit log, newest first: filter by actor, action and time (admins only)
  *
  * Roles: admin (admins always pass).
  */
@@ -260,7 +260,7 @@ export const adminRefundCreate = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/admin/users
+ * Accounts, newest first, by role and/or part of the email (`limit`, `cursor`)
  *
  * Roles: admin (admins always pass).
  */
@@ -274,7 +274,7 @@ export const adminUsersList = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * PATCH /v1/admin/users/{id}
+ * Change an account's role
  *
  * Roles: admin (admins always pass).
  */
@@ -408,7 +408,7 @@ export const authLogout = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/auth/password-reset
+ * Email a single-use password-reset link (valid 30 minutes) to the address, if it has an account
  */
 export const authRequestPasswordReset = <ThrowOnError extends boolean = false>(
   options: Options<AuthRequestPasswordResetData, ThrowOnError>,
@@ -428,7 +428,7 @@ export const authRequestPasswordReset = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/auth/password-reset/confirm
+ * Set a new password with the token from the email; every session of the user ends
  */
 export const authConfirmPasswordReset = <ThrowOnError extends boolean = false>(
   options: Options<AuthConfirmPasswordResetData, ThrowOnError>,
@@ -528,7 +528,7 @@ export const bookingGet = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/bookings/{id}/cancel
+ * Cancel a booking: its guest (refund per the policy), its host (full refund) or an admin (may name the refund)
  */
 export const bookingCancel = <ThrowOnError extends boolean = false>(
   options: Options<BookingCancelData, ThrowOnError>,
@@ -664,7 +664,7 @@ export const imageGet = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/me
+ * The caller's account: id, email, name, role, locale
  */
 export const accountMe = <ThrowOnError extends boolean = false>(
   options?: Options<AccountMeData, ThrowOnError>,
@@ -676,7 +676,7 @@ export const accountMe = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * PATCH /v1/me
+ * Change the caller's name or email language (en, nl)
  */
 export const accountUpdate = <ThrowOnError extends boolean = false>(
   options: Options<AccountUpdateData, ThrowOnError>,
@@ -744,7 +744,7 @@ export const myNotificationsList = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/me/password
+ * Change the password (the current one is required); every other session ends
  */
 export const accountChangePassword = <ThrowOnError extends boolean = false>(
   options: Options<AccountChangePasswordData, ThrowOnError>,

@@ -121,10 +121,36 @@ export type AuditListError = AuditListErrors[keyof AuditListErrors];
 
 export type AuditListResponses = {
   /**
-   * OK
+   * a page of audit entries
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      occurredAt: string;
+      actor: {
+        id: string;
+        role: string | null;
+      } | null;
+      action: string;
+      target: {
+        type: string;
+        id: string;
+      };
+      ip: string | null;
+      requestId: string | null;
+      source: string;
+      details: {
+        [key: string]: unknown;
+      };
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type AuditListResponse = AuditListResponses[keyof AuditListResponses];
 
 export type AdminDeliveriesListData = {
   body?: never;
@@ -285,10 +311,25 @@ export type AdminUsersListError = AdminUsersListErrors[keyof AdminUsersListError
 
 export type AdminUsersListResponses = {
   /**
-   * OK
+   * a page of accounts
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      email: string;
+      name: string;
+      role: 'guest' | 'host' | 'admin';
+      locale: 'en' | 'nl';
+      createdAt: string;
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type AdminUsersListResponse = AdminUsersListResponses[keyof AdminUsersListResponses];
 
 export type AdminUsersSetRoleData = {
   body: {
@@ -315,7 +356,7 @@ export type AdminUsersSetRoleErrors = {
    */
   403: ApiError;
   /**
-   * not_found (also what a caller gets for an object that is not theirs)
+   * not_found
    */
   404: ApiError;
   /**
@@ -328,10 +369,19 @@ export type AdminUsersSetRoleError = AdminUsersSetRoleErrors[keyof AdminUsersSet
 
 export type AdminUsersSetRoleResponses = {
   /**
-   * OK
+   * the account as it is now; the role applies from its next token refresh
    */
-  200: unknown;
+  200: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'guest' | 'host' | 'admin';
+    locale: 'en' | 'nl';
+    createdAt: string;
+  };
 };
+
+export type AdminUsersSetRoleResponse = AdminUsersSetRoleResponses[keyof AdminUsersSetRoleResponses];
 
 export type ApiKeysListData = {
   body?: never;
@@ -355,10 +405,25 @@ export type ApiKeysListError = ApiKeysListErrors[keyof ApiKeysListErrors];
 
 export type ApiKeysListResponses = {
   /**
-   * OK
+   * every live key of the caller
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      name: string;
+      /**
+       * the public part of the key (`rgk_<key id>_`), to tell keys apart
+       */
+      prefix: string;
+      scopes: Array<string>;
+      createdAt: string;
+      expiresAt: string;
+      lastUsedAt: string | null;
+    }>;
+  };
 };
+
+export type ApiKeysListResponse = ApiKeysListResponses[keyof ApiKeysListResponses];
 
 export type ApiKeysCreateData = {
   body: {
@@ -390,10 +455,27 @@ export type ApiKeysCreateError = ApiKeysCreateErrors[keyof ApiKeysCreateErrors];
 
 export type ApiKeysCreateResponses = {
   /**
-   * `{ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt, key }`
+   * the key, with its secret `key`
    */
-  201: unknown;
+  201: {
+    id: string;
+    name: string;
+    /**
+     * the public part of the key (`rgk_<key id>_`), to tell keys apart
+     */
+    prefix: string;
+    scopes: Array<string>;
+    createdAt: string;
+    expiresAt: string;
+    lastUsedAt: string | null;
+    /**
+     * the whole key: shown in this answer and nowhere else, ever
+     */
+    key: string;
+  };
 };
+
+export type ApiKeysCreateResponse = ApiKeysCreateResponses[keyof ApiKeysCreateResponses];
 
 export type ApiKeysRevokeData = {
   body?: never;
@@ -683,7 +765,7 @@ export type AuthRequestPasswordResetErrors = {
    */
   400: ApiError;
   /**
-   * rate_limited: `Retry-After` says when to try again
+   * rate_limited: too many requests for this address
    */
   429: ApiError;
 };
@@ -693,7 +775,7 @@ export type AuthRequestPasswordResetError =
 
 export type AuthRequestPasswordResetResponses = {
   /**
-   * Accepted
+   * always, whether or not the address has an account; no body
    */
   202: unknown;
 };
@@ -714,6 +796,10 @@ export type AuthConfirmPasswordResetErrors = {
    */
   400: ApiError;
   /**
+   * unauthenticated: unknown, expired or already used token
+   */
+  401: ApiError;
+  /**
    * rate_limited: `Retry-After` says when to try again
    */
   429: ApiError;
@@ -724,7 +810,7 @@ export type AuthConfirmPasswordResetError =
 
 export type AuthConfirmPasswordResetResponses = {
   /**
-   * No Content
+   * the password is set; the token is spent
    */
   204: void;
 };
@@ -1364,10 +1450,137 @@ export type BookingCancelError = BookingCancelErrors[keyof BookingCancelErrors];
 
 export type BookingCancelResponses = {
   /**
-   * OK
+   * the booking, cancelled
    */
-  200: unknown;
+  200: {
+    id: string;
+    propertyId: string;
+    status: 'held' | 'confirmed' | 'completed' | 'expired' | 'cancelled';
+    checkIn: string;
+    /**
+     * exclusive: the day the guest leaves
+     */
+    checkOut: string;
+    guests: number;
+    /**
+     * minor units (cents) of `currency`
+     */
+    totalAmount: number;
+    currency: string;
+    priceBreakdown: {
+      nights: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      nightlyPrice: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      accommodation: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      cleaningFee: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      serviceFee: number;
+      /**
+       * basis points the service fee was computed with
+       */
+      serviceFeeBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      tax: number;
+      /**
+       * basis points the tax was computed with
+       */
+      taxBps: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      total: number;
+      /**
+       * ISO 4217, upper case
+       */
+      currency: string;
+    };
+    cancellationPolicy: 'flexible' | 'moderate' | 'strict';
+    /**
+     * the version of the policy's rules this booking keeps
+     */
+    cancellationPolicyVersion: number;
+    /**
+     * when an unpaid hold expires
+     */
+    expiresAt: string;
+    confirmedAt: string | null;
+    createdAt: string;
+    cancellation: {
+      cancelledAt: string;
+      cancelledBy: 'guest' | 'host' | 'admin';
+      quote: {
+        /**
+         * minor units (cents) of `currency`
+         */
+        refundAmount: number;
+        currency: string;
+        policy: 'flexible' | 'moderate' | 'strict';
+        policyVersion: number;
+        asOf: string;
+        breakdown: {
+          /**
+           * minor units (cents) of `currency`
+           */
+          paid: number;
+          /**
+           * minor units (cents) of `currency`
+           */
+          accommodation: number;
+          /**
+           * minor units (cents) of `currency`
+           */
+          cleaningFee: number;
+          /**
+           * minor units (cents) of `currency`
+           */
+          serviceFee: number;
+          /**
+           * minor units (cents) of `currency`
+           */
+          tax: number;
+          accommodationBps: number;
+          hoursBeforeCheckIn: number;
+          basis: 'policy' | 'full' | 'unpaid' | 'admin-amount';
+        };
+      };
+      refund: {
+        /**
+         * minor units (cents) of `currency`
+         */
+        amount: number;
+        currency: string;
+        status: 'none' | 'requested' | 'succeeded' | 'failed';
+      };
+    } | null;
+    /**
+     * every refund payments reported for the booking
+     */
+    refunds: Array<{
+      id: string;
+      /**
+       * minor units (cents) of `currency`
+       */
+      amount: number;
+      currency: string;
+      reason: string;
+      status: 'succeeded' | 'failed';
+    }>;
+  };
 };
+
+export type BookingCancelResponse = BookingCancelResponses[keyof BookingCancelResponses];
 
 export type BookingQuoteData = {
   body?: never;
@@ -2008,10 +2221,19 @@ export type AccountMeError = AccountMeErrors[keyof AccountMeErrors];
 
 export type AccountMeResponses = {
   /**
-   * OK
+   * the caller's account
    */
-  200: unknown;
+  200: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'guest' | 'host' | 'admin';
+    locale: 'en' | 'nl';
+    createdAt: string;
+  };
 };
+
+export type AccountMeResponse = AccountMeResponses[keyof AccountMeResponses];
 
 export type AccountUpdateData = {
   body: {
@@ -2025,7 +2247,7 @@ export type AccountUpdateData = {
 
 export type AccountUpdateErrors = {
   /**
-   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   * validation_failed (role, email and unknown fields included)
    */
   400: ApiError;
   /**
@@ -2042,10 +2264,19 @@ export type AccountUpdateError = AccountUpdateErrors[keyof AccountUpdateErrors];
 
 export type AccountUpdateResponses = {
   /**
-   * OK
+   * the account as it is now
    */
-  200: unknown;
+  200: {
+    id: string;
+    email: string;
+    name: string;
+    role: 'guest' | 'host' | 'admin';
+    locale: 'en' | 'nl';
+    createdAt: string;
+  };
 };
+
+export type AccountUpdateResponse = AccountUpdateResponses[keyof AccountUpdateResponses];
 
 export type MyNotificationsGetPreferencesData = {
   body?: never;
@@ -2201,7 +2432,7 @@ export type AccountChangePasswordErrors = {
    */
   400: ApiError;
   /**
-   * unauthenticated: no valid access token
+   * invalid_credentials: the current password is wrong
    */
   401: ApiError;
   /**
@@ -2214,7 +2445,7 @@ export type AccountChangePasswordError = AccountChangePasswordErrors[keyof Accou
 
 export type AccountChangePasswordResponses = {
   /**
-   * No Content
+   * changed
    */
   204: void;
 };

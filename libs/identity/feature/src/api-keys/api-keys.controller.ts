@@ -10,6 +10,7 @@ import {
   type CreatedApiKey,
 } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
+import { apiKeyListSchema, createdApiKeySchema } from '../identity-view.schemas';
 
 /** A signed-in user's API keys. API keys themselves cannot call these routes (`api-key.scopes.ts`). */
 @Controller('v1/api-keys')
@@ -22,7 +23,7 @@ export class ApiKeysController {
   @ApiDoc({
     summary: 'Create an API key; its secret is in this answer and nowhere else, ever',
     responses: {
-      201: { description: '`{ id, name, prefix, scopes, createdAt, expiresAt, lastUsedAt, key }`' },
+      201: { description: 'the key, with its secret `key`', schema: createdApiKeySchema },
     },
   })
   create(
@@ -35,7 +36,10 @@ export class ApiKeysController {
 
   @Get()
   @Header('Cache-Control', 'private, no-store')
-  @ApiDoc({ summary: "The caller's live API keys, without their secrets" })
+  @ApiDoc({
+    summary: "The caller's live API keys, without their secrets",
+    responses: { 200: { description: 'every live key of the caller', schema: apiKeyListSchema } },
+  })
   list(@CurrentUser() user: Principal): Promise<{ items: ApiKeyView[] }> {
     return this.keys.list(user);
   }
