@@ -59,6 +59,7 @@ class ConsumerStoppingError extends Error {
 }
 
 const RESTART_BACKOFF = { initialMs: 1_000, maxMs: 30_000 };
+const STOP_WAITS_FOR_START_MS = 10_000;
 
 /**
  * The inbox engine: one kafkajs consumer group with inbox deduplication, bounded retries and a
@@ -76,6 +77,7 @@ export class GroupConsumer {
   private consumer?: KafkaConsumer;
   private restartTimer?: NodeJS.Timeout;
   private startFailures = 0;
+  private starting?: Promise<void>;
 
   readonly group: string;
   readonly topics: readonly string[];
@@ -96,7 +98,7 @@ export class GroupConsumer {
   }
 
   start(): void {
-    this.connectAndRun().catch((error: unknown) =>
+    this.starting = this.connectAndRun().catch((error: unknown) =>
       this.logger.error(`consumer start failed: ${describeError(error)}`),
     );
   }
@@ -105,6 +107,9 @@ export class GroupConsumer {
   async stop(): Promise<void> {
     this.abort.abort();
     clearTimeout(this.restartTimer);
+    // A join in flight is let finish first (for a while): kafkajs goes on with its metadata and join
+    // requests after disconnect(), past the end of the process's shutdown.
+    await settledWithin(this.starting, STOP_WAITS_FOR_START_MS);
     const consumer = this.consumer;
     this.consumer = undefined;
     await consumer?.disconnect();
@@ -336,4 +341,10 @@ function parseJson(value: Buffer | null): unknown {
   } catch (error) {
     throw new SyntaxError(`message value is not JSON: ${describeError(error)}`, { cause: error });
   }
+}
+
+async function settledWithin(work: Promise<void> | undefined, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
