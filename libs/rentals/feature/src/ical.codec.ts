@@ -71,7 +71,7 @@ const RECURRENCE_HORIZON_YEARS = 2;
  * Steps ical.js may take expanding a feed's rules, past occurrences included (they are walked to
  * reach today): a minutely rule started decades ago must be refused, not expanded for minutes.
  */
-export const MAX_RECURRENCE_STEPS = 100_000;
+export const MAX_RECURRENCE_STEPS = 50_000;
 
 /**
  * The busy events of an iCal feed, as whole days `[from, to)`: cancelled and transparent (free)
