@@ -166,6 +166,16 @@ describe('iCal codec', () => {
         { uid: 'w#2030-01-12', from: '2030-01-13', to: '2030-01-16' },
         { uid: 'other#2030-01-12', from: '2030-01-12', to: '2030-01-14' },
       ]);
+      // An override without its series in the feed stands for its one occurrence.
+      const lonely = feedOf([
+        'UID:lonely',
+        'RECURRENCE-ID;VALUE=DATE:20300201',
+        'DTSTART;VALUE=DATE:20300202',
+        'DTEND;VALUE=DATE:20300203',
+      ]);
+      expect(parseBusyEvents(lonely, NEW_YEAR)).toEqual([
+        { uid: 'lonely#2030-02-01', from: '2030-02-02', to: '2030-02-03' },
+      ]);
     });
 
     it('gives each occurrence of a timed rule its duration, an end past midnight taking that day', () => {
