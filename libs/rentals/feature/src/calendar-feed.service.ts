@@ -121,15 +121,17 @@ export class CalendarFeedService {
 
   /**
    * One sync run of one feed, recorded whatever happens. A feed that cannot be fetched or parsed
-   * changes nothing (its blocks stay: a feed that is down does not free dates).
+   * changes nothing (its blocks stay: a feed that is down does not free dates). Recurring events
+   * are expanded from `now`'s day on.
    */
   async sync(
     feed: FeedToSync,
+    now: Date = new Date(),
   ): Promise<{ status: 'ok' | 'failed'; counts?: FeedSyncCounts; error?: string }> {
     const startedAt = new Date();
     let events: BusyEvent[];
     try {
-      events = parseBusyEvents(await this.http.fetch(feed.url));
+      events = parseBusyEvents(await this.http.fetch(feed.url), now);
     } catch (error) {
       const message =
         error instanceof FeedFetchError
