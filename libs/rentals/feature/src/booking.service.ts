@@ -14,7 +14,6 @@ import {
 import { currentPolicyVersion, isVisibleTo, utcToday, validateStay } from '@rentguy/rentals/domain';
 import { BookingViewLoader } from './booking-view.loader';
 import type { CreateBookingDto } from './create-booking.dto';
-import { isEntityId } from './entity-id';
 import type { GuestBookingsQuery, HostBookingsQuery } from './listing.dto';
 import { newestFirstPage, type Page } from './page-cursor';
 import { PricingService } from './pricing.service';
@@ -103,7 +102,7 @@ export class BookingService {
 
   /** Visible to the guest who booked and to the property's host; to anyone else it does not exist. */
   async get(user: Principal, id: string): Promise<BookingView> {
-    const booking = isEntityId(id) ? await this.bookings.findById(id) : null;
+    const booking = await this.bookings.findById(id);
     // The property is read only when the viewer is not the guest (it can only be the host then).
     const property =
       booking && booking.guestId !== user.id ? await this.properties.findById(booking.propertyId) : null;
@@ -152,7 +151,7 @@ export class BookingService {
    * the caller is paying on the guest's behalf with the guest's own token.
    */
   async getForGuest(guest: Principal, id: string): Promise<InternalBooking> {
-    const booking = isEntityId(id) ? await this.bookings.findById(id) : null;
+    const booking = await this.bookings.findById(id);
     if (!booking || booking.guestId !== guest.id) {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }

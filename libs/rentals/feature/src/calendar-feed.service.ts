@@ -18,7 +18,6 @@ import {
 import type { CreateCalendarFeedDto } from './calendar.dto';
 import { CalendarService } from './calendar.service';
 import { toCalendarFeedView, type CalendarFeedView } from './calendar.views';
-import { isEntityId } from './entity-id';
 import { parseBusyEvents, type BusyEvent } from './ical.codec';
 import { ListingCache } from './listing.cache';
 import { RentalsMetrics } from './rentals.metrics';
@@ -87,9 +86,7 @@ export class CalendarFeedService {
   /** Stops importing the feed and unblocks what it blocked. */
   async remove(user: Principal, id: string, feedId: string): Promise<void> {
     const property = await this.calendars.ownedProperty(user, id);
-    const removed = isEntityId(feedId)
-      ? await this.transactions.run((tx) => this.feeds.delete(property.id, feedId, tx))
-      : false;
+    const removed = await this.transactions.run((tx) => this.feeds.delete(property.id, feedId, tx));
     if (!removed) {
       throw new DomainError(ErrorCode.NotFound, 'calendar feed not found');
     }
