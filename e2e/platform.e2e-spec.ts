@@ -1522,7 +1522,7 @@ describe('RentGuy through the gateway', () => {
   /** A held booking `offsetDays` from today, paid through Stripe and confirmed. */
   async function paidWithStripe(
     offsetDays: number,
-  ): Promise<{ id: string; totalAmount: number; intent: string }> {
+  ): Promise<{ id: string; totalAmount: number; intent: string; paymentId: string }> {
     const { id, totalAmount } = await holdForMollie(offsetDays);
     const payment = await api.post<Json>(`/v1/bookings/${id}/payments`, { provider: 'stripe' }, tokens.guest);
     expect(payment.status).toBe(201);
@@ -1533,7 +1533,27 @@ describe('RentGuy through the gateway', () => {
       (r) => r.body.status === 'confirmed',
       'the Stripe-paid booking to be confirmed',
     );
-    return { id, totalAmount, intent };
+    return { id, totalAmount, intent, paymentId: String(payment.body.id) };
+  }
+
+  /** A new admin's access token: registered as a guest, then promoted in identity's table. */
+  async function newAdminToken(label: string): Promise<string> {
+    const email = `${label}-${unique}@example.com`;
+    const registered = await api.post('/v1/auth/register', {
+      email,
+      password,
+      name: 'Audra Admin',
+      role: 'guest',
+    });
+    expect(registered.status).toBe(201);
+    const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
+    await db.connect();
+    try {
+      await db.query(`UPDATE identity.users SET role = 'admin' WHERE email = $1`, [email]);
+    } finally {
+      await db.end();
+    }
+    return String((await api.post<Json>('/v1/auth/login', { email, password })).body.accessToken);
   }
 
   it('refunds a guest who cancels a Mollie iDEAL booking under moderate: quote = refund at Mollie = email', async () => {
@@ -1630,27 +1650,7 @@ describe('RentGuy through the gateway', () => {
       'the refund to succeed on the booking',
     );
     // A host's cancel is a sensitive action: rentals reports it, and admins see it in identity's log.
-    const adminEmail = `audit-admin-${unique}@example.com`;
-    expect(
-      (
-        await api.post('/v1/auth/register', {
-          email: adminEmail,
-          password,
-          name: 'Audra Admin',
-          role: 'guest',
-        })
-      ).status,
-    ).toBe(201);
-    const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
-    await db.connect();
-    try {
-      await db.query(`UPDATE identity.users SET role = 'admin' WHERE email = $1`, [adminEmail]);
-    } finally {
-      await db.end();
-    }
-    const adminToken = String(
-      (await api.post<Json>('/v1/auth/login', { email: adminEmail, password })).body.accessToken,
-    );
+    const adminToken = await newAdminToken('audit-admin');
     const audit = await eventually(
       () => api.get<Page>('/v1/admin/audit?action=booking.cancelled_by_host', adminToken),
       (r) => r.body.items?.some((entry) => (entry.target as Json).id === id) ?? false,
@@ -1667,6 +1667,47 @@ describe('RentGuy through the gateway', () => {
     expect(typeof entry?.requestId).toBe('string');
     expect(entry?.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
     expect((await api.get('/v1/admin/audit', tokens.host)).status).toBe(403);
+  });
+
+  it('lets an admin refund part of a paid booking as goodwill: at Stripe, capped, in the audit log', async () => {
+    const { id, totalAmount, intent, paymentId } = await paidWithStripe(125);
+    const adminToken = await newAdminToken('goodwill-admin');
+    const goodwill = 2_500;
+    const refundAs = (token: string, amount: number) =>
+      api.request<Json>('POST', `/v1/admin/payments/${paymentId}/refunds`, {
+        token,
+        json: { amount, reason: 'The heating was broken for two nights' },
+      });
+
+    expect((await refundAs(tokens.guest, goodwill)).status).toBe(403);
+    expect((await refundAs(tokens.host, goodwill)).status).toBe(403);
+    const refunded = await refundAs(adminToken, goodwill);
+    expect(refunded.status).toBe(201);
+    expect(refunded.body).toMatchObject({ amount: goodwill, reason: 'goodwill' });
+    const atStripe = await eventually(
+      async () => stripe.refunds().filter((r) => r.payment_intent === intent),
+      (r) => r.length === 1,
+      'the goodwill refund at Stripe',
+    );
+    expect(atStripe[0]?.amount).toBe(goodwill);
+    // Never more than what the payment captured, whatever is asked.
+    const tooMuch = await refundAs(adminToken, totalAmount);
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body).toMatchObject({ error: { details: { refundable: totalAmount - goodwill } } });
+    expect(stripe.refunds().filter((r) => r.payment_intent === intent)).toHaveLength(1);
+
+    const audit = await eventually(
+      () => api.get<Page>('/v1/admin/audit?action=refund.issued_by_admin', adminToken),
+      (r) => r.body.items?.some((entry) => (entry.target as Json).id === refunded.body.id) ?? false,
+      "the admin's refund in the audit log",
+    );
+    expect(audit.body.items.find((e) => (e.target as Json).id === refunded.body.id)).toMatchObject({
+      action: 'refund.issued_by_admin',
+      actor: { role: 'admin' },
+      target: { type: 'refund', id: refunded.body.id },
+      source: 'payments',
+      details: { paymentId, bookingId: id, amount: goodwill, reason: 'goodwill' },
+    });
   });
 
   it('cancels once and refunds once under duplicate and concurrent cancel requests', async () => {

@@ -9,6 +9,7 @@ import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { BodyTooLargeError, ByteLimitTransform } from './byte-limit.transform';
 import type { Upstream } from './edge.config';
 import { EdgeReadCache, UnkeptAnswer, type KeptAnswer } from './edge-read-cache';
+import { strongEtag } from './edge-response.policy';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
 import { UpstreamClient } from './upstream.client';
 import { describeError } from '@rentguy/platform/errors';
@@ -84,7 +85,12 @@ export class ProxyService {
         // Filled unconditionally: the entry needs the body, and the edge's own ETag answers 304s.
         const answer = await this.fetch(upstream, request, reply, options, false);
         if (Buffer.isBuffer(answer.body) && EdgeReadCache.keeps(answer.status, answer.headers, answer.body)) {
-          return { status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') };
+          // The ETag the edge would put on it, worked out once for every hit (see installEdgeResponses).
+          const headers =
+            answer.status === 200 && answer.headers.etag === undefined
+              ? { ...answer.headers, etag: strongEtag(answer.body) }
+              : answer.headers;
+          return { status: answer.status, headers, body: answer.body.toString('utf8') };
         }
         throw new UnkeptAnswer(answer);
       });
