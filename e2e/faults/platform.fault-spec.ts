@@ -776,7 +776,7 @@ describe('faults', () => {
   }, 120_000);
 
   it('generated bad input on every operation of the OpenAPI spec: never a 5xx, never an invalid body accepted', async () => {
-    const seed = Date.now();
+    const seed = Date.now() % 2_147_483_647;
     const guest = await register('guest', 'faults-fuzz-guest');
     const admin = await register('guest', 'faults-fuzz-admin');
     // An admin is made by command only (as in 'makes an admin by command'); the role is in the token.
@@ -818,13 +818,14 @@ describe('faults', () => {
     let sent = 0;
     let acceptedByAjv = 0;
     const bodyOperations = operations.filter((op) => op.bodySchema !== undefined);
-    for (const op of bodyOperations) {
+    const kinds = new Map<string, number>();
+    for (const [i, op] of bodyOperations.entries()) {
       const route = `${op.method} ${op.path}`;
       const isWebhook = op.path === '/v1/webhooks/stripe';
       const schema = isWebhook ? stripeEvent : (op.bodySchema as JsonSchema);
       const accepted = acceptedBy(schema);
       let validationFailed = 0;
-      for (const body of fc.sample(invalidBodies(schema), { numRuns: 30, seed: seed + sent })) {
+      for (const body of fc.sample(invalidBodies(schema), { numRuns: 30, seed: seed + i })) {
         if (accepted(body.text)) {
           acceptedByAjv += 1;
           continue;
@@ -843,6 +844,7 @@ describe('faults', () => {
           },
         });
         sent += 1;
+        kinds.set(body.kind, (kinds.get(body.kind) ?? 0) + 1);
         count(answer.status);
         if (answer.status === 400 && answer.body.error?.code === 'validation_failed') {
           validationFailed += 1;
@@ -864,8 +866,8 @@ describe('faults', () => {
     const queryOperations = operations.filter((op) => op.method === 'GET' && op.query.length > 0);
     let queries = 0;
     let queryRefused = 0;
-    for (const op of queryOperations) {
-      for (const params of fc.sample(invalidQueries(op.query), { numRuns: 30, seed: seed + queries })) {
+    for (const [i, op] of queryOperations.entries()) {
+      for (const params of fc.sample(invalidQueries(op.query), { numRuns: 30, seed: seed + i })) {
         if (
           op.query.every(
             (p) => params[p.name] === undefined || queryValueAccepted(p.schema, params[p.name] as string),
@@ -893,6 +895,7 @@ describe('faults', () => {
       seed,
       body_operations: bodyOperations.length,
       invalid_bodies: sent,
+      body_kinds: JSON.stringify(Object.fromEntries(kinds)),
       generated_but_valid: acceptedByAjv,
       query_operations: queryOperations.length,
       invalid_queries: queries,
