@@ -10,7 +10,7 @@ export {
 export type { ProjectedBookingStatus } from './booking-projection.entity';
 export { WebhookEventRepository, type StoredWebhookEvent } from './webhook-event.repository';
 export { RentalsBookingRepository } from './rentals-booking.repository';
-export { StripePaymentProvider } from './stripe-payment.provider';
+export { StripePaymentProvider, stripeEventSchema } from './stripe-payment.provider';
 export { MolliePaymentProvider, MOLLIE_PING_TYPE, MOLLIE_WEBHOOK_PATH } from './mollie-payment.provider';
 export {
   RefundRepository,

@@ -284,7 +284,8 @@ function providerPaymentOf(intent: Stripe.PaymentIntent): ProviderPayment {
 }
 
 /** What every Stripe event has, whatever its type; anything else signed with our secret is refused. */
-const stripeEventSchema = z.looseObject({
+/** What a verified Stripe event must hold; the OpenAPI document describes the webhook body with it. */
+export const stripeEventSchema = z.looseObject({
   id: z.string().min(1).max(255),
   type: z.string().min(1).max(255),
   data: z.looseObject({ object: z.looseObject({}) }),

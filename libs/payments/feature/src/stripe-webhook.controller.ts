@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
+import { stripeEventSchema } from '@rentguy/payments/data-access';
 import { ApiDoc, Public } from '@rentguy/platform/http';
 import { webhookReceivedSchema } from './payment-view.schema';
 import { WebhookInboxService } from './webhook-inbox.service';
@@ -20,6 +21,7 @@ export class StripeWebhookController {
     requestBody: {
       contentType: 'application/json',
       description: "Stripe's event, byte for byte as signed (`Stripe-Signature` header)",
+      schema: stripeEventSchema,
     },
     responses: {
       200: { description: 'stored; processed asynchronously', schema: webhookReceivedSchema },

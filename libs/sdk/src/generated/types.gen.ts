@@ -3808,7 +3808,17 @@ export type StripeWebhookReceiveData = {
   /**
    * Stripe's event, byte for byte as signed (`Stripe-Signature` header)
    */
-  body: unknown;
+  body: {
+    id: string;
+    type: string;
+    data: {
+      object: {
+        [key: string]: unknown;
+      };
+      [key: string]: unknown;
+    };
+    [key: string]: unknown;
+  };
   path?: never;
   query?: never;
   url: '/v1/webhooks/stripe';
