@@ -3,7 +3,7 @@
 // and exported (to a sink that discards spans), sampled as helm/rentguy/values-prod.yaml samples it.
 // Scenarios (issue 11 §3):
 //   property-read    P1  GET /v1/properties/:id through the gateway vs. directly on rentals
-//   booking          P2  POST /v1/bookings through the gateway, each request a distinct stay
+//   booking          P2  POST /v1/bookings through the gateway, each request a distinct stay, over 20 listings
 //   contention       P2b 500 simultaneous bookings of one stay: exactly one may win
 //   booking-payment      a guest's checkout (book, then pay at once), one iteration at a time
 //   webhooks         P3  Stripe (verify + inbox + 200) and Mollie (inbox + 200) at 16 and 64 connections
@@ -158,16 +158,33 @@ function createProperty(gateway, hostToken, title) {
 
 const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 
-/** Distinct one-night stays, starting a week from now, two days apart. */
-function distinctStays(propertyId) {
-  let day = 0;
+/**
+ * Distinct one-night stays, starting a week from now, two days apart, taking the listings in turn:
+ * bookings arrive spread over many listings, as they do in production (one listing's own contention
+ * is P2b's subject; its calendar lock serializes its bookings by design).
+ */
+function distinctStays(propertyIds) {
+  let next = 0;
   const base = Date.now() + 7 * 86_400_000;
   return (request) => {
+    const propertyId = propertyIds[next % propertyIds.length];
+    const day = Math.floor(next / propertyIds.length);
+    next += 1;
     const checkIn = isoDay(base + day * 2 * 86_400_000);
     const checkOut = isoDay(base + (day * 2 + 1) * 86_400_000);
-    day += 1;
     return { ...request, body: JSON.stringify({ propertyId, checkIn, checkOut, guests: 1 }) };
   };
+}
+
+/** Listings P2 books, in turn. */
+const BOOKING_LISTINGS = 20;
+
+function createListings(gateway, hostToken, title) {
+  return Promise.all(
+    Array.from({ length: BOOKING_LISTINGS }, (_, i) =>
+      createProperty(gateway, hostToken, `${title} ${i + 1}`),
+    ),
+  );
 }
 
 /**
@@ -423,13 +440,15 @@ try {
       headers: { authorization: `Bearer ${guest.accessToken}` },
     }),
   ];
-  const bookingLoad = async (label, propertyId) =>
-    load(`POST booking via gateway${label}`, {
+  // As fast as it goes (P6 compares throughput), or at a fixed rate (P2: the p99 at 200 req/s).
+  const bookingLoad = async (label, propertyIds, rate) =>
+    load(`POST booking via gateway${label}${rate ? ` at ${rate} req/s` : ''}`, {
       durationS: DURATION_S,
+      ...(rate && { overallRate: rate }),
       url: `${gateway}/v1/bookings`,
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${guest.accessToken}` },
-      requests: [{ setupRequest: distinctStays(propertyId) }],
+      requests: [{ setupRequest: distinctStays(propertyIds) }],
     });
 
   if (selected.has('property-read')) {
@@ -437,7 +456,12 @@ try {
     results.push(...report.read);
   }
   if (selected.has('booking')) {
-    report.booking = await bookingLoad('', property.id);
+    const listings = await createListings(gateway, host.accessToken, 'Bench listing');
+    report.booking = await bookingLoad(
+      '',
+      listings.map((listing) => listing.id),
+      TARGETS.bookingRps,
+    );
     results.push(report.booking);
   }
   if (selected.has('contention')) {
@@ -549,10 +573,23 @@ try {
       await platform.stop();
       ({ platform } = await startTimed(phaseEnv, ports));
       await load('warm-up', { durationS: 2, url: `${gateway}${readPath}` });
-      const fresh = await createProperty(gateway, host.accessToken, `Bench house${label}`);
-      return [...(await readLoad(label)), await bookingLoad(label, fresh.id)];
+      const fresh = await createListings(gateway, host.accessToken, `Bench listing${label}`);
+      return [
+        ...(await readLoad(label)),
+        await bookingLoad(
+          label,
+          fresh.map((listing) => listing.id),
+        ),
+      ];
     };
-    const on = [...(await readLoad(', tracing on')), await bookingLoad(', tracing on', property.id)];
+    const listings = await createListings(gateway, host.accessToken, 'Bench listing, tracing on');
+    const on = [
+      ...(await readLoad(', tracing on')),
+      await bookingLoad(
+        ', tracing on',
+        listings.map((listing) => listing.id),
+      ),
+    ];
     const every = await phase(', every trace', { ...env, TRACES_SAMPLE_RATIO: '1' });
     const { OTEL_EXPORTER_OTLP_ENDPOINT: _exported, ...untraced } = env;
     const off = await phase(', tracing off', { ...untraced, OTEL_SDK_DISABLED: 'true' });
@@ -593,9 +630,11 @@ if (report.read) {
   );
 }
 if (report.booking) {
-  const { rps, p99 } = report.booking;
+  const { rps, p99, total, non2xx } = report.booking;
+  // Offered at the target rate: it is met when (nearly) every offered request was answered 2xx.
+  const kept = (total - non2xx) / (TARGETS.bookingRps * DURATION_S);
   out(
-    `P2 booking create: p99 ${p99.toFixed(1)} ms at ${rps.toFixed(0)} req/s (target p99 < ${TARGETS.bookingP99Ms} ms at ${TARGETS.bookingRps} req/s: ${met(p99 < TARGETS.bookingP99Ms && rps >= TARGETS.bookingRps)})`,
+    `P2 booking create: p99 ${p99.toFixed(1)} ms at ${rps.toFixed(0)} req/s offered ${TARGETS.bookingRps}, ${(kept * 100).toFixed(1)}% of the offered load booked (target p99 < ${TARGETS.bookingP99Ms} ms at ${TARGETS.bookingRps} req/s: ${met(p99 < TARGETS.bookingP99Ms && kept >= 0.99)})`,
   );
 }
 if (report.contention) {
