@@ -710,16 +710,13 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
     it('answers every caller on every route as the matrix says, and refused calls change nothing', async () => {
       const mismatches: Mismatch[] = [];
       const credentialsOf = (caller: Caller, scope: Scope | undefined) => {
-        switch (caller) {
-          case 'keyScoped':
-            return { headers: { 'x-api-key': fullKey } };
-          case 'keyUnscoped':
-            return { headers: { 'x-api-key': keysLacking[scope ?? 'bookings:read'] } };
-          case 'anonymous':
-            return {};
-          default:
-            return { token: tokens[caller] };
+        if (caller === 'keyScoped') {
+          return { headers: { 'x-api-key': fullKey } };
         }
+        if (caller === 'keyUnscoped') {
+          return { headers: { 'x-api-key': keysLacking[scope ?? 'bookings:read'] } };
+        }
+        return caller === 'anonymous' ? {} : { token: tokens[caller] };
       };
       for (const [route, row] of Object.entries(rows)) {
         const [method = 'GET', template = ''] = route.split(' ');
