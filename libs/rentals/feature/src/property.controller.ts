@@ -132,7 +132,7 @@ export class PropertyController {
       415: { description: 'unsupported_media_type: not a JPEG, PNG or WebP image' },
     },
   })
-  uploadImage(@CurrentUser() host: Principal, @Param('id') id: string, @Req() request: FastifyRequest) {
-    return this.images.upload(host, id, () => readUpload(request, 'file'));
+  uploadImage(@CurrentUser() user: Principal, @Param('id') id: string, @Req() request: FastifyRequest) {
+    return this.images.upload(user, id, () => readUpload(request, 'file'));
   }
 }
