@@ -76,8 +76,8 @@ interface Row {
   call: (allowed: boolean) => Call | Promise<Call>;
   /** For a mutating route: what a refused call must leave as it was, read by the object's owner. */
   state?: () => Promise<unknown>;
-  /** For a list: ids a caller's answer must hold (their own) and must not (strangers'). */
-  lists?: Partial<Record<Caller, { own?: string[]; strangers?: string[] }>>;
+  /** For a list: ids a caller's answer must hold (their own) and must not (strangers'), once made. */
+  lists?: () => Partial<Record<Caller, { own?: string[]; strangers?: string[] }>>;
 }
 
 interface Mismatch {
@@ -249,7 +249,9 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
 
     const propertyState = async () => {
       const read = await api().get<Json>(`/v1/properties/${propertyX}`, tokens.hostX);
-      return { title: read.body.title, images: read.body.images };
+      // Image ids only: the worker turns earlier uploads from processing to ready meanwhile.
+      const images = read.body.images as { id: string }[];
+      return { title: read.body.title, images: images.map((image) => image.id) };
     };
     const blocksState = async () =>
       (await api().get<Json>(`/v1/properties/${propertyX}/blocks`, tokens.hostX)).body;
@@ -386,12 +388,12 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
     rows['GET /v1/api-keys'] = {
       expected: signedIn({ guestA: 200, guestB: 200, hostX: 200, hostY: 200, admin: 200 }),
       call: () => ({}),
-      lists: {
+      lists: () => ({
         hostX: { own: [spareKeyId] },
         hostY: { strangers: [spareKeyId] },
         guestA: { strangers: [spareKeyId] },
         admin: { strangers: [spareKeyId] },
-      },
+      }),
     };
     rows['POST /v1/api-keys'] = {
       expected: signedIn({ guestA: 201, guestB: 201, hostX: 201, hostY: 201, admin: 201 }),
@@ -410,11 +412,11 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
     rows['GET /v1/applications'] = {
       expected: signedIn({ guestA: 200, guestB: 200, hostX: 403, hostY: 403, admin: 200 }),
       call: () => ({}),
-      lists: {
+      lists: () => ({
         guestA: { own: [applicationA], strangers: [applicationB] },
         guestB: { own: [applicationB], strangers: [applicationA] },
         admin: { strangers: [applicationA, applicationB] },
-      },
+      }),
     };
     rows['POST /v1/applications'] = {
       expected: signedIn({ guestA: 202, guestB: 202, hostX: 403, hostY: 403, admin: 202 }),
@@ -433,11 +435,11 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
     rows['GET /v1/host/applications'] = {
       expected: signedIn({ guestA: 403, guestB: 403, hostX: 200, hostY: 200, admin: 200 }),
       call: () => ({}),
-      lists: {
+      lists: () => ({
         hostX: { own: [applicationA, applicationB] },
         hostY: { strangers: [applicationA, applicationB] },
         admin: { strangers: [applicationA, applicationB] },
-      },
+      }),
     };
     rows['POST /v1/host/applications/{id}/decision'] = {
       // The decision is the property's host's own: an admin finds no application to decide.
@@ -456,11 +458,11 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
       scope: 'bookings:read',
       expected: signedIn({ guestA: 200, guestB: 200, hostX: 403, hostY: 403, admin: 200 }),
       call: () => ({ query: 'limit=100' }),
-      lists: {
+      lists: () => ({
         guestA: { own: [bookingA], strangers: [bookingB] },
         guestB: { own: [bookingB], strangers: [bookingA] },
         admin: { strangers: [bookingA, bookingB] },
-      },
+      }),
     };
     rows['POST /v1/bookings'] = {
       expected: signedIn({ guestA: 201, guestB: 201, hostX: 403, hostY: 403, admin: 201 }),
@@ -493,29 +495,29 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
       scope: 'bookings:read',
       expected: signedIn({ guestA: 403, guestB: 403, hostX: 200, hostY: 200, admin: 200, keyScoped: 200 }),
       call: () => ({ query: 'limit=100' }),
-      lists: {
+      lists: () => ({
         hostX: { own: [bookingA, bookingB] },
         keyScoped: { own: [bookingA, bookingB] },
         hostY: { strangers: [bookingA, bookingB] },
         admin: { strangers: [bookingA, bookingB] },
-      },
+      }),
     };
 
     // Hosts' own views.
     rows['GET /v1/host/analytics'] = {
       expected: signedIn({ guestA: 403, guestB: 403, hostX: 200, hostY: 200, admin: 200 }),
       call: () => ({ query: `from=${month}&to=${month}` }),
-      lists: { hostY: { strangers: [propertyX] }, admin: { strangers: [propertyX] } },
+      lists: () => ({ hostY: { strangers: [propertyX] }, admin: { strangers: [propertyX] } }),
     };
     rows['GET /v1/host/properties'] = {
       scope: 'properties:read',
       expected: signedIn({ guestA: 403, guestB: 403, hostX: 200, hostY: 200, admin: 200, keyScoped: 200 }),
       call: () => ({ query: 'limit=100' }),
-      lists: {
+      lists: () => ({
         hostX: { own: [propertyX], strangers: [propertyY] },
         keyScoped: { own: [propertyX], strangers: [propertyY] },
         hostY: { own: [propertyY], strangers: [propertyX] },
-      },
+      }),
     };
 
     // The images the worker made are public, like the listing; no API key route is open for them.
@@ -529,13 +531,13 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
     rows['GET /v1/me'] = {
       expected: signedIn(everyUser),
       call: () => ({}),
-      lists: {
+      lists: () => ({
         guestA: ownUser('guestA'),
         guestB: ownUser('guestB'),
         hostX: ownUser('hostX'),
         hostY: ownUser('hostY'),
         admin: ownUser('admin'),
-      },
+      }),
     };
     rows['PATCH /v1/me'] = {
       expected: signedIn(everyUser),
@@ -559,7 +561,7 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
       scope: 'properties:read',
       expected: publicRead,
       call: () => ({ query: `city=${encodeURIComponent(`Matrix X ${unique}`)}` }),
-      lists: { anonymous: { own: [propertyX], strangers: [propertyY] } },
+      lists: () => ({ anonymous: { own: [propertyX], strangers: [propertyY] } }),
     };
     rows['POST /v1/properties'] = {
       scope: 'properties:write',
@@ -607,7 +609,7 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
       scope: 'properties:read',
       expected: hostXOrAdmin(200),
       call: () => ({ params: { id: propertyX } }),
-      lists: { hostX: { own: [blockId] } },
+      lists: () => ({ hostX: { own: [blockId] } }),
     };
     rows['POST /v1/properties/{id}/blocks'] = {
       scope: 'calendar:write',
@@ -628,7 +630,7 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
       scope: 'calendar:write',
       expected: hostXOrAdmin(200),
       call: () => ({ params: { id: propertyX } }),
-      lists: { hostX: { own: [feedId] } },
+      lists: () => ({ hostX: { own: [feedId] } }),
     };
     rows['POST /v1/properties/{id}/calendar-feeds'] = {
       scope: 'calendar:write',
@@ -750,7 +752,7 @@ export function describeAuthorizationMatrix(context: MatrixContext): void {
               mismatches.push({ route, caller, expected: `no change: ${before}`, got: `changed: ${after}` });
             }
           }
-          const listing = row.lists?.[caller];
+          const listing = row.lists?.()[caller];
           const answer = JSON.stringify(response.body);
           for (const id of listing?.own ?? []) {
             if (!answer.includes(id)) {
