@@ -103,13 +103,13 @@ const signedIn = (cells: Omit<Expected, 'anonymous' | 'keyScoped' | 'keyUnscoped
 const adminOnly = (status: number): Expected => all(403, { admin: status, anonymous: 401 });
 
 /** Host X's own object, through a route for hosts that admins may also use. */
-const hostXOrAdmin = (status: number, key: number = status): Expected => ({
+const hostXOrAdmin = (status: number): Expected => ({
   guestA: 403,
   guestB: 403,
   hostX: status,
   hostY: 403,
   admin: status,
-  keyScoped: key,
+  keyScoped: status,
   keyUnscoped: 403,
   anonymous: 401,
 });
