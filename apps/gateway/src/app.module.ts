@@ -1,7 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { LISTING_CACHE_PREFIX } from '@rentguy/contracts';
 import { EdgeModule, edgeGuards } from '@rentguy/gateway/edge';
 import { identitySchema } from '@rentguy/identity/data-access';
 import { ApiKeysModule, AuditModule, IdentityModule, identityQueueOptions } from '@rentguy/identity/feature';
+import { CacheModule, type CacheModuleOptions } from '@rentguy/platform/cache';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { authProviders, platformCoreModules } from '@rentguy/platform/http';
 import { MessagingModule, type MessagingModuleOptions } from '@rentguy/platform/messaging';
@@ -16,6 +18,7 @@ export interface AppModuleOptions {
   /** A topic prefix, or no relay: test files share identity's outbox table. */
   messaging?: Partial<Pick<MessagingModuleOptions, 'topicPrefix' | 'relay'>>;
   queue?: Pick<QueueModuleOptions, 'prefix'>;
+  cache?: CacheModuleOptions;
 }
 
 @Module({})
@@ -37,6 +40,8 @@ export class AppModule {
         }),
         // Identity's periodic work: API key expiry reminders and outbox retention.
         QueueModule.forRoot({ ...identityQueueOptions(config), ...options.queue }),
+        // Anonymous property reads answered at the edge, in rentals' cache space (EdgeReadCache).
+        CacheModule.forRoot({ prefix: LISTING_CACHE_PREFIX, ...options.cache }),
         IdentityModule,
         ApiKeysModule,
         AuditModule,

@@ -1,6 +1,7 @@
 import { imageUploadConfig } from '@rentguy/contracts';
 import { edgeConfig, edgeHttpConfig, rateLimitConfig } from '@rentguy/gateway/edge';
 import { identityConfig, identityMaintenanceConfig } from '@rentguy/identity/feature';
+import { cacheConfig } from '@rentguy/platform/cache';
 import { commaSeparated, composeConfig, defineConfig, type ConfigOf } from '@rentguy/platform/config';
 import { databaseConfig } from '@rentguy/platform/database';
 import { lifecycleConfig } from '@rentguy/platform/health';
@@ -23,6 +24,7 @@ export const appConfig = composeConfig('gateway', [
   databaseConfig,
   messagingConfig,
   queueConfig,
+  cacheConfig,
   identityConfig,
   identityMaintenanceConfig,
   edgeConfig,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   createServer,
   request as httpRequest,
@@ -11,7 +11,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig } from '@rentguy/platform/config';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
-import { freePort, testEnvironment, testJwtEnv, testSigningKey } from '@rentguy/testing/platform';
+import { freePort, testEnvironment, testJwtEnv, testSigningKey, waitUntil } from '@rentguy/testing/platform';
 import { createApp } from './bootstrap';
 import { appConfig } from './config';
 
@@ -72,6 +72,8 @@ async function startUpstream(): Promise<FakeUpstream> {
 }
 
 const BODY_LIMIT_BYTES = 64 * 1024;
+/** The read cache's space of this run: every gateway of the file shares it, as replicas do. */
+const CACHE_NAMESPACE = `edge-int-${randomUUID().slice(0, 8)}`;
 const UPLOAD_LIMIT_BYTES = 256 * 1024;
 
 interface Gateway {
@@ -96,6 +98,7 @@ async function startGateway(
       UPLOAD_LIMIT_BYTES: String(UPLOAD_LIMIT_BYTES),
       ...testJwtEnv(),
       LOG_LEVEL: 'silent',
+      CACHE_NAMESPACE,
     },
   });
   const app = await createApp(config, { messaging: { relay: false } });
@@ -113,8 +116,15 @@ interface Sent {
 /** A raw node:http client: fetch would refuse or rewrite the hop-by-hop headers under test. */
 function send(
   path: string,
-  options: { method?: string; headers?: Record<string, string>; body?: Buffer; chunked?: boolean } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    body?: Buffer;
+    chunked?: boolean;
+    target?: Gateway;
+  } = {},
 ): Promise<Sent> {
+  const target = options.target ?? gateway;
   const started = Date.now();
   const headers: Record<string, string> = { ...options.headers };
   if (options.body && !options.chunked) {
@@ -123,8 +133,8 @@ function send(
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       {
-        host: gateway.url.hostname,
-        port: gateway.url.port,
+        host: target.url.hostname,
+        port: target.url.port,
         path,
         method: options.method ?? 'GET',
         headers,
@@ -741,6 +751,103 @@ describe('a service that is down', () => {
     } finally {
       await hung.app.close();
       await silent.close();
+    }
+  });
+});
+
+describe('anonymous property reads kept at the edge', () => {
+  const property =
+    (title: string): Responder =>
+    (received, res) => {
+      if (received.url.includes('missing')) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"not_found"}}');
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ url: received.url, title }));
+    };
+  const reachedRentals = (path: string) => rentals.received.filter((entry) => entry.url === path).length;
+
+  it('answers a warm anonymous read without asking rentals; signed-in and other reads always ask', async () => {
+    rentals.respondWith(property('Canal house'));
+    const path = `/v1/properties/${randomUUID()}`;
+    const token = await tokenFor('guest');
+
+    const first = await send(path, { headers: { 'if-none-match': '"stale"' } });
+    const warm = await send(path);
+    const conditional = await send(path, { headers: { 'if-none-match': String(first.headers.etag) } });
+    const signedIn = await send(path, { headers: { authorization: `Bearer ${token}` } });
+    const withQuery = await send(`${path}?currency=EUR`);
+    await send(`${path}?currency=EUR`);
+
+    expect(first.status).toBe(200);
+    expect(JSON.parse(warm.body.toString())).toEqual({ url: path, title: 'Canal house' });
+    expect(warm.body.equals(first.body)).toBe(true);
+    expect(warm.headers['content-type']).toMatch(/^application\/json/);
+    expect(warm.headers['cache-control']).toBe('public, max-age=60, stale-while-revalidate=300');
+    expect(warm.headers.etag).toBe(first.headers.etag);
+    expect(conditional.status).toBe(304);
+    expect(signedIn.status).toBe(200);
+    expect(withQuery.status).toBe(200);
+    // The fill went without the caller's condition (the entry needs the body); the rest asked rentals.
+    const fills = rentals.received.filter((entry) => entry.url === path);
+    expect(fills.map((entry) => entry.headers.authorization === undefined)).toEqual([true, false]);
+    expect(fills[0]?.headers['if-none-match']).toBeUndefined();
+    expect(reachedRentals(`${path}?currency=EUR`)).toBe(2);
+  });
+
+  it('keeps "no such property" too, and passes on a failure without keeping it', async () => {
+    const missing = `/v1/properties/${randomUUID()}`;
+    rentals.respondWith((received, res) => {
+      if (received.url === missing) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"error":{"code":"not_found"}}');
+        return;
+      }
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":{"code":"internal"}}');
+    });
+    const failing = `/v1/properties/${randomUUID()}`;
+
+    const absent = [await send(missing), await send(missing)];
+    const failed = [await send(failing), await send(failing)];
+
+    expect(absent.map((answer) => answer.status)).toEqual([404, 404]);
+    expect(reachedRentals(missing)).toBe(1);
+    expect(failed.map((answer) => answer.status)).toEqual([500, 500]);
+    expect(reachedRentals(failing)).toBe(2);
+  });
+
+  it('drops the kept read on a write to the property: at once here, over the bus on another gateway', async () => {
+    const id = randomUUID();
+    const path = `/v1/properties/${id}`;
+    const other = await startGateway({ rentals: rentals.url, payments: payments.url });
+    try {
+      rentals.respondWith(property('Canal house'));
+      await send(path);
+      const readOn = async (target: Gateway) =>
+        JSON.parse((await send(path, { target })).body.toString()) as { title: string };
+      expect(await readOn(other)).toEqual({ url: path, title: 'Canal house' });
+      expect(reachedRentals(path)).toBe(1);
+
+      rentals.respondWith((received, res) =>
+        received.method === 'PATCH'
+          ? res.writeHead(200, { 'content-type': 'application/json' }).end('{}')
+          : property('Canal loft')(received, res),
+      );
+      const token = await tokenFor('host');
+      const edit = await send(path, {
+        method: 'PATCH',
+        body: Buffer.from('{"title":"Canal loft"}'),
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      });
+      expect(edit.status).toBe(200);
+
+      expect(JSON.parse((await send(path)).body.toString())).toMatchObject({ title: 'Canal loft' });
+      await waitUntil(async () => (await readOn(other)).title === 'Canal loft', { timeoutMs: 5_000 });
+    } finally {
+      await other.app.close();
     }
   });
 });

@@ -4,13 +4,14 @@ import { startTracing, tracingConfig } from '@rentguy/platform/tracing';
 runService('gateway', async () => {
   // Tracing starts before anything it instruments (http, undici, pg, ioredis) is loaded, so the app's
   // config and modules are imported only afterwards.
-  const { OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SDK_DISABLED } = loadConfig(
+  const { OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_SDK_DISABLED, TRACES_SAMPLE_RATIO } = loadConfig(
     composeConfig('gateway', [tracingConfig]),
   );
   startTracing({
     service: 'gateway',
     otlpEndpoint: OTEL_EXPORTER_OTLP_ENDPOINT,
     disabled: OTEL_SDK_DISABLED,
+    sampleRatio: TRACES_SAMPLE_RATIO,
   });
   const [{ appConfig }, { bootstrap }] = await Promise.all([import('./config.js'), import('./bootstrap.js')]);
   await bootstrap(loadConfig(appConfig));

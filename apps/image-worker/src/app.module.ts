@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { LISTING_CACHE_PREFIX } from '@rentguy/contracts';
 import { CacheModule, type CacheModuleOptions } from '@rentguy/platform/cache';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { platformCoreModules } from '@rentguy/platform/http';
@@ -34,7 +35,7 @@ export class AppModule {
         }),
         StorageModule.forRoot(),
         // Only to invalidate rentals' cached pages of a property whose image it finished.
-        CacheModule.forRoot({ prefix: 'rentals', ...options.cache }),
+        CacheModule.forRoot({ prefix: LISTING_CACHE_PREFIX, ...options.cache }),
         ImageWorkerModule,
       ],
     };

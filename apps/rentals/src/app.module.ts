@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { LISTING_CACHE_PREFIX } from '@rentguy/contracts';
 import { CacheModule, type CacheModuleOptions } from '@rentguy/platform/cache';
 import { DatabaseModule } from '@rentguy/platform/database';
 import { authProviders, platformCoreModules } from '@rentguy/platform/http';
@@ -37,7 +38,7 @@ export class AppModule {
         }),
         QueueModule.forRoot({ ...rentalsQueueOptions(config), ...options.queue }),
         StorageModule.forRoot(),
-        CacheModule.forRoot({ prefix: 'rentals', ...options.cache }),
+        CacheModule.forRoot({ prefix: LISTING_CACHE_PREFIX, ...options.cache }),
         RentalsFeatureModule,
       ],
       providers: authProviders,

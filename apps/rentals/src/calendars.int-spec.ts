@@ -50,9 +50,14 @@ class FakeFeed {
   }
 }
 
-/** Another platform's iCal feed with one all-day busy event, `from` to `to` days from today. */
-function otherPlatformFeed(uid: string, from: number, to: number): string {
-  const date = (days: number) => daysFromToday(days).replace(/-/g, '');
+/** The iCal DATE `days` from today. */
+const icalDate = (days: number) => daysFromToday(days).replace(/-/g, '');
+
+/**
+ * Another platform's iCal feed with one all-day busy event, `from` to `to` days from today, with
+ * `more` of its properties (a rule, say).
+ */
+function otherPlatformFeed(uid: string, from: number, to: number, ...more: string[]): string {
   return [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -60,9 +65,10 @@ function otherPlatformFeed(uid: string, from: number, to: number): string {
     'BEGIN:VEVENT',
     `UID:${uid}`,
     'DTSTAMP:20300101T000000Z',
-    `DTSTART;VALUE=DATE:${date(from)}`,
-    `DTEND;VALUE=DATE:${date(to)}`,
+    `DTSTART;VALUE=DATE:${icalDate(from)}`,
+    `DTEND;VALUE=DATE:${icalDate(to)}`,
     'SUMMARY:Reserved',
+    ...more,
     'END:VEVENT',
     'END:VCALENDAR',
     '',
@@ -443,6 +449,35 @@ describe('rentals calendars', () => {
       // The second run still sees the conflict but flags nothing new.
       expect(listed).toMatchObject({
         lastSync: { status: 'ok', counts: { conflicts: 1, flagged: 0, added: 0 } },
+      });
+    });
+
+    it('a weekly rule blocks each occurrence; an EXDATE added later frees exactly that one', async () => {
+      const target = await property();
+      feed.body = otherPlatformFeed('every-week', 120, 122, 'RRULE:FREQ=WEEKLY;COUNT=4');
+      await call('POST', `/v1/properties/${target.id}/calendar-feeds`, { as: host, json: { url: feedUrl } });
+      await syncAll();
+      const weeks = async () =>
+        Object.entries(await days(target.id, 119, 144))
+          .filter(([, status]) => status !== 'available')
+          .map(([date, status]) => `${date} ${status}`);
+      const taken = (...offsets: number[]) => offsets.map((offset) => `${daysFromToday(offset)} blocked`);
+      expect(await weeks()).toEqual(taken(120, 121, 127, 128, 134, 135, 141, 142));
+
+      feed.body = otherPlatformFeed(
+        'every-week',
+        120,
+        122,
+        'RRULE:FREQ=WEEKLY;COUNT=4',
+        `EXDATE;VALUE=DATE:${icalDate(127)}`,
+      );
+      await syncAll();
+      expect(await weeks()).toEqual(taken(120, 121, 134, 135, 141, 142));
+      const [listed] = (await call('GET', `/v1/properties/${target.id}/calendar-feeds`, { as: host })).json<
+        Json[]
+      >();
+      expect(listed).toMatchObject({
+        lastSync: { status: 'ok', counts: { events: 3, added: 0, removed: 1, unchanged: 3 } },
       });
     });
 

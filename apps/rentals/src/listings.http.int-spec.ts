@@ -416,6 +416,29 @@ describe('rentals listings and search', () => {
       });
     });
 
+    it('refuses a status or hostId smuggled in beside a real change, and changes nothing', async () => {
+      const id = String((await call('POST', '/v1/properties', { as: host, json: listing })).json()['id']);
+      const before = (await call('GET', `/v1/properties/${id}`)).json();
+
+      for (const smuggled of [{ status: 'confirmed' }, { hostId: otherHost.id }]) {
+        const reply = await call('PATCH', `/v1/properties/${id}`, {
+          as: host,
+          json: { title: 'Renamed', nightlyPrice: 1, ...smuggled },
+        });
+        expect(reply.statusCode).toBe(400);
+        expect(reply.json()).toMatchObject({ error: { code: 'validation_failed' } });
+        expect(reply.body).toContain(Object.keys(smuggled)[0]);
+      }
+      expect((await call('GET', `/v1/properties/${id}`)).json()).toEqual(before);
+      const rows = (await t.dataSource.query(
+        `SELECT host_id AS "hostId", title, updated_at AS "updatedAt" FROM rentals.properties WHERE id = $1`,
+        [id],
+      )) as { hostId: string; title: string; updatedAt: Date }[];
+      expect(rows).toEqual([
+        { hostId: host.id, title: listing.title, updatedAt: new Date(String(before['updatedAt'])) },
+      ]);
+    });
+
     it('lets the host delete an image: gone from the listing and from storage', async () => {
       const id = String((await call('POST', '/v1/properties', { as: host, json: listing })).json()['id']);
       const imageId = randomUUID();

@@ -126,9 +126,11 @@ describe('rentals HTTP API', () => {
       ).toBe(400);
     });
 
-    it('answers 404 for an unknown or malformed id', async () => {
+    it('answers 404 for an unknown id and 400 for one that is not a UUID', async () => {
       expect((await call('GET', `/v1/properties/${randomUUID()}`)).statusCode).toBe(404);
-      expect((await call('GET', '/v1/properties/not-a-uuid')).statusCode).toBe(404);
+      const malformed = await call('GET', '/v1/properties/not-a-uuid');
+      expect(malformed.statusCode).toBe(400);
+      expect(malformed.json()).toMatchObject({ error: { code: 'validation_failed' } });
     });
   });
 
@@ -174,6 +176,30 @@ describe('rentals HTTP API', () => {
 
       expect(reply.statusCode).toBe(400);
       expect(JSON.stringify(reply.json())).toContain('totalAmount');
+      const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.bookings WHERE property_id = $1`, [
+        propertyId,
+      ])) as unknown[];
+      expect(rows).toHaveLength(0);
+    });
+
+    it('refuses a status sent by the client: no booking is made, confirmed or held', async () => {
+      const propertyId = await createProperty();
+      const reply = await call('POST', '/v1/bookings', {
+        as: guest,
+        json: {
+          propertyId,
+          checkIn: daysFromToday(3),
+          checkOut: daysFromToday(4),
+          guests: 1,
+          status: 'confirmed',
+        },
+      });
+
+      expect(reply.statusCode).toBe(400);
+      expect(reply.json()).toMatchObject({
+        error: { code: 'validation_failed', details: { fields: [{ path: '(body)' }] } },
+      });
+      expect(JSON.stringify(reply.json())).toContain('status');
       const rows = (await t.dataSource.query(`SELECT 1 FROM rentals.bookings WHERE property_id = $1`, [
         propertyId,
       ])) as unknown[];
@@ -269,7 +295,7 @@ describe('rentals HTTP API', () => {
       expect(stranger.json()).toMatchObject({ error: { code: 'not_found' } });
       expect((await call('GET', internalBookingPath(booking.id), { as: host })).statusCode).toBe(403);
       expect((await call('GET', internalBookingPath(booking.id))).statusCode).toBe(401);
-      expect((await call('GET', internalBookingPath('not-a-uuid'), { as: guest })).statusCode).toBe(404);
+      expect((await call('GET', internalBookingPath('not-a-uuid'), { as: guest })).statusCode).toBe(400);
     });
   });
 

@@ -4,3 +4,4 @@ export * from './jobs';
 export * from './internal-api';
 export * from './roles';
 export * from './image-upload.config';
+export * from './listing-cache.tags';

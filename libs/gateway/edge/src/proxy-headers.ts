@@ -77,7 +77,11 @@ export interface UpstreamRequestHeaderOptions {
   extra?: readonly string[];
   /** Forward the caller's `traceparent`/`tracestate` unchanged (only when we do not trace ourselves). */
   withTraceContext: boolean;
+  /** Forward the caller's conditions (`If-None-Match` …); false when the whole answer is needed. */
+  conditional?: boolean;
 }
+
+const CONDITIONAL_REQUEST_HEADERS = ['if-none-match', 'if-match', 'if-modified-since'] as const;
 
 /** The headers sent to a service for one proxied request. */
 export function upstreamRequestHeaders(
@@ -87,6 +91,11 @@ export function upstreamRequestHeaders(
   const hopByHop = connectionTokens(incoming);
   const headers: Record<string, string> = {};
   pick(incoming, FORWARDED_REQUEST_HEADERS, headers, hopByHop);
+  if (options.conditional === false) {
+    for (const name of CONDITIONAL_REQUEST_HEADERS) {
+      delete headers[name];
+    }
+  }
   if (options.withContentLength) {
     pick(incoming, ['content-length'], headers, hopByHop);
   }

@@ -8,6 +8,7 @@ import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { BodyTooLargeError, ByteLimitTransform } from './byte-limit.transform';
 import type { Upstream } from './edge.config';
+import { EdgeReadCache, UnkeptAnswer, type KeptAnswer } from './edge-read-cache';
 import { downstreamResponseHeaders, upstreamRequestHeaders } from './proxy-headers';
 import { UpstreamClient } from './upstream.client';
 import { describeError } from '@rentguy/platform/errors';
@@ -36,6 +37,7 @@ export class ProxyService {
 
   constructor(
     private readonly upstreams: UpstreamClient,
+    private readonly edgeReads: EdgeReadCache,
     metrics: MetricsRegistry,
   ) {
     this.requests = metrics.counter({
@@ -53,7 +55,8 @@ export class ProxyService {
 
   /**
    * Forwards the request to `upstream` and streams its answer back: status, body and the
-   * end-to-end headers. A service that is down or too slow becomes 503 `upstream_unavailable`.
+   * end-to-end headers. A service that is down or too slow becomes 503 `upstream_unavailable`. An
+   * anonymous read the edge keeps (`EdgeReadCache`) is answered from the read cache when warm.
    */
   async forward(
     upstream: Upstream,
@@ -61,14 +64,49 @@ export class ProxyService {
     reply: FastifyReply,
     options: ProxyOptions,
   ): Promise<void> {
-    const path = request.url;
-    if (DOT_SEGMENT.test(path)) {
+    if (DOT_SEGMENT.test(request.url)) {
       throw new DomainError(ErrorCode.NotFound, 'not found');
     }
     const declaredLength = Number(request.headers['content-length'] ?? 0);
     if (declaredLength > options.bodyLimit) {
       throw tooLarge(reply, options.bodyLimit);
     }
+    const read = this.edgeReads.readOf(request);
+    if (read === undefined) {
+      const answer = await this.fetch(upstream, request, reply, options, true);
+      await this.edgeReads.wrote(request, answer.status);
+      await send(reply, answer);
+      return;
+    }
+    let kept: KeptAnswer;
+    try {
+      kept = await this.edgeReads.answer(read, async () => {
+        // Filled unconditionally: the entry needs the body, and the edge's own ETag answers 304s.
+        const answer = await this.fetch(upstream, request, reply, options, false);
+        if (Buffer.isBuffer(answer.body) && EdgeReadCache.keeps(answer.status, answer.headers, answer.body)) {
+          return { status: answer.status, headers: answer.headers, body: answer.body.toString('utf8') };
+        }
+        throw new UnkeptAnswer(answer);
+      });
+    } catch (error) {
+      if (error instanceof UnkeptAnswer) {
+        await send(reply, error.answer as UpstreamAnswer);
+        return;
+      }
+      throw error;
+    }
+    await send(reply, kept);
+  }
+
+  /** The service's answer to the request: small bodies read whole, larger ones streaming. */
+  private async fetch(
+    upstream: Upstream,
+    request: FastifyRequest,
+    reply: FastifyReply,
+    options: ProxyOptions,
+    conditional: boolean,
+  ): Promise<UpstreamAnswer> {
+    const path = request.url;
     const body = this.bodyOf(request, options.bodyLimit);
     const headers = upstreamRequestHeaders(request.headers, {
       requestId: String(request.id),
@@ -77,6 +115,7 @@ export class ProxyService {
       withContentLength: body instanceof Readable,
       extra: options.extraHeaders,
       withTraceContext: !isTracing(),
+      conditional,
     });
 
     const started = process.hrtime.bigint();
@@ -105,19 +144,20 @@ export class ProxyService {
     if (request.method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304) {
       // No body may follow; release the connection back to the pool.
       await response.body.dump();
-      await reply.status(response.statusCode).headers(answerHeaders).send();
-      return;
+      return { status: response.statusCode, headers: answerHeaders, body: undefined };
     }
-    let answer: Buffer | Readable;
     try {
-      answer = await wholeOrStreamed(response, BUFFERED_ANSWER_MAX_BYTES);
+      return {
+        status: response.statusCode,
+        headers: answerHeaders,
+        body: await wholeOrStreamed(response, BUFFERED_ANSWER_MAX_BYTES),
+      };
     } catch (error) {
       this.logger.warn(
         `${upstream} broke off its answer to ${request.method} ${path}: ${describeError(error)}`,
       );
       throw new DomainError(ErrorCode.UpstreamUnavailable, `${upstream} is unavailable, try again shortly`);
     }
-    await reply.status(response.statusCode).headers(answerHeaders).send(answer);
   }
 
   private bodyOf(request: FastifyRequest, limit: number): Buffer | Readable | undefined {
@@ -177,6 +217,18 @@ async function wholeOrStreamed(response: Dispatcher.ResponseData, max: number): 
       );
     }
   }
+}
+
+/** A service's answer as the edge passes it on. */
+interface UpstreamAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | Readable | string | undefined;
+}
+
+async function send(reply: FastifyReply, answer: UpstreamAnswer): Promise<void> {
+  const sent = reply.status(answer.status).headers(answer.headers);
+  await (answer.body === undefined ? sent.send() : sent.send(answer.body));
 }
 
 /** A 413 that also ends the connection: the rest of an oversized upload is not worth reading. */

@@ -12,7 +12,7 @@ import {
   type Payment,
   type Refund,
 } from '@rentguy/payments/data-access';
-import { PAID_STATUSES, type ProviderRefund } from '@rentguy/payments/domain';
+import { PAID_STATUSES, type PaymentProviderName, type ProviderRefund } from '@rentguy/payments/domain';
 import { PaymentMetrics } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { RefundTransitionService } from './refund-transition.service';
@@ -32,7 +32,7 @@ export interface RefundView {
   id: string;
   paymentId: string;
   bookingId: string;
-  provider: string;
+  provider: PaymentProviderName;
   providerRefundId: string | null;
   amount: number;
   currency: string;

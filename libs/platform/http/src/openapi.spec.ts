@@ -42,6 +42,12 @@ class WidgetController {
   polish(@Param('id') id: string): string {
     return id;
   }
+
+  @Get(':id')
+  @Public()
+  get(@Param('id', validate(z.uuid())) id: string): string {
+    return id;
+  }
 }
 
 @Controller('internal/v1/widgets')
@@ -104,6 +110,7 @@ describe('the OpenAPI description of routes', () => {
       'post /v1/widgets',
       'get /v1/widgets',
       'post /v1/widgets/{id}/polish',
+      'get /v1/widgets/{id}',
     ]);
   });
 
@@ -160,5 +167,19 @@ describe('the OpenAPI description of routes', () => {
       { name: 'id', in: 'path', required: true, schema: { type: 'string' } },
     ]);
     expect(Object.keys(polish.responses).sort()).toEqual(['204', '401', '404', '429']);
+  });
+
+  it('takes a path parameter from the zod schema that validates it, and then says it may be refused', () => {
+    const get = byPath('get', '/v1/widgets/{id}');
+
+    expect(get.parameters).toEqual([
+      {
+        name: 'id',
+        in: 'path',
+        required: true,
+        schema: expect.objectContaining({ type: 'string', format: 'uuid' }),
+      },
+    ]);
+    expect(Object.keys(get.responses).sort()).toEqual(['200', '400', '404', '429']);
   });
 });

@@ -199,10 +199,12 @@ function describeHandler(
   const argsOf = (type: number): RouteArgument[] => routeArgs.filter((arg) => arg.type === type);
 
   const parameters: JsonSchema[] = [];
+  let validated = false;
   const pathNames = [...path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
   for (const pathName of pathNames) {
     const declared = argsOf(PARAM).find((arg) => arg.data === pathName);
     const schema = schemaOfPipes(declared?.pipes);
+    validated ||= schema !== undefined;
     parameters.push({
       name: pathName,
       in: 'path',
@@ -210,7 +212,6 @@ function describeHandler(
       schema: schema ? jsonSchemaOf(schema) : { type: 'string' },
     });
   }
-  let validated = false;
   for (const query of argsOf(QUERY)) {
     const schema = schemaOfPipes(query.pipes);
     if (schema === undefined) {

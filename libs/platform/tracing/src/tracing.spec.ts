@@ -1,4 +1,4 @@
-import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { context, isSpanContextValid, trace, TraceFlags } from '@opentelemetry/api';
 import { startTracing, stopTracing } from './tracing';
 
 const spanContextOfANewSpan = () => {
@@ -21,5 +21,32 @@ describe('startTracing', () => {
   it('registers nothing when disabled (OTEL_SDK_DISABLED)', () => {
     startTracing({ service: 'spec', disabled: true });
     expect(isSpanContextValid(spanContextOfANewSpan())).toBe(false);
+  });
+
+  it('records a share of new traces (TRACES_SAMPLE_RATIO), keeping their ids when it does not', () => {
+    startTracing({ service: 'spec', sampleRatio: 0 });
+    const root = trace.getTracer('spec').startSpan('root');
+    const recorded = root.isRecording();
+    root.end();
+
+    expect(recorded).toBe(false);
+    expect(isSpanContextValid(root.spanContext())).toBe(true);
+    expect(root.spanContext().traceFlags & TraceFlags.SAMPLED).toBe(0);
+  });
+
+  it("follows the caller's decision inside a trace, whatever the ratio", () => {
+    startTracing({ service: 'spec', sampleRatio: 0 });
+    const caller = trace.wrapSpanContext({
+      traceId: '0af7651916cd43dd8448eb211c80319c',
+      spanId: 'b7ad6b7169203331',
+      traceFlags: TraceFlags.SAMPLED,
+      isRemote: true,
+    });
+    const child = trace.getTracer('spec').startSpan('child', {}, trace.setSpan(context.active(), caller));
+    const recorded = child.isRecording();
+    child.end();
+
+    expect(recorded).toBe(true);
+    expect(child.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
   });
 });

@@ -8,7 +8,13 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export interface TracingOptions {
@@ -17,6 +23,8 @@ export interface TracingOptions {
   otlpEndpoint?: string;
   /** No tracer provider and no instrumentation at all: no spans, no trace ids in logs, no W3C context. */
   disabled?: boolean;
+  /** Share of new traces recorded (`TRACES_SAMPLE_RATIO`); within a trace the caller's decision holds. 1 by default. */
+  sampleRatio?: number;
 }
 
 let provider: TracerProvider | undefined;
@@ -54,6 +62,8 @@ export function startTracing(options: TracingOptions): void {
     : [];
   provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.service }),
+    // An unsampled trace still carries its ids (logs, W3C context); it only records no spans.
+    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
     spanProcessors,
   });
   registerTracerProvider(provider);

@@ -4,7 +4,6 @@ export * from './stay.policy';
 export * from './booking-status.machine';
 export * from './image-type.policy';
 export * from './visibility.policy';
-export * from './listing-cache.tags';
 export * from './cancellation.policy';
 export * from './calendar.policy';
 export * from './application-decision.policy';

@@ -4,8 +4,9 @@ import { ApplicationService } from './application.service';
 import { createApplicationSchema, type CreateApplicationDto } from './create-application.dto';
 import { guestApplicationsQuerySchema, type GuestApplicationsQuery } from './listing.dto';
 import type { Page } from './page-cursor';
-import { applicationViewSchema } from './rentals-view.schemas';
+import { applicationPageSchema, applicationViewSchema } from './rentals-view.schemas';
 import type { ApplicationView } from './rentals.views';
+import { entityIdSchema } from './entity-id.dto';
 
 @Controller('v1/applications')
 export class ApplicationController {
@@ -27,9 +28,12 @@ export class ApplicationController {
     return this.applications.create(guest, dto);
   }
 
-  /** The caller's own applications and where each one stands. */
   @Get()
   @Roles('guest')
+  @ApiDoc({
+    summary: "List the caller's own applications and where each one stands",
+    responses: { 200: { description: 'a page of applications', schema: applicationPageSchema } },
+  })
   list(
     @CurrentUser() guest: Principal,
     @Query(validate(guestApplicationsQuerySchema)) query: GuestApplicationsQuery,
@@ -42,7 +46,10 @@ export class ApplicationController {
     summary: 'Read an application and its outcome (never the applicant’s personal data)',
     responses: { 200: { description: 'the application', schema: applicationViewSchema } },
   })
-  get(@CurrentUser() user: Principal, @Param('id') id: string): Promise<ApplicationView> {
+  get(
+    @CurrentUser() user: Principal,
+    @Param('id', validate(entityIdSchema)) id: string,
+  ): Promise<ApplicationView> {
     return this.applications.get(user, id);
   }
 }

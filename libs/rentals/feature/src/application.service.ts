@@ -14,7 +14,6 @@ import {
 import { decisionRefusal, isVisibleTo, type ApplicationStatus } from '@rentguy/rentals/domain';
 import type { CreateApplicationDto } from './create-application.dto';
 import type { DecideApplicationDto } from './decide-application.dto';
-import { isEntityId } from './entity-id';
 import {
   HOST_APPLICATION_STATUSES,
   type GuestApplicationsQuery,
@@ -69,7 +68,7 @@ export class ApplicationService {
 
   /** Visible to the applicant and to the property's host; to anyone else it does not exist. */
   async get(user: Principal, id: string): Promise<ApplicationView> {
-    const application = isEntityId(id) ? await this.applications.findById(id) : null;
+    const application = await this.applications.findById(id);
     // The property is read only when the viewer is not the guest (it can only be the host then).
     const property =
       application && application.guestId !== user.id
@@ -112,7 +111,7 @@ export class ApplicationService {
   async decide(host: Principal, id: string, dto: DecideApplicationDto): Promise<ApplicationView> {
     const decidedAt = new Date();
     const decided = await this.transactions.run(async (tx) => {
-      const found = isEntityId(id) ? await this.applications.findForDecision(id, tx) : null;
+      const found = await this.applications.findForDecision(id, tx);
       if (!found || found.hostId !== host.id) {
         throw new DomainError(ErrorCode.NotFound, 'application not found');
       }

@@ -22,8 +22,9 @@ import { CancellationService } from './cancellation.service';
 import { createBookingSchema, type CreateBookingDto } from './create-booking.dto';
 import { guestBookingsQuerySchema, type GuestBookingsQuery } from './listing.dto';
 import type { Page } from './page-cursor';
-import { bookingViewSchema } from './rentals-view.schemas';
+import { bookingViewSchema, cancellationQuoteSchema } from './rentals-view.schemas';
 import type { BookingView } from './rentals.views';
+import { entityIdSchema } from './entity-id.dto';
 
 @Controller('v1/bookings')
 export class BookingController {
@@ -62,11 +63,20 @@ export class BookingController {
     return this.bookings.listOwn(guest, query);
   }
 
-  /** What cancelling would refund the caller's side (the guest's policy refund, the host's full one). */
   @Get(':id/cancellation-quote')
+  @ApiDoc({
+    summary:
+      "What cancelling would refund the caller's side (the guest's policy refund, the host's full one)",
+    responses: {
+      200: {
+        description: 'the refund cancelling now (or at `at`) would give',
+        schema: cancellationQuoteSchema,
+      },
+    },
+  })
   quote(
     @CurrentUser() user: Principal,
-    @Param('id') id: string,
+    @Param('id', validate(entityIdSchema)) id: string,
     @Query(validate(cancellationQuoteQuerySchema)) query: CancellationQuoteQuery,
   ): Promise<CancellationQuote> {
     return this.cancellations.quote(user, id, query.at === undefined ? undefined : new Date(query.at));
@@ -81,7 +91,7 @@ export class BookingController {
   })
   async cancel(
     @CurrentUser() user: Principal,
-    @Param('id') id: string,
+    @Param('id', validate(entityIdSchema)) id: string,
     @Body(validate(cancelBookingSchema)) dto: CancelBookingDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
     @Req() request: FastifyRequest,
@@ -101,7 +111,10 @@ export class BookingController {
     summary: 'Read a booking (its guest, the host of its property, or an admin)',
     responses: { 200: { description: 'the booking', schema: bookingViewSchema } },
   })
-  get(@CurrentUser() user: Principal, @Param('id') id: string): Promise<BookingView> {
+  get(
+    @CurrentUser() user: Principal,
+    @Param('id', validate(entityIdSchema)) id: string,
+  ): Promise<BookingView> {
     return this.bookings.get(user, id);
   }
 }

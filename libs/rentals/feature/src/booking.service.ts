@@ -14,7 +14,6 @@ import {
 import { currentPolicyVersion, isVisibleTo, utcToday, validateStay } from '@rentguy/rentals/domain';
 import { BookingViewLoader } from './booking-view.loader';
 import type { CreateBookingDto } from './create-booking.dto';
-import { isEntityId } from './entity-id';
 import type { GuestBookingsQuery, HostBookingsQuery } from './listing.dto';
 import { newestFirstPage, type Page } from './page-cursor';
 import { PricingService } from './pricing.service';
@@ -106,8 +105,8 @@ export class BookingService {
    * it too); to anyone else it does not exist.
    */
   async get(user: Principal, id: string): Promise<BookingView> {
-    const booking = isEntityId(id) ? await this.bookings.findById(id) : null;
-    // The property is read only when the viewer is neither the guest nor an admin (it can only be the host then).
+    const booking = await this.bookings.findById(id);
+    // The property is read only for a viewer who is neither the guest nor an admin (the host, then).
     const property =
       booking && booking.guestId !== user.id && user.role !== 'admin'
         ? await this.properties.findById(booking.propertyId)
@@ -157,7 +156,7 @@ export class BookingService {
    * the caller is paying on the guest's behalf with the guest's own token.
    */
   async getForGuest(guest: Principal, id: string): Promise<InternalBooking> {
-    const booking = isEntityId(id) ? await this.bookings.findById(id) : null;
+    const booking = await this.bookings.findById(id);
     if (!booking || booking.guestId !== guest.id) {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }

@@ -18,7 +18,6 @@ import {
 import type { CreateCalendarFeedDto } from './calendar.dto';
 import { CalendarService } from './calendar.service';
 import { toCalendarFeedView, type CalendarFeedView } from './calendar.views';
-import { isEntityId } from './entity-id';
 import { parseBusyEvents, type BusyEvent } from './ical.codec';
 import { ListingCache } from './listing.cache';
 import { RentalsMetrics } from './rentals.metrics';
@@ -87,9 +86,7 @@ export class CalendarFeedService {
   /** Stops importing the feed and unblocks what it blocked. */
   async remove(user: Principal, id: string, feedId: string): Promise<void> {
     const property = await this.calendars.ownedProperty(user, id);
-    const removed = isEntityId(feedId)
-      ? await this.transactions.run((tx) => this.feeds.delete(property.id, feedId, tx))
-      : false;
+    const removed = await this.transactions.run((tx) => this.feeds.delete(property.id, feedId, tx));
     if (!removed) {
       throw new DomainError(ErrorCode.NotFound, 'calendar feed not found');
     }
@@ -121,15 +118,17 @@ export class CalendarFeedService {
 
   /**
    * One sync run of one feed, recorded whatever happens. A feed that cannot be fetched or parsed
-   * changes nothing (its blocks stay: a feed that is down does not free dates).
+   * changes nothing (its blocks stay: a feed that is down does not free dates). Recurring events
+   * are expanded from `now`'s day on.
    */
   async sync(
     feed: FeedToSync,
+    now: Date = new Date(),
   ): Promise<{ status: 'ok' | 'failed'; counts?: FeedSyncCounts; error?: string }> {
     const startedAt = new Date();
     let events: BusyEvent[];
     try {
-      events = parseBusyEvents(await this.http.fetch(feed.url));
+      events = parseBusyEvents(await this.http.fetch(feed.url), now);
     } catch (error) {
       const message =
         error instanceof FeedFetchError

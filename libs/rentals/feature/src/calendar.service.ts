@@ -19,7 +19,6 @@ import {
   type BlockView,
   type CalendarExportView,
 } from './calendar.views';
-import { isEntityId } from './entity-id';
 import { exportCalendar } from './ical.codec';
 import { ListingCache } from './listing.cache';
 import { PropertyService } from './property.service';
@@ -123,7 +122,7 @@ export class CalendarService {
   /** Unblocks a host block. Blocks of an imported feed come and go with the feed (409). */
   async deleteBlock(user: Principal, id: string, blockId: string): Promise<void> {
     const property = await this.ownedProperty(user, id);
-    const block = isEntityId(blockId) ? await this.calendar.findBlock(property.id, blockId) : null;
+    const block = await this.calendar.findBlock(property.id, blockId);
     if (!block) {
       throw new DomainError(ErrorCode.NotFound, 'block not found');
     }
@@ -182,7 +181,7 @@ export class CalendarService {
 
   /** The property, if it exists (404) and `user` is its host or an admin (403). */
   async ownedProperty(user: Principal, id: string): Promise<PropertyEntity> {
-    const property = isEntityId(id) ? await this.properties.findById(id) : null;
+    const property = await this.properties.findById(id);
     if (!property) {
       throw new DomainError(ErrorCode.NotFound, 'property not found');
     }

@@ -16,7 +16,6 @@ import {
   type CancellationQuote,
 } from '@rentguy/rentals/domain';
 import type { CancelBookingDto } from './cancel-booking.dto';
-import { isEntityId } from './entity-id';
 import { ListingCache } from './listing.cache';
 import { RentalsMetrics } from './rentals.metrics';
 import { BookingViewLoader } from './booking-view.loader';
@@ -48,7 +47,7 @@ export class CancellationService {
 
   /** What cancelling now (or at `at`) would refund the caller's side: the guest's policy refund, or the host's full one. */
   async quote(user: Principal, id: string, at: Date = new Date()): Promise<CancellationQuote> {
-    const booking = isEntityId(id) ? await this.bookings.findById(id) : null;
+    const booking = await this.bookings.findById(id);
     const property = booking ? await this.properties.findById(booking.propertyId) : null;
     const actor = booking && property ? actorOf(user, booking, property) : null;
     if (!booking || !actor) {
@@ -74,9 +73,6 @@ export class CancellationService {
     origin: RequestOrigin,
     now: Date = new Date(),
   ): Promise<CancelOutcome> {
-    if (!isEntityId(id)) {
-      throw new DomainError(ErrorCode.NotFound, 'booking not found');
-    }
     const outcome = await this.transactions.run(async (tx) => {
       const booking = await this.bookings.findByIdForUpdate(id, tx);
       const property = booking ? await this.properties.findById(booking.propertyId, tx) : null;

@@ -13,8 +13,14 @@ import {
 } from './listing.dto';
 import type { Page } from './page-cursor';
 import { PropertyService } from './property.service';
-import { bookingViewSchema, propertySummaryViewSchema } from './rentals-view.schemas';
+import {
+  applicationPageSchema,
+  applicationViewSchema,
+  bookingViewSchema,
+  propertySummaryViewSchema,
+} from './rentals-view.schemas';
 import type { ApplicationView, BookingView, PropertySummaryView } from './rentals.views';
+import { entityIdSchema } from './entity-id.dto';
 
 /** A host's own listings, the bookings on them and the tenant applications to decide. */
 @Controller('v1/host')
@@ -53,6 +59,10 @@ export class HostController {
 
   @Get('applications')
   @Roles('host')
+  @ApiDoc({
+    summary: "List the tenant applications on the host's listings",
+    responses: { 200: { description: 'a page of applications', schema: applicationPageSchema } },
+  })
   listApplications(
     @CurrentUser() host: Principal,
     @Query(validate(hostApplicationsQuerySchema)) query: HostApplicationsQuery,
@@ -63,9 +73,13 @@ export class HostController {
   @Post('applications/:id/decision')
   @Roles('host')
   @HttpCode(200)
+  @ApiDoc({
+    summary: 'Accept or reject a screened tenant application (the host of its property)',
+    responses: { 200: { description: 'the application, decided', schema: applicationViewSchema } },
+  })
   decideApplication(
     @CurrentUser() host: Principal,
-    @Param('id') id: string,
+    @Param('id', validate(entityIdSchema)) id: string,
     @Body(validate(decideApplicationSchema)) dto: DecideApplicationDto,
   ): Promise<ApplicationView> {
     return this.applications.decide(host, id, dto);

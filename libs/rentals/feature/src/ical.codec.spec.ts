@@ -1,4 +1,25 @@
-import { exportCalendar, parseBusyEvents } from './ical.codec';
+import { exportCalendar, MAX_FEED_EVENTS, MAX_RECURRENCE_STEPS, parseBusyEvents } from './ical.codec';
+
+/** A feed of the given VEVENTs, each a list of its property lines. */
+function feedOf(...events: string[][]): string {
+  return [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Other//EN',
+    ...events.flatMap((lines) => ['BEGIN:VEVENT', 'DTSTAMP:20300101T000000Z', ...lines, 'END:VEVENT']),
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+}
+
+/** A weekend (Saturday to Monday) from Saturday 5 January 2030, repeating by `rule`. */
+const weekends = (uid: string, ...rule: string[]) => [
+  `UID:${uid}`,
+  'DTSTART;VALUE=DATE:20300105',
+  'DTEND;VALUE=DATE:20300107',
+  ...rule,
+];
+const NEW_YEAR = new Date('2030-01-01T12:00:00Z');
 
 describe('iCal codec', () => {
   it('writes RFC 5545 lines (CRLF, VERSION, PRODID, DTSTAMP in UTC, all-day dates) and reads them back', () => {
@@ -69,5 +90,119 @@ describe('iCal codec', () => {
 
   it('refuses what is not iCalendar', () => {
     expect(() => parseBusyEvents('<html>hello</html>')).toThrow();
+  });
+
+  describe('recurring events', () => {
+    it('expands a weekly rule with COUNT into one event per occurrence, keyed by UID and date', () => {
+      expect(parseBusyEvents(feedOf(weekends('w', 'RRULE:FREQ=WEEKLY;COUNT=3')), NEW_YEAR)).toEqual([
+        { uid: 'w#2030-01-05', from: '2030-01-05', to: '2030-01-07' },
+        { uid: 'w#2030-01-12', from: '2030-01-12', to: '2030-01-14' },
+        { uid: 'w#2030-01-19', from: '2030-01-19', to: '2030-01-21' },
+      ]);
+    });
+
+    it('ends a rule at its UNTIL, that day included', () => {
+      const events = parseBusyEvents(feedOf(weekends('w', 'RRULE:FREQ=WEEKLY;UNTIL=20300126')), NEW_YEAR);
+      expect(events.map((event) => event.from)).toEqual([
+        '2030-01-05',
+        '2030-01-12',
+        '2030-01-19',
+        '2030-01-26',
+      ]);
+    });
+
+    it('expands an unbounded rule from today (an occurrence under way included) up to two years ahead', () => {
+      const feed = feedOf([
+        'UID:every-weekend',
+        'DTSTART;VALUE=DATE:20290602',
+        'DTEND;VALUE=DATE:20290604',
+        'RRULE:FREQ=WEEKLY',
+      ]);
+      const events = parseBusyEvents(feed, new Date('2029-12-30T10:00:00Z'));
+      expect(events).toHaveLength(105);
+      expect(events[0]).toEqual({ uid: 'every-weekend#2029-12-29', from: '2029-12-29', to: '2029-12-31' });
+      expect(events.at(-1)).toEqual({
+        uid: 'every-weekend#2031-12-27',
+        from: '2031-12-27',
+        to: '2031-12-29',
+      });
+    });
+
+    it('leaves out the occurrences an EXDATE removes', () => {
+      const feed = feedOf(weekends('w', 'RRULE:FREQ=WEEKLY;COUNT=3', 'EXDATE;VALUE=DATE:20300112'));
+      expect(parseBusyEvents(feed, NEW_YEAR).map((event) => event.uid)).toEqual([
+        'w#2030-01-05',
+        'w#2030-01-19',
+      ]);
+    });
+
+    it('lets a RECURRENCE-ID override move its occurrence or cancel it, within its own series only', () => {
+      const feed = feedOf(
+        weekends('w', 'RRULE:FREQ=WEEKLY;COUNT=3'),
+        weekends('other', 'RRULE:FREQ=WEEKLY;COUNT=2'),
+        [
+          'UID:w',
+          'RECURRENCE-ID;VALUE=DATE:20300112',
+          'DTSTART;VALUE=DATE:20300113',
+          'DTEND;VALUE=DATE:20300116',
+        ],
+        [
+          'UID:w',
+          'RECURRENCE-ID;VALUE=DATE:20300119',
+          'DTSTART;VALUE=DATE:20300119',
+          'DTEND;VALUE=DATE:20300121',
+          'STATUS:CANCELLED',
+        ],
+        [
+          'UID:other',
+          'RECURRENCE-ID;VALUE=DATE:20300105',
+          'DTSTART;VALUE=DATE:20300105',
+          'DTEND;VALUE=DATE:20300107',
+          'TRANSP:TRANSPARENT',
+        ],
+      );
+      expect(parseBusyEvents(feed, NEW_YEAR)).toEqual([
+        { uid: 'w#2030-01-05', from: '2030-01-05', to: '2030-01-07' },
+        { uid: 'w#2030-01-12', from: '2030-01-13', to: '2030-01-16' },
+        { uid: 'other#2030-01-12', from: '2030-01-12', to: '2030-01-14' },
+      ]);
+      // An override without its series in the feed stands for its one occurrence.
+      const lonely = feedOf([
+        'UID:lonely',
+        'RECURRENCE-ID;VALUE=DATE:20300201',
+        'DTSTART;VALUE=DATE:20300202',
+        'DTEND;VALUE=DATE:20300203',
+      ]);
+      expect(parseBusyEvents(lonely, NEW_YEAR)).toEqual([
+        { uid: 'lonely#2030-02-01', from: '2030-02-02', to: '2030-02-03' },
+      ]);
+    });
+
+    it('gives each occurrence of a timed rule its duration, an end past midnight taking that day', () => {
+      const feed = feedOf([
+        'UID:late',
+        'DTSTART:20300104T220000Z',
+        'DURATION:PT4H',
+        'RRULE:FREQ=DAILY;INTERVAL=3;COUNT=2',
+      ]);
+      expect(parseBusyEvents(feed, NEW_YEAR)).toEqual([
+        { uid: 'late#2030-01-04', from: '2030-01-04', to: '2030-01-06' },
+        { uid: 'late#2030-01-07', from: '2030-01-07', to: '2030-01-09' },
+      ]);
+    });
+
+    it(`refuses a feed whose occurrences pass ${MAX_FEED_EVENTS}, and a rule too long to expand`, () => {
+      const hourly = feedOf([
+        'UID:h',
+        'DTSTART:20300101T000000Z',
+        'DTEND:20300101T010000Z',
+        'RRULE:FREQ=HOURLY',
+      ]);
+      expect(() => parseBusyEvents(hourly, NEW_YEAR)).toThrow(`more than ${MAX_FEED_EVENTS} events`);
+      const minutely = feedOf(['UID:m', 'DTSTART:20000101T000000Z', 'DURATION:PT1M', 'RRULE:FREQ=MINUTELY']);
+      expect(() => parseBusyEvents(minutely, NEW_YEAR)).toThrow(
+        `more than ${MAX_RECURRENCE_STEPS} occurrences`,
+      );
+    });
   });
 });

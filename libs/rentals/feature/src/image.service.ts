@@ -6,7 +6,6 @@ import { JobQueue } from '@rentguy/platform/queue';
 import { BLOB_STORAGE, isValidBlobKey, type BlobStorage, type StoredBlob } from '@rentguy/platform/storage';
 import { ImageRepository, PropertyRepository } from '@rentguy/rentals/data-access';
 import { detectImageType, IMAGE_SIGNATURE_BYTES, type ImageStatus } from '@rentguy/rentals/domain';
-import { isEntityId } from './entity-id';
 import { ListingCache } from './listing.cache';
 import { peek, type Upload } from './upload.stream';
 import { describeError } from '@rentguy/platform/errors';
@@ -33,15 +32,15 @@ export class ImageService {
 
   /**
    * Stores an image for the property's host or an admin (as for edits and image deletes) and
-   * queues its processing. The upload is only read once the caller is known to be allowed. The job is enqueued after the row is committed;
-   * if that fails, the pending-jobs sweep enqueues it later.
+   * queues its processing. The upload is only read once the caller is known to be allowed. The job
+   * is enqueued after the row is committed; if that fails, the pending-jobs sweep enqueues it later.
    */
   async upload(
     user: Principal,
     propertyId: string,
     openUpload: () => Promise<Upload>,
   ): Promise<{ id: string; status: ImageStatus }> {
-    const property = isEntityId(propertyId) ? await this.properties.findById(propertyId) : null;
+    const property = await this.properties.findById(propertyId);
     if (!property) {
       throw new DomainError(ErrorCode.NotFound, 'property not found');
     }
@@ -99,14 +98,14 @@ export class ImageService {
    * still carries the uploader's EXIF, is never served either way.
    */
   async delete(user: Principal, propertyId: string, imageId: string): Promise<void> {
-    const property = isEntityId(propertyId) ? await this.properties.findById(propertyId) : null;
+    const property = await this.properties.findById(propertyId);
     if (!property) {
       throw new DomainError(ErrorCode.NotFound, 'property not found');
     }
     if (property.hostId !== user.id && user.role !== 'admin') {
       throw new DomainError(ErrorCode.Forbidden, 'only the host of this property can remove images');
     }
-    const image = isEntityId(imageId) ? await this.images.delete(imageId, property.id) : null;
+    const image = await this.images.delete(imageId, property.id);
     if (!image) {
       throw new DomainError(ErrorCode.NotFound, 'image not found');
     }

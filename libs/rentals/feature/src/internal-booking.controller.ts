@@ -1,7 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { INTERNAL_BOOKING_ROUTE, type InternalBooking } from '@rentguy/contracts';
-import { CurrentUser, Roles, type Principal } from '@rentguy/platform/http';
+import { CurrentUser, Roles, validate, type Principal } from '@rentguy/platform/http';
 import { BookingService } from './booking.service';
+import { entityIdSchema } from './entity-id.dto';
 
 /**
  * Service-to-service reads of bookings (payments' read-through). Not in the gateway's edge table,
@@ -13,7 +14,10 @@ export class InternalBookingController {
 
   @Get(INTERNAL_BOOKING_ROUTE)
   @Roles('guest')
-  get(@CurrentUser() guest: Principal, @Param('id') id: string): Promise<InternalBooking> {
+  get(
+    @CurrentUser() guest: Principal,
+    @Param('id', validate(entityIdSchema)) id: string,
+  ): Promise<InternalBooking> {
     return this.bookings.getForGuest(guest, id);
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ReadCache } from '@rentguy/platform/cache';
-import { propertyCacheTag as propertyTag, SEARCH_CACHE_TAG as SEARCH_TAG } from '@rentguy/rentals/domain';
+import { propertyCacheTag as propertyTag, SEARCH_CACHE_TAG as SEARCH_TAG } from '@rentguy/contracts';
 import type { Page } from './page-cursor';
 import type { PropertySummaryView, PropertyView } from './rentals.views';
 

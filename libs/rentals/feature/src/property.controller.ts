@@ -31,6 +31,7 @@ import {
 } from './rentals-view.schemas';
 import type { PropertySummaryView, PropertyView, QuoteView } from './rentals.views';
 import { readUpload } from './upload.stream';
+import { entityIdSchema } from './entity-id.dto';
 
 @Controller('v1/properties')
 export class PropertyController {
@@ -76,7 +77,10 @@ export class PropertyController {
     summary: 'Price a stay at a property',
     responses: { 200: { description: 'the price breakdown', schema: quoteViewSchema } },
   })
-  quote(@Param('id') id: string, @Query(validate(quoteQuerySchema)) query: QuoteQuery): Promise<QuoteView> {
+  quote(
+    @Param('id', validate(entityIdSchema)) id: string,
+    @Query(validate(quoteQuerySchema)) query: QuoteQuery,
+  ): Promise<QuoteView> {
     return this.properties.quote(id, query);
   }
 
@@ -88,7 +92,7 @@ export class PropertyController {
   })
   update(
     @CurrentUser() user: Principal,
-    @Param('id') id: string,
+    @Param('id', validate(entityIdSchema)) id: string,
     @Body(validate(updatePropertySchema)) dto: UpdatePropertyDto,
   ): Promise<PropertyView> {
     return this.properties.update(user, id, dto);
@@ -100,8 +104,8 @@ export class PropertyController {
   @ApiDoc({ summary: 'Delete an image of a listing (its host only)' })
   deleteImage(
     @CurrentUser() user: Principal,
-    @Param('id') id: string,
-    @Param('imageId') imageId: string,
+    @Param('id', validate(entityIdSchema)) id: string,
+    @Param('imageId', validate(entityIdSchema)) imageId: string,
   ): Promise<void> {
     return this.images.delete(user, id, imageId);
   }
@@ -112,7 +116,10 @@ export class PropertyController {
     summary: 'Read a listing (an unpublished one only by its host)',
     responses: { 200: { description: 'the listing with its images', schema: propertyViewSchema } },
   })
-  get(@OptionalUser() viewer: Principal | null, @Param('id') id: string): Promise<PropertyView> {
+  get(
+    @OptionalUser() viewer: Principal | null,
+    @Param('id', validate(entityIdSchema)) id: string,
+  ): Promise<PropertyView> {
     return this.properties.get(id, viewer);
   }
 
@@ -132,7 +139,11 @@ export class PropertyController {
       415: { description: 'unsupported_media_type: not a JPEG, PNG or WebP image' },
     },
   })
-  uploadImage(@CurrentUser() user: Principal, @Param('id') id: string, @Req() request: FastifyRequest) {
+  uploadImage(
+    @CurrentUser() user: Principal,
+    @Param('id', validate(entityIdSchema)) id: string,
+    @Req() request: FastifyRequest,
+  ) {
     return this.images.upload(user, id, () => readUpload(request, 'file'));
   }
 }

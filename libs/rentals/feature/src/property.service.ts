@@ -12,7 +12,6 @@ import {
 } from '@rentguy/rentals/data-access';
 import { utcToday, validateStay, type PriceBreakdown } from '@rentguy/rentals/domain';
 import type { CreatePropertyDto } from './create-property.dto';
-import { isEntityId } from './entity-id';
 import { ListingCache } from './listing.cache';
 import {
   DEFAULT_PAGE_SIZE,
@@ -57,7 +56,7 @@ export class PropertyService {
    * Read through the cache: the visibility check runs on the cached view, per caller.
    */
   async get(id: string, viewer: Principal | null = null): Promise<PropertyView> {
-    const view = isEntityId(id) ? await this.cache.property(id, () => this.load(id)) : null;
+    const view = await this.cache.property(id, () => this.load(id));
     const visible =
       view?.published === true || viewer?.role === 'admin' || (viewer !== null && view?.hostId === viewer.id);
     if (!view || !visible) {
@@ -135,7 +134,7 @@ export class PropertyService {
    */
   async update(user: Principal, id: string, dto: UpdatePropertyDto): Promise<PropertyView> {
     const updated = await this.transactions.run(async (tx) => {
-      const property = isEntityId(id) ? await this.properties.findByIdForUpdate(id, tx) : null;
+      const property = await this.properties.findByIdForUpdate(id, tx);
       if (!property) {
         throw new DomainError(ErrorCode.NotFound, 'property not found');
       }
@@ -180,7 +179,7 @@ export class PropertyService {
 
   /** A property that can be quoted and booked: it exists and is published; otherwise 404. */
   async findBookable(id: string): Promise<PropertyEntity> {
-    const property = isEntityId(id) ? await this.properties.findById(id) : null;
+    const property = await this.properties.findById(id);
     if (!property?.published) {
       throw new DomainError(ErrorCode.NotFound, 'property not found', { field: 'propertyId' });
     }

@@ -1,5 +1,6 @@
 import {
   APPLICATION_STATUSES,
+  type CancellationQuote,
   BOOKING_STATUSES,
   CANCELLATION_POLICIES,
   HOST_DECISIONS,
@@ -10,6 +11,15 @@ import {
 } from '@rentguy/rentals/domain';
 import { pageSchema, type Holds, type SchemaMatches } from '@rentguy/platform/http';
 import { z } from 'zod';
+import type {
+  AnalyticsFreshness,
+  AvailabilityView,
+  BlockView,
+  CalendarExportView,
+  CalendarFeedView,
+  PlatformMonthView,
+  PropertyMonthView,
+} from './calendar.views';
 import type { Page } from './page-cursor';
 import type {
   ApplicationView,
@@ -192,6 +202,93 @@ export const applicationViewSchema = z.object({
   createdAt: timestamp,
 });
 
+export const applicationPageSchema = pageSchema(applicationViewSchema);
+
+export const availabilityViewSchema = z.object({
+  propertyId: z.uuid(),
+  from: z.iso.date(),
+  to: z.iso.date(),
+  days: z.array(z.object({ date: z.iso.date(), status: z.enum(['available', 'booked', 'blocked']) })),
+});
+
+export const blockViewSchema = z.object({
+  id: z.uuid(),
+  from: z.iso.date(),
+  to: z.iso.date().meta({ description: 'exclusive: the first day free again' }),
+  note: z.string(),
+  source: z.enum(['host', 'feed']).meta({
+    description: '`host` for a block the host set, `feed` for one an imported calendar holds',
+  }),
+  feedId: z.uuid().nullable(),
+  createdAt: timestamp,
+});
+
+export const blockListSchema = z.array(blockViewSchema);
+
+export const calendarExportViewSchema = z.object({
+  token: z.string().meta({ description: 'the export secret: shown in this answer only' }),
+  url: z.string().meta({ description: 'the iCal URL to give another platform' }),
+});
+
+/** The busy days as iCalendar (RFC 5545), for other platforms to import. */
+export const calendarIcsSchema = z.string();
+
+export const calendarFeedViewSchema = z.object({
+  id: z.uuid(),
+  url: z.string(),
+  name: z.string(),
+  createdAt: timestamp,
+  lastSync: z
+    .object({
+      startedAt: timestamp,
+      finishedAt: timestamp,
+      status: z.enum(['ok', 'failed']),
+      error: z.string().nullable(),
+      counts: z
+        .object({
+          events: z.number().int(),
+          added: z.number().int(),
+          removed: z.number().int(),
+          unchanged: z.number().int(),
+          conflicts: z.number().int(),
+          flagged: z.number().int(),
+          overlapping: z.number().int(),
+        })
+        .partial(),
+    })
+    .nullable()
+    .meta({ description: 'the last sync run, or null before the first' }),
+});
+
+export const calendarFeedListSchema = z.array(calendarFeedViewSchema);
+
+const analyticsFreshness = {
+  refreshedAt: timestamp
+    .nullable()
+    .meta({ description: 'when the figures were computed; null before the first computation' }),
+  ageSeconds: z.number().int().nullable(),
+};
+
+const monthFigures = {
+  month: z.string().meta({ description: '`YYYY-MM`' }),
+  bookedNights: z.number().int(),
+  availableNights: z.number().int().meta({ description: 'nights of the month not blocked' }),
+  occupancy: z
+    .number()
+    .meta({ description: 'bookedNights / availableNights (0 when nothing was available), four decimals' }),
+  revenue: z.object({ amount: money, currency: z.string() }),
+};
+
+export const hostAnalyticsSchema = z.object({
+  ...analyticsFreshness,
+  items: z.array(z.object({ propertyId: z.uuid(), title: z.string(), ...monthFigures })),
+});
+
+export const platformAnalyticsSchema = z.object({
+  ...analyticsFreshness,
+  items: z.array(z.object({ ...monthFigures, currency: z.string(), properties: z.number().int() })),
+});
+
 /** Compile-time only: every view equals what its schema describes. */
 export type ViewSchemasMatchViews = [
   Holds<SchemaMatches<typeof priceBreakdownSchema, PriceBreakdown>>,
@@ -202,4 +299,12 @@ export type ViewSchemasMatchViews = [
   Holds<SchemaMatches<typeof bookingViewSchema, BookingView>>,
   Holds<SchemaMatches<typeof applicationViewSchema, ApplicationView>>,
   Holds<SchemaMatches<ReturnType<typeof pageSchema<typeof bookingViewSchema>>, Page<BookingView>>>,
+  Holds<SchemaMatches<typeof applicationPageSchema, Page<ApplicationView>>>,
+  Holds<SchemaMatches<typeof cancellationQuoteSchema, CancellationQuote>>,
+  Holds<SchemaMatches<typeof availabilityViewSchema, AvailabilityView>>,
+  Holds<SchemaMatches<typeof blockListSchema, BlockView[]>>,
+  Holds<SchemaMatches<typeof calendarExportViewSchema, CalendarExportView>>,
+  Holds<SchemaMatches<typeof calendarFeedListSchema, CalendarFeedView[]>>,
+  Holds<SchemaMatches<typeof hostAnalyticsSchema, AnalyticsFreshness & { items: PropertyMonthView[] }>>,
+  Holds<SchemaMatches<typeof platformAnalyticsSchema, AnalyticsFreshness & { items: PlatformMonthView[] }>>,
 ];

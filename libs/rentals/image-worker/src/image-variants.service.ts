@@ -1,12 +1,12 @@
 import { buffer } from 'node:stream/consumers';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import type { JobData } from '@rentguy/contracts';
+import { propertyCacheTag, type JobData } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { ReadCache } from '@rentguy/platform/cache';
 import type { JobOutcome } from '@rentguy/platform/queue';
 import { BLOB_STORAGE, type BlobStorage } from '@rentguy/platform/storage';
 import { ImageRepository, type ImageEntity } from '@rentguy/rentals/data-access';
-import { detectImageType, IMAGE_SIGNATURE_BYTES, propertyCacheTag } from '@rentguy/rentals/domain';
+import { detectImageType, IMAGE_SIGNATURE_BYTES } from '@rentguy/rentals/domain';
 import { imageWorkerConfig } from './image-worker.config';
 import { ImagesMetrics, type ImageRejection } from './images.metrics';
 import {

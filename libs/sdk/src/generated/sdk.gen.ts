@@ -200,7 +200,7 @@ export type Options<
 };
 
 /**
- * GET /v1/admin/analytics
+ * The platform's occupancy and revenue per month
  *
  * Roles: admin (admins always pass).
  */
@@ -242,7 +242,7 @@ export const adminDeliveriesList = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/admin/payments/{id}/refunds
+ * Refund part or all of a payment as goodwill, beyond any cancellation refund
  *
  * Roles: admin (admins always pass).
  */
@@ -332,7 +332,7 @@ export const apiKeysRevoke = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/applications
+ * List the caller's own applications and where each one stands
  *
  * Roles: guest (admins always pass).
  */
@@ -544,7 +544,7 @@ export const bookingCancel = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/bookings/{id}/cancellation-quote
+ * What cancelling would refund the caller's side (the guest's policy refund, the host's full one)
  */
 export const bookingQuote = <ThrowOnError extends boolean = false>(
   options: Options<BookingQuoteData, ThrowOnError>,
@@ -574,7 +574,7 @@ export const paymentCreate = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/host/analytics
+ * Occupancy and revenue per month of the host's own properties
  *
  * Roles: host (admins always pass).
  */
@@ -588,7 +588,7 @@ export const analyticsForHost = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/host/applications
+ * List the tenant applications on the host's listings
  *
  * Roles: host (admins always pass).
  */
@@ -602,7 +602,7 @@ export const hostListApplications = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/host/applications/{id}/decision
+ * Accept or reject a screened tenant application (the host of its property)
  *
  * Roles: host (admins always pass).
  */
@@ -856,7 +856,7 @@ export const propertyUpdate = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/properties/{id}/availability
+ * A property's status per day over `[from, to)`, nothing about who booked
  *
  * API keys: with scope `properties:read`.
  */
@@ -870,7 +870,7 @@ export const calendarAvailability = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/properties/{id}/blocks
+ * List a property's blocks: the host's own and those of imported calendars
  *
  * Roles: host (admins always pass).
  *
@@ -886,7 +886,7 @@ export const calendarListBlocks = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/properties/{id}/blocks
+ * Take `[from, to)` off the market
  *
  * Roles: host (admins always pass).
  *
@@ -906,7 +906,7 @@ export const calendarCreateBlock = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * DELETE /v1/properties/{id}/blocks/{blockId}
+ * Remove a host's block (an imported calendar's go with their feed: 409)
  *
  * Roles: host (admins always pass).
  *
@@ -922,7 +922,7 @@ export const calendarDeleteBlock = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/properties/{id}/calendar-feeds
+ * List the calendars a property imports, each with its last sync
  *
  * Roles: host (admins always pass).
  *
@@ -938,7 +938,7 @@ export const calendarListFeeds = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/properties/{id}/calendar-feeds
+ * Import another platform's iCal feed: its busy days block the property's calendar
  *
  * Roles: host (admins always pass).
  *
@@ -958,7 +958,7 @@ export const calendarAddFeed = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * DELETE /v1/properties/{id}/calendar-feeds/{feedId}
+ * Stop importing a feed and unblock what it blocked
  *
  * Roles: host (admins always pass).
  *
@@ -974,7 +974,7 @@ export const calendarRemoveFeed = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * POST /v1/properties/{id}/calendar-token
+ * Make a new calendar export secret; the previous URL stops working
  *
  * Roles: host (admins always pass).
  *
@@ -994,7 +994,7 @@ export const calendarRotateExportToken = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * GET /v1/properties/{id}/calendar.ics
+ * A property's busy days as iCalendar, for other platforms to import (the export URL)
  *
  * API keys: with scope `properties:read`.
  */

@@ -70,10 +70,42 @@ export type AnalyticsPlatformError = AnalyticsPlatformErrors[keyof AnalyticsPlat
 
 export type AnalyticsPlatformResponses = {
   /**
-   * OK
+   * one item per month and currency, and how old the figures are
    */
-  200: unknown;
+  200: {
+    /**
+     * when the figures were computed; null before the first computation
+     */
+    refreshedAt: string | null;
+    ageSeconds: number | null;
+    items: Array<{
+      /**
+       * `YYYY-MM`
+       */
+      month: string;
+      bookedNights: number;
+      /**
+       * nights of the month not blocked
+       */
+      availableNights: number;
+      /**
+       * bookedNights / availableNights (0 when nothing was available), four decimals
+       */
+      occupancy: number;
+      revenue: {
+        /**
+         * minor units (cents) of `currency`
+         */
+        amount: number;
+        currency: string;
+      };
+      currency: string;
+      properties: number;
+    }>;
+  };
 };
+
+export type AnalyticsPlatformResponse = AnalyticsPlatformResponses[keyof AnalyticsPlatformResponses];
 
 export type AuditListData = {
   body?: never;
@@ -271,10 +303,36 @@ export type AdminRefundCreateError = AdminRefundCreateErrors[keyof AdminRefundCr
 
 export type AdminRefundCreateResponses = {
   /**
-   * Created
+   * the refund, `requested`; it becomes `succeeded` or `failed` as the provider answers
    */
-  201: unknown;
+  201: {
+    id: string;
+    paymentId: string;
+    bookingId: string;
+    provider: 'stripe' | 'mollie';
+    /**
+     * the provider's id, once it took the refund
+     */
+    providerRefundId: string | null;
+    /**
+     * minor units (cents) of `currency`
+     */
+    amount: number;
+    currency: string;
+    reason:
+      | 'guest_cancelled'
+      | 'host_cancelled'
+      | 'admin_cancelled'
+      | 'dates_unavailable'
+      | 'booking_cancelled'
+      | 'duplicate_payment'
+      | 'goodwill';
+    status: 'requested' | 'succeeded' | 'failed';
+    createdAt: string;
+  };
 };
+
+export type AdminRefundCreateResponse = AdminRefundCreateResponses[keyof AdminRefundCreateResponses];
 
 export type AdminUsersListData = {
   body?: never;
@@ -488,6 +546,10 @@ export type ApiKeysRevokeData = {
 
 export type ApiKeysRevokeErrors = {
   /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
    * unauthenticated: no valid access token
    */
   401: ApiError;
@@ -546,10 +608,39 @@ export type ApplicationListError = ApplicationListErrors[keyof ApplicationListEr
 
 export type ApplicationListResponses = {
   /**
-   * OK
+   * a page of applications
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      propertyId: string;
+      status: 'screening' | 'screened' | 'approved' | 'declined' | 'expired';
+      /**
+       * once screened: the outcome as a summary, never the applicant’s data
+       */
+      screening?: {
+        outcome: 'approved' | 'declined' | 'review';
+        reasons: Array<string>;
+        screenedAt: string;
+      };
+      /**
+       * once the host decided
+       */
+      decision?: {
+        decision: 'approved' | 'declined';
+        reason: string;
+        decidedAt: string;
+      };
+      createdAt: string;
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type ApplicationListResponse = ApplicationListResponses[keyof ApplicationListResponses];
 
 export type ApplicationCreateData = {
   body: {
@@ -626,6 +717,10 @@ export type ApplicationGetData = {
 };
 
 export type ApplicationGetErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
@@ -1264,6 +1359,10 @@ export type BookingGetData = {
 
 export type BookingGetErrors = {
   /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
    * unauthenticated: no valid access token
    */
   401: ApiError;
@@ -1616,10 +1715,46 @@ export type BookingQuoteError = BookingQuoteErrors[keyof BookingQuoteErrors];
 
 export type BookingQuoteResponses = {
   /**
-   * OK
+   * the refund cancelling now (or at `at`) would give
    */
-  200: unknown;
+  200: {
+    /**
+     * minor units (cents) of `currency`
+     */
+    refundAmount: number;
+    currency: string;
+    policy: 'flexible' | 'moderate' | 'strict';
+    policyVersion: number;
+    asOf: string;
+    breakdown: {
+      /**
+       * minor units (cents) of `currency`
+       */
+      paid: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      accommodation: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      cleaningFee: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      serviceFee: number;
+      /**
+       * minor units (cents) of `currency`
+       */
+      tax: number;
+      accommodationBps: number;
+      hoursBeforeCheckIn: number;
+      basis: 'policy' | 'full' | 'unpaid' | 'admin-amount';
+    };
+  };
 };
+
+export type BookingQuoteResponse = BookingQuoteResponses[keyof BookingQuoteResponses];
 
 export type PaymentCreateData = {
   body:
@@ -1792,10 +1927,42 @@ export type AnalyticsForHostError = AnalyticsForHostErrors[keyof AnalyticsForHos
 
 export type AnalyticsForHostResponses = {
   /**
-   * OK
+   * one item per property and month, and how old the figures are
    */
-  200: unknown;
+  200: {
+    /**
+     * when the figures were computed; null before the first computation
+     */
+    refreshedAt: string | null;
+    ageSeconds: number | null;
+    items: Array<{
+      propertyId: string;
+      title: string;
+      /**
+       * `YYYY-MM`
+       */
+      month: string;
+      bookedNights: number;
+      /**
+       * nights of the month not blocked
+       */
+      availableNights: number;
+      /**
+       * bookedNights / availableNights (0 when nothing was available), four decimals
+       */
+      occupancy: number;
+      revenue: {
+        /**
+         * minor units (cents) of `currency`
+         */
+        amount: number;
+        currency: string;
+      };
+    }>;
+  };
 };
+
+export type AnalyticsForHostResponse = AnalyticsForHostResponses[keyof AnalyticsForHostResponses];
 
 export type HostListApplicationsData = {
   body?: never;
@@ -1832,10 +1999,39 @@ export type HostListApplicationsError = HostListApplicationsErrors[keyof HostLis
 
 export type HostListApplicationsResponses = {
   /**
-   * OK
+   * a page of applications
    */
-  200: unknown;
+  200: {
+    items: Array<{
+      id: string;
+      propertyId: string;
+      status: 'screening' | 'screened' | 'approved' | 'declined' | 'expired';
+      /**
+       * once screened: the outcome as a summary, never the applicant’s data
+       */
+      screening?: {
+        outcome: 'approved' | 'declined' | 'review';
+        reasons: Array<string>;
+        screenedAt: string;
+      };
+      /**
+       * once the host decided
+       */
+      decision?: {
+        decision: 'approved' | 'declined';
+        reason: string;
+        decidedAt: string;
+      };
+      createdAt: string;
+    }>;
+    /**
+     * pass as `cursor` for the next page; null on the last
+     */
+    nextCursor: string | null;
+  };
 };
+
+export type HostListApplicationsResponse = HostListApplicationsResponses[keyof HostListApplicationsResponses];
 
 export type HostDecideApplicationData = {
   body: {
@@ -1876,10 +2072,34 @@ export type HostDecideApplicationError = HostDecideApplicationErrors[keyof HostD
 
 export type HostDecideApplicationResponses = {
   /**
-   * OK
+   * the application, decided
    */
-  200: unknown;
+  200: {
+    id: string;
+    propertyId: string;
+    status: 'screening' | 'screened' | 'approved' | 'declined' | 'expired';
+    /**
+     * once screened: the outcome as a summary, never the applicant’s data
+     */
+    screening?: {
+      outcome: 'approved' | 'declined' | 'review';
+      reasons: Array<string>;
+      screenedAt: string;
+    };
+    /**
+     * once the host decided
+     */
+    decision?: {
+      decision: 'approved' | 'declined';
+      reason: string;
+      decidedAt: string;
+    };
+    createdAt: string;
+  };
 };
+
+export type HostDecideApplicationResponse =
+  HostDecideApplicationResponses[keyof HostDecideApplicationResponses];
 
 export type HostListBookingsData = {
   body?: never;
@@ -2734,6 +2954,10 @@ export type PropertyGetData = {
 
 export type PropertyGetErrors = {
   /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
    * not_found (also what a caller gets for an object that is not theirs)
    */
   404: ApiError;
@@ -2908,10 +3132,20 @@ export type CalendarAvailabilityError = CalendarAvailabilityErrors[keyof Calenda
 
 export type CalendarAvailabilityResponses = {
   /**
-   * OK
+   * each day: available, booked or blocked
    */
-  200: unknown;
+  200: {
+    propertyId: string;
+    from: string;
+    to: string;
+    days: Array<{
+      date: string;
+      status: 'available' | 'booked' | 'blocked';
+    }>;
+  };
 };
+
+export type CalendarAvailabilityResponse = CalendarAvailabilityResponses[keyof CalendarAvailabilityResponses];
 
 export type CalendarListBlocksData = {
   body?: never;
@@ -2923,6 +3157,10 @@ export type CalendarListBlocksData = {
 };
 
 export type CalendarListBlocksErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
@@ -2945,10 +3183,26 @@ export type CalendarListBlocksError = CalendarListBlocksErrors[keyof CalendarLis
 
 export type CalendarListBlocksResponses = {
   /**
-   * OK
+   * the blocks
    */
-  200: unknown;
+  200: Array<{
+    id: string;
+    from: string;
+    /**
+     * exclusive: the first day free again
+     */
+    to: string;
+    note: string;
+    /**
+     * `host` for a block the host set, `feed` for one an imported calendar holds
+     */
+    source: 'host' | 'feed';
+    feedId: string | null;
+    createdAt: string;
+  }>;
 };
+
+export type CalendarListBlocksResponse = CalendarListBlocksResponses[keyof CalendarListBlocksResponses];
 
 export type CalendarCreateBlockData = {
   body: {
@@ -2990,10 +3244,26 @@ export type CalendarCreateBlockError = CalendarCreateBlockErrors[keyof CalendarC
 
 export type CalendarCreateBlockResponses = {
   /**
-   * Created
+   * the new block
    */
-  201: unknown;
+  201: {
+    id: string;
+    from: string;
+    /**
+     * exclusive: the first day free again
+     */
+    to: string;
+    note: string;
+    /**
+     * `host` for a block the host set, `feed` for one an imported calendar holds
+     */
+    source: 'host' | 'feed';
+    feedId: string | null;
+    createdAt: string;
+  };
 };
+
+export type CalendarCreateBlockResponse = CalendarCreateBlockResponses[keyof CalendarCreateBlockResponses];
 
 export type CalendarDeleteBlockData = {
   body?: never;
@@ -3006,6 +3276,10 @@ export type CalendarDeleteBlockData = {
 };
 
 export type CalendarDeleteBlockErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
@@ -3046,6 +3320,10 @@ export type CalendarListFeedsData = {
 
 export type CalendarListFeedsErrors = {
   /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
    * unauthenticated: no valid access token
    */
   401: ApiError;
@@ -3067,10 +3345,35 @@ export type CalendarListFeedsError = CalendarListFeedsErrors[keyof CalendarListF
 
 export type CalendarListFeedsResponses = {
   /**
-   * OK
+   * the imported calendar feeds
    */
-  200: unknown;
+  200: Array<{
+    id: string;
+    url: string;
+    name: string;
+    createdAt: string;
+    /**
+     * the last sync run, or null before the first
+     */
+    lastSync: {
+      startedAt: string;
+      finishedAt: string;
+      status: 'ok' | 'failed';
+      error: string | null;
+      counts: {
+        events?: number;
+        added?: number;
+        removed?: number;
+        unchanged?: number;
+        conflicts?: number;
+        flagged?: number;
+        overlapping?: number;
+      };
+    } | null;
+  }>;
 };
+
+export type CalendarListFeedsResponse = CalendarListFeedsResponses[keyof CalendarListFeedsResponses];
 
 export type CalendarAddFeedData = {
   body: {
@@ -3111,10 +3414,35 @@ export type CalendarAddFeedError = CalendarAddFeedErrors[keyof CalendarAddFeedEr
 
 export type CalendarAddFeedResponses = {
   /**
-   * Created
+   * the feed, not synced yet
    */
-  201: unknown;
+  201: {
+    id: string;
+    url: string;
+    name: string;
+    createdAt: string;
+    /**
+     * the last sync run, or null before the first
+     */
+    lastSync: {
+      startedAt: string;
+      finishedAt: string;
+      status: 'ok' | 'failed';
+      error: string | null;
+      counts: {
+        events?: number;
+        added?: number;
+        removed?: number;
+        unchanged?: number;
+        conflicts?: number;
+        flagged?: number;
+        overlapping?: number;
+      };
+    } | null;
+  };
 };
+
+export type CalendarAddFeedResponse = CalendarAddFeedResponses[keyof CalendarAddFeedResponses];
 
 export type CalendarRemoveFeedData = {
   body?: never;
@@ -3127,6 +3455,10 @@ export type CalendarRemoveFeedData = {
 };
 
 export type CalendarRemoveFeedErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
@@ -3167,6 +3499,10 @@ export type CalendarRotateExportTokenData = {
 
 export type CalendarRotateExportTokenErrors = {
   /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
+  /**
    * unauthenticated: no valid access token
    */
   401: ApiError;
@@ -3189,10 +3525,22 @@ export type CalendarRotateExportTokenError =
 
 export type CalendarRotateExportTokenResponses = {
   /**
-   * Created
+   * the secret and its export URL, shown once
    */
-  201: unknown;
+  201: {
+    /**
+     * the export secret: shown in this answer only
+     */
+    token: string;
+    /**
+     * the iCal URL to give another platform
+     */
+    url: string;
+  };
 };
+
+export type CalendarRotateExportTokenResponse =
+  CalendarRotateExportTokenResponses[keyof CalendarRotateExportTokenResponses];
 
 export type CalendarExportIcsData = {
   body?: never;
@@ -3224,10 +3572,12 @@ export type CalendarExportIcsError = CalendarExportIcsErrors[keyof CalendarExpor
 
 export type CalendarExportIcsResponses = {
   /**
-   * OK
+   * the calendar (RFC 5545)
    */
-  200: unknown;
+  200: string;
 };
+
+export type CalendarExportIcsResponse = CalendarExportIcsResponses[keyof CalendarExportIcsResponses];
 
 export type PropertyUploadImageData = {
   /**
@@ -3244,6 +3594,10 @@ export type PropertyUploadImageData = {
 };
 
 export type PropertyUploadImageErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
@@ -3300,6 +3654,10 @@ export type PropertyDeleteImageData = {
 };
 
 export type PropertyDeleteImageErrors = {
+  /**
+   * validation_failed: a field is invalid or unknown (`details.fields` names each)
+   */
+  400: ApiError;
   /**
    * unauthenticated: no valid access token
    */
