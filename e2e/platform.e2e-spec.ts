@@ -44,6 +44,7 @@ import {
   propertySearch,
 } from '@rentguy/sdk';
 import { visitApiReference } from './api-reference.page';
+import { describeAuthorizationMatrix } from './authorization-matrix';
 import { ApiClient, eventually } from './client';
 import { metricNamesOf, monitoringQueries, recordedNames, unexportedMetrics } from './monitoring-queries';
 
@@ -1872,6 +1873,13 @@ describe('RentGuy through the gateway', () => {
     const lisbon = await api.get<Page>('/v1/properties?city=lisbon');
     expect(lisbon.body.items.map((p) => p.title)).toContain('Azulejo apartment in Alfama');
   }, 240_000);
+
+  describeAuthorizationMatrix({
+    api: () => api,
+    stripe: () => stripe,
+    root,
+    databaseUrl: testEnvironment().databaseUrlFor(E2E_DATABASE),
+  });
 });
 
 describe('shutdown', () => {

@@ -165,7 +165,7 @@ describe('BookingService against PostgreSQL', () => {
     expect(held?.data).toMatchObject({ totalAmount: 39_535, currency: 'EUR', hostId: property.hostId });
   });
 
-  it('shows a booking to its guest and to the host only', async () => {
+  it('shows a booking to its guest, its host and admins only', async () => {
     const host = testUser('host');
     const guest = testUser('guest');
     const property = await insertTestProperty(t.dataSource, { hostId: host.id });
@@ -178,6 +178,10 @@ describe('BookingService against PostgreSQL', () => {
 
     await expect(bookings.get(principalOf(guest), booking.id)).resolves.toMatchObject({ id: booking.id });
     await expect(bookings.get(principalOf(host), booking.id)).resolves.toMatchObject({ id: booking.id });
+    // Admins quote and cancel any booking; they read it too.
+    await expect(bookings.get(principalOf(testUser('admin')), booking.id)).resolves.toMatchObject({
+      id: booking.id,
+    });
     await expect(bookings.get(principalOf(testUser('guest')), booking.id)).rejects.toMatchObject({
       code: ErrorCode.NotFound,
     });

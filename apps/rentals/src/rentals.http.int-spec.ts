@@ -362,9 +362,15 @@ describe('rentals HTTP API', () => {
       expect(left.filter((entry) => entry.isFile())).toEqual([]);
     });
 
-    it('lets only the property host upload', async () => {
+    it('lets only the property host or an admin upload', async () => {
       const propertyId = await createProperty();
       const upload = () => multipart('file', 'photo.png', 'image/png', png);
+
+      // As for edits and image deletes: an admin may add an image to any listing.
+      expect(
+        (await call('POST', `/v1/properties/${propertyId}/images`, { as: testUser('admin'), ...upload() }))
+          .statusCode,
+      ).toBe(202);
 
       expect(
         (await call('POST', `/v1/properties/${propertyId}/images`, { as: otherHost, ...upload() }))

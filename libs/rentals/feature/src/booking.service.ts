@@ -100,13 +100,18 @@ export class BookingService {
     return toBookingView(booking);
   }
 
-  /** Visible to the guest who booked and to the property's host; to anyone else it does not exist. */
+  /**
+   * Visible to the guest who booked, to the property's host and to admins (who may quote and cancel
+   * it too); to anyone else it does not exist.
+   */
   async get(user: Principal, id: string): Promise<BookingView> {
     const booking = await this.bookings.findById(id);
-    // The property is read only when the viewer is not the guest (it can only be the host then).
+    // The property is read only for a viewer who is neither the guest nor an admin (the host, then).
     const property =
-      booking && booking.guestId !== user.id ? await this.properties.findById(booking.propertyId) : null;
-    if (!booking || !isVisibleTo(user.id, booking, property)) {
+      booking && booking.guestId !== user.id && user.role !== 'admin'
+        ? await this.properties.findById(booking.propertyId)
+        : null;
+    if (!booking || (user.role !== 'admin' && !isVisibleTo(user.id, booking, property))) {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }
     return this.views.one(booking);

@@ -31,12 +31,12 @@ export class ImageService {
   ) {}
 
   /**
-   * Stores an image for the property's host and queues its processing. The upload is only read
-   * once the caller is known to own the property. The job is enqueued after the row is committed;
-   * if that fails, the pending-jobs sweep enqueues it later.
+   * Stores an image for the property's host or an admin (as for edits and image deletes) and
+   * queues its processing. The upload is only read once the caller is known to be allowed. The job
+   * is enqueued after the row is committed; if that fails, the pending-jobs sweep enqueues it later.
    */
   async upload(
-    host: Principal,
+    user: Principal,
     propertyId: string,
     openUpload: () => Promise<Upload>,
   ): Promise<{ id: string; status: ImageStatus }> {
@@ -44,7 +44,7 @@ export class ImageService {
     if (!property) {
       throw new DomainError(ErrorCode.NotFound, 'property not found');
     }
-    if (property.hostId !== host.id) {
+    if (property.hostId !== user.id && user.role !== 'admin') {
       throw new DomainError(ErrorCode.Forbidden, 'only the host of this property can add images');
     }
     const upload = await openUpload();

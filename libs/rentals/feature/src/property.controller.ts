@@ -140,10 +140,10 @@ export class PropertyController {
     },
   })
   uploadImage(
-    @CurrentUser() host: Principal,
+    @CurrentUser() user: Principal,
     @Param('id', validate(entityIdSchema)) id: string,
     @Req() request: FastifyRequest,
   ) {
-    return this.images.upload(host, id, () => readUpload(request, 'file'));
+    return this.images.upload(user, id, () => readUpload(request, 'file'));
   }
 }
