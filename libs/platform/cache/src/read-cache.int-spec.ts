@@ -74,12 +74,13 @@ describe('ReadCache', () => {
     await expect(read(a)).resolves.toEqual({ title: 'Canal house' });
     await expect(read(b)).resolves.toEqual({ title: 'Canal house' });
     expect(load).toHaveBeenCalledTimes(1);
-    expect(await lookups(a)).toMatchObject({
+    // Reads only: bentocache's own lookups of the tags' invalidation times are not counted.
+    expect(await lookups(a)).toEqual({
       'property/l1/miss': 1,
       'property/l2/miss': 1,
       'property/l1/hit': 1,
     });
-    expect(await lookups(b)).toMatchObject({ 'property/l1/miss': 1, 'property/l2/hit': 1 });
+    expect(await lookups(b)).toEqual({ 'property/l1/miss': 1, 'property/l2/hit': 1 });
   });
 
   it('runs one load for concurrent misses of a key', async () => {

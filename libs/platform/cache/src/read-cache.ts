@@ -26,6 +26,12 @@ export interface CachedRead<T> {
   tags: readonly string[] | ((value: T) => readonly string[]);
 }
 
+/**
+ * bentocache's own entries (`___bc:t:<tag>`: when a tag was last invalidated), looked up beside every
+ * tagged read; they are not reads, so the metrics leave them out.
+ */
+const isBookkeeping = (key: string): boolean => key.startsWith('___bc:');
+
 /** Longest a cache Redis command may take before the read goes to the loader instead. */
 const COMMAND_TIMEOUT_MS = 250;
 /** After an L2 failure, how long every instance skips Redis instead of waiting on it again. */
@@ -84,6 +90,9 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
     });
     const cacheOf = (key: string) => key.slice(0, key.indexOf(':')) || 'unknown';
     this.events.on('cache:hit', ({ key, layer }: { key: string; layer: 'l1' | 'l2' }) => {
+      if (isBookkeeping(key)) {
+        return;
+      }
       const cache = cacheOf(key);
       if (layer === 'l2') {
         requests.inc({ cache, tier: 'l1', result: 'miss' });
@@ -91,6 +100,9 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
       requests.inc({ cache, tier: layer, result: 'hit' });
     });
     this.events.on('cache:miss', ({ key }: { key: string }) => {
+      if (isBookkeeping(key)) {
+        return;
+      }
       const cache = cacheOf(key);
       requests.inc({ cache, tier: 'l1', result: 'miss' });
       requests.inc({ cache, tier: 'l2', result: 'miss' });
