@@ -1,5 +1,5 @@
 // The read cache under a realistic read mix, on rentals' own port after the search data set is
-// seeded: which share of lookups the two tiers answer (target ≥ 85%, issue 7 §7).
+// seeded: which share of lookups the two tiers answer once warm (target ≥ 85%, issue 7 §7).
 //   60% property pages, ids drawn Zipf-like from 10,000 listings (a few are very popular);
 //   25% search pages without dates: a city by listing share, cheapest first or newest;
 //   15% dated searches: a city by listing share, two nights from one of the next 8 Fridays, 2 guests.
@@ -77,6 +77,12 @@ export async function cacheReadMix({ rentals, rentalsOps, client, seed, duration
     const start = firstFriday + Math.floor(random() * 8) * 7 * DAY_MS;
     return `/v1/properties?city=${city}&checkIn=${iso(start)}&checkOut=${iso(start + 2 * DAY_MS)}&guests=2`;
   };
+  // Steady state, as a running platform's cache is: the mix runs once untimed, then is measured.
+  await load('read mix warm-up', {
+    durationS,
+    url: rentals,
+    requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }],
+  });
   const before = await lookups(rentalsOps);
   const row = await load('read mix direct (rentals, cached)', {
     durationS,

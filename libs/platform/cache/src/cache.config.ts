@@ -17,4 +17,9 @@ export const cacheConfig = defineConfig('cache', {
     .default('rentguy'),
   /** Memory of the in-process tier (L1) per instance, in megabytes. */
   CACHE_L1_MAX_MB: z.coerce.number().int().min(1).max(4096).default(64),
+  /**
+   * Entries of the in-process tier per instance, whichever of the two limits comes first (every
+   * tag's invalidation time is an entry too). Its index is allocated up front: a few bytes per entry.
+   */
+  CACHE_L1_MAX_ENTRIES: z.coerce.number().int().min(100).max(10_000_000).default(100_000),
 });

@@ -83,6 +83,25 @@ describe('ReadCache', () => {
     expect(await lookups(b)).toEqual({ 'property/l1/miss': 1, 'property/l2/hit': 1 });
   });
 
+  it('keeps as many entries in L1 as configured, past bentocache default of 1,000', async () => {
+    const app = await startInstance();
+    const keys = Array.from({ length: 1_500 }, (_, i) => `property:${i}`);
+    const read = (key: string) =>
+      app.get(ReadCache).getOrLoad(key, async () => ({ key }), { ttlSeconds: 60, tags: [] });
+    for (const key of keys) {
+      await read(key);
+    }
+    for (const key of keys) {
+      await read(key);
+    }
+
+    expect(await lookups(app)).toEqual({
+      'property/l1/miss': 1_500,
+      'property/l2/miss': 1_500,
+      'property/l1/hit': 1_500,
+    });
+  });
+
   it('runs one load for concurrent misses of a key', async () => {
     const app = await startInstance();
     let loads = 0;

@@ -75,7 +75,13 @@ export class ReadCache implements OnModuleInit, OnApplicationShutdown {
       grace: false,
       stores: {
         reads: bentostore()
-          .useL1Layer(memoryDriver({ maxSize: options.config.CACHE_L1_MAX_MB * 1024 * 1024 }))
+          .useL1Layer(
+            memoryDriver({
+              maxSize: options.config.CACHE_L1_MAX_MB * 1024 * 1024,
+              // bentocache's default is 1,000 entries, far below what the megabytes allow.
+              maxItems: options.config.CACHE_L1_MAX_ENTRIES,
+            }),
+          )
           .useL2Layer(redisDriver({ connection: this.l2 }))
           .useBus({ options: {}, factory: () => bus }),
       },
