@@ -37,7 +37,7 @@ import { cacheReadMix } from './cache-mix.mjs';
 import { oneStayContention } from './contention.mjs';
 import { benchPhotos, platformPipeline, rawSharpLoop } from './images.mjs';
 import { DEFAULT_CONNECTIONS, distribution, json, load, met } from './measure.mjs';
-import { cityPicker, seedSearchData } from './search-seed.mjs';
+import { cityPicker, prng, seedSearchData } from './search-seed.mjs';
 import { webhookIngest } from './webhooks.mjs';
 import { bookingConfirmedToSmtp } from './email.mjs';
 
@@ -537,11 +537,8 @@ try {
   if (selected.has('cache')) {
     const client = new pg.Client({ connectionString: env.DATABASE_URL });
     await client.connect();
-    let state = 7;
-    const random = () => {
-      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-      return state / 2_147_483_648;
-    };
+    // Seeded: every run reads the same mix.
+    const random = prng(7);
     try {
       report.cache = await cacheReadMix({
         rentals,

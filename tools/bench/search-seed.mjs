@@ -11,8 +11,8 @@ const DAY_MS = 86_400_000;
 const COUNTRIES = ['NL', 'BE', 'DE', 'FR', 'ES', 'IT', 'PT', 'AT', 'DK', 'IE'];
 const POLICIES = ['flexible', 'moderate', 'strict'];
 
-/** mulberry32: a small, fast, seeded PRNG. */
-function prng(seed) {
+/** mulberry32: a small, fast, seeded PRNG (the bench draws the same data and mixes every run). */
+export function prng(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
