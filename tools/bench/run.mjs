@@ -254,11 +254,7 @@ async function searchAtScale(rentals, databaseUrl) {
     await client.end();
   }
   const seconds = (performance.now() - started) / 1000;
-  let state = 42;
-  const random = () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
+  const random = prng(42);
   const pickCity = cityPicker(seed.cities, random);
   const searchPath = () => {
     const start = seed.today + (1 + Math.floor(random() * 180)) * 86_400_000;
