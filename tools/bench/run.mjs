@@ -20,9 +20,9 @@
 //   npm run bench -- --only booking-payment        one scenario (repeat --only for several)
 //   npm run bench -- --only search --iterations 500
 //   npm run bench -- --compare                     also print each figure's ratio to the previous run
-//   npm run bench -- --profile                     CPU profiles of the gateway and rentals (.cpuprofile)
+//   npm run bench -- --profile                     CPU profiles of the gateway, rentals and payments (.cpuprofile)
 // Every run is written as JSON to .cache/bench/<time>.json (git-ignored); --compare reads the newest
-// earlier file; --profile writes to .cache/bench/profiles/<time>/ (open in Chrome DevTools).
+// earlier file; --profile writes to .cache/bench/profiles/<time>/<app>/ (open in Chrome DevTools).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
@@ -391,9 +391,11 @@ const env = {
   TRACES_SAMPLE_RATIO: PRODUCTION_SAMPLE_RATIO,
 };
 const profileDir = join(root, '.cache', 'bench', 'profiles', RUN_AT);
+/** The apps the load goes through: the edge, the listings and bookings, and webhook ingest. */
+const PROFILED_APPS = ['gateway', 'rentals', 'payments'];
 const nodeArgs = args.values.profile
   ? Object.fromEntries(
-      ['gateway', 'rentals'].map((app) => [app, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]]),
+      PROFILED_APPS.map((app) => [app, ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, app)}`]]),
     )
   : undefined;
 await testing.migrateAll(root, env);
@@ -755,7 +757,7 @@ writeFileSync(
 );
 out(`\nfigures written to ${file.slice(root.length + 1)}`);
 if (args.values.profile) {
-  out(`CPU profiles of the gateway and rentals in ${profileDir.slice(root.length + 1)}`);
+  out(`CPU profiles of ${PROFILED_APPS.join(', ')} in ${profileDir.slice(root.length + 1)}/<app>/`);
 }
 if (args.values.compare) {
   const previous = earlier.at(-1);
