@@ -24,11 +24,12 @@ export class AppModule {
       imports: [
         ...platformCoreModules(appConfig, config, { requires: ['postgres'] }),
         DatabaseModule.forRoot({ schema: notificationsSchema, applicationName: 'notifications' }),
-        // No relay yet: the service publishes no events until `notifications.delivery.v1` is specified.
+        // It publishes one event: `audit.recorded`, when an admin reads the delivery ledger.
         MessagingModule.forRoot({
           clientId: 'notifications',
           schema: notificationsSchema.name,
-          relay: false,
+          relay: true,
+          outboxRetentionQueue: 'notifications-maintenance',
           consumerGroup: 'notifications',
           ...options.messaging,
         }),

@@ -563,11 +563,14 @@ describe('notifications: events → emails', () => {
 
     await publish(host);
 
-    await catcher?.waitFor(
-      (m) => m.envelope.to.includes(host.data.email) && m.subject.startsWith('Host tip'),
-      20_000,
+    // The welcome and the tip are sent by concurrent workers: either may arrive first.
+    const mails = await waitUntil(
+      () => {
+        const both = mailsFor(host.data.email);
+        return both.length >= 2 && both;
+      },
+      { timeoutMs: 20_000, description: `the welcome and the tip to ${host.data.email}` },
     );
-    const mails = mailsFor(host.data.email);
     expect(mails.map((m) => m.subject).sort()).toEqual([
       'Host tip: get your first booking on RentGuy',
       `Welcome to RentGuy, ${host.data.name}`,
@@ -883,7 +886,8 @@ describe('notifications: events → emails', () => {
     await settledDelivery(reset.id);
     const own = await tokenFor({ id: user.data.userId, role: 'guest', email: user.data.email });
     const stranger = await tokenFor({ id: randomUUID(), role: 'guest', email: 'stranger@example.com' });
-    const admin = await tokenFor({ id: randomUUID(), role: 'admin', email: 'admin@rentguy.test' });
+    const adminId = randomUUID();
+    const admin = await tokenFor({ id: adminId, role: 'admin', email: 'admin@rentguy.test' });
     const get = (url: string, token?: string) =>
       http.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
@@ -920,6 +924,24 @@ describe('notifications: events → emails', () => {
     expect((await get('/v1/admin/deliveries')).statusCode).toBe(401);
     expect((await get('/v1/admin/deliveries?status=lost', admin)).statusCode).toBe(400);
     expect((await get('/v1/admin/deliveries?sort=asc', admin)).statusCode).toBe(400);
+    // Each page an admin read is reported to identity's audit log; refused requests are not.
+    const audited = (await dataSource.query(
+      `SELECT payload FROM notifications.outbox
+        WHERE payload->>'type' = 'audit.recorded' AND payload->'data'->'actor'->>'id' = $1`,
+      [adminId],
+    )) as { payload: { data: Record<string, unknown> } }[];
+    expect(audited.map((row) => row.payload.data)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          source: 'notifications',
+          action: 'admin.user_viewed',
+          target: { type: 'delivery_list', id: user.data.email },
+          details: { status: null, template: 'welcome', page: 'first' },
+        }),
+        expect.objectContaining({ target: { type: 'delivery_list', id: user.data.userId } }),
+      ]),
+    );
+    expect(audited).toHaveLength(2);
   });
 
   it('counts the emails it sent per template and locale, and times them from the event', async () => {

@@ -165,9 +165,11 @@ describe('BookingService against PostgreSQL', () => {
     expect(held?.data).toMatchObject({ totalAmount: 39_535, currency: 'EUR', hostId: property.hostId });
   });
 
-  it('shows a booking to its guest, its host and admins only', async () => {
+  it("shows a booking to its guest, its host and admins only, and audits an admin's read", async () => {
     const host = testUser('host');
     const guest = testUser('guest');
+    const admin = testUser('admin');
+    const origin = { ip: '203.0.113.7', requestId: 'req-admin-read' };
     const property = await insertTestProperty(t.dataSource, { hostId: host.id });
     const booking = await bookings.create(principalOf(guest), {
       propertyId: property.id,
@@ -176,17 +178,33 @@ describe('BookingService against PostgreSQL', () => {
       guests: 1,
     });
 
-    await expect(bookings.get(principalOf(guest), booking.id)).resolves.toMatchObject({ id: booking.id });
-    await expect(bookings.get(principalOf(host), booking.id)).resolves.toMatchObject({ id: booking.id });
-    // Admins quote and cancel any booking; they read it too.
-    await expect(bookings.get(principalOf(testUser('admin')), booking.id)).resolves.toMatchObject({
+    await expect(bookings.get(principalOf(guest), booking.id, origin)).resolves.toMatchObject({
       id: booking.id,
     });
-    await expect(bookings.get(principalOf(testUser('guest')), booking.id)).rejects.toMatchObject({
+    await expect(bookings.get(principalOf(host), booking.id, origin)).resolves.toMatchObject({
+      id: booking.id,
+    });
+    // Admins quote and cancel any booking; they read it too.
+    await expect(bookings.get(principalOf(admin), booking.id, origin)).resolves.toMatchObject({
+      id: booking.id,
+    });
+    await expect(bookings.get(principalOf(testUser('guest')), booking.id, origin)).rejects.toMatchObject({
       code: ErrorCode.NotFound,
     });
-    await expect(bookings.get(principalOf(testUser('host')), booking.id)).rejects.toMatchObject({
+    await expect(bookings.get(principalOf(testUser('host')), booking.id, origin)).rejects.toMatchObject({
       code: ErrorCode.NotFound,
     });
+    // Only the admin's read is recorded, with who, what and from where.
+    const audited = await outboxEvents(t.dataSource, 'audit.recorded', booking.id);
+    expect(audited.map((event) => event.data)).toEqual([
+      expect.objectContaining({
+        actor: { id: admin.id, role: 'admin' },
+        action: 'admin.user_viewed',
+        target: { type: 'booking', id: booking.id },
+        ip: '203.0.113.7',
+        requestId: 'req-admin-read',
+        details: { guestId: guest.id, propertyId: property.id },
+      }),
+    ]);
   });
 });

@@ -270,7 +270,7 @@ export const eventCatalog = {
     topic: Topics.audit,
     version: 1,
     data: z.object({
-      source: z.enum(['rentals', 'payments']),
+      source: z.enum(['rentals', 'payments', 'notifications']),
       actor: z.object({ id: z.uuid(), role: z.enum(['guest', 'host', 'admin']) }),
       action: z.enum(AUDIT_ACTIONS),
       target: z.object({ type: z.string().min(1).max(64), id: z.string().min(1).max(200) }),

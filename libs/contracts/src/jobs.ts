@@ -34,6 +34,7 @@ export const queueCatalog = {
   },
   'notifications-maintenance': {
     'deliveries.requeue-pending': scheduledRun,
+    'outbox.prune': scheduledRun,
   },
   'gateway-maintenance': {
     'api-keys.remind-expiring': scheduledRun,
@@ -77,6 +78,7 @@ export const jobSchedulers = {
     queue: 'notifications-maintenance',
     job: 'deliveries.requeue-pending',
   },
+  'notifications-outbox-retention': { queue: 'notifications-maintenance', job: 'outbox.prune' },
   'gateway-api-key-expiry': { queue: 'gateway-maintenance', job: 'api-keys.remind-expiring' },
   'gateway-outbox-retention': { queue: 'gateway-maintenance', job: 'outbox.prune' },
 } as const satisfies SchedulerCatalog;

@@ -14,6 +14,12 @@ export const notificationsConfig = defineConfig('notifications', {
     .default(30_000),
   /** A pending delivery younger than this still has its job on the way; older ones get it again. */
   EMAIL_SWEEP_MIN_AGE_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** How often published outbox rows (the audit events it reports) past their retention are deleted; 0 turns it off. */
+  OUTBOX_RETENTION_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .refine((ms) => ms === 0 || ms >= 1000, 'must be 0 (off) or at least 1000')
+    .default(3_600_000),
   /**
    * The web app: a password-reset link is `<its origin>/reset-password?token=…`, a held booking's
    * payment page `<its origin>/bookings/<id>/pay`.
@@ -27,7 +33,7 @@ export const notificationsConfig = defineConfig('notifications', {
 
 /**
  * The notifications app's queues: it feeds and works `email`, and works its maintenance queue,
- * whose job scheduler runs the pending-delivery sweep.
+ * whose job schedulers run the pending-delivery sweep and the outbox retention.
  */
 export const notificationsQueueOptions = (
   config: ConfigOf<typeof notificationsConfig>,
@@ -37,5 +43,8 @@ export const notificationsQueueOptions = (
     email: { concurrency: config.EMAIL_WORKER_CONCURRENCY },
     'notifications-maintenance': {},
   },
-  schedules: { 'notifications-pending-deliveries': config.EMAIL_SWEEP_INTERVAL_MS },
+  schedules: {
+    'notifications-pending-deliveries': config.EMAIL_SWEEP_INTERVAL_MS,
+    'notifications-outbox-retention': config.OUTBOX_RETENTION_INTERVAL_MS,
+  },
 });

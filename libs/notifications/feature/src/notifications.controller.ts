@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, Header, HttpCode, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { unsubscribePage } from '@rentguy/notifications/domain';
 import {
   ApiDoc,
   CurrentUser,
+  originOf,
   pageSchema,
   Public,
   Roles,
@@ -81,13 +82,15 @@ export class AdminDeliveriesController {
   @Get()
   @Roles('admin')
   @ApiDoc({
-    summary: 'List every delivery of the email ledger (admins)',
+    summary: 'List every delivery of the email ledger (admins; each page read is audited)',
     responses: { 200: { description: 'a page of deliveries', schema: pageSchema(deliveryViewSchema) } },
   })
   list(
+    @CurrentUser() admin: Principal,
     @Query(validate(adminDeliveriesQuerySchema)) query: AdminDeliveriesQuery,
+    @Req() request: FastifyRequest,
   ): Promise<Page<DeliveryView>> {
-    return this.history.listAll(query);
+    return this.history.listAll(admin, query, originOf(request));
   }
 }
 

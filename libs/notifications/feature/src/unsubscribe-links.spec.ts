@@ -6,6 +6,7 @@ const config = (secret: string): ConfigOf<typeof notificationsConfig> => ({
   EMAIL_WORKER_CONCURRENCY: 1,
   EMAIL_SWEEP_INTERVAL_MS: 0,
   EMAIL_SWEEP_MIN_AGE_MS: 1000,
+  OUTBOX_RETENTION_INTERVAL_MS: 0,
   PUBLIC_WEB_URL: 'https://web.rentguy.test',
   PUBLIC_BASE_URL: 'https://api.rentguy.test/',
   UNSUBSCRIBE_SECRET: secret,

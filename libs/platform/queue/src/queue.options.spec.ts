@@ -41,7 +41,7 @@ describe('resolveQueueOptions', () => {
       {
         queues: ['images', 'notifications-maintenance'],
         workers: { images: { concurrency: 4 }, 'notifications-maintenance': {} },
-        schedules: { 'notifications-pending-deliveries': 0 },
+        schedules: { 'notifications-pending-deliveries': 0, 'notifications-outbox-retention': 60_000 },
       },
       config,
       lifecycle,
@@ -50,7 +50,10 @@ describe('resolveQueueOptions', () => {
       ['images', { concurrency: 4 }],
       ['notifications-maintenance', { concurrency: 1 }],
     ]);
-    expect([...resolved.schedules]).toEqual([['notifications-pending-deliveries', 0]]);
+    expect([...resolved.schedules]).toEqual([
+      ['notifications-pending-deliveries', 0],
+      ['notifications-outbox-retention', 60_000],
+    ]);
   });
 
   it('lists every invalid worker and schedule at once', () => {

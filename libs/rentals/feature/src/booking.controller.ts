@@ -108,13 +108,14 @@ export class BookingController {
 
   @Get(':id')
   @ApiDoc({
-    summary: 'Read a booking (its guest, the host of its property, or an admin)',
+    summary: "Read a booking (its guest, the host of its property, or an admin: an admin's read is audited)",
     responses: { 200: { description: 'the booking', schema: bookingViewSchema } },
   })
   get(
     @CurrentUser() user: Principal,
     @Param('id', validate(entityIdSchema)) id: string,
+    @Req() request: FastifyRequest,
   ): Promise<BookingView> {
-    return this.bookings.get(user, id);
+    return this.bookings.get(user, id, originOf(request));
   }
 }

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode, type InternalBooking } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
-import type { Principal } from '@rentguy/platform/http';
+import type { Principal, RequestOrigin } from '@rentguy/platform/http';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import {
   BookingRepository,
@@ -104,7 +104,7 @@ export class BookingService {
    * Visible to the guest who booked, to the property's host and to admins (who may quote and cancel
    * it too); to anyone else it does not exist.
    */
-  async get(user: Principal, id: string): Promise<BookingView> {
+  async get(user: Principal, id: string, origin: RequestOrigin): Promise<BookingView> {
     const booking = await this.bookings.findById(id);
     // The property is read only for a viewer who is neither the guest nor an admin (the host, then).
     const property =
@@ -113,6 +113,21 @@ export class BookingService {
         : null;
     if (!booking || (user.role !== 'admin' && !isVisibleTo(user.id, booking, property))) {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
+    }
+    if (user.role === 'admin' && booking.guestId !== user.id) {
+      // An admin reading another user's data is audited (issue 8 §7), before the data is shown.
+      await this.transactions.run((tx) =>
+        this.outbox.add(tx, 'audit.recorded', booking.id, {
+          source: 'rentals',
+          actor: { id: user.id, role: user.role },
+          action: 'admin.user_viewed',
+          target: { type: 'booking', id: booking.id },
+          ip: origin.ip,
+          requestId: origin.requestId,
+          occurredAt: new Date().toISOString(),
+          details: { guestId: booking.guestId, propertyId: booking.propertyId },
+        }),
+      );
     }
     return this.views.one(booking);
   }

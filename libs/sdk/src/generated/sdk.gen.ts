@@ -228,7 +228,7 @@ export const auditList = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * List every delivery of the email ledger (admins)
+ * List every delivery of the email ledger (admins; each page read is audited)
  *
  * Roles: admin (admins always pass).
  */
@@ -514,7 +514,7 @@ export const bookingCreate = <ThrowOnError extends boolean = false>(
   });
 
 /**
- * Read a booking (its guest, the host of its property, or an admin)
+ * Read a booking (its guest, the host of its property, or an admin: an admin's read is audited)
  *
  * API keys: with scope `bookings:read`.
  */
