@@ -839,24 +839,12 @@ describe('RentGuy through the gateway', () => {
       403,
     );
 
-    const adminEmail = `admin-${unique}@example.com`;
-    expect(
-      (await api.post('/v1/auth/register', { email: adminEmail, password, name: 'Ada Admin', role: 'guest' }))
-        .status,
-    ).toBe(201);
-    const db = new Client({ connectionString: testEnvironment().databaseUrlFor(E2E_DATABASE) });
-    await db.connect();
-    try {
-      // Registration never grants admin; support staff are promoted by an operator.
-      await db.query(`UPDATE identity.users SET role = 'admin' WHERE email = $1`, [adminEmail]);
-    } finally {
-      await db.end();
-    }
-    const login = await api.post<Json>('/v1/auth/login', { email: adminEmail, password });
+    // Registration never grants admin; support staff are promoted by an operator.
+    const adminToken = await newAdminToken('deliveries-admin');
     const deliveries = await api.send(
       adminDeliveriesList({
         client: api.client,
-        auth: String(login.body.accessToken),
+        auth: adminToken,
         query: { recipient: guestEmail, template: 'booking-confirmed' },
       }),
     );
@@ -864,6 +852,17 @@ describe('RentGuy through the gateway', () => {
     expect(deliveries.body.items).toEqual([
       expect.objectContaining({ template: 'booking-confirmed', status: 'sent' }),
     ]);
+    // Reading other users' emails is itself audited: notifications reports it to identity's log.
+    const audit = await eventually(
+      () => api.get<Page>('/v1/admin/audit?action=admin.user_viewed', adminToken),
+      (r) => r.body.items?.some((entry) => entry.source === 'notifications') ?? false,
+      "the admin's read of the ledger in the audit log",
+    );
+    expect(audit.body.items.find((entry) => entry.source === 'notifications')).toMatchObject({
+      actor: { role: 'admin' },
+      target: { type: 'delivery_list', id: guestEmail },
+      details: { template: 'booking-confirmed' },
+    });
   });
 
   it('follows one trace from the Stripe webhook through Kafka and the email queue to the SMTP send', async () => {
