@@ -173,6 +173,30 @@ describe('MolliePaymentProvider against the fake, through the official SDK', () 
   });
 });
 
+describe('connections to Mollie', () => {
+  it('keeps its TLS connection alive: the calls after the first open none', async () => {
+    const fake = await startFakeMollie();
+    try {
+      const client = createMollieSdkClient({
+        apiKey,
+        apiEndpoint: fake.apiUrl,
+        trustedCertificate: await fetchLoopbackCertificate(fake.apiUrl, 2000),
+      });
+      const call = () =>
+        expect(client.payments.get('tr_missing1234')).rejects.toMatchObject({ statusCode: 404 });
+      await call();
+      const afterFirst = fake.tlsConnections();
+      for (let again = 0; again < 4; again += 1) {
+        await call();
+      }
+
+      expect(fake.tlsConnections()).toBe(afterFirst);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
 describe('TLS: a self-signed certificate is trusted on loopback only, and by the Mollie client only', () => {
   it('leaves https.Agent and every other connection to the loopback fake verifying as before', async () => {
     const fake = await startFakeMollie();

@@ -16,31 +16,38 @@ export interface MollieSdkClientOptions {
 }
 
 /**
- * The official SDK's client. The SDK builds its own `https.Agent` with its bundled CA list and
- * offers no option to trust anything else, so a local HTTPS fake with a self-signed certificate
- * cannot be trusted the ordinary way. For a loopback endpoint only, the agent the SDK builds while
- * this function runs (synchronously) is one that trusts exactly `trustedCertificate`; `https.Agent`
- * is restored before the function returns, so no other client or connection is affected.
+ * The official SDK's client. The SDK builds its own `https.Agent`, with its bundled CA list and
+ * without keep-alive, and takes none from outside; so the agent it builds while this function runs
+ * (synchronously) is one of ours, and `https.Agent` is restored before the function returns (no
+ * other client or connection is affected):
+ * - kept alive, so calls reuse their TLS connection instead of a handshake each (every webhook
+ *   re-fetches its payment);
+ * - for a loopback endpoint only, trusting exactly `trustedCertificate`: a local HTTPS fake's
+ *   self-signed certificate cannot be trusted the ordinary way.
  */
 export function createMollieSdkClient(options: MollieSdkClientOptions): MollieClient {
   const { trustedCertificate } = options;
-  if (trustedCertificate === undefined) {
-    return createMollieClient({ apiKey: options.apiKey, apiEndpoint: options.apiEndpoint });
-  }
-  if (!isLoopbackUrl(options.apiEndpoint)) {
+  if (trustedCertificate !== undefined && !isLoopbackUrl(options.apiEndpoint)) {
     throw new Error(
       `a self-signed certificate is only ever trusted on a loopback host, not ${options.apiEndpoint}`,
     );
   }
   const original = https.Agent;
-  class PinnedCertificateAgent extends original {
+  class MollieAgent extends original {
     constructor(agentOptions?: https.AgentOptions) {
-      // Only this certificate is a trust anchor: the chain check proves the server holds its key, which
-      // is the identity we pinned (a fake's certificate need not name 127.0.0.1 to be that fake's).
-      super({ ...agentOptions, ca: trustedCertificate, checkServerIdentity: () => undefined });
+      super({
+        ...agentOptions,
+        keepAlive: true,
+        // Only this certificate is a trust anchor: the chain check proves the server holds its key,
+        // which is the identity we pinned (a fake's certificate need not name 127.0.0.1).
+        ...(trustedCertificate !== undefined && {
+          ca: trustedCertificate,
+          checkServerIdentity: () => undefined,
+        }),
+      });
     }
   }
-  https.Agent = PinnedCertificateAgent;
+  https.Agent = MollieAgent;
   try {
     return createMollieClient({ apiKey: options.apiKey, apiEndpoint: options.apiEndpoint });
   } finally {

@@ -38,6 +38,8 @@ export interface FakeMollie {
   readonly certificate: string;
   /** Every API request received, oldest first. */
   readonly requests: readonly RecordedRequest[];
+  /** TLS connections clients opened so far (a client that keeps its connection alive opens one). */
+  tlsConnections(): number;
   /** Every webhook ping try, oldest first. */
   readonly deliveries: readonly PingDelivery[];
   payments(): FakeMolliePayment[];
@@ -308,6 +310,10 @@ export async function startFakeMollie(options: FakeMollieOptions = {}): Promise<
       ? handleApi(request, response, url)
       : handleOther(request, response, url));
   });
+  let tlsConnections = 0;
+  server.on('secureConnection', () => {
+    tlsConnections += 1;
+  });
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -323,6 +329,7 @@ export async function startFakeMollie(options: FakeMollieOptions = {}): Promise<
     port,
     certificate: cert,
     requests,
+    tlsConnections: () => tlsConnections,
     deliveries: dispatcher.deliveries,
     payments: () => store.allPayments(),
     refunds: () => store.allRefunds(),
