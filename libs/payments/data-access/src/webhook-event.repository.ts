@@ -41,14 +41,18 @@ export class WebhookEventRepository {
   }
 
   /** Stores a delivery once per `(provider, event id)`; false when it was already stored. */
-  async insertIfNew(provider: PaymentProviderName, delivery: WebhookDelivery): Promise<boolean> {
+  /** The stored event, to process at once; null when the inbox already held it (a redelivery). */
+  async insertIfNew(
+    provider: PaymentProviderName,
+    delivery: WebhookDelivery,
+  ): Promise<StoredWebhookEvent | null> {
     const rows = (await this.dataSource.query(
       `INSERT INTO ${this.table} (provider, event_id, type, payload) VALUES ($1, $2, $3, $4::jsonb)
        ON CONFLICT (provider, event_id) DO NOTHING
-       RETURNING id`,
+       RETURNING id, provider, event_id, type, payload, attempts`,
       [provider, delivery.eventId, delivery.type, JSON.stringify(delivery.payload)],
-    )) as { id: string }[];
-    return rows.length > 0;
+    )) as EventRow[];
+    return rows[0] ? eventOf(rows[0]) : null;
   }
 
   /**

@@ -66,8 +66,9 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     }
     const stored = await this.events.insertIfNew(providerName, delivery);
     this.metrics.webhookEvent(providerName, delivery.type, stored ? 'received' : 'duplicate');
-    // A duplicate of an event whose processing failed earlier gets another chance right away.
-    this.track(this.processById(providerName, delivery.eventId));
+    // A new event is processed as stored; a duplicate of one whose processing failed earlier gets
+    // another chance right away.
+    this.track(stored ? this.process(stored) : this.processById(providerName, delivery.eventId));
   }
 
   async beforeApplicationShutdown(): Promise<void> {
