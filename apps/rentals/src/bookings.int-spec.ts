@@ -203,7 +203,7 @@ describe('BookingService against PostgreSQL', () => {
         target: { type: 'booking', id: booking.id },
         ip: '203.0.113.7',
         requestId: 'req-admin-read',
-        details: { guestId: guest.id, propertyId: property.id },
+        details: { ownerId: guest.id, propertyId: property.id },
       }),
     ]);
   });

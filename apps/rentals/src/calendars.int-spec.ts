@@ -245,6 +245,20 @@ describe('rentals calendars', () => {
 
       const listed = await call('GET', `/v1/properties/${id}/blocks`, { as: host });
       expect(listed.json<{ id: string }[]>().map((b) => b.id)).toEqual([created.id]);
+      // An admin reads them too, and that read of a host's calendar is audited; the host's own is not.
+      const admin = testUser('admin');
+      expect((await call('GET', `/v1/properties/${id}/blocks`, { as: admin })).statusCode).toBe(200);
+      expect((await call('GET', `/v1/properties/${id}/calendar-feeds`, { as: admin })).statusCode).toBe(200);
+      const audited = await outboxEvents(t.dataSource, 'audit.recorded', id);
+      expect(audited.map((event) => event.data)).toEqual([
+        expect.objectContaining({
+          actor: { id: admin.id, role: 'admin' },
+          action: 'admin.user_viewed',
+          target: { type: 'property', id },
+          details: { ownerId: host.id, read: 'blocks' },
+        }),
+        expect.objectContaining({ details: { ownerId: host.id, read: 'calendar-feeds' } }),
+      ]);
 
       expect(
         (await call('DELETE', `/v1/properties/${id}/blocks/${created.id}`, { as: host })).statusCode,

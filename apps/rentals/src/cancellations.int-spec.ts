@@ -344,4 +344,22 @@ describe('cancellations (real PostgreSQL and Kafka)', () => {
     ).toBe(409);
     expect(await outboxEvents(t.dataSource, 'audit.recorded', byHost.booking.id)).toHaveLength(1);
   });
+
+  it("audits an admin's cancellation quote of another user's booking, not the guest's or host's own", async () => {
+    const { booking, guest, host } = await confirmedBooking(20);
+    for (const caller of [guest, host, admin]) {
+      expect((await call('GET', `/v1/bookings/${booking.id}/cancellation-quote`, caller)).statusCode).toBe(
+        200,
+      );
+    }
+
+    expect((await outboxEvents(t.dataSource, 'audit.recorded', booking.id)).map((e) => e.data)).toEqual([
+      expect.objectContaining({
+        actor: { id: admin.id, role: 'admin' },
+        action: 'admin.user_viewed',
+        target: { type: 'booking', id: booking.id },
+        details: { ownerId: guest.id, read: 'cancellation-quote' },
+      }),
+    ]);
+  });
 });

@@ -78,8 +78,14 @@ export class BookingController {
     @CurrentUser() user: Principal,
     @Param('id', validate(entityIdSchema)) id: string,
     @Query(validate(cancellationQuoteQuerySchema)) query: CancellationQuoteQuery,
+    @Req() request: FastifyRequest,
   ): Promise<CancellationQuote> {
-    return this.cancellations.quote(user, id, query.at === undefined ? undefined : new Date(query.at));
+    return this.cancellations.quote(
+      user,
+      id,
+      originOf(request),
+      query.at === undefined ? undefined : new Date(query.at),
+    );
   }
 
   @Post(':id/cancel')

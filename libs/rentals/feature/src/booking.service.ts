@@ -12,6 +12,7 @@ import {
   type BookingEntity,
 } from '@rentguy/rentals/data-access';
 import { currentPolicyVersion, isVisibleTo, utcToday, validateStay } from '@rentguy/rentals/domain';
+import { AdminReadAudit } from './admin-read.audit';
 import { BookingViewLoader } from './booking-view.loader';
 import type { CreateBookingDto } from './create-booking.dto';
 import type { GuestBookingsQuery, HostBookingsQuery } from './listing.dto';
@@ -35,6 +36,7 @@ export class BookingService {
     private readonly listings: PropertyService,
     private readonly cache: ListingCache,
     private readonly views: BookingViewLoader,
+    private readonly adminReads: AdminReadAudit,
     @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
@@ -114,21 +116,13 @@ export class BookingService {
     if (!booking || (user.role !== 'admin' && !isVisibleTo(user.id, booking, property))) {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }
-    if (user.role === 'admin' && booking.guestId !== user.id) {
-      // An admin reading another user's data is audited (issue 8 §7), before the data is shown.
-      await this.transactions.run((tx) =>
-        this.outbox.add(tx, 'audit.recorded', booking.id, {
-          source: 'rentals',
-          actor: { id: user.id, role: user.role },
-          action: 'admin.user_viewed',
-          target: { type: 'booking', id: booking.id },
-          ip: origin.ip,
-          requestId: origin.requestId,
-          occurredAt: new Date().toISOString(),
-          details: { guestId: booking.guestId, propertyId: booking.propertyId },
-        }),
-      );
-    }
+    await this.adminReads.record(
+      user,
+      booking.guestId,
+      { type: 'booking', id: booking.id },
+      { propertyId: booking.propertyId },
+      origin,
+    );
     return this.views.one(booking);
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { TransactionRunner, type Tx } from '@rentguy/platform/database';
-import type { Principal } from '@rentguy/platform/http';
+import type { Principal, RequestOrigin } from '@rentguy/platform/http';
 import { OutboxWriter } from '@rentguy/platform/messaging';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import {
@@ -15,6 +15,7 @@ import {
   type FeedSyncCounts,
   type FeedToSync,
 } from '@rentguy/rentals/data-access';
+import { AdminReadAudit } from './admin-read.audit';
 import type { CreateCalendarFeedDto } from './calendar.dto';
 import { CalendarService } from './calendar.service';
 import { toCalendarFeedView, type CalendarFeedView } from './calendar.views';
@@ -46,6 +47,7 @@ export class CalendarFeedService {
     private readonly calendars: CalendarService,
     private readonly cache: ListingCache,
     private readonly metrics: RentalsMetrics,
+    private readonly adminReads: AdminReadAudit,
   ) {}
 
   async add(user: Principal, id: string, dto: CreateCalendarFeedDto): Promise<CalendarFeedView> {
@@ -78,8 +80,16 @@ export class CalendarFeedService {
     return this.view(property.id, feedId);
   }
 
-  async list(user: Principal, id: string): Promise<CalendarFeedView[]> {
+  async list(user: Principal, id: string, origin: RequestOrigin): Promise<CalendarFeedView[]> {
     const property = await this.calendars.ownedProperty(user, id);
+    // A feed's URL is often a secret of another site (an export token): reading it is audited.
+    await this.adminReads.record(
+      user,
+      property.hostId,
+      { type: 'property', id },
+      { read: 'calendar-feeds' },
+      origin,
+    );
     return (await this.feeds.list(property.id)).map(toCalendarFeedView);
   }
 

@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import {
   ApiDoc,
+  originOf,
   CurrentUser,
   OptionalUser,
   Public,
@@ -65,8 +67,9 @@ export class CalendarController {
   listBlocks(
     @CurrentUser() user: Principal,
     @Param('id', validate(entityIdSchema)) id: string,
+    @Req() request: FastifyRequest,
   ): Promise<BlockView[]> {
-    return this.calendar.listBlocks(user, id);
+    return this.calendar.listBlocks(user, id, originOf(request));
   }
 
   @Post('blocks')
@@ -140,8 +143,9 @@ export class CalendarController {
   listFeeds(
     @CurrentUser() user: Principal,
     @Param('id', validate(entityIdSchema)) id: string,
+    @Req() request: FastifyRequest,
   ): Promise<CalendarFeedView[]> {
-    return this.feeds.list(user, id);
+    return this.feeds.list(user, id, originOf(request));
   }
 
   @Post('calendar-feeds')

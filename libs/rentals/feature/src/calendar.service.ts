@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
 import { TransactionRunner } from '@rentguy/platform/database';
-import type { Principal } from '@rentguy/platform/http';
+import type { Principal, RequestOrigin } from '@rentguy/platform/http';
 import {
   BookingRepository,
   CalendarRepository,
@@ -12,6 +12,7 @@ import {
   type PropertyEntity,
 } from '@rentguy/rentals/data-access';
 import { addDays, calendarDays, utcToday, validateCalendarRange } from '@rentguy/rentals/domain';
+import { AdminReadAudit } from './admin-read.audit';
 import type { AvailabilityQuery, CreateBlockDto } from './calendar.dto';
 import {
   toBlockView,
@@ -43,6 +44,7 @@ export class CalendarService {
     private readonly calendar: CalendarRepository,
     private readonly listings: PropertyService,
     private readonly cache: ListingCache,
+    private readonly adminReads: AdminReadAudit,
     @InjectConfig(rentalsConfig) private readonly config: ConfigOf<typeof rentalsConfig>,
   ) {}
 
@@ -64,8 +66,14 @@ export class CalendarService {
   }
 
   /** The property's blocks that have not ended yet, for its host. */
-  async listBlocks(user: Principal, id: string, now: Date = new Date()): Promise<BlockView[]> {
+  async listBlocks(
+    user: Principal,
+    id: string,
+    origin: RequestOrigin,
+    now: Date = new Date(),
+  ): Promise<BlockView[]> {
     const property = await this.ownedProperty(user, id);
+    await this.adminReads.record(user, property.hostId, { type: 'property', id }, { read: 'blocks' }, origin);
     return (await this.calendar.listBlocks(property.id, utcToday(now))).map(toBlockView);
   }
 

@@ -15,6 +15,7 @@ import {
   type CancellationActor,
   type CancellationQuote,
 } from '@rentguy/rentals/domain';
+import { AdminReadAudit } from './admin-read.audit';
 import type { CancelBookingDto } from './cancel-booking.dto';
 import { ListingCache } from './listing.cache';
 import { RentalsMetrics } from './rentals.metrics';
@@ -43,16 +44,29 @@ export class CancellationService {
     private readonly cache: ListingCache,
     private readonly metrics: RentalsMetrics,
     private readonly views: BookingViewLoader,
+    private readonly adminReads: AdminReadAudit,
   ) {}
 
   /** What cancelling now (or at `at`) would refund the caller's side: the guest's policy refund, or the host's full one. */
-  async quote(user: Principal, id: string, at: Date = new Date()): Promise<CancellationQuote> {
+  async quote(
+    user: Principal,
+    id: string,
+    origin: RequestOrigin,
+    at: Date = new Date(),
+  ): Promise<CancellationQuote> {
     const booking = await this.bookings.findById(id);
     const property = booking ? await this.properties.findById(booking.propertyId) : null;
     const actor = booking && property ? actorOf(user, booking, property) : null;
     if (!booking || !actor) {
       throw new DomainError(ErrorCode.NotFound, 'booking not found');
     }
+    await this.adminReads.record(
+      user,
+      booking.guestId,
+      { type: 'booking', id: booking.id },
+      { read: 'cancellation-quote' },
+      origin,
+    );
     if (booking.status === 'cancelled' && booking.cancellationQuote) {
       return booking.cancellationQuote;
     }

@@ -4,6 +4,7 @@ import {
   PaymentsSettlementRepository,
   RentalsDataAccessModule,
 } from '@rentguy/rentals/data-access';
+import { AdminReadAudit } from './admin-read.audit';
 import { AnalyticsController } from './analytics.controller';
 import { AnalyticsService } from './analytics.service';
 import { CalendarController } from './calendar.controller';
@@ -62,6 +63,7 @@ import { RentalsMetrics } from './rentals.metrics';
     ListingCache,
     PropertyService,
     BookingViewLoader,
+    AdminReadAudit,
     BookingService,
     CancellationService,
     BookingSettlementService,
