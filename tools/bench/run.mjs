@@ -490,6 +490,7 @@ try {
     report.webhooks = await webhookIngest({
       gateway,
       stripeSecret: webhookSecret,
+      databaseUrl: env.DATABASE_URL,
       connections: WEBHOOK_CONNECTIONS,
       durationS: DURATION_S,
       expectedRate: TARGETS.webhookRps * 2,
@@ -660,7 +661,7 @@ if (report.webhooks) {
   for (const r of report.webhooks) {
     const ok = r.rps >= TARGETS.webhookRps && r.p99 < TARGETS.webhookP99Ms && r.non2xx === 0;
     out(
-      `  ${r.title.padEnd(38)} ${r.rps.toFixed(0)}/s, p99 ${r.p99.toFixed(1)} ms, ${r.non2xx} non-2xx (target ≥ ${TARGETS.webhookRps}/s, p99 < ${TARGETS.webhookP99Ms} ms: ${met(ok)})${r.unique !== undefined && r.unique < r.total ? `; ${r.total - r.unique} were re-deliveries` : ''}`,
+      `  ${r.title.padEnd(38)} ${r.rps.toFixed(0)}/s, p99 ${r.p99.toFixed(1)} ms, ${r.non2xx} non-2xx (target ≥ ${TARGETS.webhookRps}/s, p99 < ${TARGETS.webhookP99Ms} ms: ${met(ok)}); all processed ${r.drainS.toFixed(1)} s after the load${r.unique !== undefined && r.unique < r.total ? `; ${r.total - r.unique} were re-deliveries` : ''}`,
     );
   }
 }

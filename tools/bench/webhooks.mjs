@@ -1,9 +1,11 @@
 // P3: webhook ingest through the gateway, as the providers deliver: Stripe (signature verified,
 // event stored in the inbox, 200) and Mollie (a ping stored in the inbox, 200). Every delivery is a
-// new event, so each is a real insert; processing after the answer is part of the load.
+// new event, so each is a real insert; processing after the answer is part of the load, and each
+// row also reports how long after its load the inbox took to process everything stored.
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import Stripe from 'stripe';
-import { load } from './measure.mjs';
+import { load, poll } from './measure.mjs';
 
 /** Signed Stripe events, prepared before the load so signing does not slow the load generator. */
 function stripeDeliveries(count, secret) {
@@ -23,7 +25,35 @@ function stripeDeliveries(count, secret) {
 }
 
 /** Rows for Stripe and Mollie ingest at each connection count, `durationS` each. */
-export async function webhookIngest({ gateway, stripeSecret, connections, durationS, expectedRate }) {
+export async function webhookIngest({
+  gateway,
+  stripeSecret,
+  databaseUrl,
+  connections,
+  durationS,
+  expectedRate,
+}) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const drained = async () => {
+    const loadEnded = Date.now();
+    await poll(
+      'the webhook inbox to be processed',
+      async () =>
+        (await client.query('SELECT 1 FROM payments.webhook_events WHERE processed_at IS NULL LIMIT 1'))
+          .rowCount === 0,
+      300_000,
+    );
+    return (Date.now() - loadEnded) / 1000;
+  };
+  try {
+    return await ingestRows({ gateway, stripeSecret, connections, durationS, expectedRate, drained });
+  } finally {
+    await client.end();
+  }
+}
+
+async function ingestRows({ gateway, stripeSecret, connections, durationS, expectedRate, drained }) {
   const rows = [];
   for (const c of connections) {
     // Enough signed events for the expected rate with room to spare; reused round-robin beyond that
@@ -52,6 +82,7 @@ export async function webhookIngest({ gateway, stripeSecret, connections, durati
       }),
     );
     rows.at(-1).unique = Math.min(next, deliveries.length);
+    rows.at(-1).drainS = await drained();
     rows.push(
       await load(`Mollie webhook, ${c} connections`, {
         durationS,
@@ -70,6 +101,7 @@ export async function webhookIngest({ gateway, stripeSecret, connections, durati
         ],
       }),
     );
+    rows.at(-1).drainS = await drained();
   }
   return rows;
 }

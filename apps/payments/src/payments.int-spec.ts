@@ -17,7 +17,7 @@ import { MetricsRegistry } from '@rentguy/platform/metrics';
 import { queueTesting } from '@rentguy/testing/queue';
 import { testEnvironment, testJwtEnv, testSigningKey, waitUntil } from '@rentguy/testing/platform';
 import { startFakeStripe, type FakeStripe } from '@rentguy/testing/stripe-fake';
-import { paymentsSchema } from '@rentguy/payments/data-access';
+import { paymentsSchema, WebhookEventRepository } from '@rentguy/payments/data-access';
 import { STRIPE_WEBHOOK_PATH, WebhookInboxService } from '@rentguy/payments/feature';
 import { startFakeRentals, type FakeRentals } from '@rentguy/testing/payments';
 import { createApp } from './bootstrap';
@@ -701,6 +701,61 @@ describe('POST /v1/webhooks/stripe', () => {
     expect(await counterValue('payments_total', { provider: 'stripe', status: 'succeeded' })).toBe(
       succeededBefore + 1,
     );
+  });
+
+  it('stores a burst of deliveries in fewer statements than deliveries, applies each event once, and one failing event holds up no other', async () => {
+    const pending = await Promise.all(Array.from({ length: 24 }, () => pendingPayment()));
+    fake.setWebhookUrl(undefined);
+    const eventIds = await Promise.all(
+      pending.map(({ payment }) => fake.succeed(payment.providerPaymentId as string)),
+    );
+    fake.setWebhookUrl(`${baseUrl}${STRIPE_WEBHOOK_PATH}`);
+    // A database fault for one payment alone: its transition cannot be written until it is removed.
+    const [broken, ...others] = pending.map(({ payment }) => payment.id);
+    await db.query(
+      `CREATE FUNCTION "${SCHEMA}".refuse_update() RETURNS trigger LANGUAGE plpgsql AS
+         $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`,
+    );
+    await db.query(
+      `CREATE TRIGGER refuse_update BEFORE UPDATE ON "${SCHEMA}".payments
+         FOR EACH ROW WHEN (OLD.id = '${broken}') EXECUTE FUNCTION "${SCHEMA}".refuse_update()`,
+    );
+    const inserts = jest.spyOn(app.get(WebhookEventRepository), 'insertManyIfNew');
+    try {
+      // Every event twice, all at once.
+      const deliveries = (
+        await Promise.all([...eventIds, ...eventIds].map((id) => fake.redeliver(id)))
+      ).flat();
+
+      expect(deliveries.map((d) => d.status)).toEqual(Array(48).fill(200));
+      expect(inserts.mock.calls.length).toBeLessThan(48);
+      await waitUntil(
+        async () => (await Promise.all(others.map(paymentRow))).every((p) => p.status === 'succeeded'),
+        { description: 'every other payment succeeded' },
+      );
+      await app.get(WebhookInboxService).whenIdle();
+      expect(await paymentRow(broken)).toMatchObject({ status: 'pending' });
+      const { rows } = await db.query<{ last_error: string | null }>(
+        `SELECT last_error FROM "${SCHEMA}".webhook_events WHERE event_id = $1`,
+        [eventIds[0]],
+      );
+      expect(rows).toEqual([{ last_error: expect.stringContaining('refused by the test') }]);
+    } finally {
+      inserts.mockRestore();
+      await db.query(`DROP TRIGGER refuse_update ON "${SCHEMA}".payments`);
+      await db.query(`DROP FUNCTION "${SCHEMA}".refuse_update()`);
+    }
+    // The inbox sweep applies the held-up event once the fault is gone.
+    await waitUntil(async () => (await paymentRow(broken)).status === 'succeeded', {
+      timeoutMs: 10_000,
+      description: 'the held-up event applied by the sweep',
+    });
+    for (const id of [broken, ...others]) {
+      expect((await outboxEvents(id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+    }
+    for (const eventId of eventIds) {
+      expect(await webhookRows(eventId)).toEqual([{ processed: true, type: 'payment_intent.succeeded' }]);
+    }
   });
 
   it('keeps a succeeded payment succeeded when a payment_failed arrives late', async () => {

@@ -40,19 +40,34 @@ export class WebhookEventRepository {
     this.table = qualifiedTable(dataSource, WebhookEventEntity);
   }
 
-  /** Stores a delivery once per `(provider, event id)`; false when it was already stored. */
-  /** The stored event, to process at once; null when the inbox already held it (a redelivery). */
-  async insertIfNew(
-    provider: PaymentProviderName,
-    delivery: WebhookDelivery,
-  ): Promise<StoredWebhookEvent | null> {
+  /**
+   * Stores each delivery once per `(provider, event id)`, all in one statement. Answers item for
+   * item: the stored event, to process at once, or null when the inbox already held it (a
+   * redelivery, or a second copy in the same batch).
+   */
+  async insertManyIfNew(
+    deliveries: readonly { provider: PaymentProviderName; delivery: WebhookDelivery }[],
+  ): Promise<(StoredWebhookEvent | null)[]> {
+    const params: unknown[] = [];
+    const values = deliveries.map(({ provider, delivery }) => {
+      params.push(provider, delivery.eventId, delivery.type, JSON.stringify(delivery.payload));
+      const n = params.length;
+      return `($${n - 3}, $${n - 2}, $${n - 1}, $${n}::jsonb)`;
+    });
     const rows = (await this.dataSource.query(
-      `INSERT INTO ${this.table} (provider, event_id, type, payload) VALUES ($1, $2, $3, $4::jsonb)
+      `INSERT INTO ${this.table} (provider, event_id, type, payload) VALUES ${values.join(', ')}
        ON CONFLICT (provider, event_id) DO NOTHING
        RETURNING id, provider, event_id, type, payload, attempts`,
-      [provider, delivery.eventId, delivery.type, JSON.stringify(delivery.payload)],
+      params,
     )) as EventRow[];
-    return rows[0] ? eventOf(rows[0]) : null;
+    // PostgreSQL stores the first of two rows with one key; the first delivery with it gets the row.
+    const stored = new Map(rows.map((row) => [`${row.provider} ${row.event_id}`, row]));
+    return deliveries.map(({ provider, delivery }) => {
+      const key = `${provider} ${delivery.eventId}`;
+      const row = stored.get(key);
+      stored.delete(key);
+      return row ? eventOf(row) : null;
+    });
   }
 
   /**
@@ -86,21 +101,24 @@ export class WebhookEventRepository {
   }
 
   /**
-   * Locks an unprocessed event for the caller's transaction. False when another delivery or replica
-   * holds it or it is already processed: concurrent deliveries then process it exactly once.
+   * Locks the given events that are still unprocessed for the caller's transaction, and answers
+   * their ids. One another delivery or replica holds, or one already processed, is left out:
+   * concurrent deliveries then process each event exactly once.
    */
-  async claim(tx: Tx, id: string): Promise<boolean> {
+  async claim(tx: Tx, ids: readonly string[]): Promise<Set<string>> {
     const rows = (await tx.query(
-      `SELECT id FROM ${this.table} WHERE id = $1 AND processed_at IS NULL FOR UPDATE SKIP LOCKED`,
-      [id],
+      `SELECT id FROM ${this.table} WHERE id = ANY($1::bigint[]) AND processed_at IS NULL
+        ORDER BY id FOR UPDATE SKIP LOCKED`,
+      [ids],
     )) as { id: string }[];
-    return rows.length > 0;
+    return new Set(rows.map((row) => String(row.id)));
   }
 
-  async markProcessed(tx: Tx, id: string): Promise<void> {
+  async markProcessed(tx: Tx, ids: readonly string[]): Promise<void> {
     await tx.query(
-      `UPDATE ${this.table} SET processed_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = $1`,
-      [id],
+      `UPDATE ${this.table} SET processed_at = now(), attempts = attempts + 1, last_error = NULL
+        WHERE id = ANY($1::bigint[])`,
+      [ids],
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@rentguy/contracts';
 import { InjectConfig, type ConfigOf } from '@rentguy/platform/config';
-import { TransactionRunner } from '@rentguy/platform/database';
+import { TransactionRunner, WriteBatcher, type Tx } from '@rentguy/platform/database';
 import { refuseNulCharacters } from '@rentguy/platform/http';
 import { OnJob, type JobOutcome } from '@rentguy/platform/queue';
 import {
@@ -9,7 +9,12 @@ import {
   WebhookEventRepository,
   type StoredWebhookEvent,
 } from '@rentguy/payments/data-access';
-import type { PaymentProviderName, ProviderNews, ProviderRefund } from '@rentguy/payments/domain';
+import type {
+  PaymentProviderName,
+  ProviderNews,
+  ProviderRefund,
+  WebhookDelivery,
+} from '@rentguy/payments/domain';
 import { PaymentMetrics, type WebhookOutcome } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
 import { PaymentTransitionService, type TransitionOutcome } from './payment-transition.service';
@@ -17,20 +22,51 @@ import { RefundTransitionService, type RefundTransitionOutcome } from './refund-
 import { paymentsConfig } from './payments.config';
 import { describeError } from '@rentguy/platform/errors';
 
-const SWEEP_BATCH = 100;
+/** Events one sweep or one in-process batch handles in a transaction. */
+const PROCESS_BATCH = 100;
+/** Batches one sweep run handles at most (the rest waits for the next run). */
+const SWEEP_BATCHES_PER_RUN = 20;
+/**
+ * Stored events waiting for in-process processing at most; beyond it a new one is left to the
+ * sweep, so a flood of deliveries cannot fill memory. Nothing is lost: the inbox holds it.
+ */
+const PROCESS_QUEUE_LIMIT = 5_000;
+
+interface Prepared {
+  event: StoredWebhookEvent;
+  news: ProviderNews;
+}
+
+interface Applied {
+  event: StoredWebhookEvent;
+  outcome: WebhookOutcome | 'skipped';
+  committed?: TransitionOutcome;
+  refunds: RefundTransitionOutcome[];
+}
 
 /**
  * Provider webhooks: verify (Stripe's signature; a Mollie ping's shape), store once in the inbox,
  * answer at once, then process asynchronously
  * (right away in-process, and by the `payments-webhook-inbox` job scheduler for whatever that
- * missed). Processing locks the inbox row with SKIP LOCKED, so concurrent deliveries and replicas
+ * missed). Processing locks the inbox rows with SKIP LOCKED, so concurrent deliveries and replicas
  * apply an event exactly once. News that is fetched rather than delivered (each Mollie ping is
  * stored, then the payment is fetched) is applied once per fetched state (`PaymentUpdate.newsId`).
+ *
+ * Under load, both steps are group-committed: the deliveries that arrive while an insert is in
+ * flight are stored by the next one, in one statement, and stored events are processed in batches,
+ * one transaction each. A batch that fails is retried event by event, so one bad event holds up no
+ * other.
  */
 @Injectable()
 export class WebhookInboxService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookInboxService.name);
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly inserts: WriteBatcher<
+    { provider: PaymentProviderName; delivery: WebhookDelivery },
+    StoredWebhookEvent | null
+  >;
+  private readonly processing: WriteBatcher<StoredWebhookEvent, void>;
+  private queued = 0;
   private stopping = false;
 
   constructor(
@@ -42,7 +78,21 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     private readonly refundTransitions: RefundTransitionService,
     private readonly refunds: RefundRepository,
     private readonly metrics: PaymentMetrics,
-  ) {}
+  ) {
+    // Inserts may take up to four pool connections at once, processing two: answering the
+    // provider comes first.
+    this.inserts = new WriteBatcher((items) => this.events.insertManyIfNew(items), {
+      maxBatchSize: PROCESS_BATCH,
+      maxInFlight: 4,
+    });
+    this.processing = new WriteBatcher(
+      async (batch) => {
+        await this.processBatch(batch);
+        return batch.map(() => undefined);
+      },
+      { maxBatchSize: PROCESS_BATCH, maxInFlight: 2 },
+    );
+  }
 
   /** Verifies and stores a delivery; processing happens after the caller has been answered. */
   async receive(
@@ -64,11 +114,15 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
       }
       throw error;
     }
-    const stored = await this.events.insertIfNew(providerName, delivery);
+    const stored = await this.inserts.write({ provider: providerName, delivery });
     this.metrics.webhookEvent(providerName, delivery.type, stored ? 'received' : 'duplicate');
     // A new event is processed as stored; a duplicate of one whose processing failed earlier gets
     // another chance right away.
-    this.track(stored ? this.process(stored) : this.processById(providerName, delivery.eventId));
+    if (stored) {
+      this.enqueue(stored);
+    } else {
+      this.track(this.processById(providerName, delivery.eventId));
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -83,80 +137,142 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     }
   }
 
-  /** Processes inbox events that are still unprocessed, oldest first (one batch per run). */
+  /** Processes inbox events that are still unprocessed, oldest first. */
   @OnJob('payments-maintenance', 'webhook-inbox.sweep')
   async sweep(): Promise<JobOutcome> {
-    const batch = await this.events.findUnprocessedBatch(this.config.WEBHOOK_MAX_ATTEMPTS, SWEEP_BATCH);
-    for (const event of batch) {
+    for (let run = 0; run < SWEEP_BATCHES_PER_RUN; run += 1) {
       if (this.stopping) {
         // The rest stays unprocessed in the inbox for the next run, here or on another replica.
         return { status: 'skipped', reason: 'shutting down' };
       }
-      await this.process(event);
+      const batch = await this.events.findUnprocessedBatch(this.config.WEBHOOK_MAX_ATTEMPTS, PROCESS_BATCH);
+      await this.processBatch(batch);
+      if (batch.length < PROCESS_BATCH) {
+        break;
+      }
     }
     return { status: 'done' };
+  }
+
+  private enqueue(event: StoredWebhookEvent): void {
+    if (this.queued >= PROCESS_QUEUE_LIMIT) {
+      return;
+    }
+    this.queued += 1;
+    this.track(this.processing.write(event).finally(() => (this.queued -= 1)));
   }
 
   private async processById(provider: PaymentProviderName, eventId: string): Promise<void> {
     const event = await this.events.findUnprocessed(provider, eventId);
     if (event) {
-      await this.process(event);
+      this.enqueue(event);
     }
   }
 
-  private async process(event: StoredWebhookEvent): Promise<void> {
-    let outcome: WebhookOutcome | 'skipped';
+  private async processBatch(events: readonly StoredWebhookEvent[]): Promise<void> {
+    // Worked out before the transaction: a provider may need network calls for it (Mollie's fetch,
+    // the refunds Stripe's charge.refunded only names).
+    const prepared: Prepared[] = [];
+    await Promise.all(
+      events.map(async (event) => {
+        try {
+          prepared.push({ event, news: await this.newsOf(event) });
+        } catch (error) {
+          await this.fail(event, error);
+        }
+      }),
+    );
+    prepared.sort((a, b) => Number(a.event.id) - Number(b.event.id));
+    await this.commit(prepared);
+  }
+
+  /** Applies prepared events in one transaction; when that fails, each in a transaction of its own. */
+  private async commit(prepared: readonly Prepared[]): Promise<void> {
+    if (prepared.length === 0) {
+      return;
+    }
+    let applied: Applied[];
     try {
-      // Worked out before the transaction: a provider may need network calls for it (Mollie's fetch,
-      // the refunds Stripe's charge.refunded only names).
-      const news = await this.newsOf(event);
-      const update = news.payment;
-      let committed: TransitionOutcome | undefined;
-      const committedRefunds: RefundTransitionOutcome[] = [];
-      outcome = await this.transactions.run(async (tx) => {
-        committedRefunds.length = 0;
-        if (!(await this.events.claim(tx, event.id))) {
-          return 'skipped';
+      applied = await this.transactions.run((tx) => this.applyAll(tx, prepared));
+    } catch (error) {
+      if (prepared.length === 1) {
+        await this.fail(prepared[0].event, error);
+      } else {
+        for (const one of prepared) {
+          await this.commit([one]);
         }
-        let result: WebhookOutcome = 'ignored';
-        if (
-          update?.newsId !== undefined &&
-          !(await this.events.insertFetchedNews(tx, event.provider, update.newsId, { ...update }))
-        ) {
-          // Another ping already fetched this very state (Mollie pings one id for every change).
-          result = 'duplicate';
-        } else {
-          if (update) {
-            committed = await this.transitions.apply(tx, event.provider, update);
-            result = committed.outcome;
-          }
-          for (const report of news.refunds) {
-            const applied = await this.refundTransitions.apply(tx, event.provider, report);
-            committedRefunds.push(applied);
-            if (!update || result === 'stale') {
-              result = applied.outcome === 'pending' ? 'stale' : applied.outcome;
-            }
-          }
-        }
-        await this.events.markProcessed(tx, event.id);
-        return result;
-      });
+      }
+      return;
+    }
+    for (const { event, outcome, committed, refunds } of applied) {
       if (committed) {
         this.transitions.recordCommitted(committed);
       }
-      committedRefunds.forEach((r) => this.refundTransitions.recordCommitted(r));
+      refunds.forEach((r) => this.refundTransitions.recordCommitted(r));
       if (outcome === 'unmatched') {
         this.logger.warn(`${event.provider} event ${event.eventId} (${event.type}) names nothing of ours`);
       }
-    } catch (error) {
-      outcome = 'error';
-      const message = describeError(error);
-      this.logger.error(`${event.provider} event ${event.eventId} (${event.type}) failed: ${message}`);
-      await this.events.recordFailure(event.id, message).catch((e: unknown) => this.logger.error(e));
+      if (outcome !== 'skipped') {
+        this.metrics.webhookEvent(event.provider, event.type, outcome);
+      }
     }
-    if (outcome !== 'skipped') {
-      this.metrics.webhookEvent(event.provider, event.type, outcome);
+  }
+
+  /** `work` for one transaction: may run again after a deadlock, so it builds its answer afresh. */
+  private async applyAll(tx: Tx, prepared: readonly Prepared[]): Promise<Applied[]> {
+    const claimed = await this.events.claim(
+      tx,
+      prepared.map(({ event }) => event.id),
+    );
+    const applied: Applied[] = [];
+    for (const { event, news } of prepared) {
+      if (!claimed.has(event.id)) {
+        applied.push({ event, outcome: 'skipped', refunds: [] });
+      } else {
+        applied.push({ event, ...(await this.applyOne(tx, event, news)) });
+      }
     }
+    if (claimed.size > 0) {
+      await this.events.markProcessed(tx, [...claimed]);
+    }
+    return applied;
+  }
+
+  private async applyOne(
+    tx: Tx,
+    event: StoredWebhookEvent,
+    news: ProviderNews,
+  ): Promise<Omit<Applied, 'event'>> {
+    const update = news.payment;
+    if (
+      update?.newsId !== undefined &&
+      !(await this.events.insertFetchedNews(tx, event.provider, update.newsId, { ...update }))
+    ) {
+      // Another ping already fetched this very state (Mollie pings one id for every change).
+      return { outcome: 'duplicate', refunds: [] };
+    }
+    let outcome: WebhookOutcome = 'ignored';
+    let committed: TransitionOutcome | undefined;
+    if (update) {
+      committed = await this.transitions.apply(tx, event.provider, update);
+      outcome = committed.outcome;
+    }
+    const refunds: RefundTransitionOutcome[] = [];
+    for (const report of news.refunds) {
+      const applied = await this.refundTransitions.apply(tx, event.provider, report);
+      refunds.push(applied);
+      if (!update || outcome === 'stale') {
+        outcome = applied.outcome === 'pending' ? 'stale' : applied.outcome;
+      }
+    }
+    return { outcome, committed, refunds };
+  }
+
+  private async fail(event: StoredWebhookEvent, error: unknown): Promise<void> {
+    const message = describeError(error);
+    this.logger.error(`${event.provider} event ${event.eventId} (${event.type}) failed: ${message}`);
+    await this.events.recordFailure(event.id, message).catch((e: unknown) => this.logger.error(e));
+    this.metrics.webhookEvent(event.provider, event.type, 'error');
   }
 
   /** The event's news, with the refunds it only names fetched from the provider. */

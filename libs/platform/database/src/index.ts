@@ -8,3 +8,4 @@ export * from './redacting-typeorm.logger';
 export * from './sql-state.util';
 export * from './transaction.runner';
 export * from './after-commit.hooks';
+export * from './write-batcher';
