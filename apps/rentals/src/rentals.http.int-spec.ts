@@ -159,6 +159,10 @@ describe('rentals HTTP API', () => {
       const holdMs = Date.parse(booking.expiresAt) - Date.now();
       expect(holdMs).toBeGreaterThan(14 * 60_000);
       expect(holdMs).toBeLessThanOrEqual(15 * 60_000);
+      // The answer is built from what was inserted, not read back: it must be what a read finds.
+      const read = await call('GET', `/v1/bookings/${reply.json<{ id: string }>().id}`, { as: guest });
+      expect(read.statusCode).toBe(200);
+      expect(read.json()).toEqual(reply.json());
     });
 
     it('rejects a price sent by the client as an unknown field', async () => {

@@ -3,6 +3,21 @@ import type { Locale } from './email-template.model';
 // en-GB rather than en-US: day-month dates and "US$" for dollars read unambiguously to a European audience.
 const INTL_LOCALE: Readonly<Record<Locale, string>> = { en: 'en-GB', nl: 'nl-NL' };
 
+// Building an Intl formatter costs far more than formatting with one: each is built once per
+// locale and currency or time zone, and kept (at most two locales × the ISO currencies or the
+// IANA time zones the payloads were validated against).
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+function kept<F>(cache: Map<string, F>, key: string, build: () => F): F {
+  let format = cache.get(key);
+  if (format === undefined) {
+    format = build();
+    cache.set(key, format);
+  }
+  return format;
+}
+
 /**
  * Formats integer minor units (cents) as a currency amount, e.g. 24000 EUR → "€240.00" (en) or
  * "€ 240,00" (nl). The decimal is built as a string so large amounts never pass through a float.
@@ -11,7 +26,11 @@ export function formatMoney(amountMinor: number, currency: string, locale: Local
   if (!Number.isSafeInteger(amountMinor)) {
     throw new RangeError(`amount must be an integer number of minor units, got ${amountMinor}`);
   }
-  const format = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency });
+  const format = kept(
+    moneyFormats,
+    `${locale} ${currency}`,
+    () => new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency }),
+  );
   const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
   const sign = amountMinor < 0 ? '-' : '';
   const units = Math.abs(amountMinor)
@@ -28,13 +47,18 @@ export function formatDate(isoDate: string, locale: Locale): string {
   if (Number.isNaN(date.getTime())) {
     throw new RangeError(`not an ISO date: ${isoDate}`);
   }
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(date);
+  return kept(
+    dateTimeFormats,
+    `${locale} date`,
+    () =>
+      new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        timeZone: 'UTC',
+      }),
+  ).format(date);
 }
 
 /** Number of nights between two ISO dates (check-out exclusive). */
@@ -51,16 +75,21 @@ export function formatDateTime(isoDateTime: string, locale: Locale, timeZone: st
   if (Number.isNaN(date.getTime())) {
     throw new RangeError(`not an ISO date-time: ${isoDateTime}`);
   }
-  return new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    timeZone,
-    timeZoneName: 'short',
-  }).format(date);
+  return kept(
+    dateTimeFormats,
+    `${locale} date-time ${timeZone}`,
+    () =>
+      new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+        weekday: 'short',
+        day: 'numeric',
+        month: 'long',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone,
+        timeZoneName: 'short',
+      }),
+  ).format(date);
 }
 
 /** True for an IANA time zone this runtime can format in (e.g. "Europe/Amsterdam", "UTC"). */

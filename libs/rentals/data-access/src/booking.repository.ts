@@ -79,12 +79,21 @@ export class BookingRepository {
   async insert(booking: NewBooking, tx: Tx): Promise<BookingEntity> {
     const repository = tx.getRepository(BookingEntity);
     await lockPropertyCalendar(booking.propertyId, tx);
+    const created = repository.create({
+      ...booking,
+      confirmedAt: null,
+      cancelledAt: null,
+      cancelledBy: null,
+      cancellationQuote: null,
+      cancelIdempotencyKey: null,
+    });
     try {
-      await repository.insert(repository.create(booking));
+      // RETURNING fills in what the database generates (created_at): no read-back needed.
+      await repository.insert(created);
     } catch (error) {
       throw sqlStateOf(error) === EXCLUSION_VIOLATION ? new StayOverlapError(booking.propertyId) : error;
     }
-    return repository.findOneByOrFail({ id: booking.id });
+    return created;
   }
 
   findById(id: string, tx: Tx = this.dataSource.manager): Promise<BookingEntity | null> {
