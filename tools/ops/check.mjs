@@ -171,6 +171,55 @@ async function validate(label, docs) {
   return { problems, unchecked: [...unchecked] };
 }
 
+/**
+ * The ports each config key makes an app connect to (the peers are values.yaml's
+ * networkPolicy.egress); every app also resolves names (53), and `<APP>_URL` reaches that app.
+ */
+const EGRESS_OF_KEY = {
+  DATABASE_URL: [5432],
+  REDIS_URL: [6379],
+  CACHE_REDIS_URL: [6379],
+  RATE_LIMIT_REDIS_URL: [6379],
+  KAFKA_BROKERS: [9092],
+  SMTP_URL: [465, 587],
+  STRIPE_SECRET_KEY: [443],
+  MOLLIE_API_KEY: [443],
+  CALENDAR_FEED_TIMEOUT_MS: [80, 443],
+};
+
+/** Each app's NetworkPolicy allows egress to exactly the ports its config connects to. */
+function checkEgress(label, docs) {
+  const { apps } = parse(readFileSync(join(chart, 'files/platform.yaml'), 'utf8'));
+  const problems = [];
+  for (const [app, { configKeys }] of Object.entries(apps)) {
+    const expected = new Set([53]);
+    for (const key of configKeys) {
+      (EGRESS_OF_KEY[key] ?? []).forEach((port) => expected.add(port));
+      const target = Object.keys(apps).find((other) => key === `${other.toUpperCase()}_URL`);
+      if (target) {
+        expected.add(apps[target].ports.http);
+      }
+    }
+    const policy = docs.find(
+      (d) =>
+        d.kind === 'NetworkPolicy' &&
+        d.spec?.podSelector?.matchLabels?.['app.kubernetes.io/component'] === app,
+    );
+    if (!policy) {
+      problems.push(`${label}: no NetworkPolicy selects ${app}`);
+      continue;
+    }
+    const allowed = new Set((policy.spec.egress ?? []).flatMap((rule) => rule.ports.map((p) => p.port)));
+    const sorted = (set) => [...set].sort((a, b) => a - b).join(', ');
+    if (sorted(allowed) !== sorted(expected)) {
+      problems.push(
+        `${label}: ${app} may connect to ports [${sorted(allowed)}], its config to [${sorted(expected)}]`,
+      );
+    }
+  }
+  return problems;
+}
+
 function parseManifests(text, label) {
   const docs = [];
   for (const document of parseAllDocuments(text)) {
@@ -258,7 +307,11 @@ async function helmTemplate() {
     });
     const docs = parseManifests(text, name);
     const result = await validate(name, docs);
-    problems.push(...result.problems, ...checkPolicy(docs).map((p) => `${name}: ${p}`));
+    problems.push(
+      ...result.problems,
+      ...checkPolicy(docs).map((p) => `${name}: ${p}`),
+      ...checkEgress(name, docs),
+    );
     result.unchecked.forEach((kind) => unchecked.add(kind));
     summary.push(`${name} ${docs.length} objects`);
   }
@@ -266,7 +319,7 @@ async function helmTemplate() {
   if (unchecked.size > 0) {
     throw new Error(`no schema for ${[...unchecked].join(', ')}`);
   }
-  return `${summary.join(', ')}: schemas valid, policy met`;
+  return `${summary.join(', ')}: schemas valid, policy met, egress as each app's config needs`;
 }
 
 /** Proves the operators' schemas are applied, not skipped: a copy of each kind with a non-object spec must fail. */
