@@ -4,10 +4,12 @@
 //   - `helm lint --strict` and `helm template` for values-dev.yaml and values-prod.yaml, every
 //     rendered object validated offline against the Kubernetes, Prometheus Operator and KEDA schemas
 //     that kubernetes-models bundles (types, required fields, enums; it does not reject unknown fields);
-//   - the policy (tools/ops/policy.mjs) on every rendered pod, and its own unit tests;
+//   - the policy (tools/ops/policy.mjs) on every rendered pod, and its own unit tests; each app's
+//     NetworkPolicy egress ports against what its config connects to;
 //   - `kubectl kustomize` of k8s/ overlays, validated the same way (plus the Strimzi and CloudNativePG
 //     schemas, and the Barman Cloud ObjectStore through object-store.model.mjs), with a broken copy of
 //     each operator resource that must be refused;
+//   - every alert's runbook, and a rule test where it fires and one where it stays quiet;
 //   - `promtool check rules`/`test rules` on the alert rules, `check config` on compose's Prometheus
 //     config, and `yamllint`.
 // That every metric the rules and dashboards read is exported is checked by the e2e suite.
@@ -372,6 +374,26 @@ function runbooks() {
   return `${alerts.length} alerts, each with its runbook`;
 }
 
+/** Every alert has a promtool test where it fires and one where it stays quiet. */
+function ruleTestsCover() {
+  const alerts = parse(readFileSync(RULES, 'utf8')).groups.flatMap((g) =>
+    g.rules.filter((r) => r.alert).map((r) => r.alert),
+  );
+  const cases = parse(readFileSync(RULE_TESTS, 'utf8')).tests.flatMap((t) => t.alert_rule_test ?? []);
+  const problems = [];
+  for (const alert of alerts) {
+    const own = cases.filter((c) => c.alertname === alert);
+    if (!own.some((c) => (c.exp_alerts ?? []).length > 0)) {
+      problems.push(`${alert}: no rule test where it fires`);
+    }
+    if (!own.some((c) => (c.exp_alerts ?? []).length === 0)) {
+      problems.push(`${alert}: no rule test where it stays quiet`);
+    }
+  }
+  fail(problems);
+  return `${alerts.length} alerts, each firing and quiet in a test`;
+}
+
 /** A Debian tool, or a skip outside CI (which installs it: .ci/run). */
 function tool(command) {
   if (spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0) {
@@ -450,6 +472,7 @@ const steps = [
   ],
   ['k8s kustomize', kustomize],
   ['runbooks', runbooks],
+  ['alert tests', ruleTestsCover],
   ['promtool', promtool],
   ['yamllint', yamllint],
 ];
