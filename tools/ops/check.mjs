@@ -5,7 +5,8 @@
 //     rendered object validated offline against the Kubernetes, Prometheus Operator and KEDA schemas
 //     that kubernetes-models bundles (types, required fields, enums; it does not reject unknown fields);
 //   - the policy (tools/ops/policy.mjs) on every rendered pod, and its own unit tests; each app's
-//     NetworkPolicy egress ports against what its config connects to;
+//     NetworkPolicy egress ports against what its config connects to; with an auth middleware on
+//     the API Ingress, the provider webhook paths routed around it;
 //   - `kubectl kustomize` of k8s/ overlays, validated the same way (plus the Strimzi and CloudNativePG
 //     schemas, and the Barman Cloud ObjectStore through object-store.model.mjs), with a broken copy of
 //     each operator resource that must be refused;
@@ -46,12 +47,20 @@ const kubectl = join(bin, 'kubectl/kubectl');
 const RULES = join(chart, 'files/prometheus/rentguy.rules.yaml');
 const RULE_TESTS = join(root, 'deploy/prometheus/rentguy.rules.test.yaml');
 
+const AUTH_ANNOTATION = 'nginx.ingress.kubernetes.io/auth-url';
 /** The renders checked: values files layered on values.yaml, and `--set` overrides. */
 const RENDERS = [
   { name: 'dev', values: ['values-dev.yaml'], set: [] },
   { name: 'prod', values: ['values-prod.yaml'], set: [] },
   // Where KEDA is not installed: CPU HPAs for every HTTP app instead of ScaledObjects.
   { name: 'prod without KEDA', values: ['values-prod.yaml'], set: ['keda.enabled=false'] },
+  // An auth middleware on the API: the provider webhooks must not pass through it.
+  {
+    name: 'prod with an auth middleware',
+    values: ['values-prod.yaml'],
+    set: [`ingress.authAnnotations.${AUTH_ANNOTATION.replaceAll('.', '\\.')}=http://auth.example.com/verify`],
+    authAnnotation: AUTH_ANNOTATION,
+  },
 ];
 const renderArgs = ({ values, set }) => [
   ...values.flatMap((file) => ['-f', join(chart, file)]),
@@ -222,6 +231,43 @@ function checkEgress(label, docs) {
   return problems;
 }
 
+/**
+ * With an auth middleware set (`ingress.authAnnotations`), each provider webhook path of the gateway
+ * (EDGE_ROUTES) is routed by an Ingress without it, and the API by one with it: the Ingress whose
+ * longest Prefix path matches, as ingress controllers choose.
+ */
+async function checkIngress(label, docs, authAnnotation) {
+  const { EDGE_ROUTES } = await import(join(root, 'libs/gateway/edge/src/edge.routes.ts'));
+  const webhooks = Object.entries(EDGE_ROUTES)
+    .filter(([key]) => key.endsWith('Webhook'))
+    .map(([, path]) => path);
+  const paths = docs
+    .filter((d) => d.kind === 'Ingress')
+    .flatMap((ingress) =>
+      ingress.spec.rules.flatMap((rule) => rule.http.paths.map(({ path }) => ({ path, ingress }))),
+    );
+  const routedBy = (path) =>
+    paths
+      .filter((p) => path === p.path || path.startsWith(p.path.endsWith('/') ? p.path : `${p.path}/`))
+      .sort((a, b) => b.path.length - a.path.length)[0]?.ingress;
+  const problems = [];
+  for (const [path, wantsAuth] of [...webhooks.map((w) => [w, false]), ['/v1/bookings', true]]) {
+    const ingress = routedBy(path);
+    const hasAuth = Boolean(ingress?.metadata.annotations?.[authAnnotation]);
+    if (!ingress) {
+      problems.push(`${label}: no Ingress routes ${path}`);
+    } else if (hasAuth !== wantsAuth) {
+      problems.push(
+        `${label}: ${path} goes through Ingress ${ingress.metadata.name} ${hasAuth ? 'with' : 'without'} ${authAnnotation}`,
+      );
+    }
+  }
+  if (webhooks.length === 0) {
+    problems.push(`${label}: no webhook routes found in EDGE_ROUTES`);
+  }
+  return problems;
+}
+
 function parseManifests(text, label) {
   const docs = [];
   for (const document of parseAllDocuments(text)) {
@@ -313,6 +359,7 @@ async function helmTemplate() {
       ...result.problems,
       ...checkPolicy(docs).map((p) => `${name}: ${p}`),
       ...checkEgress(name, docs),
+      ...(render.authAnnotation ? await checkIngress(name, docs, render.authAnnotation) : []),
     );
     result.unchecked.forEach((kind) => unchecked.add(kind));
     summary.push(`${name} ${docs.length} objects`);
@@ -321,7 +368,7 @@ async function helmTemplate() {
   if (unchecked.size > 0) {
     throw new Error(`no schema for ${[...unchecked].join(', ')}`);
   }
-  return `${summary.join(', ')}: schemas valid, policy met, egress as each app's config needs`;
+  return `${summary.join(', ')}: schemas valid, policy met, egress as each app's config needs, webhooks past the auth middleware`;
 }
 
 /** Proves the operators' schemas are applied, not skipped: a copy of each kind with a non-object spec must fail. */
