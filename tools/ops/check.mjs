@@ -9,7 +9,7 @@
 //     the API Ingress, the provider webhook paths routed around it;
 //   - `kubectl kustomize` of k8s/ overlays, validated the same way (plus the Strimzi and CloudNativePG
 //     schemas, and the Barman Cloud ObjectStore through object-store.model.mjs), with a broken copy of
-//     each operator resource that must be refused;
+//     each operator resource that must be refused, and the two Redis configurations;
 //   - every alert's runbook, and a rule test where it fires and one where it stays quiet;
 //   - `promtool check rules`/`test rules` on the alert rules, `check config` on compose's Prometheus
 //     config, and `yamllint`.
@@ -387,6 +387,36 @@ async function validatorsRefuse(label, docs) {
     : [`${label}: a broken copy passed the ${[...seen.keys()].join(', ')} schemas`];
 }
 
+/** What each Redis must be configured with: the queues' never evicts and persists, the cache evicts. */
+const REDIS_CONF = {
+  'rentguy-redis-queue': { 'maxmemory-policy': 'noeviction', appendonly: 'yes' },
+  'rentguy-redis-cache': { 'maxmemory-policy': 'allkeys-lru' },
+};
+
+function checkRedis(label, docs) {
+  const problems = [];
+  for (const [name, wanted] of Object.entries(REDIS_CONF)) {
+    const conf = docs.find((d) => d.kind === 'ConfigMap' && d.metadata.name === name)?.data?.['redis.conf'];
+    if (!conf) {
+      problems.push(`${label}: no ConfigMap ${name} with redis.conf`);
+      continue;
+    }
+    const settings = Object.fromEntries(
+      conf
+        .split('\n')
+        .map((line) => line.trim().split(/\s+/))
+        .filter(([key]) => key && !key.startsWith('#'))
+        .map(([key, ...value]) => [key, value.join(' ')]),
+    );
+    for (const [key, value] of Object.entries(wanted)) {
+      if (settings[key] !== value) {
+        problems.push(`${label}: ${name} has ${key} ${settings[key] ?? '(unset)'}, needs ${value}`);
+      }
+    }
+  }
+  return problems;
+}
+
 async function kustomize() {
   const problems = [];
   const unchecked = new Set();
@@ -394,7 +424,11 @@ async function kustomize() {
   for (const overlay of OVERLAYS) {
     const docs = parseManifests(run(kubectl, ['kustomize', overlay], { capture: true }), overlay);
     const result = await validate(overlay, docs);
-    problems.push(...result.problems, ...(await validatorsRefuse(overlay, docs)));
+    problems.push(
+      ...result.problems,
+      ...(await validatorsRefuse(overlay, docs)),
+      ...checkRedis(overlay, docs),
+    );
     result.unchecked.forEach((kind) => unchecked.add(kind));
     summary.push(`${overlay} ${docs.length} objects`);
   }
@@ -402,7 +436,7 @@ async function kustomize() {
   if (unchecked.size > 0) {
     throw new Error(`no schema for ${[...unchecked].sort().join(', ')}`);
   }
-  return `${summary.join(', ')}: schemas valid, a broken copy of each operator resource refused`;
+  return `${summary.join(', ')}: schemas valid, a broken copy of each operator resource refused, queue Redis noeviction and persistent, cache Redis LRU`;
 }
 
 /** Every alert links its own runbook, and the page exists. */
