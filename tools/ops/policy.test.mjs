@@ -39,7 +39,11 @@ function workload() {
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
               startupProbe: probe,
               livenessProbe: probe,
-              readinessProbe: { httpGet: { path: '/health/ready', port: 'ops' } },
+              readinessProbe: {
+                httpGet: { path: '/health/ready', port: 'ops' },
+                periodSeconds: 5,
+                failureThreshold: 2,
+              },
               lifecycle: { preStop: { sleep: { seconds: 5 } } },
             },
           ],
@@ -107,6 +111,21 @@ describe('checkPolicy', () => {
     ['has no liveness probe', (_, c) => delete c.livenessProbe, /no livenessProbe/],
     ['has no startup probe', (_, c) => delete c.startupProbe, /no startupProbe/],
     ['has no preStop', (_, c) => delete c.lifecycle, /no preStop sleep/],
+    [
+      'is ready by its liveness endpoint',
+      (_, c) => (c.readinessProbe.httpGet.path = '/health/live'),
+      /readinessProbe must GET \/health\/ready on the ops port/,
+    ],
+    [
+      'probes its HTTP port',
+      (_, c) => (c.livenessProbe = { httpGet: { path: '/health/live', port: 'http' } }),
+      /livenessProbe must GET \/health\/live on the ops port/,
+    ],
+    [
+      'stops serving before the kubelet sees readiness fail',
+      (_, c) => (c.readinessProbe.failureThreshold = 3),
+      /SHUTDOWN_DRAIN_DELAY_MS 10000 < 15000/,
+    ],
     [
       'stops too soon',
       (s) => (s.terminationGracePeriodSeconds = 30),
