@@ -10,6 +10,8 @@
 //   - `kubectl kustomize` of k8s/ overlays, validated the same way (plus the Strimzi and CloudNativePG
 //     schemas, and the Barman Cloud ObjectStore through object-store.model.mjs), with a broken copy of
 //     each operator resource that must be refused, and the two Redis configurations;
+//   - each overlay's ResourceQuota against its values file's apps at their maximum (plus a
+//     rollout's extra pod) and the infrastructure;
 //   - every alert's runbook, and a rule test where it fires and one where it stays quiet;
 //   - `promtool check rules`/`test rules` on the alert rules, `check config` on compose's Prometheus
 //     config, and `yamllint`.
@@ -439,6 +441,109 @@ async function kustomize() {
   return `${summary.join(', ')}: schemas valid, a broken copy of each operator resource refused, queue Redis noeviction and persistent, cache Redis LRU`;
 }
 
+/** A Kubernetes quantity (`500m`, `1`, `384Mi`, `4Gi`) as a number of cores or bytes. */
+function quantity(value) {
+  const units = {
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+  };
+  const match = /^([0-9.]+)([a-zA-Z]*)$/.exec(String(value));
+  if (!match || (match[2] && !units[match[2]])) {
+    throw new Error(`unreadable quantity ${value}`);
+  }
+  return Number(match[1]) * (match[2] ? units[match[2]] : 1);
+}
+
+/**
+ * Each overlay's quota covers, at least, what the manifests declare with its values file: every
+ * app at its autoscaler's maximum plus the one extra pod of a rollout (maxSurge), the Kafka nodes
+ * and Strimzi's entity operator, PostgreSQL instances, poolers and the Redis workloads (a container
+ * without resources counts at the LimitRange defaults, as the API server sets them).
+ */
+function quotaFor(values, overlay) {
+  const release = parseManifests(
+    run(helm, ['template', 'rentguy', chart, '--namespace', 'rentguy', '-f', join(chart, values)], {
+      capture: true,
+    }),
+    values,
+  );
+  const cluster = parseManifests(run(kubectl, ['kustomize', overlay], { capture: true }), overlay);
+  const defaults = cluster
+    .find((d) => d.kind === 'LimitRange')
+    .spec.limits.find((l) => l.type === 'Container');
+  const total = { 'requests.cpu': 0, 'requests.memory': 0, 'limits.memory': 0, pods: 0 };
+  const add = (count, containers, what) => {
+    if (!Number.isInteger(count)) {
+      throw new Error(`${overlay} ${what}: no replica count`);
+    }
+    for (const resources of containers) {
+      const requests = { ...defaults.defaultRequest, ...resources?.requests };
+      const limits = { ...defaults.default, ...resources?.limits };
+      total['requests.cpu'] += count * quantity(requests.cpu);
+      total['requests.memory'] += count * quantity(requests.memory);
+      total['limits.memory'] += count * quantity(limits.memory);
+    }
+    total.pods += count;
+  };
+  const resourcesOf = (doc) => doc.spec.template.spec.containers.map((c) => c.resources);
+  for (const deployment of release.filter((d) => d.kind === 'Deployment')) {
+    const name = deployment.metadata.name;
+    const scaler = release.find(
+      (d) => ['ScaledObject', 'HorizontalPodAutoscaler'].includes(d.kind) && d.metadata.name === name,
+    );
+    const count =
+      (scaler?.spec.maxReplicaCount ?? scaler?.spec.maxReplicas ?? deployment.spec.replicas) +
+      (deployment.spec.strategy?.rollingUpdate?.maxSurge ?? 0);
+    add(count, resourcesOf(deployment), name);
+  }
+  for (const doc of cluster) {
+    const name = doc.metadata.name;
+    if (['StatefulSet', 'Deployment'].includes(doc.kind)) {
+      add(doc.spec.replicas, resourcesOf(doc), name);
+    } else if (doc.kind === 'KafkaNodePool') {
+      add(doc.spec.replicas, [doc.spec.resources], name);
+    } else if (doc.kind === 'Kafka' && doc.spec.entityOperator) {
+      // One pod, a container per operator it runs.
+      const operators = ['topicOperator', 'userOperator'].filter((o) => doc.spec.entityOperator[o]);
+      add(
+        1,
+        operators.map((o) => doc.spec.entityOperator[o].resources),
+        `${name} entity operator`,
+      );
+    } else if (doc.kind === 'Cluster') {
+      add(doc.spec.instances, [doc.spec.resources], name);
+    } else if (doc.kind === 'Pooler') {
+      add(doc.spec.instances, [doc.spec.template?.spec?.containers?.[0]?.resources], name);
+    }
+  }
+  const hard = cluster.find((d) => d.kind === 'ResourceQuota').spec.hard;
+  const shown = (key, amount) =>
+    key.endsWith('memory') ? `${(amount / 2 ** 30).toFixed(1)}Gi` : String(Math.round(amount * 100) / 100);
+  const problems = Object.entries(total)
+    .filter(([key, needed]) => quantity(hard[key]) < needed)
+    .map(([key, needed]) => `${overlay} ResourceQuota ${key} ${hard[key]} < ${shown(key, needed)} declared`);
+  const summary = Object.entries(total)
+    .map(([key, needed]) => `${key} ${shown(key, needed)} of ${hard[key]}`)
+    .join(', ');
+  return { problems, summary: `${overlay}: ${summary}` };
+}
+
+function quotas() {
+  const results = [
+    quotaFor('values-dev.yaml', 'k8s/overlays/dev'),
+    quotaFor('values-prod.yaml', 'k8s/overlays/prod'),
+  ];
+  fail(results.flatMap((r) => r.problems));
+  return results.map((r) => r.summary).join('; ');
+}
+
 /** Every alert links its own runbook, and the page exists. */
 function runbooks() {
   const problems = [];
@@ -552,6 +657,7 @@ const steps = [
     ),
   ],
   ['k8s kustomize', kustomize],
+  ['quotas', quotas],
   ['runbooks', runbooks],
   ['alert tests', ruleTestsCover],
   ['promtool', promtool],
