@@ -9,7 +9,8 @@
 //     the API Ingress, the provider webhook paths routed around it;
 //   - `kubectl kustomize` of k8s/ overlays, validated the same way (plus the Strimzi and CloudNativePG
 //     schemas, and the Barman Cloud ObjectStore through object-store.model.mjs), with a broken copy of
-//     each operator resource that must be refused, and the two Redis configurations;
+//     each operator resource that must be refused, the two Redis configurations, and the pod
+//     security of the workloads it runs itself (the namespace enforces "restricted");
 //   - each overlay's ResourceQuota against its values file's apps at their maximum (plus a
 //     rollout's extra pod) and the infrastructure;
 //   - every alert's runbook, and a rule test where it fires and one where it stays quiet;
@@ -37,7 +38,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments, parse } from 'yaml';
 import yauzl from 'yauzl';
-import { checkPolicy } from './policy.mjs';
+import { checkPodSecurity, checkPolicy } from './policy.mjs';
 import { ObjectStore } from './object-store.model.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -430,6 +431,7 @@ async function kustomize() {
       ...result.problems,
       ...(await validatorsRefuse(overlay, docs)),
       ...checkRedis(overlay, docs),
+      ...checkPodSecurity(docs).map((p) => `${overlay}: ${p}`),
     );
     result.unchecked.forEach((kind) => unchecked.add(kind));
     summary.push(`${overlay} ${docs.length} objects`);
@@ -438,7 +440,7 @@ async function kustomize() {
   if (unchecked.size > 0) {
     throw new Error(`no schema for ${[...unchecked].sort().join(', ')}`);
   }
-  return `${summary.join(', ')}: schemas valid, a broken copy of each operator resource refused, queue Redis noeviction and persistent, cache Redis LRU`;
+  return `${summary.join(', ')}: schemas valid, a broken copy of each operator resource refused, queue Redis noeviction and persistent, cache Redis LRU, Redis pods restricted`;
 }
 
 /** A Kubernetes quantity (`500m`, `1`, `384Mi`, `4Gi`) as a number of cores or bytes. */

@@ -160,6 +160,17 @@ function checkDrain(at, spec, c) {
 const describe = (doc) => `${doc.kind}/${doc.metadata?.name ?? '?'}`;
 const isHelmHook = (doc) => Boolean(doc.metadata?.annotations?.['helm.sh/hook']);
 
+/**
+ * Pod security, resources and pinned images only, for workloads the chart does not make (the
+ * Redis of k8s/): the namespace enforces "restricted" on them too.
+ */
+export function checkPodSecurity(docs) {
+  return docs.flatMap((doc) => {
+    const pod = podOf(doc);
+    return pod ? checkPod(describe(doc), pod, { longRunning: false }) : [];
+  });
+}
+
 /** Every violation of the policy in a list of parsed manifests. */
 export function checkPolicy(docs) {
   const problems = [];

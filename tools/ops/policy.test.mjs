@@ -1,7 +1,7 @@
 // The policy check passes a compliant workload and names each kind of violation (node --test).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkPolicy } from './policy.mjs';
+import { checkPodSecurity, checkPolicy } from './policy.mjs';
 
 const labels = { 'app.kubernetes.io/name': 'rentguy', 'app.kubernetes.io/component': 'gateway' };
 const probe = { httpGet: { path: '/health/live', port: 'ops' } };
@@ -159,5 +159,19 @@ describe('checkPolicy', () => {
     assert.deepEqual(checkPolicy([job]), []);
     container.securityContext.readOnlyRootFilesystem = false;
     assert.match(checkPolicy([job]).join('\n'), /Job\/migrate container gateway: readOnlyRootFilesystem/);
+  });
+});
+
+describe('checkPodSecurity', () => {
+  it('asks pod security of any workload, but no probes, preStop or PDB', () => {
+    const doc = workload();
+    const container = doc.spec.template.spec.containers[0];
+    delete container.startupProbe;
+    delete container.lifecycle;
+    assert.deepEqual(checkPodSecurity([doc]), []);
+    container.securityContext.capabilities.drop = [];
+    assert.deepEqual(checkPodSecurity([doc]), [
+      'Deployment/gateway container gateway: capabilities do not drop ALL',
+    ]);
   });
 });
