@@ -6,7 +6,8 @@
 //     that kubernetes-models bundles (types, required fields, enums; it does not reject unknown fields);
 //   - the policy (tools/ops/policy.mjs) on every rendered pod, and its own unit tests; each app's
 //     NetworkPolicy egress ports against what its config connects to; with an auth middleware on
-//     the API Ingress, the provider webhook paths routed around it;
+//     the API Ingress, the provider webhook paths routed around it; in production, at least two
+//     replicas of every app on different nodes;
 //   - `kubectl kustomize` of k8s/ overlays, validated the same way (plus the Strimzi and CloudNativePG
 //     schemas, and the Barman Cloud ObjectStore through object-store.model.mjs), with a broken copy of
 //     each operator resource that must be refused, the two Redis configurations, and the pod
@@ -54,9 +55,9 @@ const AUTH_ANNOTATION = 'nginx.ingress.kubernetes.io/auth-url';
 /** The renders checked: values files layered on values.yaml, and `--set` overrides. */
 const RENDERS = [
   { name: 'dev', values: ['values-dev.yaml'], set: [] },
-  { name: 'prod', values: ['values-prod.yaml'], set: [] },
+  { name: 'prod', values: ['values-prod.yaml'], set: [], production: true },
   // Where KEDA is not installed: CPU HPAs for every HTTP app instead of ScaledObjects.
-  { name: 'prod without KEDA', values: ['values-prod.yaml'], set: ['keda.enabled=false'] },
+  { name: 'prod without KEDA', values: ['values-prod.yaml'], set: ['keda.enabled=false'], production: true },
   // An auth middleware on the API: the provider webhooks must not pass through it.
   {
     name: 'prod with an auth middleware',
@@ -271,6 +272,32 @@ async function checkIngress(label, docs, authAnnotation) {
   return problems;
 }
 
+/** In production every app keeps at least two replicas, on different nodes. */
+function checkProduction(label, docs) {
+  const problems = [];
+  for (const deployment of docs.filter((d) => d.kind === 'Deployment')) {
+    const name = deployment.metadata.name;
+    const scaler = docs.find(
+      (d) => ['ScaledObject', 'HorizontalPodAutoscaler'].includes(d.kind) && d.metadata.name === name,
+    );
+    const least = scaler
+      ? (scaler.spec.minReplicaCount ?? scaler.spec.minReplicas)
+      : deployment.spec.replicas;
+    if (!(least >= 2)) {
+      problems.push(`${label}: ${name} may run ${least ?? 1} replica`);
+    }
+    const spread = deployment.spec.template.spec.topologySpreadConstraints ?? [];
+    if (
+      !spread.some(
+        (c) => c.topologyKey === 'kubernetes.io/hostname' && c.whenUnsatisfiable === 'DoNotSchedule',
+      )
+    ) {
+      problems.push(`${label}: ${name} may put two replicas on one node`);
+    }
+  }
+  return problems;
+}
+
 function parseManifests(text, label) {
   const docs = [];
   for (const document of parseAllDocuments(text)) {
@@ -363,6 +390,7 @@ async function helmTemplate() {
       ...checkPolicy(docs).map((p) => `${name}: ${p}`),
       ...checkEgress(name, docs),
       ...(render.authAnnotation ? await checkIngress(name, docs, render.authAnnotation) : []),
+      ...(render.production ? checkProduction(name, docs) : []),
     );
     result.unchecked.forEach((kind) => unchecked.add(kind));
     summary.push(`${name} ${docs.length} objects`);
@@ -371,7 +399,7 @@ async function helmTemplate() {
   if (unchecked.size > 0) {
     throw new Error(`no schema for ${[...unchecked].join(', ')}`);
   }
-  return `${summary.join(', ')}: schemas valid, policy met, egress as each app's config needs, webhooks past the auth middleware`;
+  return `${summary.join(', ')}: schemas valid, policy met, egress as each app's config needs, webhooks past the auth middleware, prod ≥ 2 replicas on different nodes`;
 }
 
 /** Proves the operators' schemas are applied, not skipped: a copy of each kind with a non-object spec must fail. */
