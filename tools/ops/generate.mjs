@@ -2,6 +2,7 @@
 // never keep a second copy of them:
 //   helm/rentguy/files/platform.yaml   ports (servicePorts), each app's config keys (its composed
 //                                      schema), consumer groups and their topics, worker queues
+//                                      and the queues' Redis key prefix
 //   k8s/base/kafka/topics.yaml         a Strimzi KafkaTopic for every topic and every DLQ topic
 //   helm/rentguy/values.schema.json    the `env`/`secretEnv`/`config` key lists (its enums): each
 //                                      app's config keys the chart does not set itself
@@ -60,7 +61,9 @@ function platformFacts() {
       throw new Error(`queue "${queue}" is not in libs/contracts queueCatalog`);
     }
   }
-  return { apps };
+  // The Redis key prefix of every BullMQ queue (KEDA counts <prefix>:<queue>:wait).
+  const { DEFAULT_QUEUE_PREFIX } = require(join(root, 'dist/libs/platform/queue/src/queue.options.js'));
+  return { queuePrefix: DEFAULT_QUEUE_PREFIX, apps };
 }
 
 /**

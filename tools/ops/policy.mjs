@@ -1,6 +1,7 @@
 // The deployment policy every rendered manifest must meet (issue 10): pods pass Pod Security
-// Standards "restricted", every container has resources, every long-running container has probes,
-// every Deployment a PodDisruptionBudget and a grace period that covers its drain. `checkPolicy`
+// Standards "restricted", every container has resources, every long-running container has probes
+// on the health endpoints, a drain that outlasts the readiness probe's detection, every Deployment
+// a PodDisruptionBudget and a grace period that covers its drain. `checkPolicy`
 // returns one line per violation; tools/ops/check.mjs runs it on `helm template` output.
 
 /** Volume types the "restricted" profile allows. */
@@ -15,6 +16,12 @@ const RESTRICTED_VOLUMES = new Set([
   'secret',
 ]);
 const SECCOMP_OK = new Set(['RuntimeDefault', 'Localhost']);
+/** The apps' health endpoints on their ops port (libs/platform/health). */
+const PROBE_PATHS = {
+  startupProbe: '/health/live',
+  livenessProbe: '/health/live',
+  readinessProbe: '/health/ready',
+};
 
 /** The pod template of a workload, or undefined for a kind that runs no pods. */
 function podOf(doc) {
@@ -113,6 +120,12 @@ function checkPod(where, pod, { longRunning }) {
           problems.push(`${at}: no ${probe}`);
         }
       }
+      for (const [probe, path] of Object.entries(PROBE_PATHS)) {
+        const get = c[probe]?.httpGet;
+        if (c[probe] && (get?.path !== path || get?.port !== 'ops')) {
+          problems.push(`${at}: ${probe} must GET ${path} on the ops port`);
+        }
+      }
       problems.push(...checkDrain(at, spec, c));
     }
   }
@@ -129,13 +142,34 @@ function checkDrain(at, spec, c) {
   const graceMs = Number(envValue(c, 'SHUTDOWN_GRACE_MS') ?? 25000);
   const needed = preStop + Math.ceil((drainMs + graceMs) / 1000);
   const period = spec.terminationGracePeriodSeconds ?? 30;
-  return period < needed
-    ? [`${at}: terminationGracePeriodSeconds ${period} < ${needed} (preStop + drain + shutdown grace)`]
-    : [];
+  const problems =
+    period < needed
+      ? [`${at}: terminationGracePeriodSeconds ${period} < ${needed} (preStop + drain + shutdown grace)`]
+      : [];
+  // Readiness at 503 must last until the kubelet has seen it fail (Kubernetes' probe defaults).
+  const readiness = c.readinessProbe;
+  const seenMs = (readiness?.periodSeconds ?? 10) * (readiness?.failureThreshold ?? 3) * 1000;
+  if (readiness && drainMs < seenMs) {
+    problems.push(
+      `${at}: SHUTDOWN_DRAIN_DELAY_MS ${drainMs} < ${seenMs} (readiness periodSeconds × failureThreshold)`,
+    );
+  }
+  return problems;
 }
 
 const describe = (doc) => `${doc.kind}/${doc.metadata?.name ?? '?'}`;
 const isHelmHook = (doc) => Boolean(doc.metadata?.annotations?.['helm.sh/hook']);
+
+/**
+ * Pod security, resources and pinned images only, for workloads the chart does not make (the
+ * Redis of k8s/): the namespace enforces "restricted" on them too.
+ */
+export function checkPodSecurity(docs) {
+  return docs.flatMap((doc) => {
+    const pod = podOf(doc);
+    return pod ? checkPod(describe(doc), pod, { longRunning: false }) : [];
+  });
+}
 
 /** Every violation of the policy in a list of parsed manifests. */
 export function checkPolicy(docs) {

@@ -1,7 +1,7 @@
 // The policy check passes a compliant workload and names each kind of violation (node --test).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkPolicy } from './policy.mjs';
+import { checkPodSecurity, checkPolicy } from './policy.mjs';
 
 const labels = { 'app.kubernetes.io/name': 'rentguy', 'app.kubernetes.io/component': 'gateway' };
 const probe = { httpGet: { path: '/health/live', port: 'ops' } };
@@ -39,7 +39,11 @@ function workload() {
               resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
               startupProbe: probe,
               livenessProbe: probe,
-              readinessProbe: { httpGet: { path: '/health/ready', port: 'ops' } },
+              readinessProbe: {
+                httpGet: { path: '/health/ready', port: 'ops' },
+                periodSeconds: 5,
+                failureThreshold: 2,
+              },
               lifecycle: { preStop: { sleep: { seconds: 5 } } },
             },
           ],
@@ -108,6 +112,21 @@ describe('checkPolicy', () => {
     ['has no startup probe', (_, c) => delete c.startupProbe, /no startupProbe/],
     ['has no preStop', (_, c) => delete c.lifecycle, /no preStop sleep/],
     [
+      'is ready by its liveness endpoint',
+      (_, c) => (c.readinessProbe.httpGet.path = '/health/live'),
+      /readinessProbe must GET \/health\/ready on the ops port/,
+    ],
+    [
+      'probes its HTTP port',
+      (_, c) => (c.livenessProbe = { httpGet: { path: '/health/live', port: 'http' } }),
+      /livenessProbe must GET \/health\/live on the ops port/,
+    ],
+    [
+      'stops serving before the kubelet sees readiness fail',
+      (_, c) => (c.readinessProbe.failureThreshold = 3),
+      /SHUTDOWN_DRAIN_DELAY_MS 10000 < 15000/,
+    ],
+    [
       'stops too soon',
       (s) => (s.terminationGracePeriodSeconds = 30),
       /terminationGracePeriodSeconds 30 < 40/,
@@ -140,5 +159,19 @@ describe('checkPolicy', () => {
     assert.deepEqual(checkPolicy([job]), []);
     container.securityContext.readOnlyRootFilesystem = false;
     assert.match(checkPolicy([job]).join('\n'), /Job\/migrate container gateway: readOnlyRootFilesystem/);
+  });
+});
+
+describe('checkPodSecurity', () => {
+  it('asks pod security of any workload, but no probes, preStop or PDB', () => {
+    const doc = workload();
+    const container = doc.spec.template.spec.containers[0];
+    delete container.startupProbe;
+    delete container.lifecycle;
+    assert.deepEqual(checkPodSecurity([doc]), []);
+    container.securityContext.capabilities.drop = [];
+    assert.deepEqual(checkPodSecurity([doc]), [
+      'Deployment/gateway container gateway: capabilities do not drop ALL',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
+import { Redis } from 'ioredis';
 import type { JobData } from '@rentguy/contracts';
 import { HealthModule, lifecycleConfig, ReadinessRegistry } from '@rentguy/platform/health';
 import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
@@ -250,6 +251,21 @@ describe('QueueModule with a real Redis', () => {
     expect(text).toContain('queue_job_duration_seconds_count{queue="images",job="image.process"} 1');
     expect(text).toContain('queue_depth{queue="images",state="delayed"} 1');
     expect(text).toContain('queue_depth{queue="email",state="waiting"} 0');
+  });
+
+  it('keeps waiting jobs in the Redis list <prefix>:<queue>:wait, the length KEDA scales workers on', async () => {
+    // helm/rentguy/templates/scaledobject.yaml: listName <queuePrefix>:<queue>:wait.
+    const app = await createApp();
+    for (let i = 0; i < 3; i += 1) {
+      await app.get(JobQueue).enqueue('images', 'image.process', imageJob(), { entityId: randomUUID() });
+    }
+    const redis = new Redis(redisUrl);
+    try {
+      expect(await redis.type(`${prefix}:images:wait`)).toBe('list');
+      expect(await redis.llen(`${prefix}:images:wait`)).toBe(3);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('registers a redis readiness check that pings', async () => {

@@ -62,6 +62,7 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
   private readonly running = new Map<QueueName, RunningWorker>();
   private readonly jobs;
   private readonly duration;
+  private readonly stalled;
 
   constructor(
     private readonly registry: QueueRegistry,
@@ -78,6 +79,11 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       help: 'Time spent in job handlers by queue and job',
       labelNames: ['queue', 'job'],
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    });
+    this.stalled = metrics.counter({
+      name: 'queue_jobs_stalled_total',
+      help: 'Jobs this worker found stalled (their worker died or lost the lock) and took back, by queue',
+      labelNames: ['queue'],
     });
   }
 
@@ -125,6 +131,11 @@ export class WorkerHost implements OnApplicationBootstrap, BeforeApplicationShut
       },
     );
     worker.on('error', (error) => this.logger.error(`worker "${queue}": ${error.message}`));
+    // Emitted by the stalled check for each job it moves back to waiting (or fails, the second time).
+    worker.on('stalled', (jobId) => {
+      this.stalled.inc({ queue });
+      this.logger.warn(`worker "${queue}": job ${jobId} stalled (its worker died or lost the lock)`);
+    });
     this.running.set(queue, { worker, connection, activeJobs });
     await worker.waitUntilReady();
     this.logger.log(

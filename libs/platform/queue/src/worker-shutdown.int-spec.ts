@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { HealthModule, lifecycleConfig } from '@rentguy/platform/health';
-import { MetricsModule } from '@rentguy/platform/metrics';
+import { MetricsModule, MetricsRegistry } from '@rentguy/platform/metrics';
 import { JobQueue, OnJob, QueueModule, queueConfig, type JobOutcome, type QueueModuleOptions } from './index';
 import { queueTesting } from '@rentguy/testing/queue';
 import { testConfigModule, testEnvironment } from '@rentguy/testing/platform';
@@ -132,4 +132,35 @@ describe('WorkerHost shutdown', () => {
       attemptsMade: 0,
     });
   });
+
+  it('a live worker takes back the job of a worker that died, and counts it as stalled', async () => {
+    // Queues of its own: the job the test above left active would stall into this count too.
+    const own = { prefix: queueTesting.randomPrefix() };
+    const started = deferred();
+    const release = deferred();
+    const dying = await createApp(
+      async () => {
+        started.resolve();
+        await release.promise;
+        return { status: 'done' };
+      },
+      { ...own, workerCloseTimeoutMs: 100 },
+    );
+    const id = await dying
+      .get(JobQueue)
+      .enqueue('images', 'image.process', image(), { entityId: randomUUID() });
+    await started.promise;
+    await close(dying);
+    release.resolve();
+
+    // Once the dead worker's lock expires (15 s), the live worker's stalled check takes the job back.
+    const live = await createApp(() => Promise.resolve({ status: 'done' }), own);
+    expect(await queueTesting.waitForJobState(live, 'images', id, ['completed'], 40_000)).toMatchObject({
+      returnValue: { status: 'done' },
+    });
+    const metrics = await live.get(MetricsRegistry).render();
+    expect(metrics).toMatch(/^queue_jobs_stalled_total\{queue="images"\} 1$/m);
+    await close(live);
+    await queueTesting.obliterateQueues(await createApp(undefined, own));
+  }, 60_000);
 });
