@@ -91,6 +91,8 @@ export interface PlatformOptions {
   readyTimeoutMs?: number;
   /** Extra Node.js flags per app, before its script (the bench's `--cpu-prof`). */
   nodeArgs?: Partial<Record<AppName, readonly string[]>>;
+  /** The apps to start (all six by default), e.g. one alone to time its cold start. */
+  only?: readonly AppName[];
   /**
    * Restart an app whose process exits without `stop()` having been called (the local platform);
    * without a policy such an exit is left to the caller (tests assert on it).
@@ -192,7 +194,10 @@ async function waitReady(app: RunningApp, timeoutMs: number): Promise<void> {
   );
 }
 
-/** Starts all six apps as processes and resolves once every ops port answers `/health/ready` 200. */
+/**
+ * Starts the apps (all six unless `only` names some) as processes and resolves once every ops port
+ * answers `/health/ready` 200.
+ */
 export async function startPlatform(options: PlatformOptions): Promise<RunningPlatform> {
   const ports = options.ports ?? DEFAULT_PORTS;
   let stopping = false;
@@ -202,7 +207,7 @@ export async function startPlatform(options: PlatformOptions): Promise<RunningPl
   // Signs notifications' unsubscribe links; one per run unless the caller's environment sets it
   // (links of an earlier run then stop working, which a local platform can live with).
   const unsubscribeSecret = randomBytes(32).toString('base64url');
-  const apps: RunningApp[] = APP_NAMES.map((name) => {
+  const apps: RunningApp[] = (options.only ?? APP_NAMES).map((name) => {
     const env: Record<string, string> = {
       ...wiringEnv(ports, serviceToken),
       UNSUBSCRIBE_SECRET: unsubscribeSecret,
