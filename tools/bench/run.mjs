@@ -10,7 +10,8 @@
 //   images           P5  photos through upload + queue + image-worker vs. a raw sharp loop
 //   search           P8  100,000 properties and 1,000,000 bookings seeded with COPY, then searches
 //   cache                the read cache's hit ratio under a read mix over that data set (seeds it if needed)
-//   telemetry        P6  P1's and P2's load again with every trace recorded, then with tracing off (OTEL_SDK_DISABLED)
+//   telemetry        P6  P1's and P2's load on a fresh platform sampled as in production, with every trace, and with
+//                        tracing off (OTEL_SDK_DISABLED); throughput and the platform's CPU time per request
 //   email                booking.confirmed → SMTP accepted: paid checkouts, each confirmation email timed
 // and for every app its resident memory idle and after the load (P7), and its cold start alone and
 // with all six starting at once (P7b).
