@@ -9,6 +9,14 @@ const INTL_LOCALE: Readonly<Record<Locale, string>> = { en: 'en-GB', nl: 'nl-NL'
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
+/** How a day is written in every email: "Fri, 5 June 2026". */
+const DAY_PARTS: Intl.DateTimeFormatOptions = {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+};
+
 function kept<F>(cache: Map<string, F>, key: string, build: () => F): F {
   let format = cache.get(key);
   if (format === undefined) {
@@ -50,14 +58,7 @@ export function formatDate(isoDate: string, locale: Locale): string {
   return kept(
     dateTimeFormats,
     `${locale} date`,
-    () =>
-      new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-        weekday: 'short',
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
-        timeZone: 'UTC',
-      }),
+    () => new Intl.DateTimeFormat(INTL_LOCALE[locale], { ...DAY_PARTS, timeZone: 'UTC' }),
   ).format(date);
 }
 
@@ -80,10 +81,7 @@ export function formatDateTime(isoDateTime: string, locale: Locale, timeZone: st
     `${locale} date-time ${timeZone}`,
     () =>
       new Intl.DateTimeFormat(INTL_LOCALE[locale], {
-        weekday: 'short',
-        day: 'numeric',
-        month: 'long',
-        year: 'numeric',
+        ...DAY_PARTS,
         hour: '2-digit',
         minute: '2-digit',
         timeZone,
