@@ -2,12 +2,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { INestApplicationContext } from '@nestjs/common';
 type IEntryNestModule = Parameters<typeof NestFactory.create>[0];
-import helmet from '@fastify/helmet';
+import helmet from 'helmet';
 import { Logger, requestIdOf } from '@rentguy/platform/logging';
 import { maskConfig, type ConfigOf } from '@rentguy/platform/config';
 import { lifecycleConfig, runWithLifecycle } from '@rentguy/platform/health';
 import { installHttpMetrics, MetricsRegistry } from '@rentguy/platform/metrics';
-import { stopTracing } from '@rentguy/platform/tracing';
+import {
+  createTracedServer,
+  recordServerRoute,
+  stopTracing,
+  tracingStarted,
+} from '@rentguy/platform/tracing';
 import { ErrorFilter } from './error.filter';
 import type { httpConfig } from './http.config';
 
@@ -58,6 +63,8 @@ export async function createHttpService(
     trustProxy: options.trustProxy ?? true,
     return503OnClosing: true,
     genReqId: requestIdOf,
+    // With tracing on, each request runs in its SERVER span (and Fastify's timeouts still apply).
+    ...(tracingStarted() ? { serverFactory: createTracedServer } : {}),
   });
   // A wiring error is thrown (and printed by runService) instead of Nest exiting the process.
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
@@ -68,9 +75,19 @@ export async function createHttpService(
   app.useLogger(logger);
   logConfiguration(logger, config);
   app.useGlobalFilters(new ErrorFilter());
-  await app.register(helmet, SECURITY_HEADERS);
   const fastify = app.getHttpAdapter().getInstance();
+  // Helmet itself, built once: its Fastify plugin rebuilds the middleware on every request.
+  const securityHeaders = helmet(SECURITY_HEADERS);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined));
+  });
   installHttpMetrics(fastify, app.get(MetricsRegistry));
+  if (tracingStarted()) {
+    fastify.addHook('onRequest', (request, _reply, done) => {
+      recordServerRoute(request.method, request.routeOptions.url);
+      done();
+    });
+  }
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,2 +1,3 @@
+export * from './server-spans';
 export * from './tracing';
 export * from './tracing.config';

@@ -70,12 +70,19 @@ export function startTracing(options: TracingOptions): void {
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => (req.url ?? '').startsWith('/health/') }),
+      // Outgoing node:http only (the Stripe SDK, JWKS fetches): requests coming in are traced by
+      // the apps' own server (createTracedServer), at a fraction of the cost.
+      new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
       new UndiciInstrumentation(),
       new PgInstrumentation({ enhancedDatabaseReporting: false }),
       new IORedisInstrumentation(),
     ],
   });
+}
+
+/** Whether `startTracing` set tracing up in this process (it is off with OTEL_SDK_DISABLED). */
+export function tracingStarted(): boolean {
+  return provider !== undefined;
 }
 
 /** Flushes pending spans; called on shutdown. */
