@@ -22,7 +22,7 @@
 //   npm run bench -- --only booking-payment        one scenario (repeat --only for several)
 //   npm run bench -- --only search --iterations 500
 //   npm run bench -- --compare                     also print each figure's ratio to the previous run
-//   npm run bench -- --profile                     CPU profiles of the gateway, rentals and payments (.cpuprofile)
+//   npm run bench -- --profile                     CPU profiles of the gateway, rentals, payments and notifications (.cpuprofile)
 // Every run is written as JSON to .cache/bench/<time>.json (git-ignored); --compare reads the newest
 // earlier file; --profile writes to .cache/bench/profiles/<time>/<app>/ (open in Chrome DevTools).
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -421,8 +421,8 @@ const env = {
   TRACES_SAMPLE_RATIO: PRODUCTION_SAMPLE_RATIO,
 };
 const profileDir = join(root, '.cache', 'bench', 'profiles', RUN_AT);
-/** The apps the load goes through: the edge, the listings and bookings, and webhook ingest. */
-const PROFILED_APPS = ['gateway', 'rentals', 'payments'];
+/** The apps the load goes through: the edge, the listings and bookings, webhook ingest, and the emails a booking causes. */
+const PROFILED_APPS = ['gateway', 'rentals', 'payments', 'notifications'];
 const nodeArgs = args.values.profile
   ? Object.fromEntries(
       PROFILED_APPS.map((app) => [app, ['--cpu-prof', `--cpu-prof-dir=${join(profileDir, app)}`]]),
