@@ -79,18 +79,19 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     private readonly refunds: RefundRepository,
     private readonly metrics: PaymentMetrics,
   ) {
-    // Inserts may take up to four pool connections at once, processing two: answering the
-    // provider comes first.
+    // Inserts may take two pool connections at once, processing one: answering the provider comes
+    // first. Fewer batches in flight make each one bigger, and round trips are what ingest costs:
+    // from four and two, Stripe ingest at 16 connections rose from about 1,200/s to 1,500/s (P3).
     this.inserts = new WriteBatcher((items) => this.events.insertManyIfNew(items), {
       maxBatchSize: PROCESS_BATCH,
-      maxInFlight: 4,
+      maxInFlight: 2,
     });
     this.processing = new WriteBatcher(
       async (batch) => {
         await this.processBatch(batch);
         return batch.map(() => undefined);
       },
-      { maxBatchSize: PROCESS_BATCH, maxInFlight: 2 },
+      { maxBatchSize: PROCESS_BATCH, maxInFlight: 1 },
     );
   }
 
