@@ -25,10 +25,13 @@
 //   npm run bench -- --profile                     CPU profiles of the gateway, rentals, payments and notifications (.cpuprofile)
 // Every run is written as JSON to .cache/bench/<time>.json (git-ignored); --compare reads the newest
 // earlier file; --profile writes to .cache/bench/profiles/<time>/<app>/ (open in Chrome DevTools).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { parse as parseYaml } from 'yaml';
@@ -46,7 +49,6 @@ import { bookingConfirmedToSmtp } from './email.mjs';
 const require = createRequire(import.meta.url);
 const testing = require(`${root}/dist/libs/testing/platform/src/index.js`);
 const { startFakeStripe } = require(`${root}/dist/libs/testing/stripe-fake/src/index.js`);
-const { startFakeMollie } = require(`${root}/dist/libs/testing/mollie-fake/src/index.js`);
 
 const SCENARIOS = [
   'property-read',
@@ -125,6 +127,23 @@ async function freshDatabase() {
   await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin.end();
   await up({ extraDatabases: [DATABASE], logger: { log: () => undefined } });
+}
+
+/** The fake Mollie in its own process (tools/bench/mollie-process.mjs): its URL, and how to stop it. */
+async function startMollieProcess() {
+  const child = spawn(process.execPath, [join(root, 'tools', 'bench', 'mollie-process.mjs')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const [line] = await once(createInterface({ input: child.stdout }), 'line');
+  const { apiUrl } = JSON.parse(line);
+  const exited = once(child, 'exit');
+  return {
+    apiUrl,
+    close: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
 
 /** An OTLP/HTTP endpoint that accepts and discards spans: the export costs what it costs in production. */
@@ -393,7 +412,7 @@ const stripe = await startFakeStripe({
   webhookUrl: `http://127.0.0.1:${ports.gateway.port}/v1/webhooks/stripe`,
   webhookSecret,
 });
-const mollie = await startFakeMollie({ port: 0 });
+const mollie = await startMollieProcess();
 const jwt = newJwtKeyPair('bench-1');
 const env = {
   LOG_LEVEL: 'warn',
