@@ -11,7 +11,8 @@
 //   search           P8  100,000 properties and 1,000,000 bookings seeded with COPY, then searches
 //   cache                the read cache's hit ratio under a read mix over that data set (seeds it if needed)
 //   telemetry        P6  P1's and P2's load on a fresh platform sampled as in production, with every trace, and with
-//                        tracing off (OTEL_SDK_DISABLED); throughput and the platform's CPU time per request
+//                        tracing off (OTEL_SDK_DISABLED), the three taking turns for 3 rounds; throughput and the
+//                        platform's CPU time per request
 //   email                booking.confirmed → SMTP accepted: paid checkouts, each confirmation email timed
 // and for every app its resident memory idle and after the load (P7), and its cold start alone and
 // with all six starting at once (P7b).
@@ -110,6 +111,8 @@ const SEARCH_P95_TARGET_MS = 30;
 const CONTENTION_ATTEMPTS = 500;
 const PHOTOS = 16;
 const WEBHOOK_CONNECTIONS = [16, 64];
+// P6 measures each tracing phase this many times, the phases taking turns.
+const TELEMETRY_ROUNDS = 3;
 
 // Traces are sampled as the production values sample them (P6 also measures every trace recorded).
 const PRODUCTION_SAMPLE_RATIO = String(
@@ -127,6 +130,26 @@ async function freshDatabase() {
   await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
   await admin.end();
   await up({ extraDatabases: [DATABASE], logger: { log: () => undefined } });
+}
+
+/**
+ * One row from the same load's rows of several rounds: throughput and CPU time per request over
+ * all of their requests, and the median of their p50s and of their p99s.
+ */
+function together(rows) {
+  const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+  const total = rows.reduce((sum, r) => sum + r.total, 0);
+  const seconds = rows.reduce((sum, r) => sum + r.total / Math.max(r.rps, 1e-9), 0);
+  const cpuUs = rows.reduce((sum, r) => sum + r.cpuUsPerRequest * r.total, 0);
+  return {
+    ...rows[0],
+    rps: total / seconds,
+    p50: median(rows.map((r) => r.p50)),
+    p99: median(rows.map((r) => r.p99)),
+    total,
+    non2xx: rows.reduce((sum, r) => sum + r.non2xx, 0),
+    cpuUsPerRequest: cpuUs / Math.max(total, 1),
+  };
 }
 
 /** The fake Mollie in its own process (tools/bench/mollie-process.mjs): its URL, and how to stop it. */
@@ -666,10 +689,26 @@ try {
         ),
       ];
     };
-    const on = await phase(', tracing on', env);
-    const every = await phase(', every trace', { ...env, TRACES_SAMPLE_RATIO: '1' });
+    // The phases take turns, round after round, so that a machine whose speed drifts over the
+    // minutes this takes slows each of them alike; each figure is the rounds' together.
     const { OTEL_EXPORTER_OTLP_ENDPOINT: _exported, ...untraced } = env;
-    const off = await phase(', tracing off', { ...untraced, OTEL_SDK_DISABLED: 'true' });
+    const phases = [
+      ['on', ', tracing on', env],
+      ['every', ', every trace', { ...env, TRACES_SAMPLE_RATIO: '1' }],
+      ['off', ', tracing off', { ...untraced, OTEL_SDK_DISABLED: 'true' }],
+    ];
+    const rounds = { on: [], every: [], off: [] };
+    for (let round = 0; round < TELEMETRY_ROUNDS; round += 1) {
+      for (const [key, label, phaseEnv] of phases) {
+        rounds[key].push(await phase(label, phaseEnv));
+      }
+    }
+    const { on, every, off } = Object.fromEntries(
+      Object.entries(rounds).map(([key, rows]) => [
+        key,
+        rows[0].map((_, i) => together(rows.map((r) => r[i]))),
+      ]),
+    );
     report.telemetry = { on, every, off };
     results.push(...on, ...every, ...off);
   }
@@ -795,7 +834,7 @@ if (report.email) {
 }
 if (report.telemetry) {
   out(
-    `\nP6 tracing cost (1 − throughput with tracing exported ÷ without it, and 1 − the platform's CPU time per request without it ÷ with it; metrics are on in all): sampled as in production (TRACES_SAMPLE_RATIO ${PRODUCTION_SAMPLE_RATIO}), and every trace (1)`,
+    `\nP6 tracing cost (1 − throughput with tracing exported ÷ without it, and 1 − the platform's CPU time per request without it ÷ with it; metrics are on in all): sampled as in production (TRACES_SAMPLE_RATIO ${PRODUCTION_SAMPLE_RATIO}), and every trace (1); each phase's loads ran ${TELEMETRY_ROUNDS} times, the phases taking turns, and its rows are the rounds together`,
   );
   report.telemetry.on.forEach((on, i) => {
     const off = report.telemetry.off[i];
