@@ -111,15 +111,15 @@ export interface RunningPlatform {
  * V8's flags for every app, the same as the image's NODE_OPTIONS (Dockerfile). Node 24 lets each
  * young-generation semi-space grow to 64 MB whatever the heap limit, and a burst leaves it resident:
  * 128 MB of an idle app's RSS, a quarter of a 512 MiB pod. Capped at 8 MB, idle RSS fell from
- * 193–271 to 152–182 MB per app with the read throughput unchanged (bench P7, P1).
+ * 193–271 to 151–182 MB per app with the read throughput unchanged (bench P7, P1).
  */
 export const APP_V8_FLAGS = ['--max-semi-space-size=8'] as const;
 
 /**
  * glibc's malloc settings for every app, the same as the image's (Dockerfile): two arenas instead
  * of eight per core. libvips' worker threads each fragment an arena of their own, and the memory
- * stays resident: the image-worker's RSS after 16 photos was 454 MB with glibc's default, 284–340 MB
- * with two (bench P7). A developer's own MALLOC_ARENA_MAX wins.
+ * stays resident: the image-worker's RSS after 16 photos was 349–454 MB with glibc's default, 284–340
+ * MB with two (bench P7). A developer's own MALLOC_ARENA_MAX wins.
  */
 export const APP_MALLOC_ENV = { MALLOC_ARENA_MAX: '2' } as const;
 
