@@ -81,13 +81,13 @@ export async function cacheReadMix({ rentals, rentalsOps, client, seed, duration
   await load('read mix warm-up', {
     durationS,
     url: rentals,
-    requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }],
+    next: () => ({ path: nextPath() }),
   });
   const before = await lookups(rentalsOps);
   const row = await load('read mix direct (rentals, cached)', {
     durationS,
     url: rentals,
-    requests: [{ setupRequest: (request) => ({ ...request, path: nextPath() }) }],
+    next: () => ({ path: nextPath() }),
   });
   const after = await lookups(rentalsOps);
   const l1 = after.l1 - before.l1;

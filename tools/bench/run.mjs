@@ -211,13 +211,13 @@ const isoDay = (ms) => new Date(ms).toISOString().slice(0, 10);
 function distinctStays(propertyIds) {
   let next = 0;
   const base = Date.now() + 7 * 86_400_000;
-  return (request) => {
+  return () => {
     const propertyId = propertyIds[next % propertyIds.length];
     const day = Math.floor(next / propertyIds.length);
     next += 1;
     const checkIn = isoDay(base + day * 2 * 86_400_000);
     const checkOut = isoDay(base + (day * 2 + 1) * 86_400_000);
-    return { ...request, body: JSON.stringify({ propertyId, checkIn, checkOut, guests: 1 }) };
+    return { body: JSON.stringify({ propertyId, checkIn, checkOut, guests: 1 }) };
   };
 }
 
@@ -331,7 +331,7 @@ async function searchAtScale(rentals, databaseUrl) {
   const underLoad = await load('search city+dates direct (rentals)', {
     durationS: DURATION_S,
     url: rentals,
-    requests: [{ setupRequest: (request) => ({ ...request, path: searchPath() }) }],
+    next: () => ({ path: searchPath() }),
   });
   return {
     seed,
@@ -543,11 +543,11 @@ try {
     withCpu(() =>
       load(`POST booking via gateway${label}${rate ? ` at ${rate} req/s` : ''}`, {
         durationS: DURATION_S,
-        ...(rate && { overallRate: rate }),
+        ...(rate && { rate }),
         url: `${gateway}/v1/bookings`,
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${guest.accessToken}` },
-        requests: [{ setupRequest: distinctStays(propertyIds) }],
+        next: distinctStays(propertyIds),
       }),
     );
 

@@ -55,8 +55,8 @@ export async function webhookIngest({
 
 /** Load of signed Stripe deliveries, each a new event until the prepared ones run out. */
 async function stripeLoad(title, { gateway, stripeSecret, connections, durationS, expectedRate }) {
-  // Enough signed events for the expected rate with room to spare; reused round-robin beyond that
-  // (a reused one is a duplicate: still verified, found in the inbox, answered 200).
+  // Enough signed events for the expected rate with room to spare; sent again from the first
+  // beyond that (a resent one is a duplicate: still verified, found in the inbox, answered 200).
   const deliveries = stripeDeliveries(Math.ceil(expectedRate * durationS * 2), stripeSecret);
   let next = 0;
   const row = await load(title, {
@@ -64,40 +64,30 @@ async function stripeLoad(title, { gateway, stripeSecret, connections, durationS
     connections,
     url: `${gateway}/v1/webhooks/stripe`,
     method: 'POST',
-    requests: [
-      {
-        setupRequest: (request) => {
-          const { payload, signature } = deliveries[next % deliveries.length];
-          next += 1;
-          return {
-            ...request,
-            headers: { 'content-type': 'application/json', 'stripe-signature': signature },
-            body: payload,
-          };
-        },
-      },
-    ],
+    prepared: deliveries.length,
+    next: () => {
+      const { payload, signature } = deliveries[next];
+      next += 1;
+      return {
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+        body: payload,
+      };
+    },
   });
-  return { ...row, unique: Math.min(next, deliveries.length) };
+  return { ...row, unique: Math.min(row.total, deliveries.length) };
 }
 
 /** Load of Mollie pings, each for a new id. */
-function mollieLoad(title, { gateway, connections, durationS }) {
+function mollieLoad(title, { gateway, connections, durationS, expectedRate }) {
   return load(title, {
     durationS,
     connections,
     url: `${gateway}/v1/webhooks/mollie`,
     method: 'POST',
-    requests: [
-      {
-        setupRequest: (request) => ({
-          ...request,
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          // Unknown to Mollie: stored, answered 200, fetched once, changes nothing.
-          body: `id=tr_bench${Math.random().toString(36).slice(2, 12)}`,
-        }),
-      },
-    ],
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    prepared: Math.ceil(expectedRate * durationS * 2),
+    // Unknown to Mollie: stored, answered 200, fetched once, changes nothing.
+    next: () => ({ body: `id=tr_bench${randomUUID().replaceAll('-', '').slice(0, 16)}` }),
   });
 }
 
