@@ -16,9 +16,10 @@ RUN npx nx run-many -t build --outputStyle=static \
 
 FROM node:24-bookworm-slim AS runtime
 # V8's young generation capped at 8 MB semi-spaces (Node lets them grow to 64 MB and keep it
-# resident), and two glibc malloc arenas (libvips' threads fragment one each); APP_V8_FLAGS and
+# resident), its old space at 192 MB (sized from the host's memory, it lets garbage pile up to
+# hundreds of MB), and two glibc malloc arenas (libvips' threads fragment one each); APP_V8_FLAGS and
 # APP_MALLOC_ENV in libs/testing/platform/src/platform-runner.ts run the apps locally the same.
-ENV NODE_ENV=production HOST=0.0.0.0 NODE_OPTIONS=--max-semi-space-size=8 MALLOC_ARENA_MAX=2
+ENV NODE_ENV=production HOST=0.0.0.0 NODE_OPTIONS="--max-semi-space-size=8 --max-old-space-size=192" MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules ./node_modules

@@ -664,6 +664,8 @@ try {
       idle: idleRss.get(app.name),
       after: rssMb(app.process.pid),
       heapUsed: Number(/^nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN) / 1024 / 1024,
+      // Buffers and other memory V8 tracks outside its heap (socket and query buffers, sharp's images).
+      external: Number(/^nodejs_external_memory_bytes (\S+)/m.exec(metrics)?.[1] ?? NaN) / 1024 / 1024,
       coldStart: aloneStartMs.get(app.name),
       coldStartTogether: coldStartMs.get(app.name),
     });
@@ -867,11 +869,11 @@ if (report.telemetry) {
 }
 if (report.memory) {
   out(
-    `\nP7/P7b ${'app'.padEnd(18)} ${'RSS idle MB'.padStart(12)} ${'RSS after MB'.padStart(13)} ${'heap used MB'.padStart(13)} ${'cold start ms'.padStart(14)} ${'six at once ms'.padStart(15)}`,
+    `\nP7/P7b ${'app'.padEnd(18)} ${'RSS idle MB'.padStart(12)} ${'RSS after MB'.padStart(13)} ${'heap used MB'.padStart(13)} ${'external MB'.padStart(12)} ${'cold start ms'.padStart(14)} ${'six at once ms'.padStart(15)}`,
   );
   for (const m of report.memory) {
     out(
-      `       ${m.app.padEnd(18)} ${pad(m.idle, 12, 0)} ${pad(m.after, 13, 0)} ${pad(m.heapUsed, 13, 0)} ${pad(m.coldStart, 14, 0)} ${pad(m.coldStartTogether, 15, 0)}`,
+      `       ${m.app.padEnd(18)} ${pad(m.idle, 12, 0)} ${pad(m.after, 13, 0)} ${pad(m.heapUsed, 13, 0)} ${pad(m.external, 12, 0)} ${pad(m.coldStart, 14, 0)} ${pad(m.coldStartTogether, 15, 0)}`,
     );
     figures[`${m.app} RSS idle MB`] = m.idle;
     figures[`${m.app} RSS after MB`] = m.after;

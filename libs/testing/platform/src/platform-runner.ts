@@ -108,12 +108,17 @@ export interface RunningPlatform {
 }
 
 /**
- * V8's flags for every app, the same as the image's NODE_OPTIONS (Dockerfile). Node 24 lets each
- * young-generation semi-space grow to 64 MB whatever the heap limit, and a burst leaves it resident:
- * 128 MB of an idle app's RSS, a quarter of a 512 MiB pod. Capped at 8 MB, idle RSS fell from
- * 193–271 to 151–182 MB per app with the read throughput unchanged (bench P7, P1).
+ * V8's flags for every app, the same as the image's NODE_OPTIONS (Dockerfile).
+ * - Semi-spaces capped at 8 MB: Node 24 lets each young-generation semi-space grow to 64 MB whatever
+ *   the heap limit, and a burst leaves it resident: 128 MB of an idle app's RSS, a quarter of a
+ *   512 MiB pod. Capped, idle RSS fell from 193–271 to 151–182 MB per app with the read throughput
+ *   unchanged (bench P7, P1).
+ * - Old space capped at 192 MB: V8 sizes it from the machine's memory (4 GB on a 24 GiB one) and
+ *   collects lazily below that, so garbage piled up to RSS of 437 MB (gateway) and 588 MB (rentals)
+ *   after the bench's loads, while a full GC left 55–75 MB live (rentals: its L1 read cache on top).
+ *   Capped, the same loads left 222–278 MB.
  */
-export const APP_V8_FLAGS = ['--max-semi-space-size=8'] as const;
+export const APP_V8_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=192'] as const;
 
 /**
  * glibc's malloc settings for every app, the same as the image's (Dockerfile): two arenas instead
