@@ -58,4 +58,13 @@ describe('isTimeZone', () => {
     expect(isTimeZone('Europe/Amsterdam')).toBe(true);
     expect(isTimeZone('Mars/Olympus')).toBe(false);
   });
+
+  it('gives the same answers when asked again (valid zones are remembered, invalid ones are not)', () => {
+    for (let round = 0; round < 2; round += 1) {
+      expect(isTimeZone('America/New_York')).toBe(true);
+      expect(isTimeZone('UTC')).toBe(true);
+      expect(isTimeZone('Europe/Atlantis')).toBe(false);
+      expect(isTimeZone('')).toBe(false);
+    }
+  });
 });

@@ -90,12 +90,20 @@ export function formatDateTime(isoDateTime: string, locale: Locale, timeZone: st
   ).format(date);
 }
 
+/** Zones already found valid: building a formatter to find out costs more than rendering an email. */
+const knownTimeZones = new Set<string>();
+
 /** True for an IANA time zone this runtime can format in (e.g. "Europe/Amsterdam", "UTC"). */
 export function isTimeZone(timeZone: string): boolean {
+  if (knownTimeZones.has(timeZone)) {
+    return true;
+  }
   try {
     new Intl.DateTimeFormat('en', { timeZone });
-    return true;
   } catch {
     return false;
   }
+  // Only valid zones are kept (a few hundred at most), so bad input cannot grow the set.
+  knownTimeZones.add(timeZone);
+  return true;
 }
