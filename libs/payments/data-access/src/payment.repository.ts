@@ -125,6 +125,36 @@ export class PaymentRepository {
     return rows[0] ? paymentOf(rows[0]) : null;
   }
 
+  /**
+   * Locks, in one statement and in id order, every payment that one of `references` names (by the
+   * provider's id, or by ours); `lockByProviderReference` matches each of them the same way.
+   */
+  async lockManyByProviderReference(
+    tx: Tx,
+    references: readonly {
+      provider: PaymentProviderName;
+      providerPaymentId: string;
+      paymentId: string | null;
+    }[],
+  ): Promise<Payment[]> {
+    if (references.length === 0) {
+      return [];
+    }
+    const rows = (await tx.query(
+      `SELECT ${COLUMNS} FROM ${this.table}
+        WHERE (provider = ANY($1::text[]) AND provider_payment_id = ANY($2::text[]))
+           OR id = ANY($3::uuid[])
+        ORDER BY id
+        FOR UPDATE`,
+      [
+        [...new Set(references.map((r) => r.provider))],
+        references.map((r) => r.providerPaymentId),
+        references.flatMap((r) => (r.paymentId === null ? [] : [r.paymentId])),
+      ],
+    )) as PaymentRow[];
+    return rows.map(paymentOf);
+  }
+
   async updateStatus(
     tx: Tx,
     id: string,

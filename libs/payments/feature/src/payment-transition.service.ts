@@ -27,13 +27,39 @@ export class PaymentTransitionService {
     private readonly refunds: RefundService,
   ) {}
 
-  async apply(tx: Tx, provider: PaymentProviderName, update: PaymentUpdate): Promise<TransitionOutcome> {
-    const payment = await this.payments.lockByProviderReference(
-      tx,
+  /**
+   * Locks every payment that `updates` name in one statement, for `apply` to read instead of one
+   * lookup each (a batch of webhook news, in one transaction).
+   */
+  async lockForBatch(
+    tx: Tx,
+    updates: readonly { provider: PaymentProviderName; update: PaymentUpdate }[],
+  ): Promise<BatchLockedPayments> {
+    const references = updates.map(({ provider, update }) => ({
       provider,
-      update.providerPaymentId,
-      update.paymentId,
-    );
+      providerPaymentId: update.providerPaymentId,
+      paymentId: update.paymentId,
+    }));
+    return new BatchLockedPayments(await this.payments.lockManyByProviderReference(tx, references));
+  }
+
+  /** `locked`: what `lockForBatch` locked in this transaction for a batch that includes `update`. */
+  async apply(
+    tx: Tx,
+    provider: PaymentProviderName,
+    update: PaymentUpdate,
+    locked?: BatchLockedPayments,
+  ): Promise<TransitionOutcome> {
+    const known = locked?.take(provider, update);
+    const payment =
+      known !== undefined
+        ? known
+        : await this.payments.lockByProviderReference(
+            tx,
+            provider,
+            update.providerPaymentId,
+            update.paymentId,
+          );
     if (!payment) {
       return { outcome: 'unmatched' };
     }
@@ -117,6 +143,35 @@ export class PaymentTransitionService {
         result.payment.currency,
       );
     }
+  }
+}
+
+/**
+ * Payments locked at the start of a batch's transaction. Each is served once: after that this
+ * transaction may have changed its row (a transition, a refund), so a second look goes to the
+ * database. A payment the batch lock did not find does not exist (webhooks never create one).
+ */
+export class BatchLockedPayments {
+  private readonly taken = new Set<string>();
+
+  constructor(private readonly rows: readonly Payment[]) {}
+
+  /** The payment `update` names, as `lockByProviderReference` matches it; `undefined`: ask the database. */
+  take(provider: PaymentProviderName, update: PaymentUpdate): Payment | null | undefined {
+    const ours = this.rows.filter((row) => row.provider === provider);
+    // The provider's id first, then ours (a payment whose provider id we have not stored yet).
+    const payment =
+      ours.find((row) => row.providerPaymentId === update.providerPaymentId) ??
+      ours.find((row) => row.id === update.paymentId) ??
+      null;
+    if (payment === null) {
+      return null;
+    }
+    if (this.taken.has(payment.id)) {
+      return undefined;
+    }
+    this.taken.add(payment.id);
+    return payment;
   }
 }
 

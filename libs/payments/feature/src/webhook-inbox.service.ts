@@ -17,7 +17,11 @@ import type {
 } from '@rentguy/payments/domain';
 import { PaymentMetrics, type WebhookOutcome } from './payment.metrics';
 import { PaymentProviderRegistry } from './payment-provider.registry';
-import { PaymentTransitionService, type TransitionOutcome } from './payment-transition.service';
+import {
+  type BatchLockedPayments,
+  PaymentTransitionService,
+  type TransitionOutcome,
+} from './payment-transition.service';
 import { RefundTransitionService, type RefundTransitionOutcome } from './refund-transition.service';
 import { paymentsConfig } from './payments.config';
 import { describeError } from '@rentguy/platform/errors';
@@ -225,12 +229,19 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
       tx,
       prepared.map(({ event }) => event.id),
     );
+    // The payments the claimed events name, locked by one statement rather than one each.
+    const locked = await this.transitions.lockForBatch(
+      tx,
+      prepared.flatMap(({ event, news }) =>
+        claimed.has(event.id) && news.payment ? [{ provider: event.provider, update: news.payment }] : [],
+      ),
+    );
     const applied: Applied[] = [];
     for (const { event, news } of prepared) {
       if (!claimed.has(event.id)) {
         applied.push({ event, outcome: 'skipped', refunds: [] });
       } else {
-        applied.push({ event, ...(await this.applyOne(tx, event, news)) });
+        applied.push({ event, ...(await this.applyOne(tx, event, news, locked)) });
       }
     }
     if (claimed.size > 0) {
@@ -243,6 +254,7 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     tx: Tx,
     event: StoredWebhookEvent,
     news: ProviderNews,
+    locked: BatchLockedPayments,
   ): Promise<Omit<Applied, 'event'>> {
     const update = news.payment;
     if (
@@ -255,7 +267,7 @@ export class WebhookInboxService implements BeforeApplicationShutdown {
     let outcome: WebhookOutcome = 'ignored';
     let committed: TransitionOutcome | undefined;
     if (update) {
-      committed = await this.transitions.apply(tx, event.provider, update);
+      committed = await this.transitions.apply(tx, event.provider, update, locked);
       outcome = committed.outcome;
     }
     const refunds: RefundTransitionOutcome[] = [];
