@@ -152,17 +152,25 @@ export class PaymentTransitionService {
  * database. A payment the batch lock did not find does not exist (webhooks never create one).
  */
 export class BatchLockedPayments {
+  private readonly byProviderId = new Map<string, Payment>();
+  private readonly byOurId = new Map<string, Payment>();
   private readonly taken = new Set<string>();
 
-  constructor(private readonly rows: readonly Payment[]) {}
+  constructor(rows: readonly Payment[]) {
+    for (const row of rows) {
+      if (row.providerPaymentId !== null) {
+        this.byProviderId.set(`${row.provider} ${row.providerPaymentId}`, row);
+      }
+      this.byOurId.set(`${row.provider} ${row.id}`, row);
+    }
+  }
 
   /** The payment `update` names, as `lockByProviderReference` matches it; `undefined`: ask the database. */
   take(provider: PaymentProviderName, update: PaymentUpdate): Payment | null | undefined {
-    const ours = this.rows.filter((row) => row.provider === provider);
     // The provider's id first, then ours (a payment whose provider id we have not stored yet).
     const payment =
-      ours.find((row) => row.providerPaymentId === update.providerPaymentId) ??
-      ours.find((row) => row.id === update.paymentId) ??
+      this.byProviderId.get(`${provider} ${update.providerPaymentId}`) ??
+      (update.paymentId === null ? undefined : this.byOurId.get(`${provider} ${update.paymentId}`)) ??
       null;
     if (payment === null) {
       return null;
